@@ -1,1 +1,26 @@
-"""spec."""
+"""Scenario format: frozen models, YAML loading with path-aware errors, JSON schema."""
+
+from qfab.spec.loader import load_scenario, parse_scenario
+from qfab.spec.models import (
+    DepolarizingLinkSpec,
+    DetectorSpec,
+    DoubleClickLinkSpec,
+    EmitterSpec,
+    EntanglementRequestSpec,
+    FiberSpec,
+    LinkSpec,
+    MemorySpec,
+    NodeSpec,
+    PolicySpec,
+    RequestSpec,
+    ScenarioSpec,
+    SingleClickLinkSpec,
+)
+from qfab.spec.schema import scenario_json_schema
+
+__all__ = [
+    "load_scenario", "parse_scenario", "scenario_json_schema",
+    "ScenarioSpec", "NodeSpec", "MemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
+    "EntanglementRequestSpec", "RequestSpec", "PolicySpec",
+]

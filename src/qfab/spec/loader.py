@@ -1,0 +1,152 @@
+"""Load scenario files: YAML -> validated :class:`ScenarioSpec`, or a :class:`ScenarioError`.
+
+Validation errors are reported as one line naming the YAML path of the offending field,
+e.g. ``links[2].detector.efficiency: must be <= 1, got 1.3``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from qfab.errors import ScenarioError
+from qfab.spec.models import ScenarioSpec
+
+__all__ = ["load_scenario", "parse_scenario", "format_validation_error"]
+
+
+def load_scenario(path: str | Path) -> ScenarioSpec:
+    """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        A YAML (or JSON) scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        If the file cannot be read, is not YAML, or does not describe a valid scenario.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError("", f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise ScenarioError("", f"{path}: not valid YAML{where}: {problem}") from None
+    return parse_scenario(document)
+
+
+def parse_scenario(document: Any) -> ScenarioSpec:
+    """Validate a scenario given as plain data (the result of parsing YAML or JSON)."""
+    if not isinstance(document, dict):
+        kind = "empty" if document is None else type(document).__name__
+        raise ScenarioError("", f"a scenario must be a mapping of keys to values, got {kind}")
+    try:
+        return ScenarioSpec.model_validate(document)
+    except ValidationError as error:
+        raise format_validation_error(error, document, ScenarioSpec) from None
+
+
+def format_validation_error(
+    error: ValidationError, document: Any, model: type[BaseModel]
+) -> ScenarioError:
+    """Turn pydantic's first error into a :class:`ScenarioError` with a YAML path."""
+    detail = error.errors()[0]
+    path, parent = _yaml_path(detail["loc"], document)
+    return ScenarioError(path, _reason(detail, parent))
+
+
+def _yaml_path(loc: tuple[Any, ...], document: Any) -> tuple[str, Any]:
+    """Render pydantic's location as a YAML path, dropping union tags that are not keys."""
+    path = ""
+    node = document
+    parent: Any = None
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list):
+            path += f"[{part}]"
+            parent, node = node, node[part] if part < len(node) else None
+        elif isinstance(node, dict) and part in node:
+            path += f".{part}" if path else str(part)
+            parent, node = node, node[part]
+        elif isinstance(node, dict) and node.get("kind") == part:
+            continue  # the discriminator tag pydantic inserts for tagged unions
+        else:
+            path += f".{part}" if path else str(part)
+            parent, node = node, None
+    return path, parent
+
+
+def _reason(detail: Any, parent: Any) -> str:
+    kind = detail["type"]
+    ctx = detail.get("ctx", {})
+    value = detail.get("input")
+    got = f", got {value!r}" if not isinstance(value, (dict, list)) else ""
+    if kind == "extra_forbidden":
+        key = detail["loc"][-1]
+        return f"unknown key {key!r}" + _suggestion(str(key), parent, detail)
+    if kind == "missing":
+        return "required (the scenario format version: write 'qfab: 1')" \
+            if detail["loc"] == ("qfab",) else "required"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        expected = ctx.get("expected_tags", "")
+        tag = ctx.get("tag", None)
+        if kind == "union_tag_not_found":
+            return "needs a 'kind' key saying which kind of entry this is"
+        close = difflib.get_close_matches(str(tag), [t.strip(" '") for t in expected.split(",")], 1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown kind {tag!r} (expected one of {expected}){hint}"
+    bounds = {"less_than_equal": ("<=", "le"), "less_than": ("<", "lt"),
+              "greater_than_equal": (">=", "ge"), "greater_than": (">", "gt")}
+    if kind in bounds:
+        symbol, key = bounds[kind]
+        return f"must be {symbol} {ctx[key]}, got {value!r}"
+    if kind == "value_error":
+        return str(ctx.get("error", detail["msg"]))
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}{got}"
+    if kind == "too_short":
+        return "must not be empty"
+    return f"{detail['msg'][0].lower()}{detail['msg'][1:]}{got}"
+
+
+def _suggestion(key: str, parent: Any, detail: Any) -> str:
+    del parent, detail
+    close = difflib.get_close_matches(key, _ALL_FIELD_NAMES, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _field_names(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
+    if model in seen:
+        return set()
+    seen.add(model)
+    names = set(model.model_fields)
+    for field in model.model_fields.values():
+        for candidate in _models_in(field.annotation):
+            names |= _field_names(candidate, seen)
+    return names
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found += _models_in(arg)
+    metadata = getattr(annotation, "__origin__", None)
+    if metadata is not None and hasattr(annotation, "__metadata__"):
+        found += _models_in(metadata)
+    return found
+
+
+_ALL_FIELD_NAMES = sorted(_field_names(ScenarioSpec, set()))

@@ -1,0 +1,229 @@
+"""Frozen scenario models (format version 1).
+
+A scenario is a :class:`ScenarioSpec`: nodes with memories, links of several ``kind``\\ s,
+a policy and requests. All quantities are stored in SI units. Parameters a scenario leaves
+out take their ideal value (efficiency 1, no dark counts, no loss, infinite coherence time,
+perfect visibility), so a scenario states its imperfections explicitly.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from qfab.errors import ScenarioError
+from qfab.spec.quantities import (
+    Attenuation,
+    Duration,
+    Frequency,
+    Length,
+    PositiveDuration,
+    PositiveProbability,
+    Probability,
+    Speed,
+)
+
+__all__ = [
+    "SpecModel", "MemorySpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
+    "EntanglementRequestSpec", "RequestSpec", "PolicySpec", "ScenarioSpec", "Tier",
+]
+
+Tier = Literal["nodal", "cluster", "campus", "wan"]
+NodeName = Annotated[str, Field(min_length=1)]
+
+
+class SpecModel(BaseModel):
+    """Base of all scenario models: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MemorySpec(SpecModel):
+    """A node's quantum memory.
+
+    ``t2`` is the total coherence time (it includes the T1 contribution), so ``t2 <= 2 t1``.
+    """
+
+    qubits: int = Field(1, ge=1, description="communication/storage qubits at the node, "
+                        "split evenly among its links")
+    t1: PositiveDuration = Field(math.inf, description="energy relaxation time")
+    t2: PositiveDuration = Field(math.inf, description="total coherence time (<= 2 t1)")
+
+    @model_validator(mode="after")
+    def _t2_at_most_twice_t1(self) -> MemorySpec:
+        if self.t2 > 2 * self.t1:
+            raise ValueError(f"t2 must be <= 2 t1, got t2 = {self.t2:g} s and t1 = {self.t1:g} s")
+        return self
+
+
+class NodeSpec(SpecModel):
+    """A network node: a quantum network interface with a memory."""
+
+    tier: Tier | None = None
+    memory: MemorySpec = MemorySpec()
+
+
+class FiberSpec(SpecModel):
+    """Optical fiber (loss and speed of light in the fiber)."""
+
+    attenuation: Attenuation = Field(0.0, description="loss in dB/m (e.g. '0.2 dB/km')")
+    speed: Speed = Field(2.0e8, description="speed of light in the fiber")
+
+
+class DetectorSpec(SpecModel):
+    """Threshold single-photon detector at the heralding station."""
+
+    efficiency: Probability = 1.0
+    dark_count_rate: Frequency = 0.0
+    window: PositiveDuration = Field(10e-9, description="detection window per attempt")
+
+
+class EmitterSpec(SpecModel):
+    """Matter-qubit photon source: probability that an emitted photon enters the fiber.
+
+    Includes collection, zero-phonon-line fraction and frequency-conversion efficiency.
+    """
+
+    efficiency: Probability = 1.0
+
+
+class _LinkSpecBase(SpecModel):
+    between: tuple[NodeName, NodeName]
+    length: Length = Field(0.0, description="fiber length between the two nodes; the heralding "
+                           "station sits at the midpoint")
+    fiber: FiberSpec = FiberSpec()
+    cycle_time: Duration = Field(0.0, description="local time per attempt; the attempt period "
+                                 "is cycle_time + length / fiber.speed")
+
+    @field_validator("between")
+    @classmethod
+    def _distinct_ends(cls, value: tuple[str, str]) -> tuple[str, str]:
+        if value[0] == value[1]:
+            raise ValueError(f"a link needs two different nodes, got [{value[0]}, {value[1]}]")
+        return value
+
+    @model_validator(mode="after")
+    def _positive_period(self) -> _LinkSpecBase:
+        if self.cycle_time + self.length / self.fiber.speed <= 0:
+            raise ValueError("cycle_time must be > 0 when length is 0 (the attempt period is "
+                             "cycle_time + length / fiber.speed)")
+        return self
+
+
+class DepolarizingLinkSpec(_LinkSpecBase):
+    """Phenomenological link: one attempt per period, Werner pairs of a given fidelity."""
+
+    kind: Literal["depolarizing"] = "depolarizing"
+    fidelity: float = Field(ge=0.25, le=1, description="fidelity of each heralded pair (Werner)")
+    success_probability: PositiveProbability
+    cycle_time: PositiveDuration = Field(description="attempt period (plus length / fiber.speed)")
+
+
+class _OpticalLinkSpecBase(_LinkSpecBase):
+    emitter: EmitterSpec = EmitterSpec()
+    detector: DetectorSpec = DetectorSpec()
+    visibility: Probability = Field(1.0, description="two-photon interference visibility")
+
+
+class SingleClickLinkSpec(_OpticalLinkSpecBase):
+    """Single-click (single-photon) heralding with bright-state population ``bright_state``."""
+
+    kind: Literal["single_click"] = "single_click"
+    bright_state: float = Field(gt=0, lt=1, description="bright-state population alpha")
+
+
+class DoubleClickLinkSpec(_OpticalLinkSpecBase):
+    """Double-click (Barrett-Kok) heralding: two rounds of single-photon emission."""
+
+    kind: Literal["double_click"] = "double_click"
+
+
+LinkSpec = Annotated[
+    Union[DepolarizingLinkSpec, SingleClickLinkSpec, DoubleClickLinkSpec],
+    Field(discriminator="kind"),
+]
+
+
+class EntanglementRequestSpec(SpecModel):
+    """An application's demand for entangled pairs between two nodes."""
+
+    kind: Literal["entanglement"] = "entanglement"
+    between: tuple[NodeName, NodeName]
+    pairs: int = Field(ge=1)
+    min_fidelity: Probability | None = None
+
+    @field_validator("between")
+    @classmethod
+    def _distinct_ends(cls, value: tuple[str, str]) -> tuple[str, str]:
+        if value[0] == value[1]:
+            raise ValueError(f"a request needs two different nodes, got [{value[0]}, {value[1]}]")
+        return value
+
+
+RequestSpec = Annotated[Union[EntanglementRequestSpec], Field(discriminator="kind")]
+
+
+class PolicySpec(SpecModel):
+    """How the network serves requests (swapping order, cutoff, purification)."""
+
+    swap: Literal["asap", "nested"] = "asap"
+    cutoff: PositiveDuration | None = Field(None, description="discard pairs older than this")
+    purification: Literal["none", "bbpssw", "dejmps", "auto"] = "none"
+
+
+class ScenarioSpec(SpecModel):
+    """A complete scenario (format version 1)."""
+
+    qfab: Literal[1] = Field(description="scenario format version")
+    name: str = "scenario"
+    seed: int = Field(0, ge=0)
+    engine: Literal["des", "analytic"] = "des"
+    duration: PositiveDuration = Field(10.0, description="simulated-time limit for des")
+    formalism: Literal["bell_diagonal", "density_matrix"] = Field(
+        "bell_diagonal", description="state representation used by the event simulation")
+    nodes: dict[NodeName, NodeSpec] = Field(min_length=1)
+    links: list[LinkSpec] = Field(min_length=1)
+    policy: PolicySpec = PolicySpec()
+    requests: list[RequestSpec] = []
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> ScenarioSpec:
+        for section, items in (("links", self.links), ("requests", self.requests)):
+            for index, item in enumerate(items):
+                for end in item.between:
+                    if end not in self.nodes:
+                        raise ScenarioError(f"{section}[{index}].between",
+                                            f"unknown node {end!r} (nodes: {', '.join(self.nodes)})")
+        seen: set[frozenset[str]] = set()
+        for index, link in enumerate(self.links):
+            pair = frozenset(link.between)
+            if pair in seen:
+                raise ScenarioError(f"links[{index}].between",
+                                    f"a second link between {link.between[0]} and {link.between[1]}")
+            seen.add(pair)
+        for name, node in self.nodes.items():
+            degree = self.degree(name)
+            if node.memory.qubits < degree:
+                raise ScenarioError(f"nodes.{name}.memory.qubits",
+                                    f"{node.memory.qubits} qubit(s) cannot serve {degree} links "
+                                    "(at least one qubit per link)")
+        return self
+
+    def degree(self, node: str) -> int:
+        """Number of links that end at ``node``."""
+        return sum(node in link.between for link in self.links)
+
+    def qubits_per_link(self, node: str) -> int:
+        """Qubits that ``node`` dedicates to each of its links (an even split)."""
+        degree = self.degree(node)
+        return self.nodes[node].memory.qubits // degree if degree else 0
+
+    def link_between(self, a: str, b: str) -> tuple[int, LinkSpec] | None:
+        """The index and spec of the link joining ``a`` and ``b``, if any."""
+        for index, link in enumerate(self.links):
+            if set(link.between) == {a, b}:
+                return index, link
+        return None

@@ -1,0 +1,17 @@
+"""JSON Schema of the scenario format, for editors and external validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qfab.spec.models import ScenarioSpec
+
+__all__ = ["scenario_json_schema"]
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of :class:`~qfab.spec.models.ScenarioSpec`."""
+    schema = ScenarioSpec.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "qfab scenario (format version 1)"
+    return schema
