@@ -1,0 +1,136 @@
+"""Command line: ``qfab run | validate | schema``.
+
+User errors (bad scenario, bad option) print one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from qfab import __version__
+from qfab.engines import ENGINES, ProgressCallback, run
+from qfab.errors import QfabError
+from qfab.report.table import format_result
+from qfab.spec import load_scenario, scenario_json_schema
+
+__all__ = ["main"]
+
+#: Seconds a run must last before a progress bar appears.
+_PROGRESS_DELAY_S = 1.5
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``qfab`` command; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except QfabError as error:
+        print(f"qfab: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qfab: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qfab", description="Model, simulate and orchestrate quantum networks.")
+    parser.add_argument("--version", action="version", version=f"qfab {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run_parser = commands.add_parser("run", help="run a scenario and print its results")
+    run_parser.add_argument("file", type=Path, help="scenario YAML file")
+    run_parser.add_argument("--engine", choices=sorted(ENGINES),
+                            help="engine to use (default: the scenario's 'engine')")
+    run_parser.add_argument("--seed", type=_seed, help="seed (default: the scenario's 'seed')")
+    run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
+    run_parser.add_argument("--out", type=Path, metavar="DIR",
+                            help="also write result.json and summary.txt into DIR")
+    run_parser.set_defaults(handler=_run)
+
+    validate_parser = commands.add_parser("validate", help="check a scenario file")
+    validate_parser.add_argument("file", type=Path)
+    validate_parser.set_defaults(handler=_validate)
+
+    schema_parser = commands.add_parser("schema", help="print the scenario JSON Schema")
+    schema_parser.set_defaults(handler=_schema)
+    return parser
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
+
+
+def _run(args: argparse.Namespace) -> int:
+    spec = load_scenario(args.file)
+    with _progress_bar() as progress:
+        result = run(spec, engine=args.engine, seed=args.seed, progress=progress)
+    document = json.dumps(result.to_dict(), indent=2)
+    summary = format_result(result)
+    if args.out is not None:
+        _write_atomically(args.out, {"result.json": document + "\n", "summary.txt": summary + "\n"})
+    print(document if args.json else summary)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    spec = load_scenario(args.file)
+    print(f"{args.file}: valid scenario {spec.name!r} ({len(spec.nodes)} nodes, "
+          f"{len(spec.links)} links, {len(spec.requests)} requests)")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    del args
+    print(json.dumps(scenario_json_schema(), indent=2))
+    return 0
+
+
+@contextmanager
+def _progress_bar() -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr that appears only for runs longer than a moment."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=1000, delay=_PROGRESS_DELAY_S, leave=False, file=sys.stderr,
+              bar_format="{l_bar}{bar}| {elapsed}<{remaining}") as bar:
+        def update(fraction: float) -> None:
+            bar.update(max(0, round(fraction * 1000) - bar.n))
+        yield update
+
+
+def _write_atomically(directory: Path, files: dict[str, str]) -> None:
+    """Write all files or none: each goes to a temporary file first, then is renamed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, text in files.items():
+            handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            staged.append((temporary, directory / name))
+        for temporary, final in staged:
+            os.replace(temporary, final)
+    finally:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

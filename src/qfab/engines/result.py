@@ -1,0 +1,110 @@
+"""The result format (version 1): what every engine returns.
+
+All engines fill the same keys; a value an engine cannot know is ``None`` (``null`` in JSON).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["LinkResult", "RequestResult", "RunResult", "mean_with_ci95", "target_met"]
+
+RESULT_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """Per-link figures: attempts, successes, success probability, pair rate, pair fidelity.
+
+    ``fidelity`` is the mean fidelity of heralded pairs at the moment the herald arrives.
+    """
+
+    between: tuple[str, str]
+    attempts: int | None
+    successes: int | None
+    p_success: float | None
+    rate_hz: float | None
+    fidelity: float | None
+
+
+@dataclass(frozen=True)
+class RequestResult:
+    """Per-request figures.
+
+    ``rate_hz`` is delivered pairs divided by the time from the request's start to its last
+    delivery; ``fidelity`` is the mean fidelity of delivered pairs at delivery; ``latency_s``
+    is the mean time a pair was waited for (from the request's start or previous delivery).
+    """
+
+    between: tuple[str, str]
+    requested: int
+    delivered: int
+    rate_hz: float | None
+    fidelity: float | None
+    fidelity_ci95: tuple[float, float] | None
+    latency_s: float | None
+    min_fidelity: float | None = None
+    target_met: bool | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The result document of one run."""
+
+    scenario: str
+    engine: str
+    seed: int
+    sim_time_s: float | None
+    wall_time_s: float
+    events: int | None
+    links: list[LinkResult] = field(default_factory=list)
+    requests: list[RequestResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready document, core keys in the order of the format description."""
+        document: dict[str, Any] = {"qfab": RESULT_FORMAT_VERSION}
+        document.update(asdict(self))
+        for section in ("links", "requests"):
+            for entry in document[section]:
+                entry["between"] = list(entry["between"])
+                if entry.get("fidelity_ci95") is not None:
+                    entry["fidelity_ci95"] = list(entry["fidelity_ci95"])
+        return _finite_or_none(document)
+
+
+def mean_with_ci95(samples: np.ndarray) -> tuple[float | None, tuple[float, float] | None]:
+    """Sample mean and its normal-approximation 95 % confidence interval.
+
+    Uses mean ± 1.96 s/√n with the unbiased sample standard deviation s; the interval is
+    ``None`` for fewer than two samples.
+    """
+    n = samples.size
+    if n == 0:
+        return None, None
+    mean = float(samples.mean())
+    if n < 2:
+        return mean, None
+    half = 1.96 * float(samples.std(ddof=1)) / math.sqrt(n)
+    return mean, (mean - half, mean + half)
+
+
+def target_met(complete: bool, fidelity: float | None, target: float | None) -> bool:
+    """A request meets its target when all its pairs came with mean fidelity >= the target."""
+    if target is None:
+        return complete
+    return complete and fidelity is not None and fidelity >= target
+
+
+def _finite_or_none(value: Any) -> Any:
+    """Replace non-finite floats (not valid JSON) with ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_none(item) for item in value]
+    return value

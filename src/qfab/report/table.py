@@ -1,0 +1,52 @@
+"""Readable text tables of a :class:`~qfab.engines.result.RunResult`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qfab.engines.result import RunResult
+
+__all__ = ["format_result"]
+
+
+def format_result(result: RunResult) -> str:
+    """Summary of a run: a header line, a links table and a requests table."""
+    events = f", {result.events:,} events" if result.events is not None else ""
+    sim_time = f"{result.sim_time_s:.6g} s simulated, " if result.sim_time_s is not None else ""
+    lines = [f"{result.scenario}  [engine {result.engine}, seed {result.seed}]",
+             f"{sim_time}{result.wall_time_s:.3g} s wall{events}", ""]
+    link_rows = [[f"{link.between[0]} - {link.between[1]}", _int(link.attempts),
+                  _int(link.successes), _num(link.p_success), _num(link.rate_hz),
+                  _num(link.fidelity, 4)] for link in result.links]
+    lines += _table(["link", "attempts", "successes", "p_success", "rate (Hz)", "fidelity"],
+                    link_rows)
+    if result.requests:
+        request_rows = []
+        for request in result.requests:
+            ci = (f"[{request.fidelity_ci95[0]:.4f}, {request.fidelity_ci95[1]:.4f}]"
+                  if request.fidelity_ci95 else "-")
+            met = {True: "yes", False: "NO", None: "-"}[request.target_met]
+            request_rows.append([f"{request.between[0]} - {request.between[1]}",
+                                 f"{request.delivered}/{request.requested}",
+                                 _num(request.rate_hz), _num(request.fidelity, 4), ci,
+                                 _num(request.latency_s), met])
+        lines += [""] + _table(["request", "delivered", "rate (Hz)", "fidelity", "95% CI",
+                                "latency (s)", "met"], request_rows)
+    return "\n".join(lines)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    def line(cells: Sequence[str]) -> str:
+        first, *rest = cells
+        return "  ".join([first.ljust(widths[0])] +
+                         [cell.rjust(width) for cell, width in zip(rest, widths[1:])])
+    return [line(header), "  ".join("-" * width for width in widths)] + [line(r) for r in rows]
+
+
+def _num(value: float | None, digits: int = 4) -> str:
+    return "-" if value is None else f"{value:.{digits}g}"
+
+
+def _int(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
