@@ -1,1 +1,72 @@
-"""physics."""
+"""Pure physics: broadcasting NumPy functions in SI units, each citing its source.
+
+No clock and no random numbers: engines call these functions and never restate a
+formula. Bell-diagonal states are vectors of shape ``(..., 4)`` ordered
+``(Phi+, Psi-, Psi+, Phi-)`` with ``Phi+`` the target (see :mod:`.bell_diagonal`).
+"""
+
+from qfab.physics.bell_diagonal import (
+    BELL_ORDER,
+    BELL_PAULI,
+    MAXIMALLY_MIXED,
+    bbpssw,
+    dejmps,
+    depolarize,
+    fidelity,
+    fidelity_from_werner_parameter,
+    is_normalized,
+    normalize,
+    pauli_channel_to_bell,
+    swap,
+    swap_measurement_error_channel,
+    twirl,
+    werner,
+    werner_parameter,
+)
+from qfab.physics.detection import (
+    click_probability,
+    dark_count_probability,
+    detection_probability,
+)
+from qfab.physics.fiber import SPEED_OF_LIGHT_IN_FIBER, propagation_delay, transmittance
+from qfab.physics.heralding import depolarizing_link, double_click, single_click
+from qfab.physics.memory import (
+    decohere,
+    depolarizing_memory,
+    depolarizing_memory_fidelity,
+    pauli_twirled_t1_t2,
+    t1_t2_kraus,
+)
+
+__all__ = [
+    "BELL_ORDER",
+    "BELL_PAULI",
+    "MAXIMALLY_MIXED",
+    "SPEED_OF_LIGHT_IN_FIBER",
+    "bbpssw",
+    "click_probability",
+    "dark_count_probability",
+    "decohere",
+    "dejmps",
+    "depolarize",
+    "depolarizing_link",
+    "depolarizing_memory",
+    "depolarizing_memory_fidelity",
+    "detection_probability",
+    "double_click",
+    "fidelity",
+    "fidelity_from_werner_parameter",
+    "is_normalized",
+    "normalize",
+    "pauli_channel_to_bell",
+    "pauli_twirled_t1_t2",
+    "propagation_delay",
+    "single_click",
+    "swap",
+    "swap_measurement_error_channel",
+    "t1_t2_kraus",
+    "transmittance",
+    "twirl",
+    "werner",
+    "werner_parameter",
+]

@@ -7,8 +7,6 @@ naming the argument, and return NumPy scalars (not 0-d arrays) for scalar inputs
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -60,9 +58,16 @@ def bell_vector(name: str, value: ArrayLike) -> FloatArray:
     return arr
 
 
-def scalar_or_array(arr: FloatArray) -> Any:
-    """Return a NumPy scalar for a 0-d array and the array itself otherwise."""
-    return arr[()] if arr.ndim == 0 else arr
+def scalar_or_array(arr: FloatArray) -> FloatArray:
+    """Return a NumPy scalar for a 0-d array and the array itself otherwise.
+
+    ``numpy.float64`` behaves as a 0-d array (``shape``, ``ndim``, arithmetic, indexing
+    with ``()``) and is also a Python ``float``, so it is typed as the array it replaces.
+    """
+    if arr.ndim == 0:
+        scalar: FloatArray = arr[()]
+        return scalar
+    return arr
 
 
 def _show(arr: FloatArray) -> str:

@@ -172,7 +172,7 @@ def normalize(v: ArrayLike) -> FloatArray:
     total = vec.sum(axis=-1, keepdims=True)
     if np.any(total <= 0.0):
         raise ValueError("v: cannot normalise a Bell vector whose coefficients sum to 0")
-    return np.clip(vec, 0.0, None) / total
+    return np.asarray(np.clip(vec, 0.0, None) / total, dtype=np.float64)
 
 
 def is_normalized(v: ArrayLike, *, atol: float = 1e-9) -> bool:
@@ -254,7 +254,7 @@ def _convolve(v1: FloatArray, v2: FloatArray) -> FloatArray:
     """Bell vector of the product of independent one-sided Pauli errors (group convolution)."""
     # out[..., k] = sum_i v1[..., i] * v2[..., j] with Pauli(i)·Pauli(j) = Pauli(k);
     # for the Klein four-group j = i ⊕ k, i.e. j = _PRODUCT[i, k].
-    return np.einsum("...i,...ik->...k", v1, v2[..., _PRODUCT])
+    return np.asarray(np.einsum("...i,...ik->...k", v1, v2[..., _PRODUCT]), dtype=np.float64)
 
 
 def pauli_channel_to_bell(v: ArrayLike, p: ArrayLike) -> FloatArray:

@@ -11,6 +11,8 @@ from qfab.sim.kernel import Simulation
 
 __all__ = ["RequestTracker", "LinkDelivery"]
 
+_CACHE_SIZE = 4096
+
 
 class RequestTracker:
     """What one request has received so far.
@@ -72,10 +74,23 @@ class LinkDelivery:
         self.memories = memories
         self.cutoff_ps = cutoff_ps
         self.on_request_done = on_request_done
+        # Decoherence is a deterministic function of a pair's initial state and age; pairs of
+        # one link share their initial state object, so the fidelity is cached per age.
+        self._fidelity_cache: dict[tuple[int, int], float] = {}
+
+    def fidelity_of(self, pair: Pair, now_ps: int) -> float:
+        """Fidelity of ``pair`` at ``now_ps`` after decoherence in both memories."""
+        key = (id(pair.state), now_ps - pair.created_ps)
+        fidelity = self._fidelity_cache.get(key)
+        if fidelity is None:
+            fidelity = state_at(pair, now_ps, *self.memories).fidelity()
+            if len(self._fidelity_cache) < _CACHE_SIZE:
+                self._fidelity_cache[key] = fidelity
+        return fidelity
 
     def __call__(self, pair: Pair) -> None:
         now = self.sim.now
-        fidelity = state_at(pair, now, *self.memories).fidelity()
+        fidelity = self.fidelity_of(pair, now)
         self.link.fidelity_sum += fidelity
         if self.cutoff_ps is not None and now - pair.created_ps > self.cutoff_ps:
             return

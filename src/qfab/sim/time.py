@@ -45,7 +45,7 @@ def seconds_to_ps(s: float) -> int:
     1500
     """
     if type(s) is not float:
-        if isinstance(s, bool) or isinstance(s, complex) or not hasattr(s, "__float__"):
+        if isinstance(s, (bool, complex)) or not hasattr(s, "__float__"):
             raise TypeError(f"time in seconds must be a real number, got {type(s).__name__}")
         if isinstance(s, int):
             if s < 0:

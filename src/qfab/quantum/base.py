@@ -1,0 +1,79 @@
+"""The interface shared by the pair-state formalisms of the event simulation."""
+
+from __future__ import annotations
+
+from typing import Protocol, Self, runtime_checkable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["PairState"]
+
+_INF = float("inf")
+
+
+@runtime_checkable
+class PairState(Protocol):
+    """State of one entangled pair of qubits, side ``a`` and side ``b``.
+
+    Implementations are immutable: every operation returns a new object. The target state
+    is ``Phi+``; Bell vectors are ordered ``(Phi+, Psi-, Psi+, Phi-)`` as in
+    :mod:`qfab.physics.bell_diagonal`. Times are in seconds.
+    """
+
+    def fidelity(self) -> float:
+        """Fidelity ``<Phi+|rho|Phi+>`` of the pair."""
+        ...
+
+    def bell_vector(self) -> NDArray[np.float64]:
+        """Diagonal of the state in the Bell basis, shape ``(4,)`` (its Pauli twirl)."""
+        ...
+
+    def decohere(
+        self,
+        t_a: float,
+        t_b: float,
+        *,
+        t1_a: float = _INF,
+        t2_a: float = _INF,
+        t1_b: float = _INF,
+        t2_b: float = _INF,
+    ) -> Self:
+        """State after qubit a waited ``t_a`` and qubit b ``t_b`` seconds in their memories.
+
+        ``t1_*`` are relaxation times and ``t2_*`` total coherence times
+        (``T2 <= 2 T1``; ``inf`` for no decay).
+        """
+        ...
+
+    def depolarize(self, p: float) -> Self:
+        """State after being replaced by ``I/4`` with probability ``p``."""
+        ...
+
+    def swap(
+        self,
+        other: Self,
+        *,
+        gate_depolarization: float = 0.0,
+        measurement_error: float = 0.0,
+        rng: np.random.Generator | None = None,
+    ) -> Self:
+        """Entanglement swap: Bell measurement on ``self``'s b and ``other``'s a.
+
+        Returns the pair of ``self``'s a and ``other``'s b after the Pauli correction.
+        ``gate_depolarization`` depolarises the result with that probability;
+        ``measurement_error`` flips each of the two outcome bits with that probability.
+        With ``rng`` an implementation may sample the measurement outcome instead of
+        averaging over outcomes.
+        """
+        ...
+
+    @classmethod
+    def from_bell_vector(cls, v: ArrayLike) -> Self:
+        """Bell-diagonal state with coefficients ``v`` (shape ``(4,)``, summing to 1)."""
+        ...
+
+    @classmethod
+    def werner(cls, fidelity: float) -> Self:
+        """Werner state with the given fidelity."""
+        ...
