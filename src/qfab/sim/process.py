@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Generator
+from heapq import heappush
 from typing import TYPE_CHECKING, Any, Generic, SupportsIndex, TypeVar
 
+from .event import ScheduledEvent
+
 if TYPE_CHECKING:
-    from .kernel import ScheduledEvent, Simulation
+    from .kernel import Simulation
 
 __all__ = ["Interrupt", "Process", "Signal", "any_of"]
 
@@ -185,7 +188,7 @@ class Process(Signal[_T]):
     succeeds.
     """
 
-    __slots__ = ("_cancelled", "_generator", "_name", "_on_signal_cb", "_resume_cb", "_target")
+    __slots__ = ("_cancelled", "_generator", "_name", "_on_signal_cb", "_target", "_waker")
 
     def __init__(
         self, sim: Simulation, generator: Generator[Any, Any, _T], *, name: str | None = None
@@ -199,11 +202,15 @@ class Process(Signal[_T]):
         self._generator: Generator[Any, Any, _T] | None = generator
         self._name: str = name if name is not None else getattr(generator, "__qualname__", "process")
         self._cancelled = False
-        # Bound methods are cached: the hot path schedules them on every yield.
-        self._resume_cb = self._resume
-        self._on_signal_cb = self._on_signal
-        # What the process waits for: the scheduled wake-up or the signal.
-        self._target: ScheduledEvent | Signal[Any] | None = sim.schedule(0, self._resume_cb)
+        self._on_signal_cb = self._on_signal  # cached: added to a signal on every wait
+        # The process's wake-up event. A process sleeps on at most one event at a
+        # time, so this one object is pushed back onto the heap for every
+        # ``yield delay``; it is replaced only when a pending wake-up has to be
+        # withdrawn (see _detach). It first starts the generator.
+        self._waker: ScheduledEvent = sim.schedule(0, self._resume)
+        # What the process waits for: its waker (then in the heap), a signal, or
+        # None when it is not alive.
+        self._target: ScheduledEvent | Signal[Any] | None = self._waker
 
     @property
     def name(self) -> str:
@@ -219,11 +226,6 @@ class Process(Signal[_T]):
     def cancelled(self) -> bool:
         """Whether :meth:`cancel` stopped the process before it finished."""
         return self._cancelled
-
-    @property
-    def target(self) -> ScheduledEvent | Signal[Any] | None:
-        """What the process waits for: its wake-up event, a signal, or ``None`` if not alive."""
-        return self._target
 
     def cancel(self) -> None:
         """Stop the process for good.
@@ -243,7 +245,7 @@ class Process(Signal[_T]):
             return
         if getattr(generator, "gi_running", False):
             raise RuntimeError(f"process {self._name!r} cannot cancel itself; return from it instead")
-        self._detach()
+        self._detach(renew=False)
         self._generator = None
         self._cancelled = True
         generator.close()
@@ -270,16 +272,25 @@ class Process(Signal[_T]):
     def _deliver_interrupt(self, interrupt: Interrupt) -> None:
         if self._generator is None:
             return
-        self._detach()
+        self._detach(renew=True)
         self._resume(None, interrupt)
 
-    def _detach(self) -> None:
+    def _detach(self, *, renew: bool) -> None:
+        """Stop waiting: withdraw the pending wake-up, or leave the signal's waiters."""
         target = self._target
         self._target = None
-        if isinstance(target, Signal):
+        if target is self._waker:
+            # Its heap entry is withdrawn lazily, so the process needs a fresh
+            # waker for its next sleep.
+            self._waker.cancel()
+            if renew:
+                waker = ScheduledEvent()
+                waker._time = self._sim._now
+                waker._callback = self._resume
+                waker._args = ()
+                self._waker = waker
+        elif isinstance(target, Signal):
             target._remove_callback(self._on_signal_cb)
-        elif target is not None:
-            target.cancel()
 
     def _on_signal(self, signal: Signal[Any]) -> None:
         # Stale wake-ups (after a cancel or an interrupt) are ignored.
@@ -307,25 +318,36 @@ class Process(Signal[_T]):
                 self._generator = None
                 self._target = None
                 raise
-            if type(target) is int and target >= 0:
-                self._target = self._sim.schedule(target, self._resume_cb)
-                return
-            if isinstance(target, Signal) and target._sim is self._sim and target is not self:
-                self._target = target
-                target._add_callback(self._on_signal_cb)
-                return
-            checked = self._check_yield(target)
-            if isinstance(checked, int):  # an integer-like delay, such as numpy.int64
-                self._target = self._sim.schedule(checked, self._resume_cb)
-                return
-            error = checked
+            if type(target) is not int or target < 0:
+                if isinstance(target, Signal) and target._sim is self._sim and target is not self:
+                    self._target = target
+                    target._add_callback(self._on_signal_cb)
+                    return
+                checked = self._check_yield(target)
+                if not isinstance(checked, int):
+                    error = checked
+                    continue
+                target = checked  # an integer-like delay, such as numpy.int64
+            # Sleep: push the waker straight onto the heap, as
+            # Simulation.schedule would, without allocating a new event.
+            sim = self._sim
+            waker = self._waker
+            time = sim._now + target
+            waker._time = time
+            seq = sim._seq
+            sim._seq = seq + 1
+            heappush(sim._heap, (time, seq, waker))
+            self._target = waker
+            return
 
     def _check_yield(self, target: object) -> int | BaseException:
-        """Return an integer-like yielded delay as an ``int``, or the exception for an invalid yield."""
+        """Return a yielded integer-like delay as an ``int``, or the error for an invalid yield."""
         if isinstance(target, Signal):
             if target is self:
                 return RuntimeError(f"process {self._name!r} yielded itself and would wait forever")
-            return ValueError(f"process {self._name!r} yielded {target!r}, which belongs to another simulation")
+            return ValueError(
+                f"process {self._name!r} yielded {target!r}, which belongs to another simulation"
+            )
         if not isinstance(target, bool) and isinstance(target, SupportsIndex):
             delay = operator.index(target)
             if delay >= 0:
