@@ -9,6 +9,7 @@ a deliberately naive reference simulator (linear scan for the minimum
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -104,7 +105,7 @@ def run_kernel(program: tuple[Node, ...], steps: list[int]) -> Trace:
 
 
 def run_reference(program: tuple[Node, ...], steps: list[int]) -> Trace:
-    """A naive simulator: the same program, obviously correct, O(n^2)."""
+    """Run the same program on a naive simulator: obviously correct, O(n^2)."""
     trace = Trace()
     now = 0
     pending: list[tuple[int, int, Node]] = []  # (time, index, node)
@@ -173,7 +174,7 @@ def test_callbacks_run_in_non_decreasing_time_order(program: tuple[Node, ...], s
 @given(programs, untils)
 def test_same_time_events_run_in_scheduling_order(program: tuple[Node, ...], steps: list[int]) -> None:
     log = run_kernel(program, steps).log
-    for (t1, i1), (t2, i2) in zip(log, log[1:]):
+    for (t1, i1), (t2, i2) in itertools.pairwise(log):
         if t1 == t2:
             assert i1 < i2
 
@@ -194,7 +195,7 @@ def test_cancelled_events_never_run_and_all_others_run_exactly_once(
 def test_run_until_never_processes_an_event_past_until(program: tuple[Node, ...], steps: list[int]) -> None:
     trace = run_kernel(program, steps)
     start, previous_now = 0, 0
-    for (end, now), until in zip(trace.run_ends, steps):
+    for (end, now), until in zip(trace.run_ends, steps, strict=False):
         assert now == max(until, previous_now)
         assert all(t <= now for t, _ in trace.log[start:end])
         start, previous_now = end, now
@@ -220,3 +221,5 @@ def test_processes_wake_exactly_at_the_cumulative_sums_of_their_delays(delay_lis
         assert wakes[i] == list(accumulate(delays))
         assert processes[i].value == i
     assert order == sorted(order)
+    # One start event per process, then one wake-up per yielded delay.
+    assert sim.events_processed == len(delay_lists) + sum(map(len, delay_lists))

@@ -14,7 +14,8 @@ from qfab.engines.result import LinkResult, RequestResult, RunResult
 from qfab.errors import EngineError
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["ENGINES", "run", "Engine", "RunResult", "LinkResult", "RequestResult"]
+__all__ = ["ENGINES", "run", "Engine", "ProgressCallback", "RunResult", "LinkResult",
+           "RequestResult"]
 
 #: Engine name -> engine class.
 ENGINES: dict[str, type[AnalyticEngine] | type[DesEngine]] = {

@@ -73,7 +73,8 @@ class RunResult:
                 entry["between"] = list(entry["between"])
                 if entry.get("fidelity_ci95") is not None:
                     entry["fidelity_ci95"] = list(entry["fidelity_ci95"])
-        return _finite_or_none(document)
+        cleaned: dict[str, Any] = _finite_or_none(document)
+        return cleaned
 
 
 def mean_with_ci95(samples: np.ndarray) -> tuple[float | None, tuple[float, float] | None]:

@@ -425,7 +425,7 @@ def test_failed_event_counts_as_processed_and_the_run_can_resume() -> None:
 
     sim.schedule(1, fail)
     sim.schedule(2, log.append, "after")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bad"):
         sim.run()
     assert not sim.running
     assert sim.events_processed == 1
@@ -444,7 +444,7 @@ def test_failure_after_stop_does_not_stop_the_next_run() -> None:
     sim.schedule(1, stop_then_fail)
     sim.schedule(2, log.append, "b")
     sim.schedule(3, log.append, "c")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bad"):
         sim.run()
     sim.run()
     assert log == ["b", "c"]
@@ -460,7 +460,7 @@ def test_failure_during_run_until_does_not_stop_a_later_run_at_the_old_until() -
     sim.schedule(1, fail)
     sim.schedule(10, log.append, 10)
     sim.schedule(20, log.append, 20)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bad"):
         sim.run(until=10)
     sim.run()
     assert log == [10, 20]

@@ -16,7 +16,15 @@ def test_ps_per_second_is_ten_to_the_twelve() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "ps"),
-    [(0.0, 0), (1.0, 10**12), (1e-3, 10**9), (1e-6, 10**6), (1.5e-9, 1500), (1e-12, 1), (3600.0, 3_600 * 10**12)],
+    [
+        (0.0, 0),
+        (1.0, 10**12),
+        (1e-3, 10**9),
+        (1e-6, 10**6),
+        (1.5e-9, 1500),
+        (1e-12, 1),
+        (3600.0, 3_600 * 10**12),
+    ],
 )
 def test_seconds_to_ps_converts_exact_values(seconds: float, ps: int) -> None:
     assert seconds_to_ps(seconds) == ps
