@@ -119,7 +119,7 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         emitted_state=np.asarray(state, dtype=np.float64),
         period=link.cycle_time + delay,
         herald_delay=delay,
-        channels=min(spec.qubits_per_link(a), spec.qubits_per_link(b)),
+        channels=min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)),
         t1=(memories[0].t1, memories[1].t1),
         t2=(memories[0].t2, memories[1].t2),
     )

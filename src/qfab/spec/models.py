@@ -26,7 +26,7 @@ from qfab.spec.quantities import (
 )
 
 __all__ = [
-    "SpecModel", "MemorySpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "SpecModel", "MemorySpec", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
     "EntanglementRequestSpec", "RequestSpec", "PolicySpec", "ScenarioSpec", "Tier",
 ]
@@ -48,7 +48,9 @@ class MemorySpec(SpecModel):
     """
 
     qubits: int = Field(1, ge=1, description="communication/storage qubits at the node, "
-                        "split evenly among its links")
+                        "split evenly among its links unless 'per_link' assigns them")
+    per_link: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
+        None, description="qubits reserved for the link to each named neighbour")
     t1: PositiveDuration = Field(math.inf, description="energy relaxation time")
     t2: PositiveDuration = Field(math.inf, description="total coherence time (<= 2 t1)")
 
@@ -59,11 +61,24 @@ class MemorySpec(SpecModel):
         return self
 
 
+class GateSpec(SpecModel):
+    """Local operations of a node: Bell-state measurement for swapping, two-qubit gates.
+
+    ``depolarization`` depolarizes the output pair of a swap or purification with that
+    probability; ``measurement_error`` flips each measured bit with that probability.
+    """
+
+    swap_success_probability: PositiveProbability = 1.0
+    depolarization: Probability = 0.0
+    measurement_error: float = Field(0.0, ge=0, le=0.5)
+
+
 class NodeSpec(SpecModel):
     """A network node: a quantum network interface with a memory."""
 
     tier: Tier | None = None
     memory: MemorySpec = MemorySpec()
+    gates: GateSpec = GateSpec()
 
 
 class FiberSpec(SpecModel):
@@ -154,6 +169,10 @@ class EntanglementRequestSpec(SpecModel):
     between: tuple[NodeName, NodeName]
     pairs: int = Field(ge=1)
     min_fidelity: Probability | None = None
+    start: Duration = Field(0.0, description="simulated time at which the request is made")
+    deadline: PositiveDuration | None = Field(
+        None, description="time after 'start' by which all pairs should be delivered")
+    priority: int = Field(0, description="larger is served first when requests contend")
 
     @field_validator("between")
     @classmethod
@@ -172,6 +191,11 @@ class PolicySpec(SpecModel):
     swap: Literal["asap", "nested"] = "asap"
     cutoff: PositiveDuration | None = Field(None, description="discard pairs older than this")
     purification: Literal["none", "bbpssw", "dejmps", "auto"] = "none"
+    purification_rounds: int | None = Field(
+        None, ge=0, le=8, description="recurrence rounds on end-to-end pairs; default: the "
+        "fewest that reach the request's min_fidelity")
+    buffer: int = Field(0, ge=0, description="pairs each link generates ahead of demand and "
+                        "keeps in memory (0: generate on demand only)")
 
 
 class ScenarioSpec(SpecModel):
@@ -206,7 +230,22 @@ class ScenarioSpec(SpecModel):
             seen.add(pair)
         for name, node in self.nodes.items():
             degree = self.degree(name)
-            if node.memory.qubits < degree:
+            allocation = node.memory.per_link
+            if allocation is not None:
+                neighbours = set(self.neighbours(name))
+                for other in allocation:
+                    if other not in neighbours:
+                        raise ScenarioError(f"nodes.{name}.memory.per_link.{other}",
+                                            f"{name} has no link to {other!r}")
+                missing = neighbours - set(allocation)
+                if missing:
+                    raise ScenarioError(f"nodes.{name}.memory.per_link",
+                                        f"no qubits for the link(s) to {', '.join(sorted(missing))}")
+                if sum(allocation.values()) > node.memory.qubits:
+                    raise ScenarioError(f"nodes.{name}.memory.per_link",
+                                        f"assigns {sum(allocation.values())} qubits, the node "
+                                        f"has {node.memory.qubits}")
+            elif node.memory.qubits < degree:
                 raise ScenarioError(f"nodes.{name}.memory.qubits",
                                     f"{node.memory.qubits} qubit(s) cannot serve {degree} links "
                                     "(at least one qubit per link)")
@@ -216,10 +255,22 @@ class ScenarioSpec(SpecModel):
         """Number of links that end at ``node``."""
         return sum(node in link.between for link in self.links)
 
-    def qubits_per_link(self, node: str) -> int:
-        """Qubits that ``node`` dedicates to each of its links (an even split)."""
+    def neighbours(self, node: str) -> list[str]:
+        """Nodes joined to ``node`` by a link, in link order."""
+        return [link.between[1 - link.between.index(node)]
+                for link in self.links if node in link.between]
+
+    def qubits_per_link(self, node: str, neighbour: str | None = None) -> int:
+        """Qubits that ``node`` dedicates to its link to ``neighbour``.
+
+        Taken from ``memory.per_link`` when given, otherwise an even split of the node's
+        qubits among its links (``neighbour`` may then be omitted).
+        """
+        memory = self.nodes[node].memory
+        if memory.per_link is not None and neighbour is not None:
+            return memory.per_link[neighbour]
         degree = self.degree(node)
-        return self.nodes[node].memory.qubits // degree if degree else 0
+        return memory.qubits // degree if degree else 0
 
     def link_between(self, a: str, b: str) -> tuple[int, LinkSpec] | None:
         """The index and spec of the link joining ``a`` and ``b``, if any."""
