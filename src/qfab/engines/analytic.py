@@ -1,10 +1,20 @@
-"""Analytic engine: expected rates and fidelities of single-link requests in closed form.
+"""Analytic engine: expected rates and fidelities in closed form or by exact recursion.
 
-Per link with ``k`` parallel channels, each attempting once per period with success
-probability ``p``, pairs are heralded at the rate ``k p / period`` (the mean of a geometric
-number of attempts is ``1/p``). A request is served the moment its link heralds, so its
-pairs carry the state of :attr:`LinkModel.heralded_state`. Requests sharing a link are served
-one after the other in scenario order, as the event simulation does.
+Every request follows the path and purification plan of the orchestrator. Cases with an
+exact answer:
+
+* one link with ``k`` parallel channels: pairs at ``k p / period`` (a geometric number of
+  attempts has mean ``1/p``), each with the heralded state; requests sharing a link are
+  served one after the other in scenario order, as in the event simulation;
+* a chain of links (equal periods, zero length, one qubit per link at each node, ideal
+  memories, no purification or cutoff): with swap-asap and ideal swaps a round lasts
+  ``max_i G_i`` periods (:func:`~qfab.engines.chain_analytics.mean_max_geometric`); with two
+  links and swap success ``p_s`` the mean is ``E[max] / p_s``; the nested scheme over
+  ``2^n`` links uses the exact waiting-time distribution of Brand, Coopmans, Elkouss, IEEE
+  JSAC 38, 619 (2020). The fidelity is that of the swapped heralded pairs (order does not
+  matter for Bell-diagonal pairs and Pauli gate noise).
+
+Other scenarios raise :class:`~qfab.errors.EngineError` naming what the engine cannot model.
 """
 
 from __future__ import annotations
@@ -12,9 +22,14 @@ from __future__ import annotations
 import math
 import time
 
-from qfab.engines.base import ProgressCallback, check_supported
-from qfab.engines.link_model import LinkModel, link_model
+from qfab.engines import chain_analytics
+from qfab.engines.base import ProgressCallback
+from qfab.engines.link_model import LinkModel
 from qfab.engines.result import LinkResult, RequestResult, RunResult, target_met
+from qfab.errors import EngineError
+from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.planner import plan_network
+from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["AnalyticEngine"]
@@ -29,25 +44,27 @@ class AnalyticEngine:
             progress: ProgressCallback | None = None) -> RunResult:
         """Compute expected link and request figures for ``spec``."""
         started = time.perf_counter()
-        check_supported(spec, self.name)
-        models = [link_model(spec, index) for index in range(len(spec.links))]
-        links = [self._link_result(model, spec) for model in models]
-        served_before = [0] * len(models)
+        network = NetworkGraph(spec)
+        plan = plan_network(spec, network)
+        served_before = [0] * len(network.models)
         requests = []
         end_time = 0.0
-        for request in spec.requests:
-            index, _ = spec.link_between(*request.between)  # type: ignore[misc]
-            model = models[index]
-            rate = model.pair_rate if _delivers(model, spec) else 0.0
-            fidelity = _delivered_fidelity(model)
-            available = rate * spec.duration - served_before[index]
+        for request_plan in plan.requests:
+            request = spec.requests[request_plan.request]
+            rate, fidelity = _request_rate_and_fidelity(spec, network, request_plan)
+            links = [network.link_index(a, b)
+                     for a, b in zip(request_plan.path, request_plan.path[1:])]
+            shared = links[0] if len(links) == 1 else None
+            before = served_before[shared] if shared is not None else 0
+            available = rate * max(spec.duration - request.start, 0.0) - before
             delivered = max(0, min(request.pairs, math.floor(available + 1e-9)))
-            served_before[index] += delivered
-            last = served_before[index] / rate if delivered else None
+            if shared is not None:
+                served_before[shared] += delivered
+            last = (before + delivered) / rate if delivered else None
             if delivered < request.pairs:
                 end_time = spec.duration
             elif last is not None:
-                end_time = max(end_time, last)
+                end_time = max(end_time, request.start + last)
             requests.append(RequestResult(
                 between=request.between, requested=request.pairs, delivered=delivered,
                 rate_hz=delivered / last if last else None,
@@ -55,7 +72,14 @@ class AnalyticEngine:
                 latency_s=last / delivered if last else None,
                 min_fidelity=request.min_fidelity,
                 target_met=target_met(delivered == request.pairs, fidelity,
-                                       request.min_fidelity),
+                                      request.min_fidelity),
+                fidelity_min=fidelity if delivered else None,
+                deadline_met=(None if request.deadline is None else
+                              delivered == request.pairs and last is not None
+                              and last <= request.deadline),
+                path=request_plan.path, domains=request_plan.domains,
+                purification=request_plan.purification,
+                purification_rounds=request_plan.rounds,
             ))
         if progress is not None:
             progress(1.0)
@@ -63,21 +87,66 @@ class AnalyticEngine:
             scenario=spec.name, engine=self.name, seed=seed,
             sim_time_s=end_time if spec.requests else spec.duration,
             wall_time_s=time.perf_counter() - started, events=None,
-            links=links, requests=requests,
+            links=[_link_result(model) for model in network.models], requests=requests,
         )
 
-    @staticmethod
-    def _link_result(model: LinkModel, spec: ScenarioSpec) -> LinkResult:
-        return LinkResult(between=model.between, attempts=None, successes=None,
-                          p_success=model.p_success, rate_hz=model.pair_rate,
-                          fidelity=float(model.heralded_state[0]))
+
+def _link_result(model: LinkModel) -> LinkResult:
+    return LinkResult(between=model.between, attempts=None, successes=None,
+                      p_success=model.p_success, rate_hz=model.pair_rate,
+                      fidelity=float(model.heralded_state[0]))
 
 
-def _delivers(model: LinkModel, spec: ScenarioSpec) -> bool:
-    """A cutoff shorter than the heralding delay discards every pair before it is usable."""
-    cutoff = spec.policy.cutoff
-    return cutoff is None or model.herald_delay <= cutoff
+def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
+                               plan: RequestPlan) -> tuple[float, float]:
+    """Expected delivery rate (Hz) and fidelity of one request's pairs."""
+    where = f"requests[{plan.request}]"
+    models = network.path_models(plan.path)
+    if plan.rounds:
+        raise EngineError(f"{where}: the analytic engine does not model purification; "
+                          "use engine des")
+    if len(models) == 1:
+        model = models[0]
+        cutoff = spec.policy.cutoff
+        delivers = cutoff is None or model.herald_delay <= cutoff
+        return (model.pair_rate if delivers else 0.0), float(model.heralded_state[0])
+    _check_chain(spec, plan, models, where)
+    period = models[0].period
+    p_links = [model.p_success for model in models]
+    swaps = [spec.nodes[node].gates.swap_success_probability for node in plan.path[1:-1]]
+    if spec.policy.swap == "nested":
+        levels = round(math.log2(len(models)))
+        if 2**levels != len(models) or len(set(swaps)) != 1:
+            raise EngineError(f"{where}: the analytic nested scheme needs 2^n links and one "
+                              "swap success probability; use engine des")
+        pmf = chain_analytics.waiting_time_pmf(p_links, levels=levels, p_swap=swaps[0])
+        steps = chain_analytics.mean_waiting_time(pmf)
+    elif all(p_swap == 1.0 for p_swap in swaps):
+        steps = chain_analytics.mean_max_geometric(p_links)
+    elif len(models) == 2:
+        steps = chain_analytics.mean_max_geometric(p_links) / swaps[0]
+    else:
+        raise EngineError(f"{where}: swap-asap with swap success below 1 over more than two "
+                          "links has no closed form here; use engine des")
+    return 1.0 / (steps * period), plan.expected_fidelity
 
 
-def _delivered_fidelity(model: LinkModel) -> float:
-    return float(model.heralded_state[0])
+def _check_chain(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
+                 where: str) -> None:
+    reasons = []
+    if len({round(model.period, 15) for model in models}) != 1:
+        reasons.append("links with equal attempt periods")
+    if any(model.herald_delay > 0 for model in models):
+        reasons.append("zero-length links (no classical delays)")
+    if any(model.channels != 1 for model in models):
+        reasons.append("one qubit per link at each node")
+    if any(spec.nodes[node].memory.t1 != math.inf or spec.nodes[node].memory.t2 != math.inf
+           for node in plan.path):
+        reasons.append("ideal memories")
+    if spec.policy.cutoff is not None or spec.policy.buffer:
+        reasons.append("no cutoff and no buffer")
+    if len(spec.requests) > 1:
+        reasons.append("a single request")
+    if reasons:
+        raise EngineError(f"{where}: the analytic engine computes chains with "
+                          f"{', '.join(reasons)}; use engine des")

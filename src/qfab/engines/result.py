@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LinkResult", "RequestResult", "RunResult", "mean_with_ci95", "target_met"]
+__all__ = ["LinkResult", "NodeResult", "RequestResult", "RunResult", "mean_with_ci95", "target_met"]
 
 RESULT_FORMAT_VERSION = 1
 
@@ -29,6 +29,19 @@ class LinkResult:
     p_success: float | None
     rate_hz: float | None
     fidelity: float | None
+    buffer_occupancy: float | None = None
+    buffer_hit_rate: float | None = None
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """Per-node figures: tier domain and time-averaged memory utilization."""
+
+    name: str
+    tier: str | None
+    domain: str | None
+    qubits: int
+    utilization: float | None
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,12 @@ class RequestResult:
     latency_s: float | None
     min_fidelity: float | None = None
     target_met: bool | None = None
+    fidelity_min: float | None = None
+    deadline_met: bool | None = None
+    path: list[str] | None = None
+    domains: list[str] | None = None
+    purification: str | None = None
+    purification_rounds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,7 @@ class RunResult:
     events: int | None
     links: list[LinkResult] = field(default_factory=list)
     requests: list[RequestResult] = field(default_factory=list)
+    nodes: list[NodeResult] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready document, core keys in the order of the format description."""

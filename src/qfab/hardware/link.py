@@ -1,9 +1,12 @@
-"""A heralded link as a simulation component: attempts, successes, and the pairs it makes."""
+"""A heralded link as a simulation component: channels, attempts, and statistics."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from qfab.hardware.qnode import Slot
+from qfab.sim.kernel import Simulation
+from qfab.sim.process import Signal
 from qfab.sim.time import seconds_to_ps
 
 __all__ = ["HeraldedLink"]
@@ -12,10 +15,17 @@ __all__ = ["HeraldedLink"]
 class HeraldedLink:
     """A link that heralds pairs with a fixed per-attempt success probability.
 
+    Channel ``j`` attempts with slot ``j`` of each end; it waits while either slot is busy
+    or while nobody wants pairs from the link.
+
     Parameters
     ----------
-    between
-        End nodes.
+    sim
+        The simulation.
+    index
+        Position of the link in the scenario.
+    slots
+        For each channel, the slots it uses at the two ends.
     p_success
         Success probability of one attempt.
     period
@@ -24,8 +34,6 @@ class HeraldedLink:
         Seconds from emission until both ends hold the herald.
     rng
         The link's own random stream.
-    channels
-        Attempts that run in parallel (one qubit pair per channel).
 
     Notes
     -----
@@ -34,26 +42,63 @@ class HeraldedLink:
     instead of simulating each failed attempt as an event.
     """
 
-    def __init__(self, between: tuple[str, str], *, p_success: float, period: float,
-                 herald_delay: float, rng: np.random.Generator, channels: int = 1) -> None:
-        self.between = between
+    def __init__(self, sim: Simulation, index: int, slots: list[tuple[Slot, Slot]], *,
+                 p_success: float, period: float, herald_delay: float,
+                 rng: np.random.Generator) -> None:
+        self.sim = sim
+        self.index = index
+        self.slots = slots
+        self.between = (slots[0][0].node.name, slots[0][1].node.name)
         self.p_success = p_success
         self.period_ps = seconds_to_ps(period)
         self.herald_delay_ps = seconds_to_ps(herald_delay)
         self.rng = rng
+        self.demand = 0
+        self.buffer = 0
+        self.changed: Signal[None] = sim.signal()
         self.attempts = 0
         self.successes = 0
         self.fidelity_sum = 0.0
-        #: Start of each channel's current round of attempts (ps).
-        self.pending_since_ps = [0] * channels
+        self.consumed = 0
+        self.hits = 0
+        #: Start of each channel's current round of attempts (ps), None when idle.
+        self.pending_since_ps: list[int | None] = [None] * len(slots)
+        self._stored = 0
+        self._stored_since_ps = 0
+        self._stored_integral = 0.0
+        self._draws: list[int] = []
 
-    def attempts_until(self, now_ps: int) -> int:
-        """Attempts counted so far: completed rounds plus full periods of unfinished ones."""
-        period = max(self.period_ps, 1)
-        return self.attempts + sum((now_ps - start) // period for start in self.pending_since_ps)
+    def wants_pairs(self, channel: int) -> bool:
+        """Whether ``channel`` should attempt: someone needs pairs, or the buffer has room."""
+        return self.demand > 0 or channel < self.buffer
+
+    def notify(self) -> None:
+        """Wake channels waiting for free slots or for demand."""
+        changed, self.changed = self.changed, self.sim.signal()
+        changed.succeed()
 
     def attempts_until_success(self) -> int:
         """Draw the number of attempts up to and including the next success (>= 1)."""
         if self.p_success <= 0.0:
-            return np.iinfo(np.int64).max // max(self.period_ps, 1)
-        return int(self.rng.geometric(self.p_success))
+            return 2**62 // max(self.period_ps, 1)
+        if not self._draws:
+            self._draws = self.rng.geometric(self.p_success, size=256).tolist()[::-1]
+        return self._draws.pop()
+
+    def attempts_until(self, now_ps: int) -> int:
+        """Attempts counted so far: completed rounds plus full periods of unfinished ones."""
+        period = max(self.period_ps, 1)
+        return self.attempts + sum((now_ps - start) // period
+                                   for start in self.pending_since_ps if start is not None)
+
+    def stored_changed(self, delta: int, now_ps: int) -> None:
+        """Count fresh link pairs entering (+1) or leaving (-1) the ends' memories."""
+        self._stored_integral += self._stored * (now_ps - self._stored_since_ps)
+        self._stored_since_ps = now_ps
+        self._stored += delta
+
+    def mean_stored(self, now_ps: int) -> float:
+        """Time-averaged number of fresh link pairs held in memory."""
+        if now_ps <= 0:
+            return 0.0
+        return (self._stored_integral + self._stored * (now_ps - self._stored_since_ps)) / now_ps

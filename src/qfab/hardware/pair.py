@@ -1,28 +1,81 @@
-"""An entangled pair held in two memories."""
+"""An entangled pair held in two memory slots, as the event simulation tracks it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qfab.quantum.base import PairState
+from qfab.sim.event import ScheduledEvent
+from qfab.sim.time import ps_to_seconds
+
+if TYPE_CHECKING:
+    from qfab.hardware.qnode import Slot
 
 __all__ = ["Pair"]
 
 
-@dataclass(frozen=True)
 class Pair:
-    """A heralded pair: its state at creation and the time its qubits started waiting.
+    """A pair whose two qubits sit in ``ends[0]`` and ``ends[1]``.
+
+    The state is brought up to date lazily: :meth:`state_at` applies the memories'
+    decoherence for the time since the last update.
 
     Attributes
     ----------
-    between
-        End nodes (side a, side b).
+    ends
+        The two memory slots holding the qubits.
     state
-        State at ``created_ps`` (no memory decoherence applied yet).
+        State at ``updated_ps``.
     created_ps
-        Simulated time (ps) at which both qubits entered memory: the photon emission time.
+        Emission time of the oldest link pair it was made of (its age for cutoffs).
+    known_ps
+        For each end, the time from which that end's node knows the pair (its far end and
+        Pauli frame).
+    heralded_ps
+        Herald time for a fresh link pair (``None`` once it has been swapped or purified).
+    link
+        Index of the link for a fresh link pair, else ``None``.
+    owner
+        Request the pair belongs to (``None`` for a fresh link pair any request may use).
+    level
+        Purification rounds it has been through.
     """
 
-    between: tuple[str, str]
-    state: PairState
-    created_ps: int
+    __slots__ = ("ends", "state", "updated_ps", "created_ps", "known_ps", "heralded_ps",
+                 "link", "owner", "level", "alive", "reserved", "cutoff_event")
+
+    def __init__(self, ends: tuple[Slot, Slot], state: PairState, *, updated_ps: int,
+                 created_ps: int, known_ps: tuple[int, int], heralded_ps: int | None = None,
+                 link: int | None = None, owner: int | None = None, level: int = 0) -> None:
+        self.ends = ends
+        self.state = state
+        self.updated_ps = updated_ps
+        self.created_ps = created_ps
+        self.known_ps = known_ps
+        self.heralded_ps = heralded_ps
+        self.link = link
+        self.owner = owner
+        self.level = level
+        self.alive = True
+        self.reserved = False
+        self.cutoff_event: ScheduledEvent | None = None
+
+    def end_at(self, node: str) -> int:
+        """0 or 1: which end sits at ``node``."""
+        return 0 if self.ends[0].node.name == node else 1
+
+    def far_node(self, node: str) -> str:
+        """Name of the node holding the other qubit."""
+        return self.ends[1 - self.end_at(node)].node.name
+
+    def state_at(self, now_ps: int) -> PairState:
+        """Bring the state up to ``now_ps`` (decoherence in both memories) and return it."""
+        elapsed = now_ps - self.updated_ps
+        if elapsed > 0:
+            a, b = self.ends[0].node, self.ends[1].node
+            if a.decoheres or b.decoheres:
+                dt = ps_to_seconds(elapsed)
+                self.state = self.state.decohere(dt, dt, t1_a=a.t1, t2_a=a.t2,
+                                                 t1_b=b.t1, t2_b=b.t2)
+            self.updated_ps = now_ps
+        return self.state

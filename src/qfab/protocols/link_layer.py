@@ -6,33 +6,33 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from qfab.hardware.link import HeraldedLink
-from qfab.hardware.pair import Pair
-from qfab.quantum.base import PairState
 from qfab.sim.kernel import Simulation
 
-__all__ = ["generate_pairs", "PairHandler"]
+__all__ = ["generate_pairs", "HeraldHandler"]
 
-#: Receives each heralded pair at the moment its herald reaches both ends.
-PairHandler = Callable[[Pair], None]
+#: Called with (link, channel, emission time in ps) when a herald reaches both ends.
+HeraldHandler = Callable[[HeraldedLink, int, int], None]
 
 
-def generate_pairs(sim: Simulation, link: HeraldedLink, channel: int, emitted: PairState,
-                   deliver: PairHandler) -> Generator[Any, Any, None]:
-    """Attempt, herald and hand over pairs on one channel, forever.
+def generate_pairs(sim: Simulation, link: HeraldedLink, channel: int,
+                   on_herald: HeraldHandler) -> Generator[Any, Any, None]:
+    """Attempt and herald pairs on one channel of ``link``, for ever.
 
-    Each round draws the attempts until the next success, waits that many periods (the
-    herald of the successful attempt arrives at the end of its period) and passes the pair to
-    ``deliver``; the pair's qubits have waited ``herald_delay`` in memory by then. The
-    channel's qubits are free again as soon as ``deliver`` returns, because the pair is
-    consumed on delivery.
+    The channel waits until both of its slots are free and the link wants pairs, draws the
+    number of attempts up to the next success, waits that many periods (the herald of the
+    successful attempt arrives at the end of its period, ``herald_delay`` after emission)
+    and hands the heralded pair over to ``on_herald``.
     """
     period = link.period_ps
     delay = link.herald_delay_ps
+    slot_a, slot_b = link.slots[channel]
     while True:
+        while not (slot_a.free and slot_b.free and link.wants_pairs(channel)):
+            yield link.changed
         attempts = link.attempts_until_success()
         link.pending_since_ps[channel] = sim.now
         yield attempts * period
+        link.pending_since_ps[channel] = None
         link.attempts += attempts
         link.successes += 1
-        link.pending_since_ps[channel] = sim.now
-        deliver(Pair(link.between, emitted, sim.now - delay))
+        on_herald(link, channel, sim.now - delay)

@@ -50,6 +50,10 @@ class PairState(Protocol):
         """State after being replaced by ``I/4`` with probability ``p``."""
         ...
 
+    def exchanged(self) -> Self:
+        """The same state with sides ``a`` and ``b`` exchanged."""
+        ...
+
     def swap(
         self,
         other: Self,

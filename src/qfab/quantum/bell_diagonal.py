@@ -78,6 +78,10 @@ class BellDiagonalState:
         """Replace by ``I/4`` with probability ``p`` (:func:`qfab.physics.depolarize`)."""
         return type(self)(bd.depolarize(self._vector, p))
 
+    def exchanged(self) -> Self:
+        """Bell-diagonal states are symmetric under exchange of the two qubits."""
+        return self
+
     def swap(
         self,
         other: Self,

@@ -129,6 +129,11 @@ class DensityMatrixState:
             raise ValueError(f"p: must be a probability in [0, 1], got {p!r}")
         return type(self)((1.0 - p) * self._rho + p * np.eye(4) / 4.0)
 
+    def exchanged(self) -> Self:
+        """Exchange qubits a and b (conjugation by the two-qubit SWAP)."""
+        rho = self._rho.reshape(2, 2, 2, 2).transpose(1, 0, 3, 2).reshape(4, 4)
+        return type(self)(rho)
+
     def swap(
         self,
         other: Self,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from qfab.errors import ScenarioError
 from qfab.spec.models import ScenarioSpec
+from qfab.spec.topology import expand_topology
 
 __all__ = ["load_scenario", "parse_scenario", "format_validation_error"]
 
@@ -44,14 +45,19 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or "invalid YAML"
         raise ScenarioError("", f"{path}: not valid YAML{where}: {problem}") from None
-    return parse_scenario(document)
+    return parse_scenario(document, base_dir=path.parent)
 
 
-def parse_scenario(document: Any) -> ScenarioSpec:
-    """Validate a scenario given as plain data (the result of parsing YAML or JSON)."""
+def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSpec:
+    """Validate a scenario given as plain data (the result of parsing YAML or JSON).
+
+    A ``topology`` section is expanded into nodes and links first; files it names are
+    looked up relative to ``base_dir``.
+    """
     if not isinstance(document, dict):
         kind = "empty" if document is None else type(document).__name__
         raise ScenarioError("", f"a scenario must be a mapping of keys to values, got {kind}")
+    document = expand_topology(document, base_dir=base_dir)
     try:
         return ScenarioSpec.model_validate(document)
     except ValidationError as error:

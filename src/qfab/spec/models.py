@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from qfab.errors import ScenarioError
+from qfab.spec.base import SpecModel, Tier
 from qfab.spec.quantities import (
     Attenuation,
     Duration,
@@ -24,6 +25,7 @@ from qfab.spec.quantities import (
     Probability,
     Speed,
 )
+from qfab.spec.topology import TopologySpec
 
 __all__ = [
     "SpecModel", "MemorySpec", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
@@ -31,14 +33,7 @@ __all__ = [
     "EntanglementRequestSpec", "RequestSpec", "PolicySpec", "ScenarioSpec", "Tier",
 ]
 
-Tier = Literal["nodal", "cluster", "campus", "wan"]
 NodeName = Annotated[str, Field(min_length=1)]
-
-
-class SpecModel(BaseModel):
-    """Base of all scenario models: immutable, unknown keys rejected."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class MemorySpec(SpecModel):
@@ -208,6 +203,9 @@ class ScenarioSpec(SpecModel):
     duration: PositiveDuration = Field(10.0, description="simulated-time limit for des")
     formalism: Literal["bell_diagonal", "density_matrix"] = Field(
         "bell_diagonal", description="state representation used by the event simulation")
+    topology: TopologySpec | None = Field(
+        None, description="generated nodes and links (chain, ring, star, grid, file), merged "
+        "with 'nodes' and 'links'")
     nodes: dict[NodeName, NodeSpec] = Field(min_length=1)
     links: list[LinkSpec] = Field(min_length=1)
     policy: PolicySpec = PolicySpec()

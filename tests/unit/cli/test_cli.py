@@ -78,15 +78,14 @@ def test_yaml_that_is_not_a_mapping_exits_2(tmp_path: Path,
     assert "must be a mapping" in capsys.readouterr().err
 
 
-def test_unsupported_request_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    document = {"qfab": 1, "nodes": {"a": {}, "r": {"memory": {"qubits": 2}}, "b": {}},
-                "links": [{"kind": "depolarizing", "between": ["a", "r"], "fidelity": 0.9,
-                           "success_probability": 0.5, "cycle_time": 1e-3},
-                          {"kind": "depolarizing", "between": ["r", "b"], "fidelity": 0.9,
+def test_request_between_disconnected_nodes_exits_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = {"qfab": 1, "nodes": {"a": {}, "b": {}, "c": {}},
+                "links": [{"kind": "depolarizing", "between": ["a", "b"], "fidelity": 0.9,
                            "success_probability": 0.5, "cycle_time": 1e-3}],
-                "requests": [{"kind": "entanglement", "between": ["a", "b"], "pairs": 1}]}
+                "requests": [{"kind": "entanglement", "between": ["a", "c"], "pairs": 1}]}
     assert main(["run", str(_write(tmp_path, document))]) == 2
-    assert "requests[0].between: no direct link" in capsys.readouterr().err
+    assert "requests[0].between: no path between a and c" in capsys.readouterr().err
 
 
 def test_validate_accepts_a_good_file(tmp_path: Path, depolarizing_document: dict[str, Any],

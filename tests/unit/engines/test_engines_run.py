@@ -36,10 +36,15 @@ def test_progress_rises_to_one(engine: str, depolarizing_document: dict[str, Any
     assert all(0.0 <= fraction <= 1.0 for fraction in fractions)
 
 
-def test_purification_is_refused_for_single_links(depolarizing_document: dict[str, Any]) -> None:
-    spec = parse_scenario({**depolarizing_document, "policy": {"purification": "dejmps"}})
-    with pytest.raises(EngineError, match="policy.purification"):
-        run(spec, engine="des")
+def test_unreachable_target_is_refused_up_front(depolarizing_document: dict[str, Any]) -> None:
+    """A link of fidelity 0.95 without purification cannot deliver 0.99: the error says so
+    and gives the best achievable fidelity."""
+    depolarizing_document["requests"][0]["min_fidelity"] = 0.99
+    spec = parse_scenario(depolarizing_document)
+    for engine in ("des", "analytic"):
+        with pytest.raises(EngineError, match=r"requests\[0\]\.min_fidelity: 0\.99 is unreachable"
+                           r".*best achievable is 0\.9500.*policy.purification: auto"):
+            run(spec, engine=engine)
 
 
 def test_without_requests_the_links_run_for_the_duration(

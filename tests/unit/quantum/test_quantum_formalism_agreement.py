@@ -66,3 +66,13 @@ def test_relaxation_on_both_sides_differs_by_the_dropped_ground_state_correlatio
 def test_depolarize() -> None:
     b, d = _both(V1)
     np.testing.assert_allclose(d.depolarize(0.3).bell_vector(), b.depolarize(0.3).vector, atol=1e-12)
+
+
+def test_exchanging_sides_moves_one_sided_decay_to_the_other_qubit() -> None:
+    """Exchanging the qubits of a pair that relaxed on side a equals relaxation on side b."""
+    from qfab.quantum.density_matrix import DensityMatrixState
+
+    start = DensityMatrixState.werner(0.9)
+    on_a = start.decohere(0.1, 0.0, t1_a=0.3, t2_a=0.2).exchanged()
+    on_b = start.decohere(0.0, 0.1, t1_b=0.3, t2_b=0.2)
+    assert np.allclose(on_a.rho, on_b.rho)

@@ -1,0 +1,98 @@
+"""A quantum node in the event simulation: memory slots per link, coherence times, gates."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from qfab.spec.models import GateSpec
+
+if TYPE_CHECKING:
+    from qfab.hardware.pair import Pair
+
+__all__ = ["QuantumNode", "Slot"]
+
+
+class Slot:
+    """One memory qubit of a node, dedicated to the link towards ``neighbour``.
+
+    A slot is free, holds one end of a :class:`Pair`, or is blocked while the node waits for
+    a message telling it what became of the qubit it held.
+    """
+
+    __slots__ = ("node", "neighbour", "index", "pair", "blocked")
+
+    def __init__(self, node: QuantumNode, neighbour: str, index: int) -> None:
+        self.node = node
+        self.neighbour = neighbour
+        self.index = index
+        self.pair: Pair | None = None
+        self.blocked = False
+
+    @property
+    def free(self) -> bool:
+        """True when the qubit holds nothing and waits for nothing."""
+        return self.pair is None and not self.blocked
+
+
+class QuantumNode:
+    """A node's memory (slots per neighbour, T1, T2), its gates, and its usage statistics.
+
+    Parameters
+    ----------
+    name
+        Node name.
+    slots_per_neighbour
+        Qubits dedicated to the link towards each neighbour.
+    t1, t2
+        Relaxation and total coherence times (s), ``inf`` for none.
+    gates
+        Swap success probability and gate noise.
+    """
+
+    def __init__(self, name: str, slots_per_neighbour: dict[str, int], *, t1: float, t2: float,
+                 gates: GateSpec) -> None:
+        self.name = name
+        self.t1 = t1
+        self.t2 = t2
+        self.decoheres = math.isfinite(t1) or math.isfinite(t2)
+        self.gates = gates
+        self.slots = {neighbour: [Slot(self, neighbour, i) for i in range(count)]
+                      for neighbour, count in slots_per_neighbour.items()}
+        self.qubits = sum(slots_per_neighbour.values())
+        self._busy = 0
+        self._busy_since_ps = 0
+        self._busy_integral = 0.0
+
+    def occupy(self, slot: Slot, pair: Pair, now_ps: int) -> None:
+        """Put an end of ``pair`` into ``slot``."""
+        if slot.free:
+            self._count(+1, now_ps)
+        slot.pair = pair
+        slot.blocked = False
+
+    def block(self, slot: Slot, now_ps: int) -> None:
+        """Keep ``slot`` busy, holding nothing usable, until :meth:`release`."""
+        if slot.free:
+            self._count(+1, now_ps)
+        slot.pair = None
+        slot.blocked = True
+
+    def release(self, slot: Slot, now_ps: int) -> None:
+        """Free ``slot``."""
+        if not slot.free:
+            self._count(-1, now_ps)
+        slot.pair = None
+        slot.blocked = False
+
+    def utilization(self, now_ps: int) -> float:
+        """Time-averaged fraction of the node's qubits that held or awaited a pair."""
+        if now_ps <= 0 or self.qubits == 0:
+            return 0.0
+        integral = self._busy_integral + self._busy * (now_ps - self._busy_since_ps)
+        return integral / (now_ps * self.qubits)
+
+    def _count(self, delta: int, now_ps: int) -> None:
+        self._busy_integral += self._busy * (now_ps - self._busy_since_ps)
+        self._busy_since_ps = now_ps
+        self._busy += delta

@@ -1,0 +1,48 @@
+"""The network as a graph: link models on the edges, classical delays along paths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import networkx as nx
+
+from qfab.engines.link_model import LinkModel, link_model
+from qfab.spec.models import ScenarioSpec
+
+__all__ = ["NetworkGraph"]
+
+
+class NetworkGraph:
+    """Nodes and links of a scenario, with each link's :class:`LinkModel`.
+
+    Parameters
+    ----------
+    spec
+        A validated scenario.
+    """
+
+    def __init__(self, spec: ScenarioSpec) -> None:
+        self.spec = spec
+        self.models: list[LinkModel] = [link_model(spec, index) for index in range(len(spec.links))]
+        self.graph = nx.Graph()
+        self.graph.add_nodes_from(spec.nodes)
+        for index, model in enumerate(self.models):
+            self.graph.add_edge(*model.between, index=index)
+
+    def link_index(self, a: str, b: str) -> int:
+        """Index in ``spec.links`` of the link joining ``a`` and ``b``."""
+        index: int = self.graph.edges[a, b]["index"]
+        return index
+
+    def model(self, a: str, b: str) -> LinkModel:
+        """The link model of the link joining ``a`` and ``b``."""
+        return self.models[self.link_index(a, b)]
+
+    def path_models(self, path: Sequence[str]) -> list[LinkModel]:
+        """Link models along ``path``, in order."""
+        return [self.model(a, b) for a, b in zip(path, path[1:])]
+
+    def one_way_delay(self, path: Sequence[str], i: int, j: int) -> float:
+        """Seconds for a classical message from ``path[i]`` to ``path[j]`` along the path."""
+        lo, hi = sorted((i, j))
+        return sum(self.model(path[k], path[k + 1]).herald_delay for k in range(lo, hi))

@@ -1,0 +1,106 @@
+"""Rule sets: the orchestrator's plans as plain, serializable data.
+
+A node executes its rules (conditions -> actions) on the pairs it holds. Rules never refer to
+runtime objects, only to node names, links and levels, so a plan can be printed, stored,
+diffed and tested without running a simulation.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "SwapRule", "PurifyRule", "DeliverRule", "Rule", "NodeRules", "RequestPlan", "NetworkPlan",
+]
+
+
+class _Plan(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SwapRule(_Plan):
+    """Swap a pair held on ``left_link`` with a pair held on ``right_link``.
+
+    Condition: the node holds one end of a pair on ``left_link`` whose other end is in
+    ``left_ends`` and one end of a pair on ``right_link`` whose other end is in
+    ``right_ends``; both pairs are fresh link pairs or already belong to ``request``. With
+    ``needs_knowledge`` the node must also have heard of both pairs' current ends (nested
+    swapping); without it the swap is oblivious (swap-asap).
+    Action: Bell-state measurement of the two held qubits; the result belongs to ``request``.
+    """
+
+    kind: Literal["swap"] = "swap"
+    request: int
+    priority: int = 0
+    left_link: tuple[str, str]
+    right_link: tuple[str, str]
+    left_ends: tuple[str, ...]
+    right_ends: tuple[str, ...]
+    needs_knowledge: bool = False
+
+
+class PurifyRule(_Plan):
+    """Purify two pairs of ``request`` between ``ends`` that are both at ``level``.
+
+    Action: one recurrence round of ``scheme``; on success the kept pair is at ``level + 1``,
+    known at both ends after one classical message between them.
+    """
+
+    kind: Literal["purify"] = "purify"
+    request: int
+    priority: int = 0
+    ends: tuple[str, str]
+    level: int
+    scheme: Literal["bbpssw", "dejmps"]
+
+
+class DeliverRule(_Plan):
+    """Hand a pair between ``ends`` at ``level`` to ``request``'s application."""
+
+    kind: Literal["deliver"] = "deliver"
+    request: int
+    priority: int = 0
+    ends: tuple[str, str]
+    level: int
+
+
+Rule = Annotated[Union[SwapRule, PurifyRule, DeliverRule], Field(discriminator="kind")]
+
+
+class NodeRules(_Plan):
+    """The rule set of one node, in the order the node tries them."""
+
+    node: str
+    rules: list[Rule]
+
+
+class RequestPlan(_Plan):
+    """What the orchestrator decided for one request."""
+
+    request: int
+    between: tuple[str, str]
+    path: list[str]
+    domains: list[str]
+    gateways: list[str]
+    purification: Literal["none", "bbpssw", "dejmps"]
+    rounds: int
+    expected_fidelity: float
+    expected_rate_hz: float
+
+
+class NetworkPlan(_Plan):
+    """Plans of all requests and the rule set of every node."""
+
+    requests: list[RequestPlan]
+    nodes: list[NodeRules]
+    cutoff: float | None = Field(None, description="seconds after which any pair is discarded")
+    buffer: int = 0
+
+    def rules_of(self, node: str) -> list[Rule]:
+        """The rules installed at ``node`` (empty if it has none)."""
+        for entry in self.nodes:
+            if entry.node == node:
+                return list(entry.rules)
+        return []

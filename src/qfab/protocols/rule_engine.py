@@ -1,0 +1,122 @@
+"""Node-side rule engine: finds the pairs a rule's condition asks for.
+
+Each node runs the rules the orchestrator installed (:mod:`qfab.orchestrator.rules`) in
+order; a rule whose condition holds fires its action, and the node tries again from the top
+until no rule applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from qfab.hardware.pair import Pair
+from qfab.hardware.qnode import QuantumNode
+from qfab.orchestrator.rules import DeliverRule, PurifyRule, Rule, SwapRule
+
+if TYPE_CHECKING:
+    from qfab.protocols.runtime import NetworkRuntime
+
+__all__ = ["RuleEngine"]
+
+
+class RuleEngine:
+    """Executes one node's rule set against the pairs the node holds.
+
+    Parameters
+    ----------
+    node
+        The node whose memory the rules look at.
+    rules
+        The node's rules, in priority order.
+    runtime
+        The network the actions act on.
+    """
+
+    def __init__(self, node: QuantumNode, rules: Sequence[Rule], runtime: NetworkRuntime) -> None:
+        self.node = node
+        self.rules = list(rules)
+        self.runtime = runtime
+
+    def evaluate(self) -> None:
+        """Fire applicable rules until none applies."""
+        fired = True
+        while fired:
+            fired = False
+            for rule in self.rules:
+                app = self.runtime.apps[rule.request]
+                if not app.active:
+                    continue
+                if isinstance(rule, SwapRule):
+                    fired = self._try_swap(rule)
+                elif isinstance(rule, PurifyRule):
+                    fired = self._try_purify(rule)
+                elif isinstance(rule, DeliverRule):
+                    fired = self._try_deliver(rule)
+                if fired:
+                    break
+
+    def _usable(self, pairs: Iterable[Pair], request: int, ends: Sequence[str],
+                level: int, knowledge: bool) -> Pair | None:
+        name = self.node.name
+        now = self.runtime.sim.now
+        for pair in pairs:
+            if pair.reserved or pair.level != level or pair.owner not in (None, request):
+                continue
+            end = pair.end_at(name)
+            if pair.ends[1 - end].node.name not in ends:
+                continue
+            if knowledge and pair.known_ps[end] > now:
+                continue
+            return pair
+        return None
+
+    def _held(self, neighbour: str) -> Iterable[Pair]:
+        return (slot.pair for slot in self.node.slots[neighbour] if slot.pair is not None)
+
+    def _try_swap(self, rule: SwapRule) -> bool:
+        name = self.node.name
+        left_neighbour = rule.left_link[0] if rule.left_link[1] == name else rule.left_link[1]
+        right_neighbour = rule.right_link[1] if rule.right_link[0] == name else rule.right_link[0]
+        left = self._usable(self._held(left_neighbour), rule.request, rule.left_ends, 0,
+                            rule.needs_knowledge)
+        if left is None:
+            return False
+        right = self._usable(self._held(right_neighbour), rule.request, rule.right_ends, 0,
+                             rule.needs_knowledge)
+        if right is None:
+            return False
+        self.runtime.swap(self.node, left, right, rule.request)
+        return True
+
+    def _pairs_between(self, ends: tuple[str, str]) -> Iterable[Pair]:
+        first, last = ends
+        seen: set[int] = set()
+        for slots in self.node.slots.values():
+            for slot in slots:
+                pair = slot.pair
+                if pair is not None and id(pair) not in seen:
+                    seen.add(id(pair))
+                    if {pair.ends[0].node.name, pair.ends[1].node.name} == {first, last}:
+                        yield pair
+
+    def _known_everywhere(self, pair: Pair) -> bool:
+        return max(pair.known_ps) <= self.runtime.sim.now
+
+    def _try_purify(self, rule: PurifyRule) -> bool:
+        candidates = [pair for pair in self._pairs_between(rule.ends)
+                      if not pair.reserved and pair.level == rule.level
+                      and pair.owner in (None, rule.request) and self._known_everywhere(pair)]
+        if len(candidates) < 2:
+            return False
+        candidates.sort(key=lambda pair: pair.created_ps, reverse=True)
+        self.runtime.purify(self.node, candidates[0], candidates[1], rule)
+        return True
+
+    def _try_deliver(self, rule: DeliverRule) -> bool:
+        for pair in self._pairs_between(rule.ends):
+            if not pair.reserved and pair.level == rule.level and \
+                    pair.owner in (None, rule.request):
+                self.runtime.deliver(pair, rule.request)
+                return True
+        return False

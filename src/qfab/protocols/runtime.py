@@ -1,0 +1,315 @@
+"""The network at run time: nodes, links, pairs, requests, and the operations rules invoke.
+
+Classical messages take their real propagation time: a node learns the outcome of a swap
+or purification elsewhere only after the message has travelled the fiber between them; until
+then the qubits it holds stay blocked (failed operations) or unknown (successful ones).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from qfab.hardware.link import HeraldedLink
+from qfab.hardware.pair import Pair
+from qfab.hardware.qnode import QuantumNode, Slot
+from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.rules import NetworkPlan, PurifyRule
+from qfab.physics import bell_diagonal
+from qfab.protocols.link_layer import generate_pairs
+from qfab.protocols.requests import RequestApp
+from qfab.protocols.rule_engine import RuleEngine
+from qfab.quantum.base import PairState
+from qfab.rng import RandomStreams
+from qfab.sim.kernel import Simulation
+from qfab.sim.time import seconds_to_ps
+from qfab.spec.models import ScenarioSpec
+
+__all__ = ["NetworkRuntime"]
+
+_PURIFIERS = {"bbpssw": bell_diagonal.bbpssw, "dejmps": bell_diagonal.dejmps}
+
+
+class NetworkRuntime:
+    """Everything the event simulation of one scenario runs on.
+
+    Parameters
+    ----------
+    sim
+        The simulation.
+    spec
+        The scenario.
+    network
+        Its graph and link models.
+    plan
+        The orchestrator's plan (rule sets per node).
+    streams
+        Random streams of this run.
+    formalism
+        Class of the pair states (Bell-diagonal or density matrix).
+    """
+
+    def __init__(self, sim: Simulation, spec: ScenarioSpec, network: NetworkGraph,
+                 plan: NetworkPlan, streams: RandomStreams,
+                 formalism: type[PairState]) -> None:
+        self.sim = sim
+        self.spec = spec
+        self.network = network
+        self.plan = plan
+        self.streams = streams
+        self.cutoff_ps = seconds_to_ps(plan.cutoff) if plan.cutoff is not None else None
+        self.characterize = not spec.requests
+        self.nodes = {
+            name: QuantumNode(name, {nb: spec.qubits_per_link(name, nb)
+                                     for nb in spec.neighbours(name)},
+                              t1=node.memory.t1, t2=node.memory.t2, gates=node.gates)
+            for name, node in spec.nodes.items()}
+        self.links: list[HeraldedLink] = []
+        self._emitted: list[PairState] = []
+        self._herald_fidelity: list[float] = []
+        for index, model in enumerate(network.models):
+            a, b = (self.nodes[name] for name in model.between)
+            slots = list(zip(a.slots[b.name], b.slots[a.name]))
+            link = HeraldedLink(sim, index, slots, p_success=model.p_success,
+                                period=model.period, herald_delay=model.herald_delay,
+                                rng=streams.stream(f"link:{a.name}-{b.name}"))
+            link.buffer = len(slots) if self.characterize else plan.buffer
+            self.links.append(link)
+            emitted = formalism.from_bell_vector(model.emitted_state)
+            self._emitted.append(emitted)
+            self._herald_fidelity.append(float(model.heralded_state[0]))
+            for channel in range(len(slots)):
+                sim.process(generate_pairs(sim, link, channel, self.on_herald))
+        self.apps = [RequestApp(request_plan, spec.requests[request_plan.request].pairs,
+                                seconds_to_ps(spec.requests[request_plan.request].start),
+                                [network.link_index(x, y) for x, y in
+                                 zip(request_plan.path, request_plan.path[1:])])
+                     for request_plan in plan.requests]
+        self.engines = {name: RuleEngine(node, plan.rules_of(name), self)
+                        for name, node in self.nodes.items()}
+        self.outstanding = len(self.apps)
+        self._owned: dict[int, set[Pair]] = {app.index: set() for app in self.apps}
+        self._pokes: set[tuple[str, int]] = set()
+        self._delays: dict[str, dict[str, float]] = {}
+        for app in self.apps:
+            sim.schedule_at(max(app.start_ps, 0), self._activate, app)
+
+    # -- timing -------------------------------------------------------------------------
+
+    def delay_ps(self, a: str, b: str) -> int:
+        """One-way classical delay between two nodes along the shortest fiber route."""
+        if a == b:
+            return 0
+        table = self._delays.get(a)
+        if table is None:
+            table = nx.single_source_dijkstra_path_length(
+                self.network.graph, a,
+                weight=lambda x, y, _: self.network.model(x, y).herald_delay)
+            self._delays[a] = table
+        return seconds_to_ps(table[b])
+
+    def poke(self, node: str, at_ps: int) -> None:
+        """Have ``node`` evaluate its rules at ``at_ps`` (once per node and time)."""
+        key = (node, at_ps)
+        if key in self._pokes:
+            return
+        self._pokes.add(key)
+        self.sim.schedule_at(at_ps, self._evaluate, key)
+
+    def _evaluate(self, key: tuple[str, int]) -> None:
+        self._pokes.discard(key)
+        self.engines[key[0]].evaluate()
+
+    # -- link layer ---------------------------------------------------------------------
+
+    def on_herald(self, link: HeraldedLink, channel: int, emitted_ps: int) -> None:
+        """A pair was heralded on ``link``'s ``channel``: store it and tell both ends."""
+        now = self.sim.now
+        link.fidelity_sum += self._herald_fidelity[link.index]
+        if self.characterize:
+            return
+        slot_a, slot_b = link.slots[channel]
+        pair = Pair((slot_a, slot_b), self._emitted[link.index], updated_ps=emitted_ps,
+                    created_ps=emitted_ps, known_ps=(now, now), heralded_ps=now,
+                    link=link.index)
+        slot_a.node.occupy(slot_a, pair, now)
+        slot_b.node.occupy(slot_b, pair, now)
+        link.stored_changed(+1, now)
+        self._arm_cutoff(pair)
+        self.poke(slot_a.node.name, now)
+        self.poke(slot_b.node.name, now)
+
+    # -- operations ---------------------------------------------------------------------
+
+    def swap(self, node: QuantumNode, left: Pair, right: Pair, request: int) -> None:
+        """Bell-state measurement at ``node`` on its qubits of ``left`` and ``right``."""
+        now = self.sim.now
+        app = self.apps[request]
+        end_l, end_r = left.end_at(node.name), right.end_at(node.name)
+        far_l, far_r = left.ends[1 - end_l], right.ends[1 - end_r]
+        state_l = left.state_at(now)
+        state_r = right.state_at(now)
+        if end_l == 0:
+            state_l = state_l.exchanged()  # the swapped qubit must be side b of the left pair
+        if end_r == 1:
+            state_r = state_r.exchanged()  # ... and side a of the right pair
+        self._consume(left, app)
+        self._consume(right, app)
+        node.release(left.ends[end_l], now)
+        node.release(right.ends[end_r], now)
+        self._notify_link_of(left.ends[end_l])
+        self._notify_link_of(right.ends[end_r])
+        delay_l = now + self.delay_ps(node.name, far_l.node.name)
+        delay_r = now + self.delay_ps(node.name, far_r.node.name)
+        gates = node.gates
+        if self.streams.stream(f"node:{node.name}:swap").random() >= gates.swap_success_probability:
+            self._block_until(far_l, delay_l)
+            self._block_until(far_r, delay_r)
+            return
+        state = state_l.swap(state_r, gate_depolarization=gates.depolarization,
+                             measurement_error=gates.measurement_error)
+        pair = Pair((far_l, far_r), state, updated_ps=now,
+                    created_ps=min(left.created_ps, right.created_ps),
+                    known_ps=(max(left.known_ps[1 - end_l], delay_l),
+                              max(right.known_ps[1 - end_r], delay_r)),
+                    owner=request)
+        far_l.node.occupy(far_l, pair, now)
+        far_r.node.occupy(far_r, pair, now)
+        self._owned[request].add(pair)
+        self._arm_cutoff(pair)
+        self.poke(far_l.node.name, pair.known_ps[0])
+        self.poke(far_r.node.name, pair.known_ps[1])
+
+    def purify(self, node: QuantumNode, kept: Pair, sacrificed: Pair, rule: PurifyRule) -> None:
+        """One recurrence round on two pairs between the same ends, started by ``node``."""
+        now = self.sim.now
+        app = self.apps[rule.request]
+        v_kept = kept.state_at(now).bell_vector()
+        v_sacrificed = sacrificed.state_at(now).bell_vector()
+        out, p_success = _PURIFIERS[rule.scheme](v_kept, v_sacrificed)
+        ends = [self.nodes[name].gates for name in rule.ends]
+        depolarization = 1 - (1 - ends[0].depolarization) * (1 - ends[1].depolarization)
+        out = bell_diagonal.depolarize(out, depolarization)
+        self._consume(kept, app)
+        self._consume(sacrificed, app)
+        for slot in sacrificed.ends:
+            slot.node.release(slot, now)
+            self._notify_link_of(slot)
+        known = now + self.delay_ps(*rule.ends)
+        if self.streams.stream(f"node:{node.name}:purify").random() >= float(p_success):
+            for slot in kept.ends:
+                self._block_until(slot, known)
+            return
+        pair = Pair(kept.ends, type(kept.state).from_bell_vector(out), updated_ps=now,
+                    created_ps=min(kept.created_ps, sacrificed.created_ps),
+                    known_ps=(known, known), owner=rule.request, level=rule.level + 1)
+        for slot in pair.ends:
+            slot.node.occupy(slot, pair, now)
+        self._owned[rule.request].add(pair)
+        self._arm_cutoff(pair)
+        self.poke(node.name, known)
+
+    def deliver(self, pair: Pair, request: int) -> None:
+        """Hand ``pair`` to ``request`` once both ends know it; it is consumed then."""
+        pair.reserved = True
+        at = max(self.sim.now, *pair.known_ps)
+        if at > self.sim.now:
+            self.sim.schedule_at(at, self._complete_delivery, pair, request)
+        else:
+            self._complete_delivery(pair, request)
+
+    def _complete_delivery(self, pair: Pair, request: int) -> None:
+        if not pair.alive:  # discarded by the cutoff while its last messages travelled
+            return
+        now = self.sim.now
+        app = self.apps[request]
+        fidelity = pair.state_at(now).fidelity()
+        self._consume(pair, app)
+        for slot in pair.ends:
+            slot.node.release(slot, now)
+            self._notify_link_of(slot)
+        if not app.active:
+            return
+        app.record(now, fidelity)
+        if app.done:
+            self._finish(app)
+        else:
+            self.poke(pair.ends[0].node.name, now)
+
+    # -- bookkeeping --------------------------------------------------------------------
+
+    def _consume(self, pair: Pair, app: RequestApp | None) -> None:
+        """Retire ``pair`` (its qubits are measured or handed over)."""
+        pair.alive = False
+        if pair.cutoff_event is not None:
+            pair.cutoff_event.cancel()
+        if pair.owner is not None:
+            self._owned[pair.owner].discard(pair)
+        if pair.link is not None:
+            link = self.links[pair.link]
+            link.stored_changed(-1, self.sim.now)
+            if app is not None:
+                link.consumed += 1
+                if pair.heralded_ps is not None and pair.heralded_ps <= app.start_ps:
+                    link.hits += 1
+
+    def _arm_cutoff(self, pair: Pair) -> None:
+        if self.cutoff_ps is not None:
+            pair.cutoff_event = self.sim.schedule_at(
+                max(pair.created_ps + self.cutoff_ps, self.sim.now), self._discard, pair)
+
+    def _discard(self, pair: Pair) -> None:
+        """Cutoff: both ends drop a pair as soon as it is older than the limit."""
+        if not pair.alive:
+            return
+        pair.cutoff_event = None
+        self._consume(pair, None)
+        now = self.sim.now
+        for slot in pair.ends:
+            if slot.pair is pair:
+                slot.node.release(slot, now)
+                self._notify_link_of(slot)
+
+    def _block_until(self, slot: Slot, at_ps: int) -> None:
+        slot.node.block(slot, self.sim.now)
+        self.sim.schedule_at(at_ps, self._unblock, slot)
+
+    def _unblock(self, slot: Slot) -> None:
+        slot.node.release(slot, self.sim.now)
+        self._notify_link_of(slot)
+
+    def _notify_link_of(self, slot: Slot) -> None:
+        index = self.network.link_index(slot.node.name, slot.neighbour)
+        self.links[index].notify()
+
+    def _activate(self, app: RequestApp) -> None:
+        app.active = True
+        for index in app.links:
+            self.links[index].demand += 1
+            self.links[index].notify()
+        for node in app.plan.path:
+            self.poke(node, self.sim.now)
+
+    def _finish(self, app: RequestApp) -> None:
+        app.active = False
+        for index in app.links:
+            self.links[index].demand -= 1
+        for pair in list(self._owned[app.index]):
+            self._discard(pair)
+        self.outstanding -= 1
+        if self.outstanding == 0:
+            self.sim.stop()
+        else:
+            for other in self.apps:
+                if other.active:
+                    for node in other.plan.path:
+                        self.poke(node, self.sim.now)
+
+    @property
+    def elapsed_ps(self) -> int:
+        """Simulated time so far."""
+        return self.sim.now
+
+    def request_progress(self) -> float:
+        """Fraction of all requested pairs delivered."""
+        total = sum(app.requested for app in self.apps)
+        return sum(len(app.delivery_ps) for app in self.apps) / total if total else 0.0
