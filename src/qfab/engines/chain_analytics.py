@@ -286,98 +286,129 @@ def _shift(values: FloatArray, by: int) -> FloatArray:
     return out
 
 
-def _window_sum(values: FloatArray, decay: float, first: int, last: int | None,
-                fft_size: int) -> FloatArray:
-    """``out[t] = sum_{d=first}^{last} values[t - d] * decay**d`` for t < len(values).
+def _smooth_size(target: float) -> int:
+    """Smallest 5-smooth integer ``2**a 3**b 5**c`` that is >= ``target`` (fast FFT sizes)."""
+    goal = max(2, math.ceil(target))
+    best = 1 << (goal - 1).bit_length()
+    five = 1
+    while five < best:
+        three = five
+        while three < best:
+            size = three
+            while size < goal:
+                size *= 2
+            best = min(best, size)
+            three *= 3
+        five *= 5
+    return best
 
-    ``last = None`` means no upper limit. Exact cumulative sums for ``decay == 1``; an FFT
-    convolution with the truncated kernel otherwise (its support is inside the grid, so the
-    linear convolution is exact up to rounding).
-    """
-    size = values.size
-    if decay == 1.0:
-        cumulative = np.cumsum(values)
-        out = _shift(cumulative, first)
-        if last is not None:
-            out -= _shift(cumulative, last + 1)
-        return out
-    stop = size if last is None else min(size, last + 1)
+
+def _decay_kernel_hat(decay: float, cutoff: int | None, size: int,
+                      fft_size: int) -> NDArray[np.complex128]:
+    """FFT of ``k[d] = decay**d`` for ``0 <= d <= cutoff`` (all ``d < size`` if no cutoff)."""
+    stop = size if cutoff is None else min(size, cutoff + 1)
     kernel = np.zeros(size, dtype=np.float64)
-    if first < stop:
-        d = np.arange(first, stop, dtype=np.float64)
-        kernel[first:stop] = np.exp(d * math.log(decay)) if decay > 0.0 else (d == 0.0)
-    product = np.fft.rfft(values, fft_size) * np.fft.rfft(kernel, fft_size)
-    return np.fft.irfft(product, fft_size)[:size]
+    if decay > 0.0:
+        kernel[:stop] = np.exp(np.arange(stop, dtype=np.float64) * math.log(decay))
+    else:
+        kernel[0] = 1.0
+    return np.fft.rfft(kernel, fft_size)
 
 
-def _combine(a: FloatArray, wa: FloatArray, b: FloatArray, wb: FloatArray, *,
-             p_swap: float, cutoff: int | None, decay: float) -> tuple[FloatArray, FloatArray]:
+def _window_sums(wa: FloatArray, wb: FloatArray, decay: float, cutoff: int | None,
+                 fft_size: int) -> tuple[FloatArray, FloatArray]:
+    """Discounted window sums of the Werner-weighted PMFs of the two halves.
+
+    Returns ``(sum_{d=1}^{tau} wa[t-d] decay**d, sum_{d=0}^{tau} wb[t-d] decay**d)`` for
+    ``t < N`` (``tau = cutoff``, unbounded if ``None``). Exact cumulative sums when
+    ``decay == 1``; otherwise a linear FFT convolution with the kernel truncated to the grid
+    (both supports lie inside the grid, so there is no wrap-around below ``N``).
+    """
+    size = wa.size
+    if decay == 1.0:
+        cum_a = np.cumsum(wa)
+        cum_b = np.cumsum(wb)
+        earlier_a = _shift(cum_a, 1)
+        window_b = cum_b.copy()
+        if cutoff is not None:
+            earlier_a -= _shift(cum_a, cutoff + 1)
+            window_b -= _shift(cum_b, cutoff + 1)
+        return earlier_a, window_b
+    kernel_hat = _decay_kernel_hat(decay, cutoff, size, fft_size)
+    window_a = np.fft.irfft(np.fft.rfft(wa, fft_size) * kernel_hat, fft_size)[:size]
+    window_b = np.fft.irfft(np.fft.rfft(wb, fft_size) * kernel_hat, fft_size)[:size]
+    return window_a - wa, window_b
+
+
+def _combine(a: FloatArray, wa: FloatArray | None, b: FloatArray, wb: FloatArray | None, *,
+             p_swap: float, cutoff: int | None,
+             decay: float) -> tuple[FloatArray, FloatArray | None]:
     """One nesting level: PMF and Werner-weighted PMF of the joined segment on the grid.
 
     ``a``, ``b``: PMFs of the two halves at t = 0 .. N-1; ``wa``, ``wb``: their
-    Werner-weighted PMFs ``E[w 1{T = t}]``. Entries at t < N of the result are exact up to
-    rounding and aliasing of mass beyond 2N (truncating the inputs at N does not change them,
-    because every operation only moves mass to later times).
+    Werner-weighted PMFs ``E[w 1{T = t}]`` (``None``: not tracked). Entries at t < N of the
+    result are exact up to rounding and the aliasing of mass beyond 2N: truncating the inputs
+    at N does not change them, because every operation only moves mass to later times.
     """
     size = a.size
     fft_size = 2 * size
     cdf_a = np.cumsum(a)
     cdf_b = np.cumsum(b)
     cdf_a_before = _shift(cdf_a, 1)  # P(T_A <= t - 1)
-    # Successful try ending at t = max(T_A, T_B) with |T_A - T_B| <= cutoff; ties count once
-    # (in the first term). Without cutoff: S = a * CDF_B(t) + b * CDF_A(t-1), the PMF of
-    # the maximum written without cancellation.
+    # Successful try ending at t = max(T_A, T_B) with |T_A - T_B| <= cutoff; a tie is counted
+    # in the first term. Without cutoff this is the PMF of the maximum,
+    # a(t) B(t) + b(t) A(t-1), written without cancellation.
     if cutoff is None:
         success = a * cdf_b + b * cdf_a_before
     else:
         success = (a * (cdf_b - _shift(cdf_b, cutoff + 1))
                    + b * (cdf_a_before - _shift(cdf_a, cutoff + 1)))
-    # Werner weight of a successful try: w_A w_B decay**|T_A - T_B|, summed over the earlier
-    # finishing time within the window.
-    weighted = (wa * _window_sum(wb, decay, 0, cutoff, fft_size)
-                + wb * _window_sum(wa, decay, 1, cutoff, fft_size))
-    # Failed cutoff try: the earlier pair (at s = min) is dropped at s + cutoff.
-    if cutoff is None:
-        failure = np.zeros(size, dtype=np.float64)
-    else:
-        failure_at_min = a * (1.0 - _shift_left(cdf_b, cutoff)) \
-            + b * (1.0 - _shift_left(cdf_a, cutoff))
-        failure = _shift(failure_at_min, cutoff)
-    np.maximum(success, 0.0, out=success)
-    np.maximum(failure, 0.0, out=failure)
-    # Renewal: P = p_swap S / (1 - F - (1 - p_swap) S); same denominator for the weights.
     s_hat = np.fft.rfft(success, fft_size)
-    denominator = 1.0 - np.fft.rfft(failure, fft_size) - (1.0 - p_swap) * s_hat
+    denominator = 1.0 - (1.0 - p_swap) * s_hat
+    if cutoff is not None:
+        # Failed try: the earlier pair, ready at s = min(T_A, T_B), is dropped at s + cutoff.
+        failure_at_min = (a * (1.0 - _shift_left(cdf_b, cutoff))
+                          + b * (1.0 - _shift_left(cdf_a, cutoff)))
+        denominator -= np.fft.rfft(_shift(failure_at_min, cutoff), fft_size)
+    # Renewal over failed cutoff tries and failed swaps:
+    # P = p_swap S / (1 - F - (1 - p_swap) S); the weights share the denominator.
     pmf = np.fft.irfft(p_swap * s_hat / denominator, fft_size)[:size]
+    pmf[0] = 0.0
+    if wa is None or wb is None:
+        return pmf, None
+    # Werner weight of a successful try: w_A w_B decay**|T_A - T_B|.
+    earlier_a, window_b = _window_sums(wa, wb, decay, cutoff, fft_size)
+    weighted = wa * window_b + wb * earlier_a
     werner = np.fft.irfft(p_swap * np.fft.rfft(weighted, fft_size) / denominator,
                           fft_size)[:size]
-    pmf[0] = 0.0
     werner[0] = 0.0
-    np.maximum(pmf, 0.0, out=pmf)
     return pmf, werner
 
 
 def _shift_left(values: FloatArray, by: int) -> FloatArray:
-    """``out[s] = values[s + by]`` where defined, else the last value (only used where
-    ``s + by < len(values)`` matters)."""
+    """``out[s] = values[s + by]``; entries past the end repeat the last value (they only
+    feed times beyond the grid)."""
     out = np.full_like(values, values[-1])
     if by < values.size:
         out[:values.size - by] = values[by:]
     return out
 
 
-def _nested_on_grid(p: FloatArray, w: FloatArray, levels: int, p_swap: float,
+def _nested_on_grid(p: FloatArray, w: FloatArray | None, levels: int, p_swap: float,
                     cutoffs: list[int | None], decay: float,
-                    size: int) -> tuple[FloatArray, FloatArray]:
+                    size: int) -> tuple[FloatArray, FloatArray | None]:
     """Nested scheme on a grid of ``size`` steps; halves with equal inputs are computed once."""
-    level_keys: list[tuple[object, ...]] = [(float(pi), float(wi)) for pi, wi in zip(p, w)]
-    cache: dict[tuple[object, ...], tuple[FloatArray, FloatArray]] = {}
-    for key in set(level_keys):
-        pmf = _geometric_pmf(float(key[0]), size)  # type: ignore[arg-type]
-        cache[key] = (pmf, float(key[1]) * pmf)  # type: ignore[arg-type]
+    weights = np.ones_like(p) if w is None else w
+    keys: list[object] = [(float(pi), float(wi)) for pi, wi in zip(p, weights)]
+    cache: dict[object, tuple[FloatArray, FloatArray | None]] = {}
+    for pi, wi in zip(p, weights):
+        key = (float(pi), float(wi))
+        if key not in cache:
+            pmf = _geometric_pmf(float(pi), size)
+            cache[key] = (pmf, None if w is None else float(wi) * pmf)
     for level in range(levels):
-        next_keys: list[tuple[object, ...]] = []
-        for left, right in zip(level_keys[0::2], level_keys[1::2]):
+        next_keys: list[object] = []
+        for left, right in zip(keys[0::2], keys[1::2]):
             key = (level, left, right)
             if key not in cache:
                 a, wa = cache[left]
@@ -385,8 +416,61 @@ def _nested_on_grid(p: FloatArray, w: FloatArray, levels: int, p_swap: float,
                 cache[key] = _combine(a, wa, b, wb, p_swap=p_swap, cutoff=cutoffs[level],
                                       decay=decay)
             next_keys.append(key)
-        level_keys = next_keys
-    return cache[level_keys[0]]
+        keys = next_keys
+    return cache[keys[0]]
+
+
+def _tail_beyond(pmf: FloatArray, missing: float) -> FloatArray:
+    """``out[n] = P(T >= n)`` for n = 0 .. N-1, summed from the far end (no cancellation);
+    ``missing`` is the mass beyond the grid."""
+    return np.cumsum(pmf[::-1])[::-1] + max(missing, 0.0)
+
+
+def _nested(p_link: float | Sequence[float], *, levels: int, p_swap: float,
+            w_link: float | Sequence[float] | None, coherence_time_steps: float,
+            cutoff: int | Sequence[int] | None,
+            tail: float) -> tuple[FloatArray, FloatArray | None]:
+    """Validate, then grow the grid until the mass beyond it is below ``tail``."""
+    levels = _levels(levels)
+    count = 1 << levels
+    p = _per_link(p_link, count, "p_link", low=0.0, high=1.0, low_open=True)
+    w = None if w_link is None else _per_link(w_link, count, "w_link", low=-1.0 / 3.0,
+                                              high=1.0, low_open=False)
+    p_swap = _probability(p_swap, "p_swap")
+    coherence = float(coherence_time_steps)
+    if math.isnan(coherence) or coherence <= 0.0:
+        raise ValueError(f"coherence_time_steps: must be > 0 (inf for ideal memories), "
+                         f"got {coherence_time_steps}")
+    decay = 1.0 if math.isinf(coherence) else math.exp(-1.0 / coherence)
+    cutoffs = _cutoffs(cutoff, levels)
+    tail = _tail(tail)
+
+    # A first grid of a few means; each level at most doubles the mean and divides it by
+    # p_swap, but 1.5 is the typical factor for the maximum of two.
+    mean_guess = 1.5 ** levels / (float(p.min()) * p_swap ** levels)
+    size = _smooth_size(min(max(64.0, 4.0 * mean_guess), float(_MAX_GRID)))
+    while True:
+        pmf, werner = _nested_on_grid(p, w, levels, p_swap, cutoffs, decay, size)
+        missing = 1.0 - float(np.sum(pmf))
+        if missing <= tail:
+            beyond = _tail_beyond(pmf, missing)
+            n = int(np.count_nonzero(beyond > tail))
+            n = max(n, 2)
+            pmf_out = np.maximum(pmf[:n], 0.0)
+            return pmf_out, None if werner is None else werner[:n].copy()
+        if size >= _MAX_GRID:
+            raise ValueError(
+                f"the delivery time has mass {missing:.3g} beyond {size} steps; reaching "
+                f"tail = {tail:g} needs a longer grid than {_MAX_GRID} steps")
+        # Extrapolate an exponential tail fitted between N/2 and N.
+        half = _tail_beyond(pmf, missing)[size // 2]
+        if 0.0 < missing < half:
+            rate = math.log(half / missing) / (size - size // 2)
+            target = 1.1 * (size + math.log(missing / tail) / rate)
+            target = min(max(target, 1.25 * size), 16.0 * size)
+        else:
+            target = 4.0 * size
+        size = _smooth_size(min(target, float(_MAX_GRID)))
 
 
 def nested_waiting_time_and_werner(
@@ -428,7 +512,7 @@ def nested_waiting_time_and_werner(
     -------
     pmf : numpy.ndarray of float64, shape (n,)
         ``pmf[t] = P(T = t)`` for the delivery time ``T`` in steps; ``pmf[0] = 0`` and
-        ``1 - pmf.sum() <= tail``.
+        ``1 - pmf.sum() <= tail`` (up to rounding, about 1e-15).
     werner : numpy.ndarray of float64, shape (n,)
         ``werner[t] = E[w 1{T = t}]``, the Werner parameter of the delivered pair weighted
         by the PMF; ``werner[t] / pmf[t]`` is the mean Werner parameter of pairs delivered at
@@ -462,53 +546,15 @@ def nested_waiting_time_and_werner(
 
     The power series are evaluated with FFTs of length ``2N`` on a grid of ``N`` steps.
     Entries below ``N`` do not depend on the inputs beyond ``N``; circular aliasing adds at
-    most the mass beyond ``2N``. The grid is enlarged (by extrapolating the observed tail)
-    until ``1 - sum(pmf) <= tail``; the returned arrays are cut at the first ``n`` with
-    ``1 - sum(pmf[:n]) <= tail``.
+    most the mass beyond ``2N``. The grid is enlarged (extrapolating the observed tail)
+    until ``1 - sum(pmf) <= tail``; the arrays are then cut at the first ``n`` with
+    ``P(T >= n) <= tail``.
     """
-    levels = _levels(levels)
-    count = 1 << levels
-    p = _per_link(p_link, count, "p_link", low=0.0, high=1.0, low_open=True)
-    w = _per_link(w_link, count, "w_link", low=-1.0 / 3.0, high=1.0, low_open=False)
-    p_swap = _probability(p_swap, "p_swap")
-    coherence = float(coherence_time_steps)
-    if math.isnan(coherence) or coherence <= 0.0:
-        raise ValueError(f"coherence_time_steps: must be > 0 (inf for ideal memories), "
-                         f"got {coherence_time_steps}")
-    decay = 1.0 if math.isinf(coherence) else math.exp(-1.0 / coherence)
-    cutoffs = _cutoffs(cutoff, levels)
-    tail = _tail(tail)
-
-    mean_guess = (1.5 ** levels) / (float(p.min()) * p_swap ** levels)
-    size = 64
-    while size < min(4.0 * mean_guess, float(_MAX_GRID)):
-        size *= 2
-    while True:
-        pmf, werner = _nested_on_grid(p, w, levels, p_swap, cutoffs, decay, size)
-        cumulative = np.cumsum(pmf)
-        missing = 1.0 - float(cumulative[-1])
-        if missing <= tail:
-            n = _first_within_tail(cumulative, tail)
-            return pmf[:n].copy(), werner[:n].copy()
-        if size >= _MAX_GRID:
-            raise ValueError(
-                f"the delivery time has mass {missing:.3g} beyond {size} steps; reaching "
-                f"tail = {tail:g} needs a longer grid than {_MAX_GRID} steps")
-        if 0.0 < missing < 1.0:
-            wanted = 1.25 * size * math.log(tail) / math.log(missing)
-            grow = min(16.0, max(2.0, wanted / size))
-        else:
-            grow = 16.0
-        new_size = size
-        while new_size < grow * size:
-            new_size *= 2
-        size = min(new_size, _MAX_GRID)
-
-
-def _first_within_tail(cumulative: FloatArray, tail: float) -> int:
-    """Smallest ``n`` with ``1 - cumulative[n - 1] <= tail`` (``cumulative[-1]`` qualifies)."""
-    inside = np.nonzero(1.0 - cumulative <= tail)[0]
-    return int(inside[0]) + 1
+    pmf, werner = _nested(p_link, levels=levels, p_swap=p_swap, w_link=w_link,
+                          coherence_time_steps=coherence_time_steps, cutoff=cutoff,
+                          tail=tail)
+    assert werner is not None
+    return pmf, werner
 
 
 def waiting_time_pmf(
@@ -558,8 +604,8 @@ def waiting_time_pmf(
     the Li, Coopmans, Elkouss (arXiv:2005.04946) renewal of
     :func:`nested_waiting_time_and_werner` is used.
     """
-    pmf, _ = nested_waiting_time_and_werner(p_link, levels=levels, p_swap=p_swap,
-                                            cutoff=cutoff, tail=tail)
+    pmf, _ = _nested(p_link, levels=levels, p_swap=p_swap, w_link=None,
+                     coherence_time_steps=math.inf, cutoff=cutoff, tail=tail)
     return pmf
 
 
