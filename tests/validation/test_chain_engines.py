@@ -19,6 +19,7 @@ import pytest
 
 from qfab.engines import chain_analytics, run
 from qfab.spec import parse_scenario
+from tests.scenarios import max_geometric_moments
 
 
 def chain(links: int, p: float, *, fidelity: float = 0.95, pairs: int = 1500,
@@ -37,15 +38,6 @@ def chain(links: int, p: float, *, fidelity: float = 0.95, pairs: int = 1500,
         "requests": [{"kind": "entanglement", "between": [names[0], names[-1]],
                       "pairs": pairs}],
     }
-
-
-def max_geometric_moments(n: int, p: float) -> tuple[float, float]:
-    """Mean and variance of the maximum of n i.i.d. Geometric(p) on {1, 2, ...}:
-    E[M] = sum_t P(M > t), E[M^2] = sum_t (2t + 1) P(M > t), P(M > t) = 1 - (1 - q^t)^n."""
-    t = np.arange(0, 200_000)
-    tail = 1.0 - (1.0 - (1.0 - p) ** t) ** n
-    mean = float(tail.sum())
-    return mean, float(((2 * t + 1) * tail).sum()) - mean**2
 
 
 def assert_rate(measured: float | None, mean_steps: float, var_steps: float, n: int) -> None:

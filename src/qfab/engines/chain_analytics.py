@@ -203,30 +203,28 @@ def mean_max_geometric(p: Sequence[float]) -> float:
     vectorized chunks grouped by distinct ``p``.
     """
     probs = _probabilities(p, "p")
-    values, counts = np.unique(probs, return_counts=True)
+    values, counts = np.unique(probs[probs < 1.0], return_counts=True)  # ascending
+    if values.size == 0:
+        return 1.0  # every link succeeds at the first attempt
     n_links = int(probs.size)
     p_min = float(values[0])
-    log_q = np.log1p(-values)  # -inf where p == 1
-    # Last step needed: q_i**(t+1) / p_i <= rtol / (n p_min) for every i (then the remainder
-    # is below rtol / p_min <= rtol * E).
-    last = 0
-    for value, lq in zip(values, log_q):
-        if value >= 1.0:
-            continue
-        bound = math.log(_MAX_GEOMETRIC_RTOL * float(value) * p_min / n_links)
-        last = max(last, math.ceil(bound / float(lq)))
+    log_q = np.log1p(-values)
+    # Link i matters up to the step where q_i**(t+1) / p_i <= rtol / (n p_min); dropping its
+    # factor beyond that step, and stopping after the last one, leaves a remainder below
+    # rtol / p_min <= rtol * E.
+    last = np.array([math.ceil(math.log(_MAX_GEOMETRIC_RTOL * float(value) * p_min / n_links)
+                               / float(lq)) for value, lq in zip(values, log_q)])
     total = 1.0  # the t = 0 term is exactly 1
-    chunk = max(1, _CHUNK_ELEMENTS // values.size)
     start = 1
-    weights = counts.astype(np.float64)[:, None]
-    while start <= last:
-        steps = np.arange(start, min(last, start + chunk - 1) + 1, dtype=np.float64)
-        with np.errstate(invalid="ignore"):
-            q_t = np.exp(np.outer(log_q, steps))
-        q_t = np.where(np.isnan(q_t), 0.0, q_t)
-        log_all_up = np.sum(weights * np.log1p(-q_t), axis=0)
+    while start <= int(last[0]):
+        active = int(np.count_nonzero(last >= start))  # a prefix: smaller p, longer range
+        chunk = max(1, _CHUNK_ELEMENTS // active)
+        stop = min(int(last[0]), start + chunk - 1)
+        steps = np.arange(start, stop + 1, dtype=np.float64)
+        q_t = np.exp(np.outer(log_q[:active], steps))
+        log_all_up = counts[:active].astype(np.float64) @ np.log1p(-q_t)
         total += float(np.sum(-np.expm1(log_all_up)))
-        start += chunk
+        start = stop + 1
     return total
 
 
@@ -402,10 +400,10 @@ def _nested_on_grid(p: FloatArray, w: FloatArray | None, levels: int, p_swap: fl
     keys: list[object] = [(float(pi), float(wi)) for pi, wi in zip(p, weights)]
     cache: dict[object, tuple[FloatArray, FloatArray | None]] = {}
     for pi, wi in zip(p, weights):
-        key = (float(pi), float(wi))
-        if key not in cache:
+        link_key = (float(pi), float(wi))
+        if link_key not in cache:
             pmf = _geometric_pmf(float(pi), size)
-            cache[key] = (pmf, None if w is None else float(wi) * pmf)
+            cache[link_key] = (pmf, None if w is None else float(wi) * pmf)
     for level in range(levels):
         next_keys: list[object] = []
         for left, right in zip(keys[0::2], keys[1::2]):
@@ -454,8 +452,8 @@ def _nested(p_link: float | Sequence[float], *, levels: int, p_swap: float,
         missing = 1.0 - float(np.sum(pmf))
         if missing <= tail:
             beyond = _tail_beyond(pmf, missing)
-            n = int(np.count_nonzero(beyond > tail))
-            n = max(n, 2)
+            within = np.nonzero(beyond <= tail)[0]
+            n = max(2, int(within[0]) if within.size else size)
             pmf_out = np.maximum(pmf[:n], 0.0)
             return pmf_out, None if werner is None else werner[:n].copy()
         if size >= _MAX_GRID:

@@ -119,6 +119,7 @@ def _evaluate(spec: ScenarioSpec, network: NetworkGraph, path: list[str], scheme
             missing = (f"{purification.rounds} purification round(s) need {needed} qubits at "
                        f"{end} for its link to {neighbour}, it has {have} "
                        f"(nodes.{end}.memory.qubits)")
+            break
     return _Option(path, purification, estimate.rate_hz / purification.pairs_per_delivery,
                    missing)
 
