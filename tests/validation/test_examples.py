@@ -1,4 +1,5 @@
-"""Every example runs on both engines, and the engines agree within statistical error.
+"""Every example runs, meets its requests' targets, is reproducible, and agrees with the
+analytic engine wherever that engine has a closed form.
 
 The event simulation's request rate is n / T_n with T_n a sum of geometric waiting times, so
 its relative standard error is sqrt((1 - p) / n); fidelities of pairs consumed at the herald
@@ -13,18 +14,28 @@ from pathlib import Path
 import pytest
 
 from qfab.engines import run
+from qfab.errors import EngineError
 from qfab.spec import load_scenario
 from tests.conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+SINGLE_LINK = [p for p in EXAMPLE_FILES if len(load_scenario(p).links) == 1]
 
 
 def test_there_are_examples() -> None:
-    assert len(EXAMPLE_FILES) >= 3
+    assert len(EXAMPLE_FILES) >= 7 and len(SINGLE_LINK) >= 3
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
-def test_engines_agree_on_example(path: Path) -> None:
+def test_example_meets_its_targets(path: Path) -> None:
+    result = run(load_scenario(path), engine="des")
+    for request in result.requests:
+        assert request.delivered == request.requested
+        assert request.target_met
+
+
+@pytest.mark.parametrize("path", SINGLE_LINK, ids=lambda p: p.stem)
+def test_engines_agree_on_single_link_example(path: Path) -> None:
     spec = load_scenario(path)
     des = run(spec, engine="des")
     analytic = run(spec, engine="analytic")
@@ -40,6 +51,13 @@ def test_engines_agree_on_example(path: Path) -> None:
         assert simulated.target_met and expected.target_met
 
 
+@pytest.mark.parametrize("path", [p for p in EXAMPLE_FILES if p not in SINGLE_LINK],
+                         ids=lambda p: p.stem)
+def test_analytic_engine_says_why_it_cannot_run_a_network_example(path: Path) -> None:
+    with pytest.raises(EngineError, match="use engine des"):
+        run(load_scenario(path), engine="analytic")
+
+
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_same_seed_same_result(path: Path) -> None:
     spec = load_scenario(path)
@@ -47,3 +65,13 @@ def test_same_seed_same_result(path: Path) -> None:
     first.pop("wall_time_s")
     second.pop("wall_time_s")
     assert first == second
+
+
+def test_four_tier_request_crosses_every_tier() -> None:
+    result = run(load_scenario(EXAMPLES / "four_tier.yaml"), engine="des")
+    request = result.requests[0]
+    assert request.path is not None and request.path[0] == "qpu_a" and request.path[-1] == "qpu_b"
+    assert request.domains == ["nodal-1", "cluster-1", "campus-1", "wan", "campus-2",
+                               "cluster-2", "nodal-2"]
+    tiers = {node.tier for node in result.nodes}
+    assert tiers == {"nodal", "cluster", "campus", "wan"}

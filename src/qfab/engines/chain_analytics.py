@@ -445,8 +445,17 @@ def _nested(p_link: float | Sequence[float], *, levels: int, p_swap: float,
 
     # A first grid of a few means; each level at most doubles the mean and divides it by
     # p_swap, but 1.5 is the typical factor for the maximum of two.
-    mean_guess = 1.5 ** levels / (float(p.min()) * p_swap ** levels)
-    size = _smooth_size(min(max(64.0, 4.0 * mean_guess), float(_MAX_GRID)))
+    # P(T >= n) >= P(G_slowest >= n) = q_min**(n - 1): a grid shorter than this bound can
+    # never reach ``tail``. Start from it, or from a few typical means (each level takes the
+    # maximum of two halves, about 1.5 times their mean, and divides by p_swap).
+    p_min = float(p.min())
+    needed = 1.0 if p_min >= 1.0 else 1.0 + math.log(tail) / math.log1p(-p_min)
+    if needed > _MAX_GRID:
+        raise ValueError(
+            f"reaching tail = {tail:g} needs more than {needed:.3g} steps (slowest link "
+            f"p = {p_min:g}), beyond the longest grid of {_MAX_GRID} steps")
+    mean_guess = 1.5 ** levels / (p_min * p_swap ** levels)
+    size = _smooth_size(min(max(64.0, 1.25 * needed, 4.0 * mean_guess), float(_MAX_GRID)))
     while True:
         pmf, werner = _nested_on_grid(p, w, levels, p_swap, cutoffs, decay, size)
         missing = 1.0 - float(np.sum(pmf))

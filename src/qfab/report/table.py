@@ -15,11 +15,15 @@ def format_result(result: RunResult) -> str:
     sim_time = f"{result.sim_time_s:.6g} s simulated, " if result.sim_time_s is not None else ""
     lines = [f"{result.scenario}  [engine {result.engine}, seed {result.seed}]",
              f"{sim_time}{result.wall_time_s:.3g} s wall{events}", ""]
+    buffered = any(link.buffer_hit_rate for link in result.links)
     link_rows = [[f"{link.between[0]} - {link.between[1]}", _int(link.attempts),
                   _int(link.successes), _num(link.p_success), _num(link.rate_hz),
-                  _num(link.fidelity, 4)] for link in result.links]
-    lines += _table(["link", "attempts", "successes", "p_success", "rate (Hz)", "fidelity"],
-                    link_rows)
+                  _num(link.fidelity, 4)]
+                 + ([_num(link.buffer_occupancy, 3), _num(link.buffer_hit_rate, 3)]
+                    if buffered else [])
+                 for link in result.links]
+    lines += _table(["link", "attempts", "successes", "p_success", "rate (Hz)", "fidelity"]
+                    + (["stored", "hit rate"] if buffered else []), link_rows)
     if result.requests:
         request_rows = []
         for request in result.requests:
@@ -32,6 +36,14 @@ def format_result(result: RunResult) -> str:
                                  _num(request.latency_s), met])
         lines += [""] + _table(["request", "delivered", "rate (Hz)", "fidelity", "95% CI",
                                 "latency (s)", "met"], request_rows)
+        for request in result.requests:
+            if request.path and len(request.path) > 2 or request.purification not in (None, "none"):
+                plan = f"  path {' - '.join(request.path or [])}"
+                if request.domains and len(request.domains) > 1:
+                    plan += f"  (domains {' > '.join(request.domains)})"
+                if request.purification not in (None, "none"):
+                    plan += f"  purification {request.purification} x{request.purification_rounds}"
+                lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
     return "\n".join(lines)
 
 
