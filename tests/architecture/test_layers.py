@@ -45,7 +45,7 @@ def test_physics_has_no_clock_and_no_randomness(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", [PACKAGE / "engines" / "analytic.py",
-                                  PACKAGE / "engines" / "link_model.py"], ids=lambda p: p.name)
+                                  PACKAGE / "linkmodel.py"], ids=lambda p: p.name)
 def test_closed_form_engines_do_not_use_the_simulation(path: Path) -> None:
     assert not _qfab_layers(path) & {"sim", "hardware", "protocols", "quantum"}
 

@@ -24,7 +24,7 @@ import time
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback
-from qfab.engines.link_model import LinkModel
+from qfab.linkmodel import LinkModel
 from qfab.engines.result import LinkResult, RequestResult, RunResult, target_met
 from qfab.errors import EngineError
 from qfab.orchestrator.network import NetworkGraph

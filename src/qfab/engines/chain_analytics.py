@@ -519,7 +519,9 @@ def nested_waiting_time_and_werner(
     -------
     pmf : numpy.ndarray of float64, shape (n,)
         ``pmf[t] = P(T = t)`` for the delivery time ``T`` in steps; ``pmf[0] = 0`` and
-        ``1 - pmf.sum() <= tail`` (up to rounding, about 1e-15).
+        ``1 - pmf.sum() <= tail`` (up to rounding, about 1e-15). Entries carry an absolute
+        rounding error of order 1e-16 times the largest entry (FFT evaluation), so very
+        small probabilities are accurate in absolute, not relative, terms.
     werner : numpy.ndarray of float64, shape (n,)
         ``werner[t] = E[w 1{T = t}]``, the Werner parameter of the delivered pair weighted
         by the PMF; ``werner[t] / pmf[t]`` is the mean Werner parameter of pairs delivered at

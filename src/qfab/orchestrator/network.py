@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import networkx as nx
 
-from qfab.engines.link_model import LinkModel, link_model
+from qfab.linkmodel import LinkModel, link_model
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["NetworkGraph"]

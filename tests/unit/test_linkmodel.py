@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qfab.engines.link_model import arm_efficiency, link_model
+from qfab.linkmodel import arm_efficiency, link_model
 from qfab.spec import SingleClickLinkSpec, parse_scenario
 from tests.scenarios import two_node
 
