@@ -201,7 +201,7 @@ def test_heterogeneous_chain_against_monte_carlo() -> None:
 
 
 @pytest.mark.parametrize(("levels", "p_swap", "cutoff"),
-                         [(2, 1.0, None), (2, 0.5, None), (3, 0.5, None), (2, 0.7, 3),
+                         [(2, 1.0, None), (2, 0.5, None), (3, 0.8, None), (2, 0.7, 3),
                           (3, 1.0, 4)])
 def test_werner_and_cutoff_against_monte_carlo(levels: int, p_swap: float,
                                                cutoff: int | None) -> None:
