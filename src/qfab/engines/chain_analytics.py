@@ -16,15 +16,17 @@ is up, so the delivery time is ``max_i G_i``.
 *Nested (doubling) scheme* over ``2**levels`` links (:func:`waiting_time_pmf`,
 :func:`nested_mean_werner`, :func:`nested_waiting_time_and_werner`), as analysed by Brand,
 Coopmans and Elkouss, IEEE JSAC 38, 619 (2020), arXiv:1912.07688, and (with memory cutoffs)
-Li, Coopmans and Elkouss, IEEE Trans. Quantum Eng. 2, 4101015 (2021), arXiv:2005.04946.
+Li, Coopmans and Elkouss, IEEE Trans. Quantum Eng. 2 (2021), arXiv:2005.04946. Equation
+numbers of these papers are not quoted here; the definitions below follow their protocol
+descriptions.
 A level-0 segment is one elementary link. A level-``k`` segment is built from two independent
 level-``(k-1)`` segments ``A`` and ``B`` (links paired left to right):
 
 1. both are produced; they finish at ``T_A`` and ``T_B`` (counted from the start of this try);
 2. *memory cutoff* ``tau`` (optional): if ``|T_A - T_B| > tau``, the earlier pair is discarded
    when it has waited ``tau`` steps, i.e. at ``min(T_A, T_B) + tau``; the production of the
-   other segment is abandoned as well and both are produced again from scratch (the "discard
-   both links" cutoff of Brand et al. and of Li et al., Table 1);
+   other segment is abandoned as well and both are produced again from scratch (the memory
+   cutoff of Li et al., Table 1, which discards both input links);
 3. otherwise the two are swapped at ``max(T_A, T_B)``; the swap succeeds with probability
    ``p_swap``; on failure both pairs are lost and the level-``k`` segment starts again from
    scratch.
@@ -38,7 +40,7 @@ coherence time *of a stored pair*, both of its qubits together: if each qubit de
 with time constant ``T_q``, then ``T_coh = T_q / 2``. The end-to-end pair is taken at the
 moment it is delivered; storage after delivery is not included.
 
-Every step restarts from scratch after a failure, so a level is a renewal process and its
+Every level restarts from scratch after a failure, so a level is a renewal process and its
 generating function is exact (Brand et al., Sec. on the deterministic algorithm; Li et al.,
 Sec. on the iterative convolution): with ``S(z)`` the generating function of a successful
 cutoff try (both ready, ``|T_A - T_B| <= tau``, duration ``max(T_A, T_B)``) and ``F(z)`` that of
@@ -79,6 +81,8 @@ _MAX_GEOMETRIC_RTOL = 1e-17
 _CHUNK_ELEMENTS = 1 << 22
 #: Longest time grid (steps) that :func:`nested_waiting_time_and_werner` will allocate.
 _MAX_GRID = 1 << 24
+#: Most nesting levels accepted (2**20 links).
+_MAX_LEVELS = 20
 #: Smallest accepted ``tail``: below it, rounding in the sum of the PMF dominates.
 _MIN_TAIL = 1e-15
 
@@ -104,8 +108,9 @@ def _probability(value: float, name: str) -> float:
 
 
 def _levels(levels: int) -> int:
-    if isinstance(levels, bool) or not isinstance(levels, (int, np.integer)) or levels < 0:
-        raise ValueError(f"levels: must be an integer >= 0, got {levels!r}")
+    if (isinstance(levels, bool) or not isinstance(levels, (int, np.integer))
+            or not 0 <= levels <= _MAX_LEVELS):
+        raise ValueError(f"levels: must be an integer in [0, {_MAX_LEVELS}], got {levels!r}")
     return int(levels)
 
 
@@ -186,9 +191,9 @@ def mean_max_geometric(p: Sequence[float]) -> float:
     Notes
     -----
     For a non-negative integer variable ``E[X] = sum_{t >= 0} P(X > t)``, and
-    ``P(max_i G_i <= t) = prod_i (1 - (1 - p_i)**t)``, so (Shchukin, Schmidt, van Loock,
-    PRA 100, 032322 (2019), Sec. on swap-asap with one qubit per link; Brand et al.,
-    arXiv:1912.07688, waiting time of the swap-asap chain)
+    ``P(max_i G_i <= t) = prod_i (1 - (1 - p_i)**t)``, so (the deterministic-swap case of
+    Shchukin, Schmidt, van Loock, PRA 100, 032322 (2019), arXiv:1710.06214, and of Brand,
+    Coopmans, Elkouss, IEEE JSAC 38, 619 (2020), arXiv:1912.07688)
 
         E = sum_{t >= 0} [1 - prod_i (1 - (1 - p_i)**t)].
 
@@ -443,8 +448,6 @@ def _nested(p_link: float | Sequence[float], *, levels: int, p_swap: float,
     cutoffs = _cutoffs(cutoff, levels)
     tail = _tail(tail)
 
-    # A first grid of a few means; each level at most doubles the mean and divides it by
-    # p_swap, but 1.5 is the typical factor for the maximum of two.
     # P(T >= n) >= P(G_slowest >= n) = q_min**(n - 1): a grid shorter than this bound can
     # never reach ``tail``. Start from it, or from a few typical means (each level takes the
     # maximum of two halves, about 1.5 times their mean, and divides by p_swap).
@@ -498,7 +501,8 @@ def nested_waiting_time_and_werner(
         Per-attempt success probability of each elementary link, in (0, 1]; one value for a
         homogeneous chain. Links are paired left to right at every level.
     levels : int
-        Nesting levels; the chain has ``2**levels`` links (``levels = 0``: a single link).
+        Nesting levels, 0 to 20; the chain has ``2**levels`` links (``levels = 0``: a single
+        link).
     p_swap : float, optional
         Success probability of every swap, in (0, 1]. Default 1.
     w_link : float or sequence of float, shape (2**levels,), optional
@@ -582,7 +586,7 @@ def waiting_time_pmf(
         Per-attempt success probability of each elementary link, in (0, 1]; one value for a
         homogeneous chain. Links are paired left to right.
     levels : int
-        Nesting levels (>= 0); the chain has ``2**levels`` links.
+        Nesting levels, 0 to 20; the chain has ``2**levels`` links.
     p_swap : float, optional
         Success probability of every swap, in (0, 1]; a failed swap discards both pairs and
         the segment restarts from scratch. Default 1.
@@ -662,7 +666,7 @@ def nested_mean_werner(
     p_link : float or sequence of float, shape (2**levels,)
         Per-attempt success probability of each elementary link, in (0, 1].
     levels : int
-        Nesting levels (>= 0); ``2**levels`` links.
+        Nesting levels, 0 to 20; ``2**levels`` links.
     p_swap : float, optional
         Success probability of every swap, in (0, 1]. Default 1.
     w_link : float or sequence of float, shape (2**levels,)
@@ -686,7 +690,7 @@ def nested_mean_werner(
     Raises
     ------
     ValueError
-        On out-of-range arguments.
+        On out-of-range arguments or a grid longer than 2**24 steps.
 
     Notes
     -----

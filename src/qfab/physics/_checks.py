@@ -19,7 +19,7 @@ TOLERANCE = 1e-9
 def as_float(name: str, value: ArrayLike) -> FloatArray:
     """Return ``value`` as a float64 array; reject NaN."""
     arr = np.asarray(value, dtype=np.float64)
-    if np.any(np.isnan(arr)):
+    if np.asarray(np.isnan(arr)).any():
         raise ValueError(f"{name}: must not be NaN")
     return arr
 
@@ -27,7 +27,7 @@ def as_float(name: str, value: ArrayLike) -> FloatArray:
 def probability(name: str, value: ArrayLike) -> FloatArray:
     """Return ``value`` as a float64 array, checking ``0 <= value <= 1``."""
     arr = as_float(name, value)
-    if np.any(arr < 0.0) or np.any(arr > 1.0):
+    if np.asarray(arr < 0.0).any() or np.asarray(arr > 1.0).any():
         raise ValueError(f"{name}: must be a probability in [0, 1], got {_show(arr)}")
     return arr
 
@@ -35,7 +35,7 @@ def probability(name: str, value: ArrayLike) -> FloatArray:
 def nonnegative(name: str, value: ArrayLike) -> FloatArray:
     """Return ``value`` as a float64 array, checking ``value >= 0``."""
     arr = as_float(name, value)
-    if np.any(arr < 0.0):
+    if np.asarray(arr < 0.0).any():
         raise ValueError(f"{name}: must be >= 0, got {_show(arr)}")
     return arr
 
@@ -43,7 +43,7 @@ def nonnegative(name: str, value: ArrayLike) -> FloatArray:
 def positive(name: str, value: ArrayLike) -> FloatArray:
     """Return ``value`` as a float64 array, checking ``value > 0`` (``inf`` allowed)."""
     arr = as_float(name, value)
-    if np.any(arr <= 0.0):
+    if np.asarray(arr <= 0.0).any():
         raise ValueError(f"{name}: must be > 0, got {_show(arr)}")
     return arr
 
@@ -53,7 +53,7 @@ def bell_vector(name: str, value: ArrayLike) -> FloatArray:
     arr = as_float(name, value)
     if arr.ndim == 0 or arr.shape[-1] != 4:
         raise ValueError(f"{name}: must have shape (..., 4), got shape {arr.shape}")
-    if np.any(arr < -TOLERANCE):
+    if np.asarray(arr < -TOLERANCE).any():
         raise ValueError(f"{name}: Bell-diagonal coefficients must be >= 0, got {_show(arr)}")
     return arr
 

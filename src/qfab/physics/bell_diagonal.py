@@ -150,7 +150,7 @@ def fidelity_from_werner_parameter(w: ArrayLike) -> FloatArray:
     Source: inverse of :func:`werner_parameter` (Werner, PRA 40, 4277 (1989)).
     """
     w_ = _checks.as_float("w", w)
-    if np.any(w_ < -1.0 / 3.0 - _checks.TOLERANCE) or np.any(w_ > 1.0 + _checks.TOLERANCE):
+    if np.asarray(w_ < -1.0 / 3.0 - _checks.TOLERANCE).any() or np.asarray(w_ > 1.0 + _checks.TOLERANCE).any():
         raise ValueError("w: Werner parameter must lie in [-1/3, 1]")
     return _checks.scalar_or_array((1.0 + 3.0 * w_) / 4.0)
 
@@ -170,7 +170,7 @@ def normalize(v: ArrayLike) -> FloatArray:
     """
     vec = _checks.bell_vector("v", v)
     total = vec.sum(axis=-1, keepdims=True)
-    if np.any(total <= 0.0):
+    if np.asarray(total <= 0.0).any():
         raise ValueError("v: cannot normalise a Bell vector whose coefficients sum to 0")
     return np.asarray(np.clip(vec, 0.0, None) / total, dtype=np.float64)
 
@@ -194,9 +194,9 @@ def is_normalized(v: ArrayLike, *, atol: float = 1e-9) -> bool:
     vec = np.asarray(v, dtype=np.float64)
     if vec.ndim == 0 or vec.shape[-1] != 4:
         return False
-    if not np.all(np.isfinite(vec)):
+    if not np.asarray(np.isfinite(vec)).all():
         return False
-    return bool(np.all(vec >= -atol) and np.all(np.abs(vec.sum(axis=-1) - 1.0) <= atol))
+    return bool(np.asarray(vec >= -atol).all() and np.asarray(np.abs(vec.sum(axis=-1) - 1.0) <= atol).all())
 
 
 def depolarize(v: ArrayLike, p: ArrayLike) -> FloatArray:

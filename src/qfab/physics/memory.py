@@ -33,12 +33,12 @@ def _decay_factors(t: ArrayLike, t1: ArrayLike, t2: ArrayLike) -> tuple[FloatArr
     t_ = _checks.nonnegative("t", t)
     t1_ = _checks.positive("t1", t1)
     t2_ = _checks.positive("t2", t2)
-    if np.any(t2_ > 2.0 * t1_):
+    if np.asarray(t2_ > 2.0 * t1_).any():
         raise ValueError(
             "t2: the total coherence time must satisfy T2 <= 2 T1 "
             f"(got T1 = {t1!r} s, T2 = {t2!r} s)"
         )
-    if np.any(np.isinf(t_)):
+    if np.asarray(np.isinf(t_)).any():
         raise ValueError("t: storage time must be finite")
     return np.exp(-t_ / t1_), np.exp(-t_ / t2_)
 

@@ -199,6 +199,7 @@ def test_a_grid_beyond_the_limit_is_refused_before_it_is_built() -> None:
     {"p_link": [0.5, 0.5, 0.5], "levels": 1},
     {"p_link": [[0.5, 0.5]], "levels": 1},
     {"p_link": 0.5, "levels": -1},
+    {"p_link": 0.5, "levels": 21},
     {"p_link": 0.5, "levels": 1.5},
     {"p_link": 0.5, "levels": True},
     {"p_link": 0.5, "levels": 1, "p_swap": 0.0},
