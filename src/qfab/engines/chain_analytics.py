@@ -65,12 +65,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
-    "mean_max_geometric",
     "asap_two_link_mean_time",
-    "waiting_time_pmf",
+    "mean_max_geometric",
     "mean_waiting_time",
-    "nested_waiting_time_and_werner",
     "nested_mean_werner",
+    "nested_waiting_time_and_werner",
+    "waiting_time_pmf",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -131,23 +131,21 @@ def _per_link(values: float | Sequence[float], count: int, name: str,
     return array
 
 
+def _is_integer(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 def _cutoffs(cutoff: int | Sequence[int] | None, levels: int) -> list[int | None]:
     if cutoff is None:
         return [None] * levels
-    if isinstance(cutoff, (int, np.integer)) and not isinstance(cutoff, bool):
-        values: list[int | None] = [int(cutoff)] * levels
-    elif isinstance(cutoff, Sequence) and not isinstance(cutoff, (str, bytes)):
-        if len(cutoff) != levels:
-            raise ValueError(f"cutoff: expected one value per level ({levels}), "
-                             f"got {len(cutoff)}")
-        values = []
-        for item in cutoff:
-            if isinstance(item, bool) or not isinstance(item, (int, np.integer)):
-                raise ValueError(f"cutoff: expected integers (steps), got {item!r}")
-            values.append(int(item))
-    else:
-        raise ValueError(f"cutoff: expected None, an integer or a sequence of integers, "
-                         f"got {cutoff!r}")
+    is_sequence = isinstance(cutoff, Sequence) and not isinstance(cutoff, (str, bytes))
+    items = list(cutoff) if is_sequence else [cutoff] * levels  # type: ignore[arg-type]
+    if is_sequence and len(items) != levels:
+        raise ValueError(f"cutoff: expected one value per level ({levels}), got {len(items)}")
+    if not all(_is_integer(item) for item in items):
+        raise ValueError(f"cutoff: expected None, an integer or one integer per level "
+                         f"(steps), got {cutoff!r}")
+    values: list[int | None] = [int(item) for item in items]
     for value in values:
         if value is not None and value < 0:
             raise ValueError(f"cutoff: must be >= 0 steps, got {value}")
