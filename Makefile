@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/qfab run examples/single_click_25km.yaml
 	$(BIN)/qfab run examples/single_click_25km.yaml --engine analytic
+	$(BIN)/qfab run examples/four_tier.yaml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -1,4 +1,4 @@
-"""Command line: ``qfab run | validate | schema``.
+"""Command line: ``qfab run | validate | plan | schema``.
 
 User errors (bad scenario, bad option) print one line on stderr and exit with status 2.
 """
@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("file", type=Path)
     validate_parser.set_defaults(handler=_validate)
 
+    plan_parser = commands.add_parser(
+        "plan", help="print the orchestrator's plan (paths, rule sets per node) as JSON")
+    plan_parser.add_argument("file", type=Path)
+    plan_parser.set_defaults(handler=_plan)
+
     schema_parser = commands.add_parser("schema", help="print the scenario JSON Schema")
     schema_parser.set_defaults(handler=_schema)
     return parser
@@ -91,6 +96,13 @@ def _validate(args: argparse.Namespace) -> int:
     spec = load_scenario(args.file)
     print(f"{args.file}: valid scenario {spec.name!r} ({len(spec.nodes)} nodes, "
           f"{len(spec.links)} links, {len(spec.requests)} requests)")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from qfab.orchestrator import plan_network
+
+    print(plan_network(load_scenario(args.file)).model_dump_json(indent=2))
     return 0
 
 

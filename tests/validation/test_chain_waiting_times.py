@@ -49,25 +49,41 @@ def _sample_nested(p: Sequence[float], w: Sequence[float], p_swap: float, t_coh:
     if len(p) == 1:
         return rng.geometric(p[0], n).astype(np.int64), np.full(n, float(w[0]))
     half = len(p) // 2
+    same_halves = list(p[:half]) == list(p[half:]) and list(w[:half]) == list(w[half:])
+
+    def halves(m: int) -> tuple[NDArray[np.int64], NDArray[np.int64],
+                                NDArray[np.float64], NDArray[np.float64]]:
+        """``m`` independent draws of the left and of the right half."""
+        if same_halves:
+            t_both, w_both = _sample_nested(p[:half], w[:half], p_swap, t_coh, cutoff, 2 * m,
+                                            rng)
+            return t_both[:m], t_both[m:], w_both[:m], w_both[m:]
+        t_a, w_a = _sample_nested(p[:half], w[:half], p_swap, t_coh, cutoff, m, rng)
+        t_b, w_b = _sample_nested(p[half:], w[half:], p_swap, t_coh, cutoff, m, rng)
+        return t_a, t_b, w_a, w_b
+
+    if cutoff is None:
+        # Every try takes max(T_A, T_B) and succeeds with p_swap independently: a run makes
+        # Geometric(p_swap) tries and delivers the pair of its last one.
+        tries = rng.geometric(p_swap, n)
+        t_a, t_b, w_a, w_b = halves(int(tries.sum()))
+        first = np.concatenate(([0], np.cumsum(tries)[:-1]))
+        last = first + tries - 1
+        times = np.add.reduceat(np.maximum(t_a, t_b), first).astype(np.int64)
+        werner = w_a[last] * w_b[last] * np.exp(-np.abs(t_a[last] - t_b[last]) / t_coh)
+        return times, werner
     times = np.zeros(n, dtype=np.int64)
     werner = np.zeros(n)
     elapsed = np.zeros(n, dtype=np.int64)
     pending = np.arange(n)
     while pending.size:
         m = pending.size
-        if list(p[:half]) == list(p[half:]) and list(w[:half]) == list(w[half:]):
-            t_both, w_both = _sample_nested(p[:half], w[:half], p_swap, t_coh, cutoff, 2 * m,
-                                            rng)
-            t_a, t_b, w_a, w_b = t_both[:m], t_both[m:], w_both[:m], w_both[m:]
-        else:
-            t_a, w_a = _sample_nested(p[:half], w[:half], p_swap, t_coh, cutoff, m, rng)
-            t_b, w_b = _sample_nested(p[half:], w[half:], p_swap, t_coh, cutoff, m, rng)
+        t_a, t_b, w_a, w_b = halves(m)
         gap = np.abs(t_a - t_b)
-        kept = np.ones(m, dtype=bool) if cutoff is None else gap <= cutoff
+        kept = gap <= cutoff
         # A kept pair is swapped when the later half is ready; a cut pair is dropped when
-        # the earlier one has waited ``cutoff`` steps.
-        duration = np.where(kept, np.maximum(t_a, t_b),
-                            np.minimum(t_a, t_b) + (0 if cutoff is None else cutoff))
+        # the earlier one has waited ``cutoff`` steps, and both halves start again.
+        duration = np.where(kept, np.maximum(t_a, t_b), np.minimum(t_a, t_b) + cutoff)
         elapsed[pending] += duration
         swapped = kept & (rng.random(m) < p_swap)
         done = pending[swapped]

@@ -138,14 +138,21 @@ def _is_integer(value: object) -> bool:
 def _cutoffs(cutoff: int | Sequence[int] | None, levels: int) -> list[int | None]:
     if cutoff is None:
         return [None] * levels
-    is_sequence = isinstance(cutoff, Sequence) and not isinstance(cutoff, (str, bytes))
-    items = list(cutoff) if is_sequence else [cutoff] * levels  # type: ignore[arg-type]
-    if is_sequence and len(items) != levels:
-        raise ValueError(f"cutoff: expected one value per level ({levels}), got {len(items)}")
-    if not all(_is_integer(item) for item in items):
-        raise ValueError(f"cutoff: expected None, an integer or one integer per level "
-                         f"(steps), got {cutoff!r}")
-    values: list[int | None] = [int(item) for item in items]
+    items: list[object]
+    if isinstance(cutoff, Sequence) and not isinstance(cutoff, (str, bytes)):
+        items = list(cutoff)
+        if len(items) != levels:
+            raise ValueError(f"cutoff: expected one value per level ({levels}), "
+                             f"got {len(items)}")
+    else:
+        items = [cutoff] * max(levels, 1)
+    values: list[int | None] = []
+    for item in items:
+        if not _is_integer(item):
+            raise ValueError(f"cutoff: expected None, an integer or one integer per level "
+                             f"(steps), got {cutoff!r}")
+        values.append(int(item))  # type: ignore[call-overload]
+    values = values[:levels]
     for value in values:
         if value is not None and value < 0:
             raise ValueError(f"cutoff: must be >= 0 steps, got {value}")

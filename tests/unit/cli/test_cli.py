@@ -109,3 +109,13 @@ def test_negative_seed_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "x.yaml", "--seed", "-3"])
     assert exit_info.value.code == 2
+
+
+def test_plan_prints_rule_sets(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import EXAMPLES
+
+    assert main(["plan", str(EXAMPLES / "chain_9_nodes.yaml")]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["requests"][0]["path"][0] == "n0"
+    assert {rule["kind"] for node in plan["nodes"] for rule in node["rules"]} == {"swap",
+                                                                                 "deliver"}
