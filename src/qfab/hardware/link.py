@@ -53,7 +53,8 @@ class HeraldedLink:
         self.period_ps = seconds_to_ps(period)
         self.herald_delay_ps = seconds_to_ps(herald_delay)
         self.rng = rng
-        self.demand = 0
+        #: Pairs each request still needs from this link in its current round(s).
+        self.credits: dict[int, int] = {}
         self.buffer = 0
         self.changed: Signal[None] = sim.signal()
         self.attempts = 0
@@ -69,8 +70,25 @@ class HeraldedLink:
         self._draws: list[int] = []
 
     def wants_pairs(self, channel: int) -> bool:
-        """Whether ``channel`` should attempt: someone needs pairs, or the buffer has room."""
-        return self.demand > 0 or channel < self.buffer
+        """Whether ``channel`` should attempt: a request needs a pair, or the buffer has room."""
+        return channel < self.buffer or any(self.credits.values())
+
+    def grant(self, request: int, count: int = 1) -> None:
+        """``request`` needs ``count`` more pairs from this link."""
+        self.credits[request] = self.credits.get(request, 0) + count
+        self.notify()
+
+    def take_credit(self, order: list[int]) -> int | None:
+        """Charge a heralded pair to the first request in ``order`` that asked for one."""
+        for request in order:
+            if self.credits.get(request, 0) > 0:
+                self.credits[request] -= 1
+                return request
+        return None
+
+    def revoke(self, request: int) -> None:
+        """``request`` needs nothing more from this link."""
+        self.credits.pop(request, None)
 
     def notify(self) -> None:
         """Wake channels waiting for free slots or for demand."""

@@ -39,14 +39,19 @@ class Pair:
         Request the pair belongs to (``None`` for a fresh link pair any request may use).
     level
         Purification rounds it has been through.
+    charged
+        ``(link, request)`` for each link pair it is made of whose generation was charged
+        to a request; if the pair is lost before it spans the request's ends, those links
+        owe the request a pair again.
     """
 
     __slots__ = ("ends", "state", "updated_ps", "created_ps", "known_ps", "heralded_ps",
-                 "link", "owner", "level", "alive", "reserved", "cutoff_event")
+                 "link", "owner", "level", "alive", "reserved", "cutoff_event", "charged")
 
     def __init__(self, ends: tuple[Slot, Slot], state: PairState, *, updated_ps: int,
                  created_ps: int, known_ps: tuple[int, int], heralded_ps: int | None = None,
-                 link: int | None = None, owner: int | None = None, level: int = 0) -> None:
+                 link: int | None = None, owner: int | None = None, level: int = 0,
+                 charged: tuple[tuple[int, int], ...] = ()) -> None:
         self.ends = ends
         self.state = state
         self.updated_ps = updated_ps
@@ -59,6 +64,7 @@ class Pair:
         self.alive = True
         self.reserved = False
         self.cutoff_event: ScheduledEvent | None = None
+        self.charged = charged
 
     def end_at(self, node: str) -> int:
         """0 or 1: which end sits at ``node``."""

@@ -87,6 +87,8 @@ class NetworkRuntime:
         self.engines = {name: RuleEngine(node, plan.rules_of(name), self)
                         for name, node in self.nodes.items()}
         self.outstanding = len(self.apps)
+        self._priority_order = [app.index for app in sorted(
+            self.apps, key=lambda app: (-spec.requests[app.index].priority, app.index))]
         self._owned: dict[int, set[Pair]] = {app.index: set() for app in self.apps}
         self._pokes: set[tuple[str, int]] = set()
         self._delays: dict[str, dict[str, float]] = {}
@@ -128,9 +130,11 @@ class NetworkRuntime:
         if self.characterize:
             return
         slot_a, slot_b = link.slots[channel]
+        charged_to = link.take_credit(self._priority_order)
         pair = Pair((slot_a, slot_b), self._emitted[link.index], updated_ps=emitted_ps,
                     created_ps=emitted_ps, known_ps=(now, now), heralded_ps=now,
-                    link=link.index)
+                    link=link.index,
+                    charged=() if charged_to is None else ((link.index, charged_to),))
         slot_a.node.occupy(slot_a, pair, now)
         slot_b.node.occupy(slot_b, pair, now)
         link.stored_changed(+1, now)
@@ -164,14 +168,21 @@ class NetworkRuntime:
         if self.streams.stream(f"node:{node.name}:swap").random() >= gates.swap_success_probability:
             self._block_until(far_l, delay_l)
             self._block_until(far_r, delay_r)
+            self._refund(left)
+            self._refund(right)
             return
         state = state_l.swap(state_r, gate_depolarization=gates.depolarization,
                              measurement_error=gates.measurement_error)
+        spans_request = {far_l.node.name, far_r.node.name} == {app.plan.path[0],
+                                                                 app.plan.path[-1]}
         pair = Pair((far_l, far_r), state, updated_ps=now,
                     created_ps=min(left.created_ps, right.created_ps),
                     known_ps=(max(left.known_ps[1 - end_l], delay_l),
                               max(right.known_ps[1 - end_r], delay_r)),
-                    owner=request)
+                    owner=request,
+                    charged=() if spans_request else left.charged + right.charged)
+        if spans_request:
+            self._next_round(app)
         far_l.node.occupy(far_l, pair, now)
         far_r.node.occupy(far_r, pair, now)
         self._owned[request].add(pair)
@@ -191,6 +202,9 @@ class NetworkRuntime:
         out = bell_diagonal.depolarize(out, depolarization)
         self._consume(kept, app)
         self._consume(sacrificed, app)
+        for pair in (kept, sacrificed):
+            if pair.link is not None:
+                self._next_round(app)
         for slot in sacrificed.ends:
             slot.node.release(slot, now)
             self._notify_link_of(slot)
@@ -224,6 +238,8 @@ class NetworkRuntime:
         app = self.apps[request]
         fidelity = pair.state_at(now).fidelity()
         self._consume(pair, app)
+        if pair.link is not None and app.active:
+            self._next_round(app)
         for slot in pair.ends:
             slot.node.release(slot, now)
             self._notify_link_of(slot)
@@ -252,6 +268,19 @@ class NetworkRuntime:
                 if pair.heralded_ps is not None and pair.heralded_ps <= app.start_ps:
                     link.hits += 1
 
+    def _next_round(self, app: RequestApp) -> None:
+        """A pair spanning ``app``'s ends was made: each link on its path owes one more."""
+        if app.active:
+            for index in app.links:
+                self.links[index].grant(app.index)
+
+    def _refund(self, pair: Pair) -> None:
+        """``pair`` was lost before spanning its request: its links owe their pairs again."""
+        for index, request in pair.charged:
+            if self.apps[request].active:
+                self.links[index].grant(request)
+        pair.charged = ()
+
     def _arm_cutoff(self, pair: Pair) -> None:
         if self.cutoff_ps is not None:
             pair.cutoff_event = self.sim.schedule_at(
@@ -263,6 +292,7 @@ class NetworkRuntime:
             return
         pair.cutoff_event = None
         self._consume(pair, None)
+        self._refund(pair)
         now = self.sim.now
         for slot in pair.ends:
             if slot.pair is pair:
@@ -283,16 +313,16 @@ class NetworkRuntime:
 
     def _activate(self, app: RequestApp) -> None:
         app.active = True
+        parallel = min(len(self.links[index].slots) for index in app.links)
         for index in app.links:
-            self.links[index].demand += 1
-            self.links[index].notify()
+            self.links[index].grant(app.index, parallel)
         for node in app.plan.path:
             self.poke(node, self.sim.now)
 
     def _finish(self, app: RequestApp) -> None:
         app.active = False
         for index in app.links:
-            self.links[index].demand -= 1
+            self.links[index].revoke(app.index)
         for pair in list(self._owned[app.index]):
             self._discard(pair)
         self.outstanding -= 1
