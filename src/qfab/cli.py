@@ -1,4 +1,4 @@
-"""Command line: ``qfab run | validate | plan | schema``.
+"""Command line: ``qfab run | estimate | validate | plan | schema``.
 
 User errors (bad scenario, bad option) print one line on stderr and exit with status 2.
 """
@@ -18,7 +18,10 @@ from qfab import __version__
 from qfab.engines import ENGINES, ProgressCallback, run
 from qfab.errors import QfabError
 from qfab.report.table import format_result
+from pydantic import ValidationError
+
 from qfab.spec import load_scenario, scenario_json_schema
+from qfab.spec.models import FastSpec, ScenarioSpec
 
 __all__ = ["main"]
 
@@ -54,7 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
     run_parser.add_argument("--out", type=Path, metavar="DIR",
                             help="also write result.json and summary.txt into DIR")
+    _add_fast_options(run_parser)
     run_parser.set_defaults(handler=_run)
+
+    estimate_parser = commands.add_parser(
+        "estimate", help="run a scenario on the fast engine (vectorized Monte Carlo)")
+    estimate_parser.add_argument("file", type=Path, help="scenario YAML file")
+    estimate_parser.add_argument("--seed", type=_seed)
+    estimate_parser.add_argument("--json", action="store_true")
+    estimate_parser.add_argument("--out", type=Path, metavar="DIR")
+    _add_fast_options(estimate_parser)
+    estimate_parser.set_defaults(handler=_run, engine="fast")
 
     validate_parser = commands.add_parser("validate", help="check a scenario file")
     validate_parser.add_argument("file", type=Path)
@@ -70,6 +83,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_fast_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("fast engine")
+    group.add_argument("--shots", type=int, help="runs of each request per batch")
+    group.add_argument("--rel-error", type=float, dest="target_rel_error",
+                       help="sample until the rate's 95%% interval is this relative error")
+    group.add_argument("--device", choices=["cpu", "gpu"], help="array backend")
+
+
+def _with_fast_options(spec: ScenarioSpec, args: argparse.Namespace) -> ScenarioSpec:
+    """The scenario with the command line's fast-engine options applied."""
+    changes = {key: getattr(args, key) for key in ("shots", "target_rel_error", "device")
+               if getattr(args, key, None) is not None}
+    if not changes:
+        return spec
+    try:
+        fast = FastSpec.model_validate({**spec.fast.model_dump(), **changes})
+    except ValidationError as error:
+        detail = error.errors()[0]
+        option = {"target_rel_error": "rel-error"}.get(str(detail["loc"][0]), detail["loc"][0])
+        raise QfabError(f"--{option}: {detail['msg'].lower()}") from None
+    return spec.model_copy(update={"fast": fast})
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -81,7 +117,7 @@ def _seed(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    spec = load_scenario(args.file)
+    spec = _with_fast_options(load_scenario(args.file), args)
     with _progress_bar() as progress:
         result = run(spec, engine=args.engine, seed=args.seed, progress=progress)
     document = json.dumps(result.to_dict(), indent=2)

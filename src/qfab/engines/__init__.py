@@ -2,7 +2,7 @@
 
 >>> from qfab.engines import ENGINES
 >>> sorted(ENGINES)
-['analytic', 'des']
+['analytic', 'des', 'fast']
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from qfab.engines.analytic import AnalyticEngine
 from qfab.engines.base import Engine, ProgressCallback
 from qfab.engines.des import DesEngine
+from qfab.engines.fast import FastEngine
 from qfab.engines.result import LinkResult, RequestResult, RunResult
 from qfab.errors import EngineError
 from qfab.spec.models import ScenarioSpec
@@ -18,9 +19,10 @@ __all__ = ["ENGINES", "run", "Engine", "ProgressCallback", "RunResult", "LinkRes
            "RequestResult"]
 
 #: Engine name -> engine class.
-ENGINES: dict[str, type[AnalyticEngine] | type[DesEngine]] = {
+ENGINES: dict[str, type[AnalyticEngine] | type[DesEngine] | type[FastEngine]] = {
     "analytic": AnalyticEngine,
     "des": DesEngine,
+    "fast": FastEngine,
 }
 
 
@@ -33,7 +35,7 @@ def run(spec: ScenarioSpec, *, engine: str | None = None, seed: int | None = Non
     spec
         A validated scenario.
     engine
-        ``"des"`` or ``"analytic"``; defaults to the scenario's ``engine``.
+        ``"des"``, ``"fast"`` or ``"analytic"``; defaults to the scenario's ``engine``.
     seed
         Seed of every random stream; defaults to the scenario's ``seed``.
     progress

@@ -64,6 +64,7 @@ class RequestResult:
     target_met: bool | None = None
     fidelity_min: float | None = None
     deadline_met: bool | None = None
+    rate_ci95: tuple[float, float] | None = None
     path: list[str] | None = None
     domains: list[str] | None = None
     purification: str | None = None
@@ -91,8 +92,9 @@ class RunResult:
         for section in ("links", "requests"):
             for entry in document[section]:
                 entry["between"] = list(entry["between"])
-                if entry.get("fidelity_ci95") is not None:
-                    entry["fidelity_ci95"] = list(entry["fidelity_ci95"])
+                for key in ("fidelity_ci95", "rate_ci95"):
+                    if entry.get(key) is not None:
+                        entry[key] = list(entry[key])
         cleaned: dict[str, Any] = _finite_or_none(document)
         return cleaned
 

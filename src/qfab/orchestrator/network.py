@@ -28,6 +28,7 @@ class NetworkGraph:
         self.graph.add_nodes_from(spec.nodes)
         for index, model in enumerate(self.models):
             self.graph.add_edge(*model.between, index=index)
+        self._delays: dict[str, dict[str, float]] = {}
 
     def link_index(self, a: str, b: str) -> int:
         """Index in ``spec.links`` of the link joining ``a`` and ``b``."""
@@ -41,6 +42,17 @@ class NetworkGraph:
     def path_models(self, path: Sequence[str]) -> list[LinkModel]:
         """Link models along ``path``, in order."""
         return [self.model(a, b) for a, b in zip(path, path[1:])]
+
+    def delay(self, a: str, b: str) -> float:
+        """Seconds for a classical message from ``a`` to ``b`` along the fastest fiber route."""
+        if a == b:
+            return 0.0
+        table = self._delays.get(a)
+        if table is None:
+            table = nx.single_source_dijkstra_path_length(
+                self.graph, a, weight=lambda x, y, _: self.model(x, y).herald_delay)
+            self._delays[a] = table
+        return float(table[b])
 
     def one_way_delay(self, path: Sequence[str], i: int, j: int) -> float:
         """Seconds for a classical message from ``path[i]`` to ``path[j]`` along the path."""

@@ -23,6 +23,7 @@ from qfab.physics.bell_diagonal import (
     werner,
     werner_parameter,
 )
+from qfab.physics.bounds import plob_bound, tgw_bound
 from qfab.physics.detection import (
     click_probability,
     dark_count_probability,
@@ -60,11 +61,13 @@ __all__ = [
     "normalize",
     "pauli_channel_to_bell",
     "pauli_twirled_t1_t2",
+    "plob_bound",
     "propagation_delay",
     "single_click",
     "swap",
     "swap_measurement_error_channel",
     "t1_t2_kraus",
+    "tgw_bound",
     "transmittance",
     "twirl",
     "werner",

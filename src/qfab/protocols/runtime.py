@@ -7,8 +7,6 @@ then the qubits it holds stay blocked (failed operations) or unknown (successful
 
 from __future__ import annotations
 
-import networkx as nx
-
 from qfab.hardware.link import HeraldedLink
 from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode, Slot
@@ -91,7 +89,7 @@ class NetworkRuntime:
             self.apps, key=lambda app: (-spec.requests[app.index].priority, app.index))]
         self._owned: dict[int, set[Pair]] = {app.index: set() for app in self.apps}
         self._pokes: set[tuple[str, int]] = set()
-        self._delays: dict[str, dict[str, float]] = {}
+        self._delays: dict[tuple[str, str], int] = {}
         for app in self.apps:
             sim.schedule_at(max(app.start_ps, 0), self._activate, app)
 
@@ -99,15 +97,11 @@ class NetworkRuntime:
 
     def delay_ps(self, a: str, b: str) -> int:
         """One-way classical delay between two nodes along the shortest fiber route."""
-        if a == b:
-            return 0
-        table = self._delays.get(a)
-        if table is None:
-            table = nx.single_source_dijkstra_path_length(
-                self.network.graph, a,
-                weight=lambda x, y, _: self.network.model(x, y).herald_delay)
-            self._delays[a] = table
-        return seconds_to_ps(table[b])
+        key = (a, b)
+        delay = self._delays.get(key)
+        if delay is None:
+            delay = self._delays[key] = seconds_to_ps(self.network.delay(a, b))
+        return delay
 
     def poke(self, node: str, at_ps: int) -> None:
         """Have ``node`` evaluate its rules at ``at_ps`` (once per node and time)."""

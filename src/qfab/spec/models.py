@@ -30,7 +30,7 @@ from qfab.spec.topology import TopologySpec
 __all__ = [
     "SpecModel", "MemorySpec", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
-    "EntanglementRequestSpec", "RequestSpec", "PolicySpec", "ScenarioSpec", "Tier",
+    "EntanglementRequestSpec", "RequestSpec", "PolicySpec", "FastSpec", "ScenarioSpec",
 ]
 
 NodeName = Annotated[str, Field(min_length=1)]
@@ -193,13 +193,25 @@ class PolicySpec(SpecModel):
                         "keeps in memory (0: generate on demand only)")
 
 
+class FastSpec(SpecModel):
+    """Options of the fast engine: how many trajectories, on which device."""
+
+    shots: int = Field(200, ge=2, description="independent runs of each request sampled at "
+                       "once (a batch)")
+    target_rel_error: float | None = Field(
+        None, gt=0, lt=1, description="keep sampling batches until the 95 % interval of each "
+        "request's rate is within this relative error (up to max_shots)")
+    max_shots: int = Field(1_000_000, ge=2)
+    device: Literal["cpu", "gpu"] = "cpu"
+
+
 class ScenarioSpec(SpecModel):
     """A complete scenario (format version 1)."""
 
     qfab: Literal[1] = Field(description="scenario format version")
     name: str = "scenario"
     seed: int = Field(0, ge=0)
-    engine: Literal["des", "analytic"] = "des"
+    engine: Literal["des", "fast", "analytic"] = "des"
     duration: PositiveDuration = Field(10.0, description="simulated-time limit for des")
     formalism: Literal["bell_diagonal", "density_matrix"] = Field(
         "bell_diagonal", description="state representation used by the event simulation")
@@ -210,6 +222,7 @@ class ScenarioSpec(SpecModel):
     links: list[LinkSpec] = Field(min_length=1)
     policy: PolicySpec = PolicySpec()
     requests: list[RequestSpec] = []
+    fast: FastSpec = FastSpec()
 
     @model_validator(mode="after")
     def _references_exist(self) -> ScenarioSpec:

@@ -1,0 +1,80 @@
+"""Array backends of the fast engine: NumPy on the CPU, CuPy on an NVIDIA GPU.
+
+The fast engine's sampling code is written once against an array module ``xp``; a backend
+bundles that module with a seeded random generator. All random variates are drawn from
+uniforms by inversion, which both backends do at full speed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from qfab.errors import EngineError
+
+__all__ = ["ArrayBackend", "backend_for", "Device"]
+
+Device = Literal["cpu", "gpu"]
+
+
+@dataclass
+class ArrayBackend:
+    """An array module and a random generator living on the same device.
+
+    Attributes
+    ----------
+    xp
+        ``numpy`` or ``cupy``.
+    rng
+        A generator with ``random(size)`` returning float64 uniforms in [0, 1).
+    device
+        ``"cpu"`` or ``"gpu"``.
+    """
+
+    xp: Any
+    rng: Any
+    device: Device
+
+    def geometric(self, p: Any, shape: tuple[int, ...]) -> Any:
+        """Geometric variates on {1, 2, ...} with success probability ``p`` (broadcasts).
+
+        Inversion: ``G = floor(ln U / ln(1 - p)) + 1`` for ``U`` uniform on (0, 1], which is
+        Geometric(p) since ``P(G > k) = (1 - p)^k``.
+        """
+        xp = self.xp
+        u = 1.0 - self.rng.random(shape)  # (0, 1]
+        with np.errstate(divide="ignore"):
+            return xp.floor(xp.log(u) / xp.log1p(-xp.asarray(p))) + 1.0
+
+    def to_host(self, array: Any) -> np.ndarray:  # type: ignore[type-arg]
+        """Copy an array to host memory as a NumPy array."""
+        if self.device == "gpu":
+            return self.xp.asnumpy(array)  # type: ignore[no-any-return]
+        return np.asarray(array)
+
+
+def backend_for(device: Device, seed: int) -> ArrayBackend:
+    """The backend for ``device``, seeded with ``seed``.
+
+    Raises
+    ------
+    EngineError
+        If ``device`` is ``"gpu"`` and CuPy or a CUDA device is not available.
+    """
+    if device == "cpu":
+        return ArrayBackend(np, np.random.default_rng(seed), "cpu")
+    if device != "gpu":
+        raise EngineError(f"--device: unknown device {device!r} (cpu or gpu)")
+    try:
+        import cupy
+    except ImportError:
+        raise EngineError("--device gpu: CuPy is not installed (pip install 'qfab[gpu]' "
+                          "on a machine with an NVIDIA GPU and CUDA)") from None
+    try:
+        if cupy.cuda.runtime.getDeviceCount() < 1:
+            raise EngineError("--device gpu: no CUDA device found")
+    except cupy.cuda.runtime.CUDARuntimeError as error:
+        raise EngineError(f"--device gpu: no usable CUDA device ({error})") from None
+    return ArrayBackend(cupy, cupy.random.default_rng(seed), "gpu")

@@ -1,0 +1,117 @@
+"""Compile a scenario's requests into arrays the fast engine samples from."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qfab.errors import EngineError
+from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.rules import RequestPlan
+from qfab.spec.models import ScenarioSpec
+
+__all__ = ["CompiledPath", "compile_request"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CompiledPath:
+    """One request's path as arrays (``n`` links, ``n + 1`` nodes, ``n - 1`` repeaters).
+
+    Attributes
+    ----------
+    scheme
+        ``"link"`` (one link), ``"asap"`` or ``"nested"``.
+    pairs, start
+        Requested pairs and the request's start time (s).
+    p, period, herald_delay
+        Per link: success probability, attempt period (s), emission-to-herald delay (s).
+    emitted
+        Per link: Bell vector of a heralded pair before memory decoherence, shape (n, 4).
+    t1, t2
+        Per node along the path: memory T1 and T2 (s).
+    depolarization, measurement_error, swap_success
+        Per repeater: gate noise and Bell-measurement success probability.
+    reach
+        Per repeater: one-way classical delay (s) to the farther of the two end nodes.
+    channels
+        Parallel attempts on a one-link path.
+    ideal_memory
+        True when no node on the path decoheres (fidelity needs no sampling).
+    """
+
+    scheme: str
+    pairs: int
+    start: float
+    p: FloatArray
+    period: FloatArray
+    herald_delay: FloatArray
+    emitted: FloatArray
+    t1: FloatArray
+    t2: FloatArray
+    depolarization: FloatArray
+    measurement_error: FloatArray
+    swap_success: FloatArray
+    reach: FloatArray
+    channels: int
+    ideal_memory: bool
+
+    @property
+    def links(self) -> int:
+        """Number of links on the path."""
+        return int(self.p.size)
+
+
+def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> CompiledPath:
+    """Arrays for ``plan``'s request, or an :class:`EngineError` naming what is not modelled."""
+    where = f"requests[{plan.request}]"
+    request = spec.requests[plan.request]
+    path = plan.path
+    models = network.path_models(path)
+    if plan.rounds:
+        raise EngineError(f"{where}: the fast engine does not model purification yet; "
+                          "use engine des")
+    if spec.policy.cutoff is not None:
+        raise EngineError("policy.cutoff: the fast engine does not model cutoffs yet; "
+                          "use engine des")
+    if spec.policy.buffer:
+        raise EngineError("policy.buffer: the fast engine serves requests on demand only; "
+                          "use engine des")
+    repeaters = path[1:-1]
+    gates = [spec.nodes[node].gates for node in repeaters]
+    memories = [spec.nodes[node].memory for node in path]
+    if len(models) == 1:
+        scheme = "link"
+    else:
+        scheme = spec.policy.swap
+        if any(model.channels != 1 for model in models):
+            raise EngineError(f"{where}: the fast engine models chains with one qubit per "
+                              "link at each node; use engine des")
+        if scheme == "asap" and any(g.swap_success_probability < 1 for g in gates):
+            raise EngineError(f"{where}: the fast engine models swap-asap with swap success "
+                              "1; use swap: nested or engine des")
+        if scheme == "nested" and (any(m.herald_delay > 0 for m in models)
+                                   or 2 ** round(math.log2(len(models))) != len(models)):
+            raise EngineError(f"{where}: the fast engine models nested swapping on 2^n "
+                              "zero-length links; use engine des")
+    a, b = path[0], path[-1]
+    return CompiledPath(
+        scheme=scheme, pairs=request.pairs, start=request.start,
+        p=np.array([m.p_success for m in models]),
+        period=np.array([m.period for m in models]),
+        herald_delay=np.array([m.herald_delay for m in models]),
+        emitted=np.array([m.emitted_state for m in models]),
+        t1=np.array([memory.t1 for memory in memories]),
+        t2=np.array([memory.t2 for memory in memories]),
+        depolarization=np.array([g.depolarization for g in gates]),
+        measurement_error=np.array([g.measurement_error for g in gates]),
+        swap_success=np.array([g.swap_success_probability for g in gates]),
+        reach=np.array([max(network.delay(node, a), network.delay(node, b))
+                        for node in repeaters]),
+        channels=models[0].channels if len(models) == 1 else 1,
+        ideal_memory=all(math.isinf(m.t1) and math.isinf(m.t2) for m in memories),
+    )
