@@ -1,4 +1,4 @@
-"""Command line: ``qfab run | estimate | validate | plan | schema``.
+"""Command line: ``qfab run | estimate | validate | plan | schema | plot``.
 
 User errors (bad scenario, bad option) print one line on stderr and exit with status 2.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 from qfab import __version__
 from qfab.engines import ENGINES, ProgressCallback, run
 from qfab.errors import QfabError
+from qfab.report.plots import add_plot_command
 from qfab.report.table import format_result
 from pydantic import ValidationError
 
@@ -80,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
 
     schema_parser = commands.add_parser("schema", help="print the scenario JSON Schema")
     schema_parser.set_defaults(handler=_schema)
+
+    add_plot_command(commands)
     return parser
 
 

@@ -25,7 +25,7 @@ SHOTS = 400
 
 def chain(links: int, *, p: float = 0.3, length: str = "0 km", t2: str = "inf",
           swap: str = "asap", p_swap: float = 1.0, depolarization: float = 0.0,
-          pairs: int = 300) -> dict[str, Any]:
+          pairs: int = 300, cutoff: str | None = None) -> dict[str, Any]:
     names = [f"n{i}" for i in range(links + 1)]
     return {
         "qfab": 1, "seed": 9, "duration": "100000 s",
@@ -36,7 +36,7 @@ def chain(links: int, *, p: float = 0.3, length: str = "0 km", t2: str = "inf",
         "links": [{"kind": "depolarizing", "between": [a, b], "fidelity": 0.96,
                    "success_probability": p, "cycle_time": "1 ms", "length": length}
                   for a, b in zip(names, names[1:])],
-        "policy": {"swap": swap},
+        "policy": {"swap": swap, "cutoff": cutoff},
         "requests": [{"kind": "entanglement", "between": [names[0], names[-1]],
                       "pairs": pairs}],
         "fast": {"shots": SHOTS},
@@ -68,6 +68,9 @@ SCENARIOS = {
     "4-link chain, 20 km hops, T2, gate noise": chain(4, length="20 km", t2="100 ms",
                                                       depolarization=0.01),
     "3-link chain, 50 km hops, p 0.9": chain(3, p=0.9, length="50 km", t2="20 ms"),
+    "2-link chain, cutoff": chain(2, p=0.1, t2="50 ms", cutoff="10.5 ms"),
+    "4-link chain, cutoff": chain(4, p=0.1, t2="50 ms", cutoff="15.5 ms"),
+    "8-link chain, cutoff": chain(8, p=0.2, t2="100 ms", cutoff="12.5 ms", pairs=150),
 }
 
 

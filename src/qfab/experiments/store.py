@@ -109,7 +109,11 @@ def read_table(path: str | os.PathLike[str]) -> pa.Table:
     if not files:
         return pa.table({})
     tables = [pa.parquet.read_table(p) for p in files]
-    table = pa.concat_tables(tables, promote_options="permissive")
+    try:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        table = pa.concat_tables(_as_text_where_types_clash(pa, tables),
+                                 promote_options="permissive")
     keys = [*parameter_columns(table.column_names), "engine", "seed"]
     sortable = [key for key in keys if key in table.column_names
                 and not pa.types.is_null(table.schema.field(key).type)]
@@ -117,3 +121,23 @@ def read_table(path: str | os.PathLike[str]) -> pa.Table:
         return table.sort_by([(key, "ascending") for key in sortable])
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
         return table
+
+
+def _as_text_where_types_clash(pa: Any, tables: list[Any]) -> list[Any]:
+    """Turn columns whose types differ between part files (a parameter swept over numbers and
+    words) into text, leaving nulls as they are."""
+    types: dict[str, set[Any]] = {}
+    for table in tables:
+        for field in table.schema:
+            if not pa.types.is_null(field.type):
+                types.setdefault(field.name, set()).add(field.type)
+    clashing = {name for name, found in types.items() if len(found) > 1}
+    converted = []
+    for table in tables:
+        for name in clashing & set(table.column_names):
+            index = table.column_names.index(name)
+            text = pa.array([None if v is None else str(v) for v in table[name].to_pylist()],
+                            type=pa.string())
+            table = table.set_column(index, name, text)
+        converted.append(table)
+    return converted

@@ -237,9 +237,14 @@ def _located(error: ScenarioError, point: Mapping[str, tuple[Any, Any]]) -> Scen
     except ValueError:
         at = ""
     for path, (value, _) in point.items():
-        normalized = ".".join(str(s) for s in parse_path(path))
-        if at and (at == normalized or at.startswith(normalized + ".")):
-            return ScenarioError(f"sweep.parameters.{path}", f"{error.reason} (value {value!r})")
+        swept = ".".join(str(s) for s in parse_path(path))
+        # the error lies on the swept path: at the value, inside it, or at a key it created
+        if at and (at == swept or at.startswith(swept + ".") or swept.startswith(at + ".")):
+            reason = error.reason
+            unknown = re.match(r"unknown key ('[^']*')", reason)
+            if unknown:  # a suggestion of the very key is no help
+                reason = reason.replace(f"; did you mean {unknown.group(1)}?", "")
+            return ScenarioError(f"sweep.parameters.{path}", f"{reason} (value {value!r})")
     if not point:
         return error
     listed = ", ".join(f"{path}={value!r}" for path, (value, _) in point.items())

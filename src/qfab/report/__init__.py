@@ -1,1 +1,1 @@
-"""Presentation of results: text tables (plots come later)."""
+"""Presentation of results: text tables and plots (matplotlib, imported lazily)."""

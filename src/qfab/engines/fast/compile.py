@@ -25,7 +25,8 @@ class CompiledPath:
     Attributes
     ----------
     scheme
-        ``"link"`` (one link), ``"asap"`` or ``"nested"``.
+        ``"link"`` (one link), ``"asap"``, ``"asap_cutoff"`` (zero-length links with a
+        cutoff) or ``"nested"``.
     pairs, start
         Requested pairs and the request's start time (s).
     p, period, herald_delay
@@ -40,6 +41,8 @@ class CompiledPath:
         Per repeater: one-way classical delay (s) to the farther of the two end nodes.
     channels
         Parallel attempts on a one-link path.
+    cutoff
+        Maximum age (s) of any stored pair, or ``None``.
     ideal_memory
         True when no node on the path decoheres (fidelity needs no sampling).
     """
@@ -59,6 +62,7 @@ class CompiledPath:
     reach: FloatArray
     channels: int
     ideal_memory: bool
+    cutoff: float | None = None
 
     @property
     def links(self) -> int:
@@ -74,9 +78,6 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
     models = network.path_models(path)
     if plan.rounds:
         raise EngineError(f"{where}: the fast engine does not model purification yet; "
-                          "use engine des")
-    if spec.policy.cutoff is not None:
-        raise EngineError("policy.cutoff: the fast engine does not model cutoffs yet; "
                           "use engine des")
     if spec.policy.buffer:
         raise EngineError("policy.buffer: the fast engine serves requests on demand only; "
@@ -98,6 +99,12 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
                                    or 2 ** round(math.log2(len(models))) != len(models)):
             raise EngineError(f"{where}: the fast engine models nested swapping on 2^n "
                               "zero-length links; use engine des")
+    cutoff = spec.policy.cutoff
+    if cutoff is not None and scheme != "link":
+        if scheme == "nested" or any(m.herald_delay > 0 for m in models):
+            raise EngineError("policy.cutoff: the fast engine models cutoffs on single links "
+                              "and on swap-asap chains of zero-length links; use engine des")
+        scheme = "asap_cutoff"
     a, b = path[0], path[-1]
     return CompiledPath(
         scheme=scheme, pairs=request.pairs, start=request.start,
@@ -114,4 +121,5 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
                         for node in repeaters]),
         channels=models[0].channels if len(models) == 1 else 1,
         ideal_memory=all(math.isinf(m.t1) and math.isinf(m.t2) for m in memories),
+        cutoff=cutoff,
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["convolve", "decay_channel", "depolarize", "measurement_channel"]
+__all__ = ["convolve", "decay_channel", "depolarize", "measurement_channel", "characters",
+           "fidelity_from_characters"]
 
 # Klein-group product of the Bell indices (I, Y, X, Z): index of P_i P_j up to phase.
 _PRODUCT = ((0, 1, 2, 3), (1, 0, 3, 2), (2, 3, 0, 1), (3, 2, 1, 0))
@@ -58,3 +59,22 @@ def measurement_channel(xp: Any, error: float) -> Any:
     with probability ``error``: a parity flip leaves X, a phase flip Z
     (:func:`qfab.physics.bell_diagonal.swap_measurement_error_channel`)."""
     return xp.asarray([(1 - error) ** 2, error**2, error * (1 - error), error * (1 - error)])
+
+
+def characters(xp: Any, v: Any) -> Any:
+    """Fourier transform of a Pauli-error distribution over the Klein group.
+
+    Returns ``chi[..., c]`` for the characters ``c = (0, 0), (1, 0), (0, 1), (1, 1)`` of
+    ``Z2 x Z2``, with the Pauli codes ``I = (0, 0), X = (1, 0), Z = (0, 1), Y = (1, 1)``
+    (bits ``(x, z)``): ``chi(a, b) = sum_P q(P) (-1)^(a x + b z)``. Convolution (swapping,
+    Pauli channels) becomes a product of characters. In this basis the memory channel of
+    :func:`decay_channel` has characters ``(1, exp(-t/T1), exp(-t/T2), exp(-t/T2))``: the
+    Pauli-transfer eigenvalues of the twirled T1/T2 channel (Ghosh, Fowler, Geller 2012).
+    """
+    i, y, x, z = (v[..., k] for k in range(4))  # Bell order (Phi+, Psi-, Psi+, Phi-)
+    return xp.stack([i + x + y + z, i - x - y + z, i + x - y - z, i - x + y - z], axis=-1)
+
+
+def fidelity_from_characters(chi: Any) -> Any:
+    """Weight of the identity (the fidelity) from the characters: their mean."""
+    return (chi[..., 0] + chi[..., 1] + chi[..., 2] + chi[..., 3]) / 4.0

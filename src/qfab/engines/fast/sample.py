@@ -40,7 +40,8 @@ class Trajectories:
 
 def sample_path(path: CompiledPath, backend: ArrayBackend, shots: int) -> Trajectories:
     """Sample ``shots`` independent runs of the request on ``path``."""
-    sampler = {"link": _sample_link, "asap": _sample_asap, "nested": _sample_nested}
+    sampler = {"link": _sample_link, "asap": _sample_asap, "nested": _sample_nested,
+               "asap_cutoff": _sample_asap_cutoff}
     return sampler[path.scheme](path, backend, shots)
 
 
@@ -78,6 +79,8 @@ def _sample_link(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
     if k > 1:
         times = xp.sort(times, axis=-1)[:, :pairs]
     delay = float(path.herald_delay[0])
+    if path.cutoff is not None and delay > path.cutoff:
+        times = xp.full((shots, pairs), xp.inf)  # every pair is too old when heralded
     vector = _decohered(np, path, np.asarray(path.emitted[0]), 0, 1, np.float64(delay),
                         np.float64(delay))
     return Trajectories(times, xp.full((shots, pairs), float(vector[0])))
@@ -90,39 +93,125 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
     herald = xp.asarray(path.herald_delay)
     reach = xp.asarray(path.reach)
     p = xp.asarray(path.p)
-    emitted = xp.asarray(path.emitted)
     start = xp.zeros((shots, n))
     times = xp.empty((shots, pairs))
-    fidelity = xp.empty((shots, pairs)) if not path.ideal_memory else None
-    static = _static_fidelity(path, np) if path.ideal_memory else 0.0
+    if path.ideal_memory:
+        fidelity = xp.full((shots, pairs), _static_fidelity(path, np))
+    else:
+        fidelity = xp.empty((shots, pairs))
+        static = _static_characters(path)
+        inverse_t1 = xp.asarray(1.0 / path.t1)
+        inverse_t2 = xp.asarray(1.0 / path.t2)
     for r in range(pairs):
         heralds = start + backend.geometric(p, (shots, n)) * period
         swaps = xp.maximum(heralds[:, :-1], heralds[:, 1:])  # (shots, n - 1)
         formed = heralds.max(axis=1)
         delivered = xp.maximum(formed, (swaps + reach).max(axis=1))
         times[:, r] = delivered
-        if fidelity is not None:
-            fidelity[:, r] = _asap_fidelity(xp, path, emitted, heralds - herald, swaps,
-                                            delivered)
-        start = xp.repeat(formed[:, None], n, axis=1)
+        if not path.ideal_memory:
+            emission = heralds - herald
+            end = delivered[:, None]
+            left_wait = xp.concatenate([end, swaps], axis=1) - emission
+            right_wait = xp.concatenate([swaps, end], axis=1) - emission
+            relaxation = left_wait @ inverse_t1[:-1] + right_wait @ inverse_t1[1:]
+            dephasing = left_wait @ inverse_t2[:-1] + right_wait @ inverse_t2[1:]
+            fidelity[:, r] = (static[0] + static[1] * xp.exp(-relaxation)
+                              + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
+        start = xp.empty((shots, n))
+        start[:] = formed[:, None]
         start[:, 0] = delivered
         start[:, -1] = delivered
-    return Trajectories(times, fidelity if fidelity is not None
-                        else xp.full((shots, pairs), static))
+    return Trajectories(times, fidelity)
 
 
-def _asap_fidelity(xp: Any, path: CompiledPath, emitted: Any, emission: Any, swaps: Any,
-                   delivered: Any) -> Any:
-    n = path.links
-    vector = None
-    for i in range(n):
-        left_end = delivered if i == 0 else swaps[:, i - 1]
-        right_end = delivered if i == n - 1 else swaps[:, i]
-        link = _decohered(xp, path, emitted[i], i, i + 1, left_end - emission[:, i],
-                          right_end - emission[:, i])
-        vector = link if vector is None else _swap(xp, path, i - 1, vector, link)
-    assert vector is not None
-    return vector[:, 0]
+def _static_characters(path: CompiledPath) -> Any:
+    """Klein-group characters of everything but memory decay: the heralded link states and
+    the repeaters' gate channels (:func:`qfab.engines.fast.kernels.characters`). Memory
+    decay multiplies characters 1, 2, 3 by ``exp(-sum_q t_q / T1_q)`` and
+    ``exp(-sum_q t_q / T2_q)`` over all stored qubits, so a round's fidelity needs only
+    those two sums."""
+    chi = np.prod(kernels.characters(np, path.emitted), axis=0)
+    for j in range(path.links - 1):
+        gate = kernels.depolarize(np, kernels.measurement_channel(
+            np, float(path.measurement_error[j])), float(path.depolarization[j]))
+        chi = chi * kernels.characters(np, gate)
+    return chi
+
+
+def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int) -> Trajectories:
+    """Swap-asap on zero-length links with a cutoff, event by event for all runs at once.
+
+    Held link pairs merge into segments as soon as they are adjacent (asap swapping is
+    instantaneous without classical delays); a segment is discarded when its oldest link
+    pair reaches the cutoff age, and its links start again. A round ends when every link
+    holds a pair (the segment spans the path). Each step advances every run to its own next
+    event: the earliest herald or the earliest discard. A herald and a discard at exactly the
+    same time (possible only when the cutoff is a multiple of an attempt period) are taken
+    herald first.
+    """
+    xp = backend.xp
+    n, pairs = path.links, path.pairs
+    cutoff = float(path.cutoff)  # type: ignore[arg-type]
+    period = xp.asarray(path.period)
+    p = xp.asarray(path.p)
+    rows = xp.arange(shots)
+    held = xp.zeros((shots, n), dtype=bool)
+    emission = xp.zeros((shots, n))
+    next_herald = backend.geometric(p, (shots, n)) * period
+    count = xp.zeros(shots, dtype=xp.int64)
+    times = xp.full((shots, pairs), xp.inf)
+    fidelity = xp.zeros((shots, pairs))
+    static = _static_characters(path)
+    inverse_t1 = xp.asarray(1.0 / path.t1)
+    inverse_t2 = xp.asarray(1.0 / path.t2)
+    segment_key = rows[:, None] * (n + 1)
+    while True:
+        active = count < pairs
+        if not bool(active.any()):
+            break
+        # oldest emission of each held segment (runs of held links), via a group minimum
+        run_id = xp.cumsum(~held, axis=1) + segment_key
+        oldest = xp.full(shots * (n + 1), xp.inf)
+        xp.minimum.at(oldest, run_id[held], emission[held])
+        discard_at = xp.where(held, oldest[run_id] + cutoff, xp.inf)
+        t_herald = next_herald.min(axis=1)
+        t_discard = discard_at.min(axis=1)
+        heralding = (t_herald <= t_discard) & active
+        discarding = ~heralding & active
+        fresh = backend.geometric(p, (shots, n)) * period
+        arrived = (next_herald == t_herald[:, None]) & heralding[:, None]
+        held |= arrived
+        emission = xp.where(arrived, t_herald[:, None], emission)
+        next_herald = xp.where(arrived, xp.inf, next_herald)
+        dropped = (discard_at == t_discard[:, None]) & discarding[:, None]
+        held &= ~dropped
+        next_herald = xp.where(dropped, t_discard[:, None] + fresh, next_herald)
+        complete = held.all(axis=1) & heralding
+        if bool(complete.any()):
+            done = rows[complete]
+            slot = count[complete]
+            times[done, slot] = t_herald[complete]
+            fidelity[done, slot] = _round_fidelity(xp, static, emission[complete],
+                                                   t_herald[complete], inverse_t1, inverse_t2)
+            count[complete] += 1
+            held[complete] = False
+            next_herald[complete] = t_herald[complete][:, None] + fresh[complete]
+    return Trajectories(times, fidelity)
+
+
+def _round_fidelity(xp: Any, static: Any, emission: Any, delivered: Any, inverse_t1: Any,
+                    inverse_t2: Any) -> Any:
+    """Fidelity of an end-to-end pair on zero-length links from its link pairs' emission
+    times: repeater ``j`` swapped when its later neighbour heralded, the end qubits waited
+    until delivery (see :func:`_static_characters`)."""
+    swaps = xp.maximum(emission[:, :-1], emission[:, 1:])
+    end = delivered[:, None]
+    left_wait = xp.concatenate([end, swaps], axis=1) - emission
+    right_wait = xp.concatenate([swaps, end], axis=1) - emission
+    relaxation = left_wait @ inverse_t1[:-1] + right_wait @ inverse_t1[1:]
+    dephasing = left_wait @ inverse_t2[:-1] + right_wait @ inverse_t2[1:]
+    return (static[0] + static[1] * xp.exp(-relaxation)
+            + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
 
 
 def _sample_nested(path: CompiledPath, backend: ArrayBackend, shots: int) -> Trajectories:

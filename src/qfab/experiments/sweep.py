@@ -1,0 +1,128 @@
+"""Run a parameter sweep: expand tasks, skip the stored ones, run the rest, store each row.
+
+>>> from qfab.experiments import run_sweep, read_table, summarize        # doctest: +SKIP
+>>> run_sweep(document, out="results.parquet", executor="processes")     # doctest: +SKIP
+SweepSummary(total=16, skipped=0, run=16, out=PosixPath('results.parquet'))
+>>> summarize(read_table("results.parquet"))                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from qfab.errors import ScenarioError
+from qfab.experiments.executors import make_executor
+from qfab.experiments.store import ResultStore
+from qfab.experiments.tasks import Overrides, expand_tasks
+
+__all__ = ["SweepSummary", "run_sweep", "read_document"]
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """What a sweep did: ``total`` tasks, ``skipped`` (already stored), ``run`` (this time)."""
+
+    total: int
+    skipped: int
+    run: int
+    out: Path
+
+
+def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a scenario file as plain data (sweep block included), without validating it.
+
+    Raises
+    ------
+    ScenarioError
+        If the file cannot be read or is not a YAML mapping.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError("", f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise ScenarioError("", f"{path}: not valid YAML{where}: {problem}") from None
+    if not isinstance(document, dict):
+        kind = "empty" if document is None else type(document).__name__
+        raise ScenarioError("", f"a scenario must be a mapping of keys to values, got {kind}")
+    return document
+
+
+def run_sweep(document: Mapping[str, Any], *, out: str | os.PathLike[str],
+              base_dir: str | os.PathLike[str] | None = None, engine: str | None = None,
+              seed: int | None = None, overrides: Overrides = (), executor: str = "serial",
+              workers: int | None = None, scheduler: str | None = None,
+              progress: bool | None = None,
+              on_row: Callable[[dict[str, Any]], None] | None = None) -> SweepSummary:
+    """Run every task of a sweep that ``out`` does not hold yet, storing each row as it arrives.
+
+    Parameters
+    ----------
+    document
+        Raw scenario document with a ``sweep`` block (:func:`read_document`); without one it
+        is a single point (or the points of ``overrides``).
+    out
+        Results directory (:class:`~qfab.experiments.store.ResultStore`); tasks whose
+        ``strong_id`` it holds are skipped, so rerunning an interrupted sweep resumes it.
+    base_dir
+        Folder of the scenario file (for a ``topology`` file).
+    engine, seed
+        Override the scenario's engine and first seed.
+    overrides
+        ``--set`` options, ``["links[0].length=linspace(1 km, 200 km, 16)", ...]``.
+    executor, workers, scheduler
+        ``serial``, ``processes`` (``workers`` processes) or ``dask`` (a local cluster of
+        ``workers`` processes, or the cluster at ``scheduler``).
+    progress
+        Show a progress bar on stderr; by default only when stderr is a terminal.
+    on_row
+        Called with each row after it is stored.
+
+    Returns
+    -------
+    SweepSummary
+    """
+    tasks = expand_tasks(document, base_dir=None if base_dir is None else Path(base_dir),
+                         engine=engine, seed=seed, overrides=overrides)
+    store = ResultStore(out)
+    done = store.done_ids()
+    pending = [task for task in tasks if task.strong_id not in done]
+    if pending:
+        with make_executor(executor, workers=workers, scheduler=scheduler) as runner, \
+                _progress_bar(len(pending), progress) as advance:
+            for row in runner.map_unordered(task.payload() for task in pending):
+                store.write(row)
+                advance()
+                if on_row is not None:
+                    on_row(row)
+    return SweepSummary(total=len(tasks), skipped=len(tasks) - len(pending),
+                        run=len(pending), out=store.path)
+
+
+@contextmanager
+def _progress_bar(total: int, show: bool | None) -> Iterator[Callable[[], None]]:
+    """A bar of tasks done with an ETA on stderr, by default only when stderr is a terminal."""
+    if show is None:
+        show = sys.stderr.isatty()
+    if not show:
+        yield lambda: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc="sweep", unit="task", file=sys.stderr, leave=False,
+              dynamic_ncols=True) as bar:
+        yield lambda: bar.update(1)
