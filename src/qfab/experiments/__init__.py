@@ -16,21 +16,41 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the names, for type checkers; imported on first use otherwise
     from qfab.experiments.executors import (
-        DaskExecutor,
-        Executor,
-        ProcessExecutor,
-        SerialExecutor,
-        TaskError,
-        make_executor,
-        run_task,
+        DaskExecutor as DaskExecutor,
+        Executor as Executor,
+        make_executor as make_executor,
+        ProcessExecutor as ProcessExecutor,
+        run_task as run_task,
+        SerialExecutor as SerialExecutor,
+        TaskError as TaskError,
     )
-    from qfab.experiments.stats import ColumnStats, result_row, summarize
-    from qfab.experiments.store import ResultStore, done_ids, read_table
-    from qfab.experiments.sweep import SweepSummary, read_document, run_sweep
-    from qfab.experiments.sweep_spec import ParameterSpec, SweepSpec
-    from qfab.experiments.tasks import Task, expand_tasks, parse_override, strong_id
+    from qfab.experiments.stats import (
+        ColumnStats as ColumnStats,
+        result_row as result_row,
+        summarize as summarize,
+    )
+    from qfab.experiments.store import (
+        done_ids as done_ids,
+        read_table as read_table,
+        ResultStore as ResultStore,
+    )
+    from qfab.experiments.sweep import (
+        read_document as read_document,
+        run_sweep as run_sweep,
+        SweepSummary as SweepSummary,
+    )
+    from qfab.experiments.sweep_spec import (
+        ParameterSpec as ParameterSpec,
+        SweepSpec as SweepSpec,
+    )
+    from qfab.experiments.tasks import (
+        expand_tasks as expand_tasks,
+        parse_override as parse_override,
+        strong_id as strong_id,
+        Task as Task,
+    )
 
 _EXPORTS = {
     "SweepSpec": "sweep_spec", "ParameterSpec": "sweep_spec",
@@ -43,7 +63,10 @@ _EXPORTS = {
     "run_sweep": "sweep", "read_document": "sweep", "SweepSummary": "sweep",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = ["ColumnStats", "DaskExecutor", "done_ids", "Executor", "expand_tasks", "make_executor",
+           "ParameterSpec", "parse_override", "ProcessExecutor", "read_document", "read_table",
+           "result_row", "ResultStore", "run_sweep", "run_task", "SerialExecutor", "strong_id",
+           "summarize", "SweepSpec", "SweepSummary", "Task", "TaskError"]
 
 
 def __getattr__(name: str) -> Any:

@@ -22,7 +22,7 @@ import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from qfab.errors import QfabError
 
@@ -77,7 +77,7 @@ class Executor:
     def close(self) -> None:
         """Release workers; called on leaving the ``with`` block."""
 
-    def __enter__(self) -> Executor:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -171,15 +171,16 @@ class DaskExecutor(Executor):
         self._cluster: Any = None
         if scheduler is not None:
             try:
-                self._client: Any = Client(scheduler, timeout="10s")
+                self._client: Any = Client(  # type: ignore[no-untyped-call]
+                    scheduler, timeout="10s")
             except (OSError, TimeoutError) as error:
                 raise QfabError(f"cannot reach the Dask scheduler at {scheduler}: {error}") \
                     from None
         else:
-            self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
-                                         threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
-            self._client = Client(self._cluster)
+            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
         self._futures: list[Any] = []
 
     @property
@@ -192,7 +193,8 @@ class DaskExecutor(Executor):
 
         threads = sum(self._client.nthreads().values()) or 1
         source = iter(payloads)
-        completed = as_completed(with_results=True)
+        completed = as_completed(  # type: ignore[no-untyped-call]
+            with_results=True)
         in_flight = 0
 
         def submit() -> bool:
@@ -201,7 +203,7 @@ class DaskExecutor(Executor):
                 return False
             future = self._client.submit(run_task, payload, pure=False)
             self._futures.append(future)
-            completed.add(future)
+            completed.add(future)  # type: ignore[no-untyped-call]
             return True
 
         while in_flight < 2 * threads and submit():

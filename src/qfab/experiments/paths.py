@@ -61,7 +61,10 @@ def format_path(segments: tuple[Segment, ...]) -> str:
     """The inverse of :func:`parse_path`."""
     text = ""
     for segment in segments:
-        text += f"[{segment}]" if isinstance(segment, int) else (f".{segment}" if text else segment)
+        if isinstance(segment, int):
+            text += f"[{segment}]"
+        else:
+            text += f".{segment}" if text else segment
     return text
 
 
@@ -111,7 +114,10 @@ def set_path(document: dict[str, Any], path: str, value: Any, *,
 
 def _descend(node: Any, segment: Segment, following: Segment) -> Any:
     """Step into ``node[segment]``, creating an empty mapping for a missing or null section."""
-    child = node[segment] if isinstance(node, list) else node.get(segment)
+    if isinstance(node, list) and isinstance(segment, int):
+        child = node[segment]
+    else:
+        child = node.get(segment)
     if child is None and isinstance(following, str):
         child = node[segment] = {}
     return child
@@ -120,5 +126,10 @@ def _descend(node: Any, segment: Segment, following: Segment) -> Any:
 def _kind(value: Any) -> str:
     if value is None:
         return "empty (null)"
-    return {dict: "a mapping", list: "a list", str: f"a string ({value!r})"}.get(
-        type(value), f"a {type(value).__name__} ({value!r})")
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    return f"a {type(value).__name__} ({value!r})"

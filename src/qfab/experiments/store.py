@@ -12,6 +12,7 @@ pyarrow is imported only inside the functions that need it (``pip install 'qfab[
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
 __all__ = ["ResultStore", "read_table", "done_ids", "StoreError"]
 
 _PREFIX = "part-"
+#: pyarrow type (factory name) of each result column; per-request and link columns by suffix.
+_RESULT_TYPES = {"strong_id": "string", "engine": "string", "seed": "int64",
+                 "wall_time_s": "float64", "sim_time_s": "float64", "events": "int64",
+                 "delivered": "int64", "rate_hz": "float64", "fidelity": "float64",
+                 "p_success": "float64"}
+_PER_ENTRY = re.compile(r"^(r\d+|l0)_")
 _SUFFIX = ".parquet"
 
 
@@ -68,7 +75,7 @@ class ResultStore:
             raise StoreError(f"{self.path}: exists and is not a results directory")
         self.path.mkdir(parents=True, exist_ok=True)
         final = self.path / f"{_PREFIX}{row['strong_id']}{_SUFFIX}"
-        table = pa.Table.from_pylist([dict(row)])
+        table = pa.Table.from_pylist([dict(row)], schema=_schema(pa, row))
         handle, temporary = tempfile.mkstemp(dir=self.path, prefix=f".{final.name}.",
                                              suffix=".tmp")
         try:
@@ -84,6 +91,19 @@ class ResultStore:
     def read_table(self) -> pa.Table:
         """All stored rows, sorted by parameter values, engine and seed."""
         return read_table(self.path)
+
+
+def _schema(pa: Any, row: Mapping[str, Any]) -> Any:
+    """Types of a row: fixed for result columns, so a ``null`` (a request that delivered
+    nothing) is stored as a null of the column's type and every part file agrees; inferred
+    for parameter columns."""
+    parameters = set(parameter_columns(row))
+    fields = []
+    for name, value in row.items():
+        kind = None if name in parameters else \
+            _RESULT_TYPES.get(name) or _RESULT_TYPES.get(_PER_ENTRY.sub("", name))
+        fields.append(pa.field(name, getattr(pa, kind)() if kind else pa.array([value]).type))
+    return pa.schema(fields)
 
 
 def done_ids(path: str | os.PathLike[str]) -> set[str]:

@@ -125,4 +125,7 @@ def _progress_bar(total: int, show: bool | None) -> Iterator[Callable[[], None]]
 
     with tqdm(total=total, desc="sweep", unit="task", file=sys.stderr, leave=False,
               dynamic_ncols=True) as bar:
-        yield lambda: bar.update(1)
+        def advance() -> None:
+            bar.update(1)
+
+        yield advance

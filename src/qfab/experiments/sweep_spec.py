@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -160,7 +161,8 @@ def _spaced(name: str, spec: tuple[float | str, float | str, int]) -> list[Any]:
         ends.append(quantity)
     (start, start_dim), (stop, stop_dim) = ends
     if start_dim and stop_dim and start_dim != stop_dim:
-        raise ValueError(f"{name}: {start_raw!r} is a {start_dim} but {stop_raw!r} is a {stop_dim}")
+        raise ValueError(f"{name}: {start_raw!r} is a {start_dim} but {stop_raw!r} is a "
+                         f"{stop_dim}")
     if not (math.isfinite(start) and math.isfinite(stop)):
         raise ValueError(f"{name}: endpoints must be finite, got {start_raw!r}, {stop_raw!r}")
     if name == "logspace":
@@ -220,6 +222,7 @@ class SweepSpec(_Model):
         if not columns:
             return [{}]
         paths = list(columns)
+        rows: Iterable[tuple[tuple[Any, Any], ...]]
         if self.mode == "zip":
             rows = zip(*columns.values(), strict=True)
         else:

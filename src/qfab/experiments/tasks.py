@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -32,6 +32,8 @@ __all__ = ["Task", "expand_tasks", "parse_override", "sweep_from_document", "str
 
 #: A ``--set`` override: ``"path=values"`` text, or a path and its values.
 Overrides = Sequence[str] | Mapping[str, ParameterSpec | Sequence[Any] | Mapping[str, Any]]
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 _FUNCTION = re.compile(r"^\s*(linspace|logspace)\s*\((.*)\)\s*$", re.DOTALL)
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
@@ -251,7 +253,7 @@ def _located(error: ScenarioError, point: Mapping[str, tuple[Any, Any]]) -> Scen
     return ScenarioError(error.path, f"{error.reason} (at sweep point {listed})")
 
 
-def _validated(model: type[BaseModel], data: Any, where: str) -> Any:
+def _validated(model: type[_Model], data: Any, where: str) -> _Model:
     """Validate ``data`` as ``model``; errors become a :class:`ScenarioError` under ``where``."""
     from qfab.spec.loader import format_validation_error
 

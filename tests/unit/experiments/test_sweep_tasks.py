@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +42,8 @@ def test_a_task_document_is_a_complete_scenario_without_the_sweep(
     assert task.document["links"][0]["fidelity"] == 0.99
     assert (task.document["seed"], task.document["engine"]) == (41, "analytic")
     spec = parse_scenario(task.document)
-    assert (spec.seed, spec.engine, spec.links[0].success_probability) == (41, "analytic", 0.3)
+    assert (spec.seed, spec.engine) == (41, "analytic")
+    assert spec.links[0].model_dump()["success_probability"] == 0.3
     assert link_document["links"][0]["fidelity"] == 0.95  # the input is not modified
 
 
@@ -167,9 +170,6 @@ def test_strong_id_is_stable_across_processes(link_document: dict[str, Any]) -> 
     """A fresh interpreter (a new hash seed) computes the same ids."""
     code = ("import json, sys; from qfab.experiments.tasks import expand_tasks; "
             "print(json.dumps([t.strong_id for t in expand_tasks(json.load(sys.stdin))]))")
-    import json
-    import os
-
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
            "PYTHONHASHSEED": "123"}
     output = subprocess.run([sys.executable, "-c", code], input=json.dumps(link_document),

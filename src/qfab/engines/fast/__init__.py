@@ -84,7 +84,7 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     last_times: list[np.ndarray] = []
     shots = 0
     while True:
-        batch = sample_path(path, backend, options.shots)
+        batch = sample_path(path, backend, options.shots, horizon=horizon)
         times = backend.to_host(batch.times)
         fidelity = backend.to_host(batch.fidelity)
         within = times <= horizon + 1e-15
