@@ -6,7 +6,9 @@ probabilities x 8 link fidelities, each point about 0.1-0.3 s. The same tasks ru
 on a local Dask cluster of ``--workers`` single-threaded processes and on a process pool of as
 many workers, each into its own fresh store. Dask and process-pool wall times include starting
 the workers (and their first import of qfab); the Dask run's time after the cluster is up is
-reported too. Rows are checked to be equal, timing columns aside.
+reported too. Rows are checked to be equal, timing columns aside. Baseline, measured in the
+same run: how much faster ``--workers`` processes run pure-Python work than one, i.e. the
+parallelism the machine actually offers at the time.
 
 Goal: dask <= 0.6 x serial with 2 workers on 2 cores.
 
@@ -51,6 +53,29 @@ def scenario(pairs: int) -> dict[str, Any]:
     }
 
 
+def _burn(loops: int) -> float:
+    """Seconds of pure-Python work: the baseline of how much parallelism the machine gives."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(loops):
+        total += i * i
+    return time.perf_counter() - start
+
+
+def parallel_capacity(workers: int, loops: int = 5_000_000) -> float:
+    """Speed-up of ``workers`` processes over one on the same pure-Python work (ideal:
+    ``workers``; less when other programs share the CPUs)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        pool.map(_burn, [1000] * workers)  # start the workers
+        start = time.perf_counter()
+        pool.map(_burn, [loops] * workers, chunksize=1)
+        parallel = time.perf_counter() - start
+    serial = sum(_burn(loops) for _ in range(workers))
+    return serial / parallel
+
+
 def _rows(path: Path) -> list[dict[str, Any]]:
     rows = read_table(path).drop_columns(list(TIMING_COLUMNS)).to_pylist()
     return sorted(rows, key=lambda row: row["strong_id"])
@@ -66,6 +91,7 @@ def main() -> None:
     figures: dict[str, Any] = {"benchmark": "sweep", "points": len(tasks),
                                "workers": args.workers, "cpus": os.cpu_count()}
 
+    figures["parallel_capacity"] = parallel_capacity(args.workers)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         start = time.perf_counter()
@@ -111,6 +137,9 @@ def main() -> None:
     print(f"  processes (incl. pool start)    {figures['processes_s']:7.2f} s   "
           f"ratio {figures['processes_vs_serial']:.3f}")
     print(f"  rows equal across executors: {figures['rows_equal']}")
+    print(f"  baseline: {args.workers} processes run pure-Python work "
+          f"{figures['parallel_capacity']:.2f} x as fast as one (ideal {args.workers}; less "
+          "when other programs share the CPUs)")
     print(json.dumps(figures))
 
 

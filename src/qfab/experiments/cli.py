@@ -42,7 +42,7 @@ def add_sweep_command(subparsers: Any) -> argparse.ArgumentParser:
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "sweep", help="run a scenario over a grid of parameter values into a Parquet store",
-        description="Run every point of a scenario's sweep block (and --set overrides), "
+        description="Run every point of a scenario's sweep block (and --set overrides),\n"
         "storing one row per task in a Parquet directory.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path, help="scenario YAML file (with or without 'sweep:')")

@@ -1,19 +1,33 @@
-"""Bell-diagonal pair state: four coefficients, the default formalism of the event simulation.
+"""Bell-diagonal pair state: the default formalism of the event simulation.
 
-All physics comes from :mod:`qfab.physics.bell_diagonal` and :mod:`qfab.physics.memory`.
-Memory decoherence is the Pauli-twirled T1/T2 channel (exact fidelity unless both qubits
-relax, see :func:`qfab.physics.memory.decohere`).
+A Bell-diagonal state is a distribution over one-sided Pauli errors (Phi+ ~ I, Psi- ~ Y,
+Psi+ ~ X, Phi- ~ Z; :mod:`qfab.physics.bell_diagonal`). This class keeps it as the four
+characters of that distribution over the Klein group ``Z2 x Z2``, in which every operation
+the simulation needs is a product of four numbers:
+
+* swapping (Dür, Briegel, Cirac, Zoller, PRA 59, 169 (1999)) convolves the two error
+  distributions, i.e. multiplies characters (:func:`qfab.physics.bell_diagonal.swap`);
+* the Pauli-twirled T1/T2 memory channel of a qubit stored for ``t`` multiplies the
+  characters by ``(1, e^{-t/T1}, e^{-t/T2}, e^{-t/T2})``, its Pauli-transfer eigenvalues
+  (Ghosh, Fowler, Geller, PRA 86, 062318 (2012); :func:`qfab.physics.memory.decohere`);
+* depolarizing with probability ``p`` scales the three non-trivial characters by ``1 - p``;
+* Bell-measurement bit flips with probability ``e`` give characters
+  ``(1, 1 - 2e, 1 - 2e, (1 - 2e)^2)`` (:func:`qfab.physics.bell_diagonal.swap_measurement_error_channel`).
+
+The tests check every operation against the reference functions in :mod:`qfab.physics`.
+Memory decoherence is exact in fidelity unless both qubits relax (see
+:func:`qfab.physics.memory.decohere`).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from qfab.physics import bell_diagonal as bd
-from qfab.physics import memory
 
 __all__ = ["BellDiagonalState"]
 
@@ -27,10 +41,10 @@ class BellDiagonalState:
     ----------
     vector : array_like
         Coefficients of ``(Phi+, Psi-, Psi+, Phi-)``, shape ``(4,)``, non-negative and
-        summing to 1 (within 1e-9; the stored vector is renormalised).
+        summing to 1 (within 1e-9; the stored state is renormalised).
     """
 
-    __slots__ = ("_vector",)
+    __slots__ = ("_chars",)
 
     def __init__(self, vector: ArrayLike) -> None:
         vec = np.array(vector, dtype=np.float64)
@@ -38,25 +52,35 @@ class BellDiagonalState:
             raise ValueError(
                 f"vector: must be 4 non-negative Bell coefficients summing to 1, got {vec!r}"
             )
-        vec = bd.normalize(vec)
-        vec.flags.writeable = False
-        self._vector: NDArray[np.float64] = vec
+        i, y, x, z = (float(c) for c in bd.normalize(vec))
+        self._chars = (1.0, i - x - y + z, i + x - y - z, i - x + y - z)
+
+    @classmethod
+    def _from_chars(cls, chars: tuple[float, float, float, float]) -> Self:
+        state = cls.__new__(cls)
+        state._chars = chars
+        return state
 
     @property
     def vector(self) -> NDArray[np.float64]:
-        """The (read-only) Bell vector."""
-        return self._vector
+        """The (read-only) Bell vector ``(Phi+, Psi-, Psi+, Phi-)``."""
+        c0, c1, c2, c3 = self._chars
+        out = np.array([(c0 + c1 + c2 + c3) / 4, (c0 - c1 - c2 + c3) / 4,
+                        (c0 - c1 + c2 - c3) / 4, (c0 + c1 - c2 - c3) / 4])
+        out.flags.writeable = False
+        return out
 
     def __repr__(self) -> str:
-        return f"BellDiagonalState({self._vector.tolist()!r})"
+        return f"BellDiagonalState({self.vector.tolist()!r})"
 
     def fidelity(self) -> float:
         """Fidelity with ``Phi+``."""
-        return float(self._vector[0])
+        c0, c1, c2, c3 = self._chars
+        return (c0 + c1 + c2 + c3) / 4
 
     def bell_vector(self) -> NDArray[np.float64]:
         """Copy of the Bell vector, shape ``(4,)``."""
-        return self._vector.copy()
+        return self.vector.copy()
 
     def decohere(
         self,
@@ -68,15 +92,29 @@ class BellDiagonalState:
         t1_b: float = _INF,
         t2_b: float = _INF,
     ) -> Self:
-        """Apply the Pauli-twirled T1/T2 channels (:func:`qfab.physics.memory.decohere`)."""
-        out = memory.decohere(
-            self._vector, t_a, t_b, t1_a=t1_a, t2_a=t2_a, t1_b=t1_b, t2_b=t2_b
-        )
-        return type(self)(out)
+        """Apply the Pauli-twirled T1/T2 channel to each qubit (:func:`qfab.physics.memory.decohere`).
+
+        Raises
+        ------
+        ValueError
+            If a time is negative or not finite, or ``T2 > 2 T1`` on a side.
+        """
+        if not (0.0 <= t_a < _INF and 0.0 <= t_b < _INF):
+            raise ValueError(f"t: storage times must be finite and >= 0, got {t_a!r}, {t_b!r}")
+        if t2_a > 2 * t1_a or t2_b > 2 * t1_b or min(t1_a, t2_a, t1_b, t2_b) <= 0:
+            raise ValueError("t2: the total coherence time must satisfy 0 < T2 <= 2 T1")
+        relax = math.exp(-t_a / t1_a - t_b / t1_b)
+        dephase = math.exp(-t_a / t2_a - t_b / t2_b)
+        c0, c1, c2, c3 = self._chars
+        return self._from_chars((c0, c1 * relax, c2 * dephase, c3 * dephase))
 
     def depolarize(self, p: float) -> Self:
-        """Replace by ``I/4`` with probability ``p`` (:func:`qfab.physics.depolarize`)."""
-        return type(self)(bd.depolarize(self._vector, p))
+        """Replace by ``I/4`` with probability ``p`` (:func:`qfab.physics.bell_diagonal.depolarize`)."""
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"p: must be a probability in [0, 1], got {p!r}")
+        keep = 1.0 - p
+        c0, c1, c2, c3 = self._chars
+        return self._from_chars((c0, c1 * keep, c2 * keep, c3 * keep))
 
     def exchanged(self) -> Self:
         """Bell-diagonal states are symmetric under exchange of the two qubits."""
@@ -90,20 +128,21 @@ class BellDiagonalState:
         measurement_error: float = 0.0,
         rng: np.random.Generator | None = None,
     ) -> Self:
-        """Entanglement swap (:func:`qfab.physics.swap`).
+        """Entanglement swap (:func:`qfab.physics.bell_diagonal.swap`).
 
         ``rng`` is accepted for interface compatibility and not used: for Bell-diagonal
         inputs every outcome is equally likely and leaves the same corrected state.
         """
         if not isinstance(other, BellDiagonalState):
             raise TypeError(f"other: expected BellDiagonalState, got {type(other).__name__}")
-        out = bd.swap(
-            self._vector,
-            other._vector,
-            gate_depolarization=gate_depolarization,
-            measurement_error=measurement_error,
-        )
-        return type(self)(out)
+        if not (0.0 <= gate_depolarization <= 1.0 and 0.0 <= measurement_error <= 1.0):
+            raise ValueError("gate_depolarization and measurement_error must be in [0, 1]")
+        a0, a1, a2, a3 = self._chars
+        b0, b1, b2, b3 = other._chars
+        keep = 1.0 - gate_depolarization
+        flip = 1.0 - 2.0 * measurement_error
+        return self._from_chars((a0 * b0, a1 * b1 * keep * flip, a2 * b2 * keep * flip,
+                                 a3 * b3 * keep * flip * flip))
 
     @classmethod
     def from_bell_vector(cls, v: ArrayLike) -> Self:
@@ -112,5 +151,5 @@ class BellDiagonalState:
 
     @classmethod
     def werner(cls, fidelity: float) -> Self:
-        """Werner state with the given fidelity (:func:`qfab.physics.werner`)."""
+        """Werner state with the given fidelity (:func:`qfab.physics.bell_diagonal.werner`)."""
         return cls(bd.werner(fidelity))

@@ -72,3 +72,16 @@ def test_a_single_parquet_file_reads_too(tmp_path: Path) -> None:
 
     pq.write_table(pa.Table.from_pylist([_row("a1", 1.0, 1.0)]), tmp_path / "one.parquet")
     assert read_table(tmp_path / "one.parquet").num_rows == 1
+
+
+def test_part_files_agree_on_types_so_any_parquet_reader_reads_the_directory(
+        tmp_path: Path) -> None:
+    """A run that delivered nothing stores typed nulls, not columns of type null."""
+    import pyarrow.dataset as ds
+
+    store = ResultStore(tmp_path / "results.parquet")
+    store.write(_row("a1", 1000.0, None))
+    store.write(_row("b2", 2000.0, 5.0))
+    table = ds.dataset(store.path, format="parquet").to_table()
+    assert sorted(table.column("r0_rate_hz").to_pylist(), key=str) == [5.0, None]
+    assert pa.types.is_floating(table.schema.field("r0_rate_hz").type)
