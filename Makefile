@@ -25,6 +25,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_kernel.py
 	$(BIN)/python bench/bench_link.py
 	$(BIN)/python bench/bench_chain.py
+	$(BIN)/python bench/bench_fast.py
+	$(BIN)/python bench/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis

@@ -31,7 +31,14 @@ try:
 except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from qfab.experiments import DaskExecutor, ResultStore, expand_tasks, read_table, run_sweep
+from qfab.experiments import (
+    DaskExecutor,
+    ResultStore,
+    expand_tasks,
+    read_table,
+    run_sweep,
+    run_task,
+)
 from qfab.experiments.stats import TIMING_COLUMNS
 
 
@@ -51,6 +58,17 @@ def scenario(pairs: int) -> dict[str, Any]:
             "topology.link.fidelity": {"linspace": [0.9, 0.99, 8]},
         }},
     }
+
+
+def calibrated_pairs(seconds: float) -> int:
+    """Pairs per point for which the sweep's mean point takes about ``seconds``."""
+    probe = 200
+    payloads = [task.payload() for task in expand_tasks(scenario(probe))[::9]]
+    start = time.perf_counter()
+    for payload in payloads:
+        run_task(payload)
+    per_point = (time.perf_counter() - start) / len(payloads)
+    return max(10, round(probe * seconds / per_point))
 
 
 def _burn(loops: int) -> float:
@@ -84,8 +102,11 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--pairs", type=int, default=250)
+    parser.add_argument("--pairs", type=int,
+                        help="pairs per point (default: calibrated to about 0.2 s per point)")
     args = parser.parse_args()
+    if args.pairs is None:
+        args.pairs = calibrated_pairs(0.2)
     document = scenario(args.pairs)
     tasks = expand_tasks(document)
     figures: dict[str, Any] = {"benchmark": "sweep", "points": len(tasks),
@@ -119,6 +140,9 @@ def main() -> None:
                   progress=False)
         figures["processes_s"] = time.perf_counter() - start
 
+        for name in ("dask", "processes"):
+            times = read_table(root / name).column("wall_time_s").to_pylist()
+            figures[f"{name}_point_s_mean"] = sum(times) / len(times)
         serial = _rows(root / "serial")
         figures["rows_equal"] = all(_rows(root / name) == serial
                                     for name in ("dask", "dask_warm", "processes"))
@@ -136,6 +160,9 @@ def main() -> None:
           f"ratio {figures['dask_warm_vs_serial']:.3f}")
     print(f"  processes (incl. pool start)    {figures['processes_s']:7.2f} s   "
           f"ratio {figures['processes_vs_serial']:.3f}")
+    print(f"  mean time per point: serial {mean:.3f} s, on dask workers "
+          f"{figures['dask_point_s_mean']:.3f} s, in the process pool "
+          f"{figures['processes_point_s_mean']:.3f} s")
     print(f"  rows equal across executors: {figures['rows_equal']}")
     print(f"  baseline: {args.workers} processes run pure-Python work "
           f"{figures['parallel_capacity']:.2f} x as fast as one (ideal {args.workers}; less "

@@ -1,4 +1,4 @@
-"""Command line: ``qfab run | estimate | validate | plan | schema | plot``.
+"""Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema``.
 
 User errors (bad scenario, bad option) print one line on stderr and exit with status 2.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 from qfab import __version__
 from qfab.engines import ENGINES, ProgressCallback, run
 from qfab.errors import QfabError
+from qfab.experiments.cli import add_sweep_command
 from qfab.report.plots import add_plot_command
 from qfab.report.table import format_result
 from pydantic import ValidationError
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     schema_parser.set_defaults(handler=_schema)
 
     add_plot_command(commands)
+    add_sweep_command(commands)
     return parser
 
 

@@ -155,7 +155,7 @@ class DaskExecutor(Executor):
         Start a local cluster of this many single-threaded worker processes (default: one per
         CPU). Ignored when ``scheduler`` is given.
     scheduler
-        Address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``.
+        Address of a running scheduler, e.g. ``tcp://scheduler.example:8786``.
     """
 
     name = "dask"
@@ -171,16 +171,16 @@ class DaskExecutor(Executor):
         self._cluster: Any = None
         if scheduler is not None:
             try:
-                self._client: Any = Client(  # type: ignore[no-untyped-call]
+                self._client: Any = Client(  # type: ignore[no-untyped-call, unused-ignore]
                     scheduler, timeout="10s")
             except (OSError, TimeoutError) as error:
                 raise QfabError(f"cannot reach the Dask scheduler at {scheduler}: {error}") \
                     from None
         else:
-            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            self._cluster = LocalCluster(  # type: ignore[no-untyped-call, unused-ignore]
                 n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR)
-            self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
+            self._client = Client(self._cluster)  # type: ignore[no-untyped-call, unused-ignore]
         self._futures: list[Any] = []
 
     @property
@@ -193,7 +193,7 @@ class DaskExecutor(Executor):
 
         threads = sum(self._client.nthreads().values()) or 1
         source = iter(payloads)
-        completed = as_completed(  # type: ignore[no-untyped-call]
+        completed = as_completed(  # type: ignore[no-untyped-call, unused-ignore]
             with_results=True)
         in_flight = 0
 
@@ -203,7 +203,7 @@ class DaskExecutor(Executor):
                 return False
             future = self._client.submit(run_task, payload, pure=False)
             self._futures.append(future)
-            completed.add(future)  # type: ignore[no-untyped-call]
+            completed.add(future)  # type: ignore[no-untyped-call, unused-ignore]
             return True
 
         while in_flight < 2 * threads and submit():

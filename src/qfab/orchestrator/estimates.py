@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.integrate import quad
 
 from qfab.physics import bell_diagonal
 from qfab.spec.models import GateSpec
@@ -54,6 +53,8 @@ def expected_max_exponential(rates: Sequence[float]) -> float:
 
     def tail(t: float) -> float:
         return 1.0 - math.prod(1.0 - math.exp(-rate * t) for rate in rates)
+
+    from scipy.integrate import quad  # a slow import, needed only here
 
     # Beyond 50 / slowest the tail is below n e^-50: the integral is exact to rounding.
     value, _ = quad(tail, 0.0, 50.0 / slowest, limit=200)

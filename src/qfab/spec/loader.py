@@ -128,6 +128,8 @@ def _reason(detail: Any, parent: Any) -> str:
 
 def _suggestion(key: str, parent: Any, detail: Any) -> str:
     del parent, detail
+    if key in _ALL_FIELD_NAMES:
+        return " here (it belongs to another kind of entry)"
     close = difflib.get_close_matches(key, _ALL_FIELD_NAMES, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -26,6 +26,7 @@ from qfab.spec.quantities import (
     Speed,
 )
 from qfab.spec.topology import TopologySpec
+from qfab.experiments.sweep_spec import SweepSpec
 
 __all__ = [
     "SpecModel", "MemorySpec", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
@@ -223,6 +224,7 @@ class ScenarioSpec(SpecModel):
     policy: PolicySpec = PolicySpec()
     requests: list[RequestSpec] = []
     fast: FastSpec = FastSpec()
+    sweep: SweepSpec | None = Field(None, description="parameter sweep, run by qfab sweep")
 
     @model_validator(mode="after")
     def _references_exist(self) -> ScenarioSpec:
