@@ -62,7 +62,7 @@ def scenario(pairs: int) -> dict[str, Any]:
 
 def calibrated_pairs(seconds: float) -> int:
     """Pairs per point for which the sweep's mean point takes about ``seconds``."""
-    probe = 200
+    probe = 2000
     payloads = [task.payload() for task in expand_tasks(scenario(probe))[::9]]
     start = time.perf_counter()
     for payload in payloads:
@@ -103,10 +103,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pairs", type=int,
-                        help="pairs per point (default: calibrated to about 0.2 s per point)")
+                        help="pairs per point (default: calibrated to about 0.5 s per point)")
     args = parser.parse_args()
     if args.pairs is None:
-        args.pairs = calibrated_pairs(0.2)
+        args.pairs = calibrated_pairs(0.5)
     document = scenario(args.pairs)
     tasks = expand_tasks(document)
     figures: dict[str, Any] = {"benchmark": "sweep", "points": len(tasks),
