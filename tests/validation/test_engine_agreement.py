@@ -51,6 +51,16 @@ def single(kind: dict[str, Any], *, qubits: int = 1) -> dict[str, Any]:
     return document
 
 
+def purified(scheme: str, rounds: int, *, length: str, t2: str) -> dict[str, Any]:
+    document = two_node({"kind": "depolarizing", "fidelity": 0.8, "success_probability": 0.3,
+                         "cycle_time": "1 ms", "length": length}, pairs=150,
+                        duration="100000 s", fast={"shots": SHOTS})
+    document["nodes"] = {name: {"memory": {"qubits": rounds + 1, "t2": t2}}
+                         for name in ("alice", "bob")}
+    document["policy"] = {"purification": scheme, "purification_rounds": rounds}
+    return document
+
+
 SCENARIOS = {
     "depolarizing link": single({"kind": "depolarizing", "fidelity": 0.9,
                                  "success_probability": 0.2, "length": "5 km"}),
@@ -71,6 +81,8 @@ SCENARIOS = {
     "2-link chain, cutoff": chain(2, p=0.1, t2="50 ms", cutoff="10.5 ms"),
     "4-link chain, cutoff": chain(4, p=0.1, t2="50 ms", cutoff="15.5 ms"),
     "8-link chain, cutoff": chain(8, p=0.2, t2="100 ms", cutoff="12.5 ms", pairs=150),
+    "link, DEJMPS x2": purified("dejmps", 2, length="0 km", t2="inf"),
+    "link, BBPSSW x1, 20 km, T2": purified("bbpssw", 1, length="20 km", t2="20 ms"),
 }
 
 
@@ -125,3 +137,16 @@ def test_same_seed_same_fast_result() -> None:
     first.pop("wall_time_s")
     second.pop("wall_time_s")
     assert first == second
+
+
+def test_fast_purified_rate_matches_closed_form() -> None:
+    """Two channels, one DEJMPS round on Werner 0.8 pairs (PUR-DEJMPS-01: p = 0.76888...):
+    a delivery every E[max(G1, G2)] / p_pur periods, E[max] = (3 - 2p) / (p (2 - p))."""
+    document = purified("dejmps", 1, length="0 km", t2="inf")
+    request = run(parse_scenario(document), engine="fast").requests[0]
+    p, p_pur = 0.3, 0.7688888889
+    expected = p_pur / ((3 - 2 * p) / (p * (2 - p)) * 1e-3)
+    assert request.rate_ci95 is not None and request.rate_hz is not None
+    half = (request.rate_ci95[1] - request.rate_ci95[0]) / 2
+    assert abs(request.rate_hz - expected) <= 5 * half / 1.96
+    assert request.fidelity == pytest.approx(0.8381502890, abs=1e-8)

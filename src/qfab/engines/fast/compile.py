@@ -43,6 +43,12 @@ class CompiledPath:
         Parallel attempts on a one-link path.
     cutoff
         Maximum age (s) of any stored pair, or ``None``.
+    purification, rounds
+        Recurrence scheme (``"none"``, ``"bbpssw"``, ``"dejmps"``) and rounds on a one-link path.
+    end_delay
+        One-way classical delay (s) between the two end nodes.
+    end_depolarization
+        Depolarization of a purified pair by the end nodes' gates.
     ideal_memory
         True when no node on the path decoheres (fidelity needs no sampling).
     """
@@ -63,6 +69,10 @@ class CompiledPath:
     channels: int
     ideal_memory: bool
     cutoff: float | None = None
+    purification: str = "none"
+    rounds: int = 0
+    end_delay: float = 0.0
+    end_depolarization: float = 0.0
 
     @property
     def links(self) -> int:
@@ -76,9 +86,9 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
     request = spec.requests[plan.request]
     path = plan.path
     models = network.path_models(path)
-    if plan.rounds:
-        raise EngineError(f"{where}: the fast engine does not model purification yet; "
-                          "use engine des")
+    if plan.rounds and (len(models) > 1 or spec.policy.cutoff is not None):
+        raise EngineError(f"{where}: the fast engine models purification on single links "
+                          "without cutoff; use engine des")
     if spec.policy.buffer:
         raise EngineError("policy.buffer: the fast engine serves requests on demand only; "
                           "use engine des")
@@ -86,7 +96,7 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
     gates = [spec.nodes[node].gates for node in repeaters]
     memories = [spec.nodes[node].memory for node in path]
     if len(models) == 1:
-        scheme = "link"
+        scheme = "purified_link" if plan.rounds else "link"
     else:
         scheme = spec.policy.swap
         if any(model.channels != 1 for model in models):
@@ -100,7 +110,7 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
             raise EngineError(f"{where}: the fast engine models nested swapping on 2^n "
                               "zero-length links; use engine des")
     cutoff = spec.policy.cutoff
-    if cutoff is not None and scheme != "link":
+    if cutoff is not None and scheme not in ("link", "purified_link"):
         if scheme == "nested" or any(m.herald_delay > 0 for m in models):
             raise EngineError("policy.cutoff: the fast engine models cutoffs on single links "
                               "and on swap-asap chains of zero-length links; use engine des")
@@ -122,4 +132,8 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         channels=models[0].channels if len(models) == 1 else 1,
         ideal_memory=all(math.isinf(m.t1) and math.isinf(m.t2) for m in memories),
         cutoff=cutoff,
+        purification=plan.purification, rounds=plan.rounds,
+        end_delay=network.delay(a, b),
+        end_depolarization=1 - (1 - spec.nodes[a].gates.depolarization)
+        * (1 - spec.nodes[b].gates.depolarization),
     )

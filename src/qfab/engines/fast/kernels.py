@@ -78,3 +78,36 @@ def characters(xp: Any, v: Any) -> Any:
 def fidelity_from_characters(chi: Any) -> Any:
     """Weight of the identity (the fidelity) from the characters: their mean."""
     return (chi[..., 0] + chi[..., 1] + chi[..., 2] + chi[..., 3]) / 4.0
+
+
+def _bilateral_cnot(xp: Any, v1: Any, v2: Any) -> tuple[Any, Any]:
+    """Bilateral CNOT, Z measurement of the target pair, keep if the outcomes agree
+    (:func:`qfab.physics.bell_diagonal.bbpssw` / ``dejmps`` share this step)."""
+    a1, b1, c1, d1 = (v1[..., i] for i in range(4))
+    a2, b2, c2, d2 = (v2[..., i] for i in range(4))
+    unnormalized = xp.stack([a1 * a2 + d1 * d2, b1 * c2 + c1 * b2,
+                             c1 * c2 + b1 * b2, a1 * d2 + d1 * a2], axis=-1)
+    p_success = (a1 + d1) * (a2 + d2) + (b1 + c1) * (b2 + c2)
+    safe = xp.where(p_success > 0.0, p_success, 1.0)[..., None]
+    return xp.where(p_success[..., None] > 0.0, unnormalized / safe, 0.25), p_success
+
+
+def _twirl(xp: Any, v: Any) -> Any:
+    f = v[..., 0]
+    rest = (1.0 - f) / 3.0
+    return xp.stack([f, rest, rest, rest], axis=-1)
+
+
+def purify(xp: Any, scheme: str, kept: Any, sacrificed: Any) -> tuple[Any, Any]:
+    """One recurrence round on batches of pairs: ``(kept pair on success, p_success)``.
+
+    ``bbpssw``: twirl both inputs and the output (Bennett et al., PRL 76, 722 (1996));
+    ``dejmps``: local rotations exchanging Psi- and Phi-, no twirl (Deutsch et al., PRL 77,
+    2818 (1996)). The same formulas as :func:`qfab.physics.bell_diagonal.bbpssw` and
+    :func:`qfab.physics.bell_diagonal.dejmps`, for any array module.
+    """
+    if scheme == "bbpssw":
+        out, p = _bilateral_cnot(xp, _twirl(xp, kept), _twirl(xp, sacrificed))
+        return _twirl(xp, out), p
+    rotate = [0, 3, 2, 1]
+    return _bilateral_cnot(xp, kept[..., rotate], sacrificed[..., rotate])

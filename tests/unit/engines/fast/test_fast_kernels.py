@@ -77,3 +77,12 @@ def test_gpu_without_cupy_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
 def test_host_copy_of_numpy_arrays() -> None:
     backend = ArrayBackend(np, np.random.default_rng(0), "cpu")
     assert isinstance(backend.to_host(np.ones(3)), np.ndarray)
+
+
+@pytest.mark.parametrize("scheme", ["bbpssw", "dejmps"])
+def test_purification_matches_physics(scheme: str) -> None:
+    reference = {"bbpssw": bell_diagonal.bbpssw, "dejmps": bell_diagonal.dejmps}[scheme]
+    out, p = kernels.purify(np, scheme, VECTORS, OTHERS)
+    expected, expected_p = reference(VECTORS, OTHERS)
+    np.testing.assert_allclose(out, expected, atol=1e-14)
+    np.testing.assert_allclose(p, expected_p, atol=1e-14)
