@@ -272,58 +272,79 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
     Held link pairs merge into segments as soon as they are adjacent (asap swapping is
     instantaneous without classical delays); a segment is discarded when its oldest link
     pair reaches the cutoff age, and its links start again. A round ends when every link
-    holds a pair (the segment spans the path). Each step advances every run to its own next
-    event: the earliest herald or the earliest discard. A herald and a discard at exactly the
-    same time (possible only when the cutoff is a multiple of an attempt period) are taken
-    herald first.
+    holds a pair (the segment spans the path). Heralds before the earliest expiry can only
+    merge segments (a merged segment expires when its oldest part would, and a new pair
+    expires after every older one), so each step takes every run to its next expiry or to
+    the completion of its round, whichever is first: a few steps per delivered pair. A
+    herald and an expiry at exactly the same time (possible only when the cutoff is a
+    multiple of an attempt period) are taken herald first.
     """
     xp = backend.xp
     n, pairs = path.links, path.pairs
     cutoff = float(path.cutoff)  # type: ignore[arg-type]
-    period = xp.asarray(path.period)
-    p = xp.asarray(path.p)
+    # links along the first axis: the per-link scans below then read contiguous rows
+    period = xp.asarray(path.period)[:, None]
+    p = xp.asarray(path.p)[:, None]
     rows = xp.arange(shots)
-    held = xp.zeros((shots, n), dtype=bool)
-    emission = xp.zeros((shots, n))
-    next_herald = backend.geometric(p, (shots, n)) * period
+    held = xp.zeros((n, shots), dtype=bool)
+    emission = xp.zeros((n, shots))
+    next_herald = backend.geometric(p, (n, shots)) * period
     count = xp.zeros(shots, dtype=xp.int64)
     times = xp.full((shots, pairs), xp.inf)
     fidelity = xp.zeros((shots, pairs))
     static = _static_characters(path)
     inverse_t1 = xp.asarray(1.0 / path.t1)
     inverse_t2 = xp.asarray(1.0 / path.t2)
-    segment_key = rows[:, None] * (n + 1)
+
+    def discard_times() -> Any:
+        """When each held link's segment (a run of held links) reaches the cutoff age:
+        the oldest emission in the run, by a running minimum from each side that restarts
+        at every idle link."""
+        oldest = xp.empty((n, shots))
+        running = xp.full(shots, xp.inf)
+        for j in range(n):
+            running = xp.where(held[j], xp.minimum(running, emission[j]), xp.inf)
+            oldest[j] = running
+        running = xp.full(shots, xp.inf)
+        for j in range(n - 1, -1, -1):
+            running = xp.where(held[j], xp.minimum(running, emission[j]), xp.inf)
+            xp.minimum(oldest[j], running, out=oldest[j])
+        return oldest + cutoff
+
     while True:
-        # oldest emission of each held segment (runs of held links), via a group minimum
-        run_id = xp.cumsum(~held, axis=1) + segment_key
-        oldest = xp.full(shots * (n + 1), xp.inf)
-        xp.minimum.at(oldest, run_id[held], emission[held])
-        discard_at = xp.where(held, oldest[run_id] + cutoff, xp.inf)
-        t_herald = next_herald.min(axis=1)
-        t_discard = discard_at.min(axis=1)
-        active = (count < pairs) & (xp.minimum(t_herald, t_discard) <= horizon)
+        # Heralds up to the bound can only merge segments: every segment, old or new, expires
+        # at or after min(earliest expiry, earliest pending herald + cutoff).
+        first_herald = next_herald.min(axis=0)
+        bound = xp.minimum(discard_times().min(axis=0), first_herald + cutoff)
+        active = (count < pairs) & (xp.minimum(bound, first_herald) <= horizon)
         if not bool(active.any()):
             break
-        heralding = (t_herald <= t_discard) & active
-        discarding = ~heralding & active
-        fresh = backend.geometric(p, (shots, n)) * period
-        arrived = (next_herald == t_herald[:, None]) & heralding[:, None]
+        arrived = next_herald <= bound
+        arrived &= active
         held |= arrived
-        emission = xp.where(arrived, t_herald[:, None], emission)
-        next_herald = xp.where(arrived, xp.inf, next_herald)
-        dropped = (discard_at == t_discard[:, None]) & discarding[:, None]
-        held &= ~dropped
-        next_herald = xp.where(dropped, t_discard[:, None] + fresh, next_herald)
-        complete = held.all(axis=1) & heralding
+        xp.copyto(emission, next_herald, where=arrived)
+        xp.copyto(next_herald, xp.inf, where=arrived)
+        fresh = backend.geometric(p, (n, shots)) * period
+        complete = held.all(axis=0) & active
         if bool(complete.any()):
             done = rows[complete]
             slot = count[complete]
-            times[done, slot] = t_herald[complete]
-            fidelity[done, slot] = _round_fidelity(xp, static, emission[complete],
-                                                   t_herald[complete], inverse_t1, inverse_t2)
+            finished = emission[:, complete].T
+            at = finished.max(axis=1)
+            times[done, slot] = at
+            fidelity[done, slot] = _round_fidelity(xp, static, finished, at, inverse_t1,
+                                                   inverse_t2)
             count[complete] += 1
-            held[complete] = False
-            next_herald[complete] = t_herald[complete][:, None] + fresh[complete]
+            held[:, complete] = False
+            next_herald[:, complete] = at + fresh[:, complete]
+        discard_at = discard_times()
+        t_discard = discard_at.min(axis=0)
+        expiring = active & ~complete & (t_discard < next_herald.min(axis=0))
+        dropped = discard_at == t_discard
+        dropped &= expiring
+        held &= ~dropped
+        fresh += t_discard
+        xp.copyto(next_herald, fresh, where=dropped)
     return Trajectories(times, fidelity)
 
 
