@@ -30,7 +30,7 @@ from qfab.errors import EngineError
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import RequestPlan
-from qfab.spec.models import ScenarioSpec
+from qfab.spec.models import DepolarizingLinkSpec, ScenarioSpec
 
 __all__ = ["AnalyticEngine"]
 
@@ -110,17 +110,20 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
         cutoff = spec.policy.cutoff
         delivers = cutoff is None or model.herald_delay <= cutoff
         return (model.pair_rate if delivers else 0.0), float(model.heralded_state[0])
-    _check_chain(spec, plan, models, where)
+    coherence = _check_chain(spec, plan, models, where)
     period = models[0].period
     p_links = [model.p_success for model in models]
     swaps = [spec.nodes[node].gates.swap_success_probability for node in plan.path[1:-1]]
-    if spec.policy.swap == "nested":
+    if spec.policy.swap == "nested" or (len(models) == 2 and coherence is not None):
         levels = round(math.log2(len(models)))
         if 2**levels != len(models) or len(set(swaps)) != 1:
             raise EngineError(f"{where}: the analytic nested scheme needs 2^n links and one "
                               "swap success probability; use engine des")
         pmf = chain_analytics.waiting_time_pmf(p_links, levels=levels, p_swap=swaps[0])
         steps = chain_analytics.mean_waiting_time(pmf)
+        if coherence is not None:
+            return 1.0 / (steps * period), _nested_fidelity(spec, plan, models, levels,
+                                                            swaps[0], coherence / period)
     elif all(p_swap == 1.0 for p_swap in swaps):
         steps = chain_analytics.mean_max_geometric(p_links)
     elif len(models) == 2:
@@ -131,18 +134,47 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
     return 1.0 / (steps * period), plan.expected_fidelity
 
 
+def _nested_fidelity(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
+                     levels: int, p_swap: float, coherence_steps: float) -> float:
+    """Mean delivered fidelity of the nested scheme with depolarizing memories.
+
+    A pair finished first waits ``|T_A - T_B|`` steps for its partner while both its qubits
+    depolarize, ``w -> w e^{-2 dt / T}``; Brand, Coopmans, Elkouss (2020) carry the Werner
+    parameter through the waiting-time recursion exactly
+    (:func:`~qfab.engines.chain_analytics.nested_mean_werner`, whose coherence time is that of
+    a stored pair, ``T / 2``). Gate depolarization scales ``w`` by ``1 - p`` per swap.
+    """
+    w_links = [(4 * float(m.emitted_state[0]) - 1) / 3 for m in models]
+    werner = chain_analytics.nested_mean_werner(
+        [m.p_success for m in models], levels=levels, p_swap=p_swap, w_link=w_links,
+        coherence_time_steps=coherence_steps / 2)
+    for node in plan.path[1:-1]:
+        werner *= 1.0 - spec.nodes[node].gates.depolarization
+    return 0.25 + 0.75 * werner
+
+
 def _check_chain(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
-                 where: str) -> None:
+                 where: str) -> float | None:
+    """Reject chains without a closed form; return the memories' common depolarizing
+    coherence time (T1 = T2) when they decohere, else ``None``."""
     reasons = []
+    memories = [spec.nodes[node].memory for node in plan.path]
+    werner_links = all(isinstance(spec.links[network_index], DepolarizingLinkSpec)
+                       for network_index in _link_indices(spec, plan))
+    depolarizing = (werner_links and len({(m.t1, m.t2) for m in memories}) == 1
+                    and memories[0].t1 == memories[0].t2 and math.isfinite(memories[0].t1)
+                    and all(spec.nodes[node].gates.measurement_error == 0
+                            for node in plan.path[1:-1]))
     if len({round(model.period, 15) for model in models}) != 1:
         reasons.append("links with equal attempt periods")
     if any(model.herald_delay > 0 for model in models):
         reasons.append("zero-length links (no classical delays)")
     if any(model.channels != 1 for model in models):
         reasons.append("one qubit per link at each node")
-    if any(spec.nodes[node].memory.t1 != math.inf or spec.nodes[node].memory.t2 != math.inf
-           for node in plan.path):
-        reasons.append("ideal memories")
+    ideal = all(m.t1 == math.inf and m.t2 == math.inf for m in memories)
+    if not ideal and not (depolarizing and (spec.policy.swap == "nested" or len(models) == 2)):
+        reasons.append("ideal memories (or, for nested swapping, Werner links and equal "
+                       "depolarizing memories, T1 = T2)")
     if spec.policy.cutoff is not None or spec.policy.buffer:
         reasons.append("no cutoff and no buffer")
     if len(spec.requests) > 1:
@@ -150,3 +182,13 @@ def _check_chain(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
     if reasons:
         raise EngineError(f"{where}: the analytic engine computes chains with "
                           f"{', '.join(reasons)}; use engine des")
+    return None if ideal else memories[0].t1
+
+
+def _link_indices(spec: ScenarioSpec, plan: RequestPlan) -> list[int]:
+    indices = []
+    for a, b in zip(plan.path, plan.path[1:]):
+        found = spec.link_between(a, b)
+        assert found is not None
+        indices.append(found[0])
+    return indices

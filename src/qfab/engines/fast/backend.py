@@ -48,7 +48,7 @@ class ArrayBackend:
         with np.errstate(divide="ignore"):
             return xp.floor(xp.log(u) / xp.log1p(-xp.asarray(p))) + 1.0
 
-    def to_host(self, array: Any) -> np.ndarray:  # type: ignore[type-arg]
+    def to_host(self, array: Any) -> np.ndarray:
         """Copy an array to host memory as a NumPy array."""
         if self.device == "gpu":
             return self.xp.asnumpy(array)  # type: ignore[no-any-return]
