@@ -311,11 +311,14 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
             xp.minimum(oldest[j], running, out=oldest[j])
         return oldest + cutoff
 
+    discard_at = xp.full((n, shots), xp.inf)
     while True:
         # Heralds up to the bound can only merge segments: every segment, old or new, expires
-        # at or after min(earliest expiry, earliest pending herald + cutoff).
+        # at or after min(earliest expiry, earliest pending herald + cutoff). Dropping whole
+        # segments or finishing a round leaves the other segments' expiry unchanged.
         first_herald = next_herald.min(axis=0)
-        bound = xp.minimum(discard_times().min(axis=0), first_herald + cutoff)
+        bound = xp.minimum(xp.where(held, discard_at, xp.inf).min(axis=0),
+                           first_herald + cutoff)
         active = (count < pairs) & (xp.minimum(bound, first_herald) <= horizon)
         if not bool(active.any()):
             break
@@ -324,7 +327,6 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
         held |= arrived
         xp.copyto(emission, next_herald, where=arrived)
         xp.copyto(next_herald, xp.inf, where=arrived)
-        fresh = backend.geometric(p, (n, shots)) * period
         complete = held.all(axis=0) & active
         if bool(complete.any()):
             done = rows[complete]
@@ -336,15 +338,17 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
                                                    inverse_t2)
             count[complete] += 1
             held[:, complete] = False
-            next_herald[:, complete] = at + fresh[:, complete]
+            next_herald[:, complete] = at + backend.geometric(p, (n, done.size)) * period
         discard_at = discard_times()
         t_discard = discard_at.min(axis=0)
         expiring = active & ~complete & (t_discard < next_herald.min(axis=0))
         dropped = discard_at == t_discard
         dropped &= expiring
         held &= ~dropped
-        fresh += t_discard
-        xp.copyto(next_herald, fresh, where=dropped)
+        link, run = xp.nonzero(dropped)
+        if link.size:
+            next_herald[link, run] = (t_discard[run] + backend.geometric(p[link, 0], link.shape)
+                                      * period[link, 0])
     return Trajectories(times, fidelity)
 
 
