@@ -361,8 +361,10 @@ def _round_fidelity(xp: Any, static: Any, emission: Any, delivered: Any, inverse
     end = delivered[:, None]
     left_wait = xp.concatenate([end, swaps], axis=1) - emission
     right_wait = xp.concatenate([swaps, end], axis=1) - emission
-    relaxation = left_wait @ inverse_t1[:-1] + right_wait @ inverse_t1[1:]
     dephasing = left_wait @ inverse_t2[:-1] + right_wait @ inverse_t2[1:]
+    if not bool(inverse_t1.any()):  # no relaxation anywhere: its characters stay 1
+        return (static[0] + static[1] + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
+    relaxation = left_wait @ inverse_t1[:-1] + right_wait @ inverse_t1[1:]
     return (static[0] + static[1] * xp.exp(-relaxation)
             + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
 
