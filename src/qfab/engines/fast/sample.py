@@ -267,17 +267,18 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
 
 def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
                         horizon: float) -> Trajectories:
-    """Swap-asap on zero-length links with a cutoff, event by event for all runs at once.
+    """Swap-asap on zero-length links with a cutoff, event by event for many rounds at once.
 
     Held link pairs merge into segments as soon as they are adjacent (asap swapping is
     instantaneous without classical delays); a segment is discarded when its oldest link
     pair reaches the cutoff age, and its links start again. A round ends when every link
-    holds a pair (the segment spans the path). Heralds before the earliest expiry can only
-    merge segments (a merged segment expires when its oldest part would, and a new pair
-    expires after every older one), so each step takes every run to its next expiry or to
-    the completion of its round, whichever is first: a few steps per delivered pair. A
-    herald and an expiry at exactly the same time (possible only when the cutoff is a
-    multiple of an attempt period) are taken herald first.
+    holds a pair (the segment spans the path), and every link starts afresh, so rounds are
+    independent and all ``shots x pairs`` of them are sampled side by side. Heralds before
+    the earliest expiry can only merge segments (a merged segment expires when its oldest
+    part would, and a new pair expires after every older one), so each step takes every
+    round to its next expiry or to its completion, whichever is first: a few steps per
+    round. A herald and an expiry at exactly the same time (possible only when the cutoff
+    is a multiple of an attempt period) are taken herald first.
     """
     xp = backend.xp
     n, pairs = path.links, path.pairs
@@ -285,71 +286,82 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
     # links along the first axis: the per-link scans below then read contiguous rows
     period = xp.asarray(path.period)[:, None]
     p = xp.asarray(path.p)[:, None]
-    rows = xp.arange(shots)
-    held = xp.zeros((n, shots), dtype=bool)
-    emission = xp.zeros((n, shots))
-    next_herald = backend.geometric(p, (n, shots)) * period
-    count = xp.zeros(shots, dtype=xp.int64)
-    times = xp.full((shots, pairs), xp.inf)
-    fidelity = xp.zeros((shots, pairs))
+    total = shots * pairs
+    duration = xp.full(total, xp.inf)
+    fidelity = xp.zeros(total)
     static = _static_characters(path)
     inverse_t1 = xp.asarray(1.0 / path.t1)
     inverse_t2 = xp.asarray(1.0 / path.t2)
+    # rounds are simulated in chunks whose working arrays stay in the CPU caches
+    chunk = max(1, (1 << 18) // n) if backend.device == "cpu" else total
+    for first in range(0, total, chunk):
+        _cutoff_rounds(backend, path, cutoff, period, p, xp.arange(first, min(first + chunk, total)),
+                       duration, fidelity, static, inverse_t1, inverse_t2, horizon)
+    times = xp.cumsum(duration.reshape(shots, pairs), axis=1)
+    return Trajectories(times, fidelity.reshape(shots, pairs))
+
+
+def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, period: Any,
+                   p: Any, index: Any, duration: Any, fidelity: Any, static: Any,
+                   inverse_t1: Any, inverse_t2: Any, horizon: float) -> None:
+    """Run the rounds ``index`` to completion, writing their durations and fidelities."""
+    xp = backend.xp
+    n = path.links
+    size = index.size
+    held = xp.zeros((n, size), dtype=bool)
+    emission = xp.zeros((n, size))
+    next_herald = backend.geometric(p, (n, size)) * period
+    discard_at = xp.full((n, size), xp.inf)
 
     def discard_times() -> Any:
         """When each held link's segment (a run of held links) reaches the cutoff age:
         the oldest emission in the run, by a running minimum from each side that restarts
         at every idle link."""
-        oldest = xp.empty((n, shots))
-        running = xp.full(shots, xp.inf)
+        size = held.shape[1]
+        idle = ~held
+        oldest = xp.empty((n, size))
+        running = xp.full(size, xp.inf)
         for j in range(n):
-            running = xp.where(held[j], xp.minimum(running, emission[j]), xp.inf)
+            xp.minimum(running, emission[j], out=running)
+            xp.copyto(running, xp.inf, where=idle[j])
             oldest[j] = running
-        running = xp.full(shots, xp.inf)
+        running = xp.full(size, xp.inf)
         for j in range(n - 1, -1, -1):
-            running = xp.where(held[j], xp.minimum(running, emission[j]), xp.inf)
+            xp.minimum(running, emission[j], out=running)
+            xp.copyto(running, xp.inf, where=idle[j])
             xp.minimum(oldest[j], running, out=oldest[j])
-        return oldest + cutoff
+        oldest += cutoff
+        return oldest
 
-    discard_at = xp.full((n, shots), xp.inf)
-    while True:
-        # Heralds up to the bound can only merge segments: every segment, old or new, expires
-        # at or after min(earliest expiry, earliest pending herald + cutoff). Dropping whole
-        # segments or finishing a round leaves the other segments' expiry unchanged.
+    while index.size:
         first_herald = next_herald.min(axis=0)
-        bound = xp.minimum(xp.where(held, discard_at, xp.inf).min(axis=0),
-                           first_herald + cutoff)
-        active = (count < pairs) & (xp.minimum(bound, first_herald) <= horizon)
-        if not bool(active.any()):
-            break
+        # dropping whole segments leaves the other segments' expiry unchanged
+        bound = xp.minimum(discard_at.min(axis=0), first_herald + cutoff)
         arrived = next_herald <= bound
-        arrived &= active
         held |= arrived
         xp.copyto(emission, next_herald, where=arrived)
         xp.copyto(next_herald, xp.inf, where=arrived)
-        complete = held.all(axis=0) & active
-        if bool(complete.any()):
-            done = rows[complete]
-            slot = count[complete]
-            finished = emission[:, complete].T
-            at = finished.max(axis=1)
-            times[done, slot] = at
-            fidelity[done, slot] = _round_fidelity(xp, static, finished, at, inverse_t1,
-                                                   inverse_t2)
-            count[complete] += 1
-            held[:, complete] = False
-            next_herald[:, complete] = at + backend.geometric(p, (n, done.size)) * period
+        complete = held.all(axis=0)
+        finished = emission[:, complete].T
+        at = finished.max(axis=1)
+        duration[index[complete]] = at
+        fidelity[index[complete]] = _round_fidelity(xp, static, finished, at, inverse_t1,
+                                                    inverse_t2)
         discard_at = discard_times()
         t_discard = discard_at.min(axis=0)
-        expiring = active & ~complete & (t_discard < next_herald.min(axis=0))
+        expiring = ~complete & (t_discard < next_herald.min(axis=0))
         dropped = discard_at == t_discard
         dropped &= expiring
         held &= ~dropped
+        xp.copyto(discard_at, xp.inf, where=dropped)
         link, run = xp.nonzero(dropped)
         if link.size:
             next_herald[link, run] = (t_discard[run] + backend.geometric(p[link, 0], link.shape)
                                       * period[link, 0])
-    return Trajectories(times, fidelity)
+        keep = ~complete & (xp.minimum(first_herald, t_discard) <= horizon)
+        if not bool(keep.all()):
+            index, held, emission = index[keep], held[:, keep], emission[:, keep]
+            next_herald, discard_at = next_herald[:, keep], discard_at[:, keep]
 
 
 def _round_fidelity(xp: Any, static: Any, emission: Any, delivered: Any, inverse_t1: Any,
