@@ -14,14 +14,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from qfab import __version__
+from qfab.argtypes import non_negative_int
 from qfab.engines import ENGINES, ProgressCallback, run
 from qfab.errors import QfabError
 from qfab.experiments.cli import add_sweep_command
 from qfab.report.plots import add_plot_command
 from qfab.report.table import format_result
-from pydantic import ValidationError
-
 from qfab.spec import load_scenario, scenario_json_schema
 from qfab.spec.models import FastSpec, ScenarioSpec
 
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("file", type=Path, help="scenario YAML file")
     run_parser.add_argument("--engine", choices=sorted(ENGINES),
                             help="engine to use (default: the scenario's 'engine')")
-    run_parser.add_argument("--seed", type=_seed, help="seed (default: the scenario's 'seed')")
+    run_parser.add_argument("--seed", type=non_negative_int, help="seed (default: the scenario's 'seed')")
     run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
     run_parser.add_argument("--out", type=Path, metavar="DIR",
                             help="also write result.json and summary.txt into DIR")
@@ -65,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     estimate_parser = commands.add_parser(
         "estimate", help="run a scenario on the fast engine (vectorized Monte Carlo)")
     estimate_parser.add_argument("file", type=Path, help="scenario YAML file")
-    estimate_parser.add_argument("--seed", type=_seed)
+    estimate_parser.add_argument("--seed", type=non_negative_int)
     estimate_parser.add_argument("--json", action="store_true")
     estimate_parser.add_argument("--out", type=Path, metavar="DIR")
     _add_fast_options(estimate_parser)
@@ -109,16 +110,6 @@ def _with_fast_options(spec: ScenarioSpec, args: argparse.Namespace) -> Scenario
         option = {"target_rel_error": "rel-error"}.get(str(detail["loc"][0]), detail["loc"][0])
         raise QfabError(f"--{option}: {detail['msg'].lower()}") from None
     return spec.model_copy(update={"fast": fast})
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
-    return value
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from qfab.argtypes import non_negative_int, positive_int
+
 __all__ = ["add_sweep_command"]
 
 _EPILOG = """\
@@ -50,14 +52,14 @@ def add_sweep_command(subparsers: Any) -> argparse.ArgumentParser:
                         metavar="PATH=VALUES", help="sweep PATH over VALUES (repeatable)")
     parser.add_argument("--engine", choices=sorted(ENGINES),
                         help="engine to use (default: the scenario's 'engine')")
-    parser.add_argument("--seed", type=_non_negative, help="first seed (default: the "
+    parser.add_argument("--seed", type=non_negative_int, help="first seed (default: the "
                         "scenario's 'seed'); repeats use seed + 1, ...")
     parser.add_argument("-o", "--out", type=Path, required=True, metavar="results.parquet",
                         help="results directory; tasks already in it are skipped")
     parser.add_argument("--executor", choices=EXECUTORS,
                         help="where tasks run (default: dask with --scheduler, processes with "
                         "--workers, else serial)")
-    parser.add_argument("--workers", type=_positive, metavar="N",
+    parser.add_argument("--workers", type=positive_int, metavar="N",
                         help="worker processes (processes, or a local Dask cluster; default: "
                         "one per CPU)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -96,20 +98,3 @@ def _sweep(args: argparse.Namespace) -> int:
     print(f"{summary.total} tasks: {summary.run} run, {summary.skipped} already stored "
           f"-> {summary.out}", file=sys.stdout)
     return 0
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1, got 0")
-    return value

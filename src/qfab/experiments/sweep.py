@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
-from qfab.errors import ScenarioError
 from qfab.experiments.executors import make_executor
 from qfab.experiments.store import ResultStore
 from qfab.experiments.tasks import Overrides, expand_tasks
+from qfab.spec.loader import read_document
 
 __all__ = ["SweepSummary", "run_sweep", "read_document"]
 
@@ -34,32 +32,6 @@ class SweepSummary:
     skipped: int
     run: int
     out: Path
-
-
-def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a scenario file as plain data (sweep block included), without validating it.
-
-    Raises
-    ------
-    ScenarioError
-        If the file cannot be read or is not a YAML mapping.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError("", f"cannot read {path}: {error.strerror or error}") from None
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise ScenarioError("", f"{path}: not valid YAML{where}: {problem}") from None
-    if not isinstance(document, dict):
-        kind = "empty" if document is None else type(document).__name__
-        raise ScenarioError("", f"a scenario must be a mapping of keys to values, got {kind}")
-    return document
 
 
 def run_sweep(document: Mapping[str, Any], *, out: str | os.PathLike[str],

@@ -17,7 +17,7 @@ from qfab.errors import ScenarioError
 from qfab.spec.models import ScenarioSpec
 from qfab.spec.topology import expand_topology
 
-__all__ = ["load_scenario", "parse_scenario", "format_validation_error"]
+__all__ = ["load_scenario", "read_document", "parse_scenario", "format_validation_error"]
 
 
 def load_scenario(path: str | Path) -> ScenarioSpec:
@@ -33,6 +33,17 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
     ScenarioError
         If the file cannot be read, is not YAML, or does not describe a valid scenario.
     """
+    return parse_scenario(read_document(path), base_dir=Path(path).parent)
+
+
+def read_document(path: str | Path) -> dict[str, Any]:
+    """Read a scenario file as plain data, without validating its contents.
+
+    Raises
+    ------
+    ScenarioError
+        If the file cannot be read, is not YAML, or is not a mapping.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -45,7 +56,14 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or "invalid YAML"
         raise ScenarioError("", f"{path}: not valid YAML{where}: {problem}") from None
-    return parse_scenario(document, base_dir=path.parent)
+    _require_mapping(document)
+    return document  # type: ignore[no-any-return]
+
+
+def _require_mapping(document: Any) -> None:
+    if not isinstance(document, dict):
+        kind = "empty" if document is None else type(document).__name__
+        raise ScenarioError("", f"a scenario must be a mapping of keys to values, got {kind}")
 
 
 def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSpec:
@@ -54,9 +72,7 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     A ``topology`` section is expanded into nodes and links first; files it names are
     looked up relative to ``base_dir``.
     """
-    if not isinstance(document, dict):
-        kind = "empty" if document is None else type(document).__name__
-        raise ScenarioError("", f"a scenario must be a mapping of keys to values, got {kind}")
+    _require_mapping(document)
     document = expand_topology(document, base_dir=base_dir)
     try:
         return ScenarioSpec.model_validate(document)

@@ -1,0 +1,26 @@
+"""Argument types shared by the command-line parsers."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["non_negative_int", "positive_int"]
+
+
+def non_negative_int(text: str) -> int:
+    """An integer >= 0 (seeds), or an :class:`argparse.ArgumentTypeError` saying why not."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An integer >= 1 (worker counts)."""
+    value = non_negative_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
