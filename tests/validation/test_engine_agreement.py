@@ -74,6 +74,7 @@ SCENARIOS = {
     "4-link chain": chain(4),
     "8-link chain": chain(8, pairs=150),
     "4-link nested, p_swap 0.7": chain(4, swap="nested", p_swap=0.7),
+    "2-link asap, p_swap 0.5, T2": chain(2, p_swap=0.5, t2="30 ms"),
     "8-link nested, decoherence": chain(8, swap="nested", t2="50 ms", pairs=150),
     "4-link chain, 20 km hops, T2, gate noise": chain(4, length="20 km", t2="100 ms",
                                                       depolarization=0.01),

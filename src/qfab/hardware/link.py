@@ -92,8 +92,9 @@ class HeraldedLink:
 
     def notify(self) -> None:
         """Wake channels waiting for free slots or for demand."""
-        changed, self.changed = self.changed, self.sim.signal()
-        changed.succeed()
+        if self.changed.has_waiters:
+            changed, self.changed = self.changed, self.sim.signal()
+            changed.succeed()
 
     def attempts_until_success(self) -> int:
         """Draw the number of attempts up to and including the next success (>= 1)."""

@@ -20,7 +20,7 @@ class Slot:
     a message telling it what became of the qubit it held.
     """
 
-    __slots__ = ("node", "neighbour", "index", "pair", "blocked")
+    __slots__ = ("node", "neighbour", "index", "pair", "blocked", "link")
 
     def __init__(self, node: QuantumNode, neighbour: str, index: int) -> None:
         self.node = node
@@ -28,6 +28,8 @@ class Slot:
         self.index = index
         self.pair: Pair | None = None
         self.blocked = False
+        #: Index of the link towards ``neighbour`` (set when the links are built).
+        self.link = -1
 
     @property
     def free(self) -> bool:

@@ -67,6 +67,8 @@ class NetworkRuntime:
         for index, model in enumerate(network.models):
             a, b = (self.nodes[name] for name in model.between)
             slots = list(zip(a.slots[b.name], b.slots[a.name]))
+            for slot in a.slots[b.name] + b.slots[a.name]:
+                slot.link = index
             link = HeraldedLink(sim, index, slots, p_success=model.p_success,
                                 period=model.period, herald_delay=model.herald_delay,
                                 rng=streams.stream(f"link:{a.name}-{b.name}"))
@@ -159,7 +161,9 @@ class NetworkRuntime:
         delay_l = now + self.delay_ps(node.name, far_l.node.name)
         delay_r = now + self.delay_ps(node.name, far_r.node.name)
         gates = node.gates
-        if self.streams.stream(f"node:{node.name}:swap").random() >= gates.swap_success_probability:
+        if gates.swap_success_probability < 1.0 and \
+                self.streams.stream(f"node:{node.name}:swap").random() >= \
+                gates.swap_success_probability:
             self._block_until(far_l, delay_l)
             self._block_until(far_r, delay_r)
             self._refund(left)
@@ -302,8 +306,7 @@ class NetworkRuntime:
         self._notify_link_of(slot)
 
     def _notify_link_of(self, slot: Slot) -> None:
-        index = self.network.link_index(slot.node.name, slot.neighbour)
-        self.links[index].notify()
+        self.links[slot.link].notify()
 
     def _activate(self, app: RequestApp) -> None:
         app.active = True

@@ -103,8 +103,12 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
             raise EngineError(f"{where}: the fast engine models chains with one qubit per "
                               "link at each node; use engine des")
         if scheme == "asap" and any(g.swap_success_probability < 1 for g in gates):
-            raise EngineError(f"{where}: the fast engine models swap-asap with swap success "
-                              "1; use swap: nested or engine des")
+            if len(models) == 2 and all(m.herald_delay == 0 for m in models):
+                scheme = "nested"  # one repeater: asap and nested are the same protocol
+            else:
+                raise EngineError(f"{where}: the fast engine models swap-asap with swap "
+                                  "success 1 (or two zero-length links); use swap: nested "
+                                  "or engine des")
         if scheme == "nested" and (any(m.herald_delay > 0 for m in models)
                                    or 2 ** round(math.log2(len(models))) != len(models)):
             raise EngineError(f"{where}: the fast engine models nested swapping on 2^n "
