@@ -342,14 +342,19 @@ def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, per
         xp.copyto(emission, next_herald, where=arrived)
         xp.copyto(next_herald, xp.inf, where=arrived)
         complete = held.all(axis=0)
-        finished = emission[:, complete].T
-        at = finished.max(axis=1)
-        duration[index[complete]] = at
-        fidelity[index[complete]] = _round_fidelity(xp, static, finished, at, inverse_t1,
-                                                    inverse_t2)
+        if bool(complete.any()):
+            finished = emission[:, complete].T
+            at = finished.max(axis=1)
+            duration[index[complete]] = at
+            fidelity[index[complete]] = _round_fidelity(xp, static, finished, at, inverse_t1,
+                                                        inverse_t2)
+            # drop finished rounds before the costlier expiry scan
+            going = ~complete
+            index, held, emission = index[going], held[:, going], emission[:, going]
+            next_herald, first_herald = next_herald[:, going], first_herald[going]
         discard_at = discard_times()
         t_discard = discard_at.min(axis=0)
-        expiring = ~complete & (t_discard < next_herald.min(axis=0))
+        expiring = t_discard < next_herald.min(axis=0)
         dropped = discard_at == t_discard
         dropped &= expiring
         held &= ~dropped
@@ -358,7 +363,7 @@ def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, per
         if link.size:
             next_herald[link, run] = (t_discard[run] + backend.geometric(p[link, 0], link.shape)
                                       * period[link, 0])
-        keep = ~complete & (xp.minimum(first_herald, t_discard) <= horizon)
+        keep = xp.minimum(first_herald, t_discard) <= horizon
         if not bool(keep.all()):
             index, held, emission = index[keep], held[:, keep], emission[:, keep]
             next_herald, discard_at = next_herald[:, keep], discard_at[:, keep]
