@@ -56,38 +56,37 @@ class RuleEngine:
                 if fired:
                     break
 
-    def _usable(self, pairs: Iterable[Pair], request: int, ends: Sequence[str],
-                level: int, knowledge: bool) -> Pair | None:
-        name = self.node.name
-        now = self.runtime.sim.now
-        for pair in pairs:
-            if pair.reserved or pair.level != level or pair.owner not in (None, request):
-                continue
-            end = pair.end_at(name)
-            if pair.ends[1 - end].node.name not in ends:
-                continue
-            if knowledge and pair.known_ps[end] > now:
-                continue
-            return pair
-        return None
-
-    def _held(self, neighbour: str) -> Iterable[Pair]:
-        return (slot.pair for slot in self.node.slots[neighbour] if slot.pair is not None)
+    def _usable(self, pair: Pair | None, request: int, ends: Sequence[str], level: int,
+                knowledge: bool) -> bool:
+        """Whether ``pair`` may be used by ``request``'s rule at this node."""
+        if pair is None or pair.reserved or pair.level != level or \
+                pair.owner not in (None, request):
+            return False
+        end = pair.end_at(self.node.name)
+        if pair.ends[1 - end].node.name not in ends:
+            return False
+        return not (knowledge and pair.known_ps[end] > self.runtime.sim.now)
 
     def _try_swap(self, rule: SwapRule) -> bool:
+        """Swap the pairs held in the same lane (qubit index) on the two sides.
+
+        Qubit ``j`` towards one neighbour is only ever swapped with qubit ``j`` towards the
+        other, and a link's channel ``j`` uses qubit ``j`` at both ends: every lane is a
+        chain with one qubit per link, so pairs of different lanes never cross and cannot
+        lock each other out of the end nodes' memories.
+        """
         name = self.node.name
         left_neighbour = rule.left_link[0] if rule.left_link[1] == name else rule.left_link[1]
         right_neighbour = rule.right_link[1] if rule.right_link[0] == name else rule.right_link[0]
-        left = self._usable(self._held(left_neighbour), rule.request, rule.left_ends, 0,
-                            rule.needs_knowledge)
-        if left is None:
-            return False
-        right = self._usable(self._held(right_neighbour), rule.request, rule.right_ends, 0,
-                             rule.needs_knowledge)
-        if right is None:
-            return False
-        self.runtime.swap(self.node, left, right, rule.request)
-        return True
+        for left_slot, right_slot in zip(self.node.slots[left_neighbour],
+                                         self.node.slots[right_neighbour]):
+            left, right = left_slot.pair, right_slot.pair
+            if self._usable(left, rule.request, rule.left_ends, 0, rule.needs_knowledge) and \
+                    self._usable(right, rule.request, rule.right_ends, 0, rule.needs_knowledge):
+                assert left is not None and right is not None
+                self.runtime.swap(self.node, left, right, rule.request)
+                return True
+        return False
 
     def _pairs_between(self, ends: tuple[str, str]) -> Iterable[Pair]:
         first, last = ends

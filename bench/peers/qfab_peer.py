@@ -1,0 +1,89 @@
+"""qfab on the peers' S1 (one link) and S2 (chain) scenarios, printing one JSON line.
+
+The physics is SeQUeNCe's (see ../shared/peers/README.md): routers 10 km apart (S2) with a
+Bell-state-measurement station mid-hop, 0.2 dB/km fiber, light at 2e8 m/s, single-heralded
+generation in which both photons must reach the station and the linear-optics measurement
+succeeds half the time (p = 0.5 eta_half^2), raw pairs Werner with F = 0.99, memories with a
+2 s coherence time decaying by a Pauli channel with equal X, Y, Z rates (so T1 = T2 = 1.5 s
+here: both character decays are exp(-4t/3T)), 10 memories per router (5 per side), an
+attempt that also waits one classical hop for the routers' negotiation.
+
+Usage: python bench/peers/qfab_peer.py --nodes 17 --sim-s 0.1 [--engine des|fast] [--seed N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+T0 = time.perf_counter()
+try:
+    import qfab  # noqa: F401
+except ImportError:  # running from a checkout without installing
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from qfab.engines import run  # noqa: E402
+from qfab.spec import parse_scenario  # noqa: E402
+
+IMPORT_S = time.perf_counter() - T0
+SPEED = 2e8  # m/s in fiber
+
+
+def scenario(nodes: int, hop_km: float, sim_s: float, seed: int, *,
+             attenuation_db_per_km: float = 0.2, raw_fidelity: float = 0.99,
+             coherence_s: float = 2.0, memories_per_side: int = 5) -> dict[str, object]:
+    """The S1/S2 scenario document (S1 is ``nodes = 2``)."""
+    eta_half = 10 ** (-attenuation_db_per_km * hop_km / 2 / 10)
+    memory_t = 0.75 * coherence_s  # equal X, Y, Z rates 1/(3T): characters decay as exp(-4t/3T)
+    return {
+        "qfab": 1, "name": f"S{1 if nodes == 2 else 2} N={nodes}", "seed": seed,
+        "duration": sim_s,
+        "topology": {
+            "kind": "chain", "nodes": nodes, "spacing": f"{hop_km} km", "prefix": "router_",
+            "node": {"memory": {"qubits": memories_per_side, "t1": memory_t, "t2": memory_t}},
+            "link": {"kind": "depolarizing", "fidelity": raw_fidelity,
+                     "success_probability": 0.5 * eta_half**2,
+                     "cycle_time": hop_km * 1e3 / SPEED},
+        },
+        "requests": [{"kind": "entanglement", "between": ["router_0", f"router_{nodes - 1}"],
+                      "pairs": 10**9}],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=3)
+    parser.add_argument("--hop-km", type=float, default=10.0)
+    parser.add_argument("--sim-s", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--engine", choices=["des", "fast"], default="des")
+    parser.add_argument("--scenario", default=None)
+    args = parser.parse_args(argv)
+    build0 = time.perf_counter()
+    spec = parse_scenario(scenario(args.nodes, args.hop_km, args.sim_s, args.seed))
+    result = run(spec, engine=args.engine)
+    request = result.requests[0]
+    pairs = request.delivered
+    print(json.dumps({
+        "simulator": f"qfab-{args.engine}", "scenario": args.scenario or
+        ("link" if args.nodes == 2 else "chain"),
+        "n_nodes": args.nodes, "hop_km": args.hop_km, "seed": args.seed,
+        "sim_window_s": args.sim_s, "sim_total_s": result.sim_time_s, "pairs": pairs,
+        "pair_rate_per_sim_s": pairs / args.sim_s,
+        "fidelity_mean": request.fidelity, "fidelity_min": request.fidelity_min,
+        "events_executed": result.events,
+        "events_per_wall_s": (result.events / result.wall_time_s) if result.events else None,
+        "wall_import_s": IMPORT_S, "wall_build_s": time.perf_counter() - build0 -
+        result.wall_time_s, "wall_run_s": result.wall_time_s,
+        "wall_per_pair_ms": 1e3 * result.wall_time_s / pairs if pairs else None,
+        "peak_rss_mb_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "params": scenario(args.nodes, args.hop_km, args.sim_s, args.seed),
+    }))
+
+
+if __name__ == "__main__":
+    main()
