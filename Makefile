@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench bench-peers clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis
+
+# Side-by-side with SeQUeNCe 1.3.1 and SimQN 0.2.3 (needs Python 3.12 and ../shared/peers):
+# writes bench/results/peers.md and peers-raw.jsonl. Not part of make test.
+bench-peers: $(STAMP)
+	$(BIN)/python bench/bench_peers.py --peers-python "$$(bash bench/peers/setup_venv.sh)"

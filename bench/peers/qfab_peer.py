@@ -62,9 +62,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--engine", choices=["des", "fast"], default="des")
     parser.add_argument("--scenario", default=None)
+    parser.add_argument("--memories-per-side", type=int, default=None,
+                        help="qubits per link at each router (default: 10 for S1, 5 for S2, "
+                        "as the peers' requests use)")
     args = parser.parse_args(argv)
+    per_side = args.memories_per_side or (10 if args.nodes == 2 else 5)
     build0 = time.perf_counter()
-    spec = parse_scenario(scenario(args.nodes, args.hop_km, args.sim_s, args.seed))
+    document = scenario(args.nodes, args.hop_km, args.sim_s, args.seed,
+                        memories_per_side=per_side)
+    spec = parse_scenario(document)
     result = run(spec, engine=args.engine)
     request = result.requests[0]
     pairs = request.delivered
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         result.wall_time_s, "wall_run_s": result.wall_time_s,
         "wall_per_pair_ms": 1e3 * result.wall_time_s / pairs if pairs else None,
         "peak_rss_mb_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "params": scenario(args.nodes, args.hop_km, args.sim_s, args.seed),
+        "params": document,
     }))
 
 

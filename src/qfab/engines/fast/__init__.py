@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -45,7 +46,8 @@ class FastEngine:
         requests = []
         sim_time = 0.0
         for index, (request_plan, path) in enumerate(zip(plan.requests, compiled)):
-            summary = _sample_until_precise(spec, path, backend)
+            summary = _sample_until_precise(spec, _within_duration(spec, path, request_plan),
+                                            backend)
             requests.append(_request_result(spec, request_plan, summary))
             sim_time = max(sim_time, summary["sim_time"])
             if progress is not None:
@@ -85,6 +87,12 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     shots = 0
     while True:
         batch = sample_path(path, backend, options.shots, horizon=horizon)
+        while path.pairs < spec.requests[path.request].pairs and \
+                bool((backend.to_host(batch.times)[:, -1] <= horizon).any()):
+            # a run delivered every sampled pair before the time limit: sample more pairs
+            path = replace(path, pairs=min(2 * path.pairs,
+                                           spec.requests[path.request].pairs))
+            batch = sample_path(path, backend, options.shots, horizon=horizon)
         times = backend.to_host(batch.times)
         fidelity = backend.to_host(batch.fidelity)
         within = times <= horizon + 1e-15
@@ -110,6 +118,20 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
             "fidelity_min": fidelity_min if math.isfinite(fidelity_min) else None,
             "last": float(np.mean(np.concatenate(last_times))), "shots": shots,
             "sim_time": path.start + float(np.mean(np.concatenate(last_times)))}
+
+
+def _within_duration(spec: ScenarioSpec, path: CompiledPath, plan: RequestPlan) -> CompiledPath:
+    """Sample no more pairs per run than the duration can hold.
+
+    A request for more pairs than ``duration`` allows is cut to about 1.5 times the pairs
+    the orchestrator's rate estimate fits in the time left (more are sampled if a run still
+    finishes them early).
+    """
+    horizon = spec.duration - path.start
+    if plan.expected_rate_hz <= 0 or not math.isfinite(horizon):
+        return path
+    enough = int(1.5 * plan.expected_rate_hz * horizon) + 64
+    return replace(path, pairs=min(path.pairs, enough))
 
 
 def _ratio_with_ci95(pairs: np.ndarray, times: np.ndarray

@@ -49,6 +49,8 @@ class CompiledPath:
         One-way classical delay (s) between the two end nodes.
     end_depolarization
         Depolarization of a purified pair by the end nodes' gates.
+    request
+        Index of the request in the scenario.
     ideal_memory
         True when no node on the path decoheres (fidelity needs no sampling).
     """
@@ -73,6 +75,7 @@ class CompiledPath:
     rounds: int = 0
     end_delay: float = 0.0
     end_depolarization: float = 0.0
+    request: int = 0
 
     @property
     def links(self) -> int:
@@ -137,7 +140,7 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         ideal_memory=all(math.isinf(m.t1) and math.isinf(m.t2) for m in memories),
         cutoff=cutoff,
         purification=plan.purification, rounds=plan.rounds,
-        end_delay=network.delay(a, b),
+        end_delay=network.delay(a, b), request=plan.request,
         end_depolarization=1 - (1 - spec.nodes[a].gates.depolarization)
         * (1 - spec.nodes[b].gates.depolarization),
     )
