@@ -109,7 +109,23 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]], sim_s: float, rep
                 f"| {label} | {name} | {show(wall)} | {show(median(ok, 'events_per_wall_s'))} | "
                 f"{show(median(ok, 'peak_rss_mb'))} | {show(median(ok, 'pair_rate_per_sim_s'))} | "
                 f"{show(median(ok, 'fidelity_mean'), 4)} | {ratio('sequence')} | {ratio('simqn')} |")
+    lines += ["", STATUS]
     return "\n".join(lines) + "\n"
+
+
+STATUS = """## Physics: where the simulators differ (open)
+
+- qfab models SeQUeNCe's single-heralded links as `bench/peers/qfab_peer.py` describes:
+  success probability 0.5 eta_half^2 = 0.315 per attempt at 10 km, one attempt per 100 us
+  (a classical hop for the routers' negotiation plus the photon's and the herald's half hops),
+  raw Werner pairs of fidelity 0.99, memories decaying with T = 2 s. On one link that predicts
+  10 x 0.315 / 100 us = 31.5 k pairs/s, which qfab's event and fast engines both deliver;
+  SeQUeNCe delivers about half of it. The cause (longer attempts in SeQUeNCe's protocol, or
+  a different success probability) has not been established yet.
+- SimQN makes pairs at a fixed 1,000 per second with no heralding physics, so its rate is
+  not comparable; its fidelity follows the same Werner swapping with memory decay.
+- The fast engine does not yet sample chains with several qubits per link (the S2 chains).
+"""
 
 
 def main() -> None:
