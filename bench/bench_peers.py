@@ -82,6 +82,7 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]], sim_s: float, rep
         f"scenario, {sim_s} s of simulated time, runs alternating between simulators on the "
         "same 2-core machine; medians. Wall time is the simulation run (build and import "
         "excluded, as the peers' scripts report it); peak memory is the whole process.",
+        "Each simulator's rate and fidelity come from its own physics; see the section below.",
         "",
         "| scenario | simulator | wall ms / pair | events / s | peak MB | pairs / sim s | "
         "fidelity | ms/pair vs SeQUeNCe | ms/pair vs SimQN |",
@@ -124,7 +125,8 @@ STATUS = """## Physics: where the simulators differ (open)
   a different success probability) has not been established yet.
 - SimQN makes pairs at a fixed 1,000 per second with no heralding physics, so its rate is
   not comparable; its fidelity follows the same Werner swapping with memory decay.
-- The fast engine does not yet sample chains with several qubits per link (the S2 chains).
+- The fast engine samples `fast.shots` (200) independent runs at once; its wall time per
+  pair divides by every sampled pair, and its rate and fidelity are medians over the runs.
 """
 
 

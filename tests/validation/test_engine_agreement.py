@@ -86,6 +86,10 @@ SCENARIOS = {
                                                               t1="30 ms", t2="30 ms",
                                                               depolarization=0.02),
     "2-link chain, depolarizing memories": chain(2, p=0.1, t1="20 ms", t2="20 ms"),
+    "4-link chain, 3 lanes, 20 km hops, T2": {
+        **chain(4, length="20 km", t2="100 ms", pairs=200),
+        "nodes": {f"n{i}": {"memory": {"qubits": 3 if i in (0, 4) else 6, "t2": "100 ms"}}
+                  for i in range(5)}},
     "link, DEJMPS x2": purified("dejmps", 2, length="0 km", t2="inf"),
     "link, BBPSSW x1, 20 km, T2": purified("bbpssw", 1, length="20 km", t2="20 ms"),
 }

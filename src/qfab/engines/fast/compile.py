@@ -40,7 +40,8 @@ class CompiledPath:
     reach
         Per repeater: one-way classical delay (s) to the farther of the two end nodes.
     channels
-        Parallel attempts on a one-link path.
+        Parallel attempts on a one-link path; on a chain, the number of lanes (qubit ``j`` is
+        swapped only with qubit ``j``, so each lane is an independent one-qubit chain).
     cutoff
         Maximum age (s) of any stored pair, or ``None``.
     purification, rounds
@@ -102,9 +103,6 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         scheme = "purified_link" if plan.rounds else "link"
     else:
         scheme = spec.policy.swap
-        if any(model.channels != 1 for model in models):
-            raise EngineError(f"{where}: the fast engine models chains with one qubit per "
-                              "link at each node; use engine des")
         if scheme == "asap" and any(g.swap_success_probability < 1 for g in gates):
             if len(models) == 2 and all(m.herald_delay == 0 for m in models):
                 scheme = "nested"  # one repeater: asap and nested are the same protocol
@@ -136,7 +134,7 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         swap_success=np.array([g.swap_success_probability for g in gates]),
         reach=np.array([max(network.delay(node, a), network.delay(node, b))
                         for node in repeaters]),
-        channels=models[0].channels if len(models) == 1 else 1,
+        channels=min(model.channels for model in models),
         ideal_memory=all(math.isinf(m.t1) and math.isinf(m.t2) for m in memories),
         cutoff=cutoff,
         purification=plan.purification, rounds=plan.rounds,

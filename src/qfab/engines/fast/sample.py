@@ -18,7 +18,7 @@ state and every repeater's gate channels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -46,12 +46,31 @@ def sample_path(path: CompiledPath, backend: ArrayBackend, shots: int, *,
     that step through events stop there (a cutoff that rarely lets a round complete would
     otherwise run for ever).
     """
-    if path.scheme == "asap_cutoff":
-        return _sample_asap_cutoff(path, backend, shots, horizon)
     if path.scheme == "purified_link":
         return _sample_purified_link(path, backend, shots, horizon)
-    sampler = {"link": _sample_link, "asap": _sample_asap, "nested": _sample_nested}
+    if path.scheme == "link":
+        return _sample_link(path, backend, shots)
+    lanes = path.channels
+    if lanes > 1:
+        # Lanes never share a qubit, and a link's requests are charged one pair per lane in
+        # flight, so every lane runs as an independent one-qubit chain: sample them as
+        # separate runs and merge their deliveries in time order.
+        one = sample_path(replace(path, channels=1), backend, shots * lanes, horizon=horizon)
+        return _merge_lanes(backend.xp, one, shots, lanes, path.pairs)
+    if path.scheme == "asap_cutoff":
+        return _sample_asap_cutoff(path, backend, shots, horizon)
+    sampler = {"asap": _sample_asap, "nested": _sample_nested}
     return sampler[path.scheme](path, backend, shots)
+
+
+def _merge_lanes(xp: Any, lanes_runs: Trajectories, shots: int, lanes: int,
+                 pairs: int) -> Trajectories:
+    """The first ``pairs`` deliveries of ``lanes`` independent lanes, in time order."""
+    times = lanes_runs.times.reshape(shots, lanes * pairs)
+    fidelity = lanes_runs.fidelity.reshape(shots, lanes * pairs)
+    order = xp.argsort(times, axis=1, kind="stable")[:, :pairs]
+    return Trajectories(xp.take_along_axis(times, order, axis=1),
+                        xp.take_along_axis(fidelity, order, axis=1))
 
 
 def _static_fidelity(path: CompiledPath, xp: Any) -> float:
