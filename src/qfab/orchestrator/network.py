@@ -53,8 +53,3 @@ class NetworkGraph:
                 self.graph, a, weight=lambda x, y, _: self.model(x, y).herald_delay)
             self._delays[a] = table
         return float(table[b])
-
-    def one_way_delay(self, path: Sequence[str], i: int, j: int) -> float:
-        """Seconds for a classical message from ``path[i]`` to ``path[j]`` along the path."""
-        lo, hi = sorted((i, j))
-        return sum(self.model(path[k], path[k + 1]).herald_delay for k in range(lo, hi))

@@ -331,11 +331,6 @@ class NetworkRuntime:
                     for node in other.plan.path:
                         self.poke(node, self.sim.now)
 
-    @property
-    def elapsed_ps(self) -> int:
-        """Simulated time so far."""
-        return self.sim.now
-
     def request_progress(self) -> float:
         """Fraction of all requested pairs delivered."""
         total = sum(app.requested for app in self.apps)
