@@ -121,8 +121,13 @@ STATUS = """## Physics: where the simulators differ (open)
   (a classical hop for the routers' negotiation plus the photon's and the herald's half hops),
   raw Werner pairs of fidelity 0.99, memories decaying with T = 2 s. On one link that predicts
   10 x 0.315 / 100 us = 31.5 k pairs/s, which qfab's event and fast engines both deliver;
-  SeQUeNCe delivers about half of it. The cause (longer attempts in SeQUeNCe's protocol, or
-  a different success probability) has not been established yet.
+  SeQUeNCe delivers about half of it (15.5 k pairs/s). Leading explanation, not yet
+  confirmed: SeQUeNCe's single-heralded protocol (`generation/single_heralded.py`) runs two
+  rounds of negotiation and emission per attempt and judges success after the second, so an
+  attempt lasts about 200 us; 10 x 0.315 / 200 us = 15.75 k pairs/s. Against it: its
+  detector counts (`bsm_res`) accumulate over both rounds, which would raise the success
+  probability. Until this is settled the chains' rates differ by the same factor, and
+  fidelities (which depend on waiting times) differ by a few 0.01.
 - SimQN makes pairs at a fixed 1,000 per second with no heralding physics, so its rate is
   not comparable; its fidelity follows the same Werner swapping with memory decay.
 - The fast engine samples `fast.shots` (200) independent runs at once; its wall time per
