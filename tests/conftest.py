@@ -6,8 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests.scenarios import two_node
+
+# Shared machines are noisy: property tests are judged on their properties, never on time.
+settings.register_profile("qfab", deadline=None)
+settings.load_profile("qfab")
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
