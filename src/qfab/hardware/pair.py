@@ -70,10 +70,6 @@ class Pair:
         """0 or 1: which end sits at ``node``."""
         return 0 if self.ends[0].node.name == node else 1
 
-    def far_node(self, node: str) -> str:
-        """Name of the node holding the other qubit."""
-        return self.ends[1 - self.end_at(node)].node.name
-
     def state_at(self, now_ps: int) -> PairState:
         """Bring the state up to ``now_ps`` (decoherence in both memories) and return it."""
         elapsed = now_ps - self.updated_ps

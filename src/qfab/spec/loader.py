@@ -85,38 +85,36 @@ def format_validation_error(
 ) -> ScenarioError:
     """Turn pydantic's first error into a :class:`ScenarioError` with a YAML path."""
     detail = error.errors()[0]
-    path, parent = _yaml_path(detail["loc"], document)
-    return ScenarioError(path, _reason(detail, parent))
+    return ScenarioError(_yaml_path(detail["loc"], document), _reason(detail))
 
 
-def _yaml_path(loc: tuple[Any, ...], document: Any) -> tuple[str, Any]:
+def _yaml_path(loc: tuple[Any, ...], document: Any) -> str:
     """Render pydantic's location as a YAML path, dropping union tags that are not keys."""
     path = ""
     node = document
-    parent: Any = None
     for part in loc:
         if isinstance(part, int) and isinstance(node, list):
             path += f"[{part}]"
-            parent, node = node, node[part] if part < len(node) else None
+            node = node[part] if part < len(node) else None
         elif isinstance(node, dict) and part in node:
             path += f".{part}" if path else str(part)
-            parent, node = node, node[part]
+            node = node[part]
         elif isinstance(node, dict) and node.get("kind") == part:
             continue  # the discriminator tag pydantic inserts for tagged unions
         else:
             path += f".{part}" if path else str(part)
-            parent, node = node, None
-    return path, parent
+            node = None
+    return path
 
 
-def _reason(detail: Any, parent: Any) -> str:
+def _reason(detail: Any) -> str:
     kind = detail["type"]
     ctx = detail.get("ctx", {})
     value = detail.get("input")
     got = f", got {value!r}" if not isinstance(value, (dict, list)) else ""
     if kind == "extra_forbidden":
         key = detail["loc"][-1]
-        return f"unknown key {key!r}" + _suggestion(str(key), parent, detail)
+        return f"unknown key {key!r}" + _suggestion(str(key))
     if kind == "missing":
         return "required (the scenario format version: write 'qfab: 1')" \
             if detail["loc"] == ("qfab",) else "required"
@@ -142,8 +140,7 @@ def _reason(detail: Any, parent: Any) -> str:
     return f"{detail['msg'][0].lower()}{detail['msg'][1:]}{got}"
 
 
-def _suggestion(key: str, parent: Any, detail: Any) -> str:
-    del parent, detail
+def _suggestion(key: str) -> str:
     if key in _ALL_FIELD_NAMES:
         return " here (it belongs to another kind of entry)"
     close = difflib.get_close_matches(key, _ALL_FIELD_NAMES, n=1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["convolve", "decay_channel", "depolarize", "measurement_channel", "characters",
-           "fidelity_from_characters"]
+           "purify"]
 
 # Klein-group product of the Bell indices (I, Y, X, Z): index of P_i P_j up to phase.
 _PRODUCT = ((0, 1, 2, 3), (1, 0, 3, 2), (2, 3, 0, 1), (3, 2, 1, 0))
@@ -73,11 +73,6 @@ def characters(xp: Any, v: Any) -> Any:
     """
     i, y, x, z = (v[..., k] for k in range(4))  # Bell order (Phi+, Psi-, Psi+, Phi-)
     return xp.stack([i + x + y + z, i - x - y + z, i + x - y - z, i - x + y - z], axis=-1)
-
-
-def fidelity_from_characters(chi: Any) -> Any:
-    """Weight of the identity (the fidelity) from the characters: their mean."""
-    return (chi[..., 0] + chi[..., 1] + chi[..., 2] + chi[..., 3]) / 4.0
 
 
 def _bilateral_cnot(xp: Any, v1: Any, v2: Any) -> tuple[Any, Any]:
