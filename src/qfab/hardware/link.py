@@ -16,7 +16,9 @@ class HeraldedLink:
     """A link that heralds pairs with a fixed per-attempt success probability.
 
     Channel ``j`` attempts with slot ``j`` of each end; it waits while either slot is busy
-    or while nobody wants pairs from the link.
+    or while nobody wants a pair from that channel. Requests ask for pairs per channel
+    (lane): a request whose end-to-end pair was made in lane ``j`` owes each link on its path
+    one more pair in lane ``j``, so a lane never runs ahead of itself.
 
     Parameters
     ----------
@@ -53,10 +55,11 @@ class HeraldedLink:
         self.period_ps = seconds_to_ps(period)
         self.herald_delay_ps = seconds_to_ps(herald_delay)
         self.rng = rng
-        #: Pairs each request still needs from this link in its current round(s).
-        self.credits: dict[int, int] = {}
+        #: For each channel, the pairs each request still needs from it.
+        self.credits: list[dict[int, int]] = [{} for _ in slots]
         self.buffer = 0
-        self.changed: Signal[None] = sim.signal()
+        #: For each channel, fired when its slots or its demand may have changed.
+        self.changed: list[Signal[None]] = [sim.signal() for _ in slots]
         self.attempts = 0
         self.successes = 0
         self.fidelity_sum = 0.0
@@ -71,30 +74,34 @@ class HeraldedLink:
 
     def wants_pairs(self, channel: int) -> bool:
         """Whether ``channel`` should attempt: a request needs a pair, or the buffer has room."""
-        return channel < self.buffer or any(self.credits.values())
+        return channel < self.buffer or any(self.credits[channel].values())
 
-    def grant(self, request: int, count: int = 1) -> None:
-        """``request`` needs ``count`` more pairs from this link."""
-        self.credits[request] = self.credits.get(request, 0) + count
-        self.notify()
+    def grant(self, request: int, channel: int, count: int = 1) -> None:
+        """``request`` needs ``count`` more pairs from ``channel``."""
+        credits = self.credits[channel]
+        credits[request] = credits.get(request, 0) + count
+        self.notify(channel)
 
-    def take_credit(self, order: list[int]) -> int | None:
-        """Charge a heralded pair to the first request in ``order`` that asked for one."""
+    def take_credit(self, channel: int, order: list[int]) -> int | None:
+        """Charge a pair heralded on ``channel`` to the first request in ``order`` that asked."""
+        credits = self.credits[channel]
         for request in order:
-            if self.credits.get(request, 0) > 0:
-                self.credits[request] -= 1
+            if credits.get(request, 0) > 0:
+                credits[request] -= 1
                 return request
         return None
 
     def revoke(self, request: int) -> None:
         """``request`` needs nothing more from this link."""
-        self.credits.pop(request, None)
+        for credits in self.credits:
+            credits.pop(request, None)
 
-    def notify(self) -> None:
-        """Wake channels waiting for free slots or for demand."""
-        if self.changed.has_waiters:
-            changed, self.changed = self.changed, self.sim.signal()
-            changed.succeed()
+    def notify(self, channel: int) -> None:
+        """Wake ``channel`` if it waits for free slots or for demand."""
+        signal = self.changed[channel]
+        if signal.has_waiters:
+            self.changed[channel] = self.sim.signal()
+            signal.succeed()
 
     def attempts_until_success(self) -> int:
         """Draw the number of attempts up to and including the next success (>= 1)."""

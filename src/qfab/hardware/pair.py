@@ -40,9 +40,9 @@ class Pair:
     level
         Purification rounds it has been through.
     charged
-        ``(link, request)`` for each link pair it is made of whose generation was charged
-        to a request; if the pair is lost before it spans the request's ends, those links
-        owe the request a pair again.
+        ``(link, channel, request)`` for each link pair it is made of whose generation was
+        charged to a request; if the pair is lost before it spans the request's ends, those
+        links owe the request a pair again in the same channel.
     """
 
     __slots__ = ("ends", "state", "updated_ps", "created_ps", "known_ps", "heralded_ps",
@@ -51,7 +51,7 @@ class Pair:
     def __init__(self, ends: tuple[Slot, Slot], state: PairState, *, updated_ps: int,
                  created_ps: int, known_ps: tuple[int, int], heralded_ps: int | None = None,
                  link: int | None = None, owner: int | None = None, level: int = 0,
-                 charged: tuple[tuple[int, int], ...] = ()) -> None:
+                 charged: tuple[tuple[int, int, int], ...] = ()) -> None:
         self.ends = ends
         self.state = state
         self.updated_ps = updated_ps

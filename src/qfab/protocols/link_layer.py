@@ -28,7 +28,7 @@ def generate_pairs(sim: Simulation, link: HeraldedLink, channel: int,
     slot_a, slot_b = link.slots[channel]
     while True:
         while not (slot_a.free and slot_b.free and link.wants_pairs(channel)):
-            yield link.changed
+            yield link.changed[channel]
         attempts = link.attempts_until_success()
         link.pending_since_ps[channel] = sim.now
         yield attempts * period

@@ -126,11 +126,11 @@ class NetworkRuntime:
         if self.characterize:
             return
         slot_a, slot_b = link.slots[channel]
-        charged_to = link.take_credit(self._priority_order)
+        charged_to = link.take_credit(channel, self._priority_order)
         pair = Pair((slot_a, slot_b), self._emitted[link.index], updated_ps=emitted_ps,
                     created_ps=emitted_ps, known_ps=(now, now), heralded_ps=now,
                     link=link.index,
-                    charged=() if charged_to is None else ((link.index, charged_to),))
+                    charged=() if charged_to is None else ((link.index, channel, charged_to),))
         slot_a.node.occupy(slot_a, pair, now)
         slot_b.node.occupy(slot_b, pair, now)
         link.stored_changed(+1, now)
@@ -180,7 +180,7 @@ class NetworkRuntime:
                     owner=request,
                     charged=() if spans_request else left.charged + right.charged)
         if spans_request:
-            self._next_round(app)
+            self._next_round(app, far_l.index)
         far_l.node.occupy(far_l, pair, now)
         far_r.node.occupy(far_r, pair, now)
         self._owned[request].add(pair)
@@ -202,7 +202,7 @@ class NetworkRuntime:
         self._consume(sacrificed, app)
         for pair in (kept, sacrificed):
             if pair.link is not None:
-                self._next_round(app)
+                self._next_round(app, pair.ends[0].index)
         for slot in sacrificed.ends:
             slot.node.release(slot, now)
             self._notify_link_of(slot)
@@ -237,7 +237,7 @@ class NetworkRuntime:
         fidelity = pair.state_at(now).fidelity()
         self._consume(pair, app)
         if pair.link is not None and app.active:
-            self._next_round(app)
+            self._next_round(app, pair.ends[0].index)
         for slot in pair.ends:
             slot.node.release(slot, now)
             self._notify_link_of(slot)
@@ -266,17 +266,18 @@ class NetworkRuntime:
                 if pair.heralded_ps is not None and pair.heralded_ps <= app.start_ps:
                     link.hits += 1
 
-    def _next_round(self, app: RequestApp) -> None:
-        """A pair spanning ``app``'s ends was made: each link on its path owes one more."""
+    def _next_round(self, app: RequestApp, lane: int) -> None:
+        """A pair spanning ``app``'s ends was made in ``lane``: each link on its path owes
+        one more pair in that lane."""
         if app.active:
             for index in app.links:
-                self.links[index].grant(app.index)
+                self.links[index].grant(app.index, lane)
 
     def _refund(self, pair: Pair) -> None:
         """``pair`` was lost before spanning its request: its links owe their pairs again."""
-        for index, request in pair.charged:
+        for index, channel, request in pair.charged:
             if self.apps[request].active:
-                self.links[index].grant(request)
+                self.links[index].grant(request, channel)
         pair.charged = ()
 
     def _arm_cutoff(self, pair: Pair) -> None:
@@ -306,13 +307,14 @@ class NetworkRuntime:
         self._notify_link_of(slot)
 
     def _notify_link_of(self, slot: Slot) -> None:
-        self.links[slot.link].notify()
+        self.links[slot.link].notify(slot.index)
 
     def _activate(self, app: RequestApp) -> None:
         app.active = True
         parallel = min(len(self.links[index].slots) for index in app.links)
         for index in app.links:
-            self.links[index].grant(app.index, parallel)
+            for lane in range(parallel):
+                self.links[index].grant(app.index, lane)
         for node in app.plan.path:
             self.poke(node, self.sim.now)
 
