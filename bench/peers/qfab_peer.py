@@ -5,10 +5,18 @@ Bell-state-measurement station mid-hop, 0.2 dB/km fiber, light at 2e8 m/s, singl
 generation in which both photons must reach the station and the linear-optics measurement
 succeeds half the time (p = 0.5 eta_half^2), raw pairs Werner with F = 0.99, memories with a
 2 s coherence time decaying by a Pauli channel with equal X, Y, Z rates (so T1 = T2 = 1.5 s
-here: both character decays are exp(-4t/3T)), 10 memories per router (5 per side), an
-attempt that also waits one classical hop for the routers' negotiation.
+here: both character decays are exp(-4t/3T)), 10 memories per router (5 per side).
+
+Timing is qfab's, not SeQUeNCe's: by default an attempt waits one classical hop for the
+routers' negotiation, then the photon's and the herald's half hops, so it lasts 2 hop/c
+(100 us at 10 km). SeQUeNCe 1.3.1's stack waits three classical hops before each emission
+(the resource manager's REQUEST, which pairs a fresh protocol on every attempt, then the
+protocol's NEGOTIATE and NEGOTIATE_ACK), so its attempts last 4 hop/c (200 us at 10 km) and
+its link rate is half qfab's; ``--sequence-timing`` sets cycle_time to 3 hop/c to reproduce
+that (see bench/results/peers.md).
 
 Usage: python bench/peers/qfab_peer.py --nodes 17 --sim-s 0.1 [--engine des|fast] [--seed N]
+       [--sequence-timing]
 """
 
 from __future__ import annotations
@@ -35,8 +43,14 @@ SPEED = 2e8  # m/s in fiber
 
 def scenario(nodes: int, hop_km: float, sim_s: float, seed: int, *,
              attenuation_db_per_km: float = 0.2, raw_fidelity: float = 0.99,
-             coherence_s: float = 2.0, memories_per_side: int = 5) -> dict[str, object]:
-    """The S1/S2 scenario document (S1 is ``nodes = 2``)."""
+             coherence_s: float = 2.0, memories_per_side: int = 5,
+             negotiation_hops: int = 1) -> dict[str, object]:
+    """The S1/S2 scenario document (S1 is ``nodes = 2``).
+
+    Each attempt waits ``negotiation_hops`` classical hops before emission (1: qfab's
+    default; 3: SeQUeNCe 1.3.1's REQUEST, NEGOTIATE and NEGOTIATE_ACK); the link adds the
+    photon's and the herald's half hops, so the attempt period is (negotiation_hops + 1) hop/c.
+    """
     eta_half = 10 ** (-attenuation_db_per_km * hop_km / 2 / 10)
     memory_t = 0.75 * coherence_s  # equal X, Y, Z rates 1/(3T): characters decay as exp(-4t/3T)
     return {
@@ -47,7 +61,7 @@ def scenario(nodes: int, hop_km: float, sim_s: float, seed: int, *,
             "node": {"memory": {"qubits": memories_per_side, "t1": memory_t, "t2": memory_t}},
             "link": {"kind": "depolarizing", "fidelity": raw_fidelity,
                      "success_probability": 0.5 * eta_half**2,
-                     "cycle_time": hop_km * 1e3 / SPEED},
+                     "cycle_time": negotiation_hops * hop_km * 1e3 / SPEED},
         },
         "requests": [{"kind": "entanglement", "between": ["router_0", f"router_{nodes - 1}"],
                       "pairs": 10**9}],
@@ -65,11 +79,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memories-per-side", type=int, default=None,
                         help="qubits per link at each router (default: 10 for S1, 5 for S2, "
                         "as the peers' requests use)")
+    parser.add_argument("--sequence-timing", action="store_true",
+                        help="attempts wait three classical hops before emission, as SeQUeNCe "
+                        "1.3.1's resource manager and generation protocol do (default: one)")
     args = parser.parse_args(argv)
     per_side = args.memories_per_side or (10 if args.nodes == 2 else 5)
     build0 = time.perf_counter()
     document = scenario(args.nodes, args.hop_km, args.sim_s, args.seed,
-                        memories_per_side=per_side)
+                        memories_per_side=per_side,
+                        negotiation_hops=3 if args.sequence_timing else 1)
     spec = parse_scenario(document)
     result = run(spec, engine=args.engine)
     request = result.requests[0]
@@ -80,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         "simulator": f"qfab-{args.engine}", "scenario": args.scenario or
         ("link" if args.nodes == 2 else "chain"),
         "n_nodes": args.nodes, "hop_km": args.hop_km, "seed": args.seed,
+        "timing": "sequence" if args.sequence_timing else "qfab",
         "sim_window_s": args.sim_s, "sim_total_s": result.sim_time_s, "pairs": pairs,
         "pair_rate_per_sim_s": pairs / args.sim_s,
         "fidelity_mean": request.fidelity, "fidelity_min": request.fidelity_min,

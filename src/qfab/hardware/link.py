@@ -6,7 +6,6 @@ import numpy as np
 
 from qfab.hardware.qnode import Slot
 from qfab.sim.kernel import Simulation
-from qfab.sim.process import Signal
 from qfab.sim.time import seconds_to_ps
 
 __all__ = ["HeraldedLink"]
@@ -58,8 +57,6 @@ class HeraldedLink:
         #: For each channel, the pairs each request still needs from it.
         self.credits: list[dict[int, int]] = [{} for _ in slots]
         self.buffer = 0
-        #: For each channel, fired when its slots or its demand may have changed.
-        self.changed: list[Signal[None]] = [sim.signal() for _ in slots]
         self.attempts = 0
         self.successes = 0
         self.fidelity_sum = 0.0
@@ -80,7 +77,6 @@ class HeraldedLink:
         """``request`` needs ``count`` more pairs from ``channel``."""
         credits = self.credits[channel]
         credits[request] = credits.get(request, 0) + count
-        self.notify(channel)
 
     def take_credit(self, channel: int, order: list[int]) -> int | None:
         """Charge a pair heralded on ``channel`` to the first request in ``order`` that asked."""
@@ -95,13 +91,6 @@ class HeraldedLink:
         """``request`` needs nothing more from this link."""
         for credits in self.credits:
             credits.pop(request, None)
-
-    def notify(self, channel: int) -> None:
-        """Wake ``channel`` if it waits for free slots or for demand."""
-        signal = self.changed[channel]
-        if signal.has_waiters:
-            self.changed[channel] = self.sim.signal()
-            signal.succeed()
 
     def attempts_until_success(self) -> int:
         """Draw the number of attempts up to and including the next success (>= 1)."""

@@ -45,10 +45,13 @@ def expected_max_exponential(rates: Sequence[float]) -> float:
     """E[max_i T_i] for independent exponential times with the given rates (s).
 
     ``E = integral_0^inf (1 - prod_i (1 - e^{-rate_i t})) dt`` (the tail-sum formula for the
-    maximum of independent variables).
+    maximum of independent variables). With equal rates it is ``H_n / rate``, ``H_n`` the
+    n-th harmonic number (Rényi's representation of exponential order statistics).
     """
     if any(rate <= 0 for rate in rates):
         return math.inf
+    if len(set(rates)) == 1:
+        return math.fsum(1.0 / k for k in range(1, len(rates) + 1)) / rates[0]
     slowest = min(rates)
 
     def tail(t: float) -> float:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import networkx as nx
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
 
 from qfab.linkmodel import LinkModel, link_model
 from qfab.spec.models import ScenarioSpec
@@ -28,7 +31,9 @@ class NetworkGraph:
         self.graph.add_nodes_from(spec.nodes)
         for index, model in enumerate(self.models):
             self.graph.add_edge(*model.between, index=index)
-        self._delays: dict[str, dict[str, float]] = {}
+        self._position = {name: i for i, name in enumerate(self.graph.nodes)}
+        self._delay_graph: csr_array | None = None
+        self._delays: dict[str, np.ndarray] = {}
 
     def link_index(self, a: str, b: str) -> int:
         """Index in ``spec.links`` of the link joining ``a`` and ``b``."""
@@ -49,7 +54,20 @@ class NetworkGraph:
             return 0.0
         table = self._delays.get(a)
         if table is None:
-            table = nx.single_source_dijkstra_path_length(
-                self.graph, a, weight=lambda x, y, _: self.model(x, y).herald_delay)
-            self._delays[a] = table
-        return float(table[b])
+            table = self._delays[a] = dijkstra(self._delay_matrix(), directed=False,
+                                               indices=self._position[a])
+        return float(table[self._position[b]])
+
+    def _delay_matrix(self) -> csr_array:
+        """Sparse matrix of the links' one-way delays (s), built on first use."""
+        if self._delay_graph is None:
+            fastest: dict[tuple[int, int], float] = {}
+            for model in self.models:
+                key = (self._position[model.between[0]], self._position[model.between[1]])
+                fastest[key] = min(model.herald_delay, fastest.get(key, np.inf))
+            # zero-length links still connect their ends: scipy reads 0 as "no edge"
+            delays = [max(delay, 1e-300) for delay in fastest.values()]
+            rows, cols = zip(*fastest) if fastest else ((), ())
+            size = len(self._position)
+            self._delay_graph = csr_array((delays, (rows, cols)), shape=(size, size))
+        return self._delay_graph

@@ -1,38 +1,76 @@
-"""Link layer: heralded entanglement generation on one channel of a link."""
+"""Link layer: heralded entanglement generation on the channels of one link."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-from typing import Any
+from collections.abc import Callable
 
 from qfab.hardware.link import HeraldedLink
 from qfab.sim.kernel import Simulation
 
-__all__ = ["generate_pairs", "HeraldHandler"]
+__all__ = ["LinkLayer", "HeraldHandler"]
 
 #: Called with (link, channel, emission time in ps) when a herald reaches both ends.
 HeraldHandler = Callable[[HeraldedLink, int, int], None]
 
 
-def generate_pairs(sim: Simulation, link: HeraldedLink, channel: int,
-                   on_herald: HeraldHandler) -> Generator[Any, Any, None]:
-    """Attempt and herald pairs on one channel of ``link``, for ever.
+class LinkLayer:
+    """Attempts and heralds pairs on every channel of ``link``, driven by callbacks.
 
-    The channel waits until both of its slots are free and the link wants pairs, draws the
-    number of attempts up to the next success, waits that many periods (the herald of the
-    successful attempt arrives at the end of its period, ``herald_delay`` after emission)
-    and hands the heralded pair over to ``on_herald``.
+    A channel is idle until both of its slots are free and the link wants a pair from it
+    (:meth:`kick` checks this whenever something changed). It then draws the number of
+    attempts up to the next success, and the herald of the successful attempt arrives at
+    the end of its period, ``herald_delay`` after emission; ``on_herald`` receives the pair.
+
+    Parameters
+    ----------
+    sim
+        The simulation.
+    link
+        The link whose channels it drives.
+    on_herald
+        Receives each heralded pair; it must occupy the channel's slots.
+
+    Notes
+    -----
+    This is the hot path of every network simulation, so it is plain callbacks on the
+    kernel rather than a generator process: one event per heralded pair.
     """
-    period = link.period_ps
-    delay = link.herald_delay_ps
-    slot_a, slot_b = link.slots[channel]
-    while True:
-        while not (slot_a.free and slot_b.free and link.wants_pairs(channel)):
-            yield link.changed[channel]
+
+    __slots__ = ("sim", "link", "on_herald", "_pending", "_period", "_delay")
+
+    def __init__(self, sim: Simulation, link: HeraldedLink, on_herald: HeraldHandler) -> None:
+        self.sim = sim
+        self.link = link
+        self.on_herald = on_herald
+        self._pending = [False] * len(link.slots)
+        self._period = link.period_ps
+        self._delay = link.herald_delay_ps
+
+    def kick_all(self) -> None:
+        """Start every channel that can attempt."""
+        for channel in range(len(self._pending)):
+            self.kick(channel)
+
+    def kick(self, channel: int) -> None:
+        """Start ``channel``'s attempts if it is idle, its slots free and a pair wanted."""
+        if self._pending[channel]:
+            return
+        link = self.link
+        slot_a, slot_b = link.slots[channel]
+        if slot_a.pair is not None or slot_a.blocked or slot_b.pair is not None or \
+                slot_b.blocked or not link.wants_pairs(channel):
+            return
         attempts = link.attempts_until_success()
-        link.pending_since_ps[channel] = sim.now
-        yield attempts * period
+        self._pending[channel] = True
+        now = self.sim.now
+        link.pending_since_ps[channel] = now
+        self.sim.schedule(attempts * self._period, self._herald, channel, attempts)
+
+    def _herald(self, channel: int, attempts: int) -> None:
+        link = self.link
+        self._pending[channel] = False
         link.pending_since_ps[channel] = None
         link.attempts += attempts
         link.successes += 1
-        on_herald(link, channel, sim.now - delay)
+        self.on_herald(link, channel, self.sim.now - self._delay)
+        self.kick(channel)

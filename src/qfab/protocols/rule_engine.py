@@ -7,11 +7,11 @@ until no rule applies.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from qfab.hardware.pair import Pair
-from qfab.hardware.qnode import QuantumNode
+from qfab.hardware.qnode import QuantumNode, Slot
 from qfab.orchestrator.rules import DeliverRule, PurifyRule, Rule, SwapRule
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ class RuleEngine:
         self.node = node
         self.rules = list(rules)
         self.runtime = runtime
+        self._swaps = {id(rule): _SwapLanes(node, rule) for rule in self.rules
+                       if isinstance(rule, SwapRule)}
 
     def evaluate(self) -> None:
         """Fire applicable rules until none applies."""
@@ -56,7 +58,7 @@ class RuleEngine:
                 if fired:
                     break
 
-    def _usable(self, pair: Pair | None, request: int, ends: Sequence[str], level: int,
+    def _usable(self, pair: Pair | None, request: int, ends: Container[str], level: int,
                 knowledge: bool) -> bool:
         """Whether ``pair`` may be used by ``request``'s rule at this node."""
         if pair is None or pair.reserved or pair.level != level or \
@@ -75,15 +77,14 @@ class RuleEngine:
         chain with one qubit per link, so pairs of different lanes never cross and cannot
         lock each other out of the end nodes' memories.
         """
-        name = self.node.name
-        left_neighbour = rule.left_link[0] if rule.left_link[1] == name else rule.left_link[1]
-        right_neighbour = rule.right_link[1] if rule.right_link[0] == name else rule.right_link[0]
-        for left_slot, right_slot in zip(self.node.slots[left_neighbour],
-                                         self.node.slots[right_neighbour]):
+        lanes = self._swaps[id(rule)]
+        for left_slot, right_slot in lanes.slots:
             left, right = left_slot.pair, right_slot.pair
-            if self._usable(left, rule.request, rule.left_ends, 0, rule.needs_knowledge) and \
-                    self._usable(right, rule.request, rule.right_ends, 0, rule.needs_knowledge):
-                assert left is not None and right is not None
+            if left is None or right is None:  # the common case, checked first
+                continue
+            if self._usable(left, rule.request, lanes.left_ends, 0, rule.needs_knowledge) and \
+                    self._usable(right, rule.request, lanes.right_ends, 0,
+                                 rule.needs_knowledge):
                 self.runtime.swap(self.node, left, right, rule.request)
                 return True
         return False
@@ -119,3 +120,17 @@ class RuleEngine:
                 self.runtime.deliver(pair, rule.request)
                 return True
         return False
+
+
+class _SwapLanes:
+    """A swap rule's lanes at one node: (left slot, right slot) of each qubit index."""
+
+    __slots__ = ("slots", "left_ends", "right_ends")
+
+    def __init__(self, node: QuantumNode, rule: SwapRule) -> None:
+        name = node.name
+        left = rule.left_link[0] if rule.left_link[1] == name else rule.left_link[1]
+        right = rule.right_link[1] if rule.right_link[0] == name else rule.right_link[0]
+        self.slots: list[tuple[Slot, Slot]] = list(zip(node.slots[left], node.slots[right]))
+        self.left_ends = frozenset(rule.left_ends)
+        self.right_ends = frozenset(rule.right_ends)

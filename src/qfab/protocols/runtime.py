@@ -13,7 +13,7 @@ from qfab.hardware.qnode import QuantumNode, Slot
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
 from qfab.physics import bell_diagonal
-from qfab.protocols.link_layer import generate_pairs
+from qfab.protocols.link_layer import LinkLayer
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
 from qfab.quantum.base import PairState
@@ -62,6 +62,7 @@ class NetworkRuntime:
                               t1=node.memory.t1, t2=node.memory.t2, gates=node.gates)
             for name, node in spec.nodes.items()}
         self.links: list[HeraldedLink] = []
+        self.link_layers: list[LinkLayer] = []
         self._emitted: list[PairState] = []
         self._herald_fidelity: list[float] = []
         for index, model in enumerate(network.models):
@@ -77,8 +78,9 @@ class NetworkRuntime:
             emitted = formalism.from_bell_vector(model.emitted_state)
             self._emitted.append(emitted)
             self._herald_fidelity.append(float(model.heralded_state[0]))
-            for channel in range(len(slots)):
-                sim.process(generate_pairs(sim, link, channel, self.on_herald))
+            layer = LinkLayer(sim, link, self.on_herald)
+            self.link_layers.append(layer)
+            sim.schedule(0, layer.kick_all)  # buffers fill from the start
         self.apps = [RequestApp(request_plan, spec.requests[request_plan.request].pairs,
                                 seconds_to_ps(spec.requests[request_plan.request].start),
                                 [network.link_index(x, y) for x, y in
@@ -272,12 +274,14 @@ class NetworkRuntime:
         if app.active:
             for index in app.links:
                 self.links[index].grant(app.index, lane)
+                self.link_layers[index].kick(lane)
 
     def _refund(self, pair: Pair) -> None:
         """``pair`` was lost before spanning its request: its links owe their pairs again."""
         for index, channel, request in pair.charged:
             if self.apps[request].active:
                 self.links[index].grant(request, channel)
+                self.link_layers[index].kick(channel)
         pair.charged = ()
 
     def _arm_cutoff(self, pair: Pair) -> None:
@@ -307,7 +311,7 @@ class NetworkRuntime:
         self._notify_link_of(slot)
 
     def _notify_link_of(self, slot: Slot) -> None:
-        self.links[slot.link].notify(slot.index)
+        self.link_layers[slot.link].kick(slot.index)
 
     def _activate(self, app: RequestApp) -> None:
         app.active = True
@@ -315,6 +319,7 @@ class NetworkRuntime:
         for index in app.links:
             for lane in range(parallel):
                 self.links[index].grant(app.index, lane)
+            self.link_layers[index].kick_all()
         for node in app.plan.path:
             self.poke(node, self.sim.now)
 

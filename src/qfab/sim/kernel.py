@@ -158,14 +158,7 @@ class Simulation:
         if delay < 0:
             raise ValueError(f"delay must be >= 0 ps, got {delay}")
         time = self._now + delay
-        event = ScheduledEvent()
-        event._time = time
-        event._callback = callback
-        event._args = args
-        seq = self._seq
-        self._seq = seq + 1
-        heappush(self._heap, (time, seq, event))
-        return event
+        return self._push(time, callback, args)
 
     def schedule_at(self, time: int, callback: Callable[..., object], *args: Any) -> ScheduledEvent:
         """Schedule ``callback(*args)`` to run at absolute time ``time``.
@@ -191,10 +184,22 @@ class Simulation:
         ValueError
             If ``time`` is in the past (``time < now``).
         """
-        time = _as_ps(time, "time")
+        if type(time) is not int:
+            time = _as_ps(time, "time")
         if time < self._now:
             raise ValueError(f"cannot schedule at t={time} ps, before now={self._now} ps")
-        return self.schedule(time - self._now, callback, *args)
+        return self._push(time, callback, args)
+
+    def _push(self, time: int, callback: Callable[..., object],
+              args: tuple[Any, ...]) -> ScheduledEvent:
+        event = ScheduledEvent()
+        event._time = time
+        event._callback = callback
+        event._args = args
+        seq = self._seq
+        self._seq = seq + 1
+        heappush(self._heap, (time, seq, event))
+        return event
 
     # ---------------------------------------------------------------- running
 

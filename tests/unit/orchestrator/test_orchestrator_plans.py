@@ -119,3 +119,12 @@ def test_segments_cut_at_gateways() -> None:
 def test_expected_max_exponential_matches_harmonic_numbers() -> None:
     """For n i.i.d. exponentials of rate r, E[max] = H_n / r."""
     assert expected_max_exponential([2.0] * 4) == pytest.approx((1 + 1 / 2 + 1 / 3 + 1 / 4) / 2)
+
+
+def test_expected_max_exponential_integral_agrees_with_closed_forms() -> None:
+    """The numerical integral (unequal rates) meets H_n / r as rates become equal, and the
+    two-variable form 1/a + 1/b - 1/(a + b)."""
+    nearly_equal = [2.0, 2.0, 2.0, 2.0 * (1 + 1e-12)]
+    assert expected_max_exponential(nearly_equal) == pytest.approx(
+        (1 + 1 / 2 + 1 / 3 + 1 / 4) / 2, rel=1e-8)
+    assert expected_max_exponential([1.0, 3.0]) == pytest.approx(1 + 1 / 3 - 1 / 4, rel=1e-8)
