@@ -29,6 +29,8 @@ class RequestApp:
         self.requested = requested
         self.start_ps = start_ps
         self.links = links
+        #: The two end nodes of the request's path.
+        self.ends = frozenset((plan.path[0], plan.path[-1]))
         self.active = False
         self.delivery_ps: list[int] = []
         self.fidelities: list[float] = []

@@ -39,6 +39,14 @@ class RuleEngine:
         self.runtime = runtime
         self._swaps = {id(rule): _SwapLanes(node, rule) for rule in self.rules
                        if isinstance(rule, SwapRule)}
+        #: Whether news from elsewhere (a pair's far end changed, or became known) can make
+        #: a rule fire. An oblivious swap that accepts every far end on each side of the
+        #: path looks only at which pairs the node holds, and a swap elsewhere leaves a held
+        #: pair usable exactly when it was: such nodes need no wake-up for it.
+        self.reacts_to_news = not all(
+            isinstance(rule, SwapRule) and not rule.needs_knowledge and
+            self._swaps[id(rule)].accepts_any_far_end(runtime.apps[rule.request].plan.path)
+            for rule in self.rules)
 
     def evaluate(self) -> None:
         """Fire applicable rules until none applies."""
@@ -125,7 +133,7 @@ class RuleEngine:
 class _SwapLanes:
     """A swap rule's lanes at one node: (left slot, right slot) of each qubit index."""
 
-    __slots__ = ("slots", "left_ends", "right_ends")
+    __slots__ = ("slots", "left_ends", "right_ends", "_neighbours", "_node")
 
     def __init__(self, node: QuantumNode, rule: SwapRule) -> None:
         name = node.name
@@ -134,3 +142,13 @@ class _SwapLanes:
         self.slots: list[tuple[Slot, Slot]] = list(zip(node.slots[left], node.slots[right]))
         self.left_ends = frozenset(rule.left_ends)
         self.right_ends = frozenset(rule.right_ends)
+        self._neighbours = (left, right)
+        self._node = name
+
+    def accepts_any_far_end(self, path: Sequence[str]) -> bool:
+        """Whether every node beyond each neighbour on ``path`` is an accepted far end."""
+        here = path.index(self._node)
+        before, after = set(path[:here]), set(path[here + 1:])
+        left, right = self._neighbours
+        left_side, right_side = (before, after) if left in before else (after, before)
+        return left_side <= self.left_ends and right_side <= self.right_ends

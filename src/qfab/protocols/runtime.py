@@ -93,7 +93,7 @@ class NetworkRuntime:
             self.apps, key=lambda app: (-spec.requests[app.index].priority, app.index))]
         self._owned: dict[int, set[Pair]] = {app.index: set() for app in self.apps}
         self._pokes: set[tuple[str, int]] = set()
-        self._delays: dict[tuple[str, str], int] = {}
+        self._delays: dict[str, dict[str, int]] = {}
         for app in self.apps:
             sim.schedule_at(max(app.start_ps, 0), self._activate, app)
 
@@ -101,11 +101,11 @@ class NetworkRuntime:
 
     def delay_ps(self, a: str, b: str) -> int:
         """One-way classical delay between two nodes along the shortest fiber route."""
-        key = (a, b)
-        delay = self._delays.get(key)
-        if delay is None:
-            delay = self._delays[key] = seconds_to_ps(self.network.delay(a, b))
-        return delay
+        delays = self._delays.get(a)
+        if delays is None:
+            delays = self._delays[a] = {b: seconds_to_ps(self.network.delay(a, b))
+                                        for b in self.nodes}
+        return delays[b]
 
     def poke(self, node: str, at_ps: int) -> None:
         """Have ``node`` evaluate its rules at ``at_ps`` (once per node and time)."""
@@ -137,8 +137,10 @@ class NetworkRuntime:
         slot_b.node.occupy(slot_b, pair, now)
         link.stored_changed(+1, now)
         self._arm_cutoff(pair)
-        self.poke(slot_a.node.name, now)
-        self.poke(slot_b.node.name, now)
+        if pair.alive:
+            # both ends hold the herald now: they act on it at once (no wake-up event)
+            self.engines[slot_a.node.name].evaluate()
+            self.engines[slot_b.node.name].evaluate()
 
     # -- operations ---------------------------------------------------------------------
 
@@ -146,7 +148,8 @@ class NetworkRuntime:
         """Bell-state measurement at ``node`` on its qubits of ``left`` and ``right``."""
         now = self.sim.now
         app = self.apps[request]
-        end_l, end_r = left.end_at(node.name), right.end_at(node.name)
+        end_l = 0 if left.ends[0].node is node else 1
+        end_r = 0 if right.ends[0].node is node else 1
         far_l, far_r = left.ends[1 - end_l], right.ends[1 - end_r]
         state_l = left.state_at(now)
         state_r = right.state_at(now)
@@ -173,8 +176,8 @@ class NetworkRuntime:
             return
         state = state_l.swap(state_r, gate_depolarization=gates.depolarization,
                              measurement_error=gates.measurement_error)
-        spans_request = {far_l.node.name, far_r.node.name} == {app.plan.path[0],
-                                                                 app.plan.path[-1]}
+        spans_request = far_l.node.name in app.ends and far_r.node.name in app.ends and \
+            far_l.node is not far_r.node
         pair = Pair((far_l, far_r), state, updated_ps=now,
                     created_ps=min(left.created_ps, right.created_ps),
                     known_ps=(max(left.known_ps[1 - end_l], delay_l),
@@ -187,8 +190,9 @@ class NetworkRuntime:
         far_r.node.occupy(far_r, pair, now)
         self._owned[request].add(pair)
         self._arm_cutoff(pair)
-        self.poke(far_l.node.name, pair.known_ps[0])
-        self.poke(far_r.node.name, pair.known_ps[1])
+        for slot, known in zip(pair.ends, pair.known_ps):
+            if self.engines[slot.node.name].reacts_to_news:
+                self.poke(slot.node.name, known)
 
     def purify(self, node: QuantumNode, kept: Pair, sacrificed: Pair, rule: PurifyRule) -> None:
         """One recurrence round on two pairs between the same ends, started by ``node``."""
@@ -285,9 +289,13 @@ class NetworkRuntime:
         pair.charged = ()
 
     def _arm_cutoff(self, pair: Pair) -> None:
+        """Schedule ``pair``'s discard at the cutoff, or discard it now if it is too old."""
         if self.cutoff_ps is not None:
-            pair.cutoff_event = self.sim.schedule_at(
-                max(pair.created_ps + self.cutoff_ps, self.sim.now), self._discard, pair)
+            expiry = pair.created_ps + self.cutoff_ps
+            if expiry <= self.sim.now:
+                self._discard(pair)
+            else:
+                pair.cutoff_event = self.sim.schedule_at(expiry, self._discard, pair)
 
     def _discard(self, pair: Pair) -> None:
         """Cutoff: both ends drop a pair as soon as it is older than the limit."""
