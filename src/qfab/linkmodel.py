@@ -15,6 +15,7 @@ emission, so a heralded pair has already waited ``length / speed`` in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -72,7 +73,7 @@ class LinkModel:
                                    t1_a=self.t1[0], t2_a=self.t2[0],
                                    t1_b=self.t1[1], t2_b=self.t2[1]), dtype=np.float64)
 
-    @property
+    @cached_property
     def heralded_state(self) -> NDArray[np.float64]:
         """Bell vector of a pair at the moment its herald arrives."""
         return self.state_after(self.herald_delay, self.herald_delay)

@@ -65,8 +65,7 @@ class HeraldedLink:
         #: Start of each channel's current round of attempts (ps), None when idle.
         self.pending_since_ps: list[int | None] = [None] * len(slots)
         self._stored = 0
-        self._stored_since_ps = 0
-        self._stored_integral = 0.0
+        self._stored_offset_ps = 0
         self._draws: list[int] = []
 
     def wants_pairs(self, channel: int) -> bool:
@@ -108,12 +107,11 @@ class HeraldedLink:
 
     def stored_changed(self, delta: int, now_ps: int) -> None:
         """Count fresh link pairs entering (+1) or leaving (-1) the ends' memories."""
-        self._stored_integral += self._stored * (now_ps - self._stored_since_ps)
-        self._stored_since_ps = now_ps
         self._stored += delta
+        self._stored_offset_ps -= delta * now_ps  # sum of held times = stored * now + offset
 
     def mean_stored(self, now_ps: int) -> float:
         """Time-averaged number of fresh link pairs held in memory."""
         if now_ps <= 0:
             return 0.0
-        return (self._stored_integral + self._stored * (now_ps - self._stored_since_ps)) / now_ps
+        return (self._stored_offset_ps + self._stored * now_ps) / now_ps

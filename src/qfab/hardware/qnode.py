@@ -63,27 +63,30 @@ class QuantumNode:
                       for neighbour, count in slots_per_neighbour.items()}
         self.qubits = sum(slots_per_neighbour.values())
         self._busy = 0
-        self._busy_since_ps = 0
-        self._busy_integral = 0.0
+        #: Sum over busy slots of (now - busy since), kept as busy * now + _busy_offset_ps.
+        self._busy_offset_ps = 0
 
     def occupy(self, slot: Slot, pair: Pair, now_ps: int) -> None:
         """Put an end of ``pair`` into ``slot``."""
-        if slot.free:
-            self._count(+1, now_ps)
+        if slot.pair is None and not slot.blocked:
+            self._busy += 1
+            self._busy_offset_ps -= now_ps
         slot.pair = pair
         slot.blocked = False
 
     def block(self, slot: Slot, now_ps: int) -> None:
         """Keep ``slot`` busy, holding nothing usable, until :meth:`release`."""
-        if slot.free:
-            self._count(+1, now_ps)
+        if slot.pair is None and not slot.blocked:
+            self._busy += 1
+            self._busy_offset_ps -= now_ps
         slot.pair = None
         slot.blocked = True
 
     def release(self, slot: Slot, now_ps: int) -> None:
         """Free ``slot``."""
-        if not slot.free:
-            self._count(-1, now_ps)
+        if slot.pair is not None or slot.blocked:
+            self._busy -= 1
+            self._busy_offset_ps += now_ps
         slot.pair = None
         slot.blocked = False
 
@@ -91,10 +94,6 @@ class QuantumNode:
         """Time-averaged fraction of the node's qubits that held or awaited a pair."""
         if now_ps <= 0 or self.qubits == 0:
             return 0.0
-        integral = self._busy_integral + self._busy * (now_ps - self._busy_since_ps)
+        # every busy period [t0, t1) adds t1 - t0; open ones count up to now
+        integral = self._busy_offset_ps + self._busy * now_ps
         return integral / (now_ps * self.qubits)
-
-    def _count(self, delta: int, now_ps: int) -> None:
-        self._busy_integral += self._busy * (now_ps - self._busy_since_ps)
-        self._busy_since_ps = now_ps
-        self._busy += delta

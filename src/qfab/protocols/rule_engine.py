@@ -7,8 +7,8 @@ until no rule applies.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Container, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode, Slot
@@ -39,6 +39,11 @@ class RuleEngine:
         self.runtime = runtime
         self._swaps = {id(rule): _SwapLanes(node, rule) for rule in self.rules
                        if isinstance(rule, SwapRule)}
+        attempts: dict[type[Rule], Callable[[Any], bool]] = {
+            SwapRule: self._try_swap, PurifyRule: self._try_purify,
+            DeliverRule: self._try_deliver}
+        #: Each rule with the method that tries it, in priority order.
+        self._attempts = [(rule, attempts[type(rule)]) for rule in self.rules]
         #: Whether news from elsewhere (a pair's far end changed, or became known) can make
         #: a rule fire. An oblivious swap that accepts every far end on each side of the
         #: path looks only at which pairs the node holds, and a swap elsewhere leaves a held
@@ -50,20 +55,13 @@ class RuleEngine:
 
     def evaluate(self) -> None:
         """Fire applicable rules until none applies."""
+        apps = self.runtime.apps
         fired = True
         while fired:
             fired = False
-            for rule in self.rules:
-                app = self.runtime.apps[rule.request]
-                if not app.active:
-                    continue
-                if isinstance(rule, SwapRule):
-                    fired = self._try_swap(rule)
-                elif isinstance(rule, PurifyRule):
-                    fired = self._try_purify(rule)
-                elif isinstance(rule, DeliverRule):
-                    fired = self._try_deliver(rule)
-                if fired:
+            for rule, attempt in self._attempts:
+                if apps[rule.request].active and attempt(rule):
+                    fired = True
                     break
 
     def _usable(self, pair: Pair | None, request: int, ends: Container[str], level: int,
@@ -72,7 +70,7 @@ class RuleEngine:
         if pair is None or pair.reserved or pair.level != level or \
                 pair.owner not in (None, request):
             return False
-        end = pair.end_at(self.node.name)
+        end = 0 if pair.ends[0].node is self.node else 1
         if pair.ends[1 - end].node.name not in ends:
             return False
         return not (knowledge and pair.known_ps[end] > self.runtime.sim.now)

@@ -101,11 +101,15 @@ class NetworkRuntime:
 
     def delay_ps(self, a: str, b: str) -> int:
         """One-way classical delay between two nodes along the shortest fiber route."""
+        return self._delays_from(a)[b]
+
+    def _delays_from(self, a: str) -> dict[str, int]:
+        """One-way classical delays (ps) from ``a`` to every node."""
         delays = self._delays.get(a)
         if delays is None:
             delays = self._delays[a] = {b: seconds_to_ps(self.network.delay(a, b))
                                         for b in self.nodes}
-        return delays[b]
+        return delays
 
     def poke(self, node: str, at_ps: int) -> None:
         """Have ``node`` evaluate its rules at ``at_ps`` (once per node and time)."""
@@ -150,7 +154,8 @@ class NetworkRuntime:
         app = self.apps[request]
         end_l = 0 if left.ends[0].node is node else 1
         end_r = 0 if right.ends[0].node is node else 1
-        far_l, far_r = left.ends[1 - end_l], right.ends[1 - end_r]
+        near_l, far_l = left.ends[end_l], left.ends[1 - end_l]
+        near_r, far_r = right.ends[end_r], right.ends[1 - end_r]
         state_l = left.state_at(now)
         state_r = right.state_at(now)
         if end_l == 0:
@@ -159,12 +164,13 @@ class NetworkRuntime:
             state_r = state_r.exchanged()  # ... and side a of the right pair
         self._consume(left, app)
         self._consume(right, app)
-        node.release(left.ends[end_l], now)
-        node.release(right.ends[end_r], now)
-        self._notify_link_of(left.ends[end_l])
-        self._notify_link_of(right.ends[end_r])
-        delay_l = now + self.delay_ps(node.name, far_l.node.name)
-        delay_r = now + self.delay_ps(node.name, far_r.node.name)
+        node.release(near_l, now)
+        node.release(near_r, now)
+        self.link_layers[near_l.link].kick(near_l.index)
+        self.link_layers[near_r.link].kick(near_r.index)
+        delays = self._delays_from(node.name)
+        delay_l = now + delays[far_l.node.name]
+        delay_r = now + delays[far_r.node.name]
         gates = node.gates
         if gates.swap_success_probability < 1.0 and \
                 self.streams.stream(f"node:{node.name}:swap").random() >= \

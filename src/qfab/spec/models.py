@@ -8,6 +8,8 @@ perfect visibility), so a scenario states its imperfections explicitly.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import math
 from typing import Annotated, Literal, Union
 
@@ -266,7 +268,15 @@ class ScenarioSpec(SpecModel):
 
     def degree(self, node: str) -> int:
         """Number of links that end at ``node``."""
-        return sum(node in link.between for link in self.links)
+        return self._degrees.get(node, 0)
+
+    @cached_property
+    def _degrees(self) -> dict[str, int]:
+        degrees: dict[str, int] = {}
+        for link in self.links:
+            for end in link.between:
+                degrees[end] = degrees.get(end, 0) + 1
+        return degrees
 
     def neighbours(self, node: str) -> list[str]:
         """Nodes joined to ``node`` by a link, in link order."""
