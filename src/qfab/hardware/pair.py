@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from qfab.quantum.base import PairState
@@ -11,7 +12,45 @@ from qfab.sim.time import ps_to_seconds
 if TYPE_CHECKING:
     from qfab.hardware.qnode import Slot
 
-__all__ = ["Pair"]
+__all__ = ["Charge", "Charges", "Pair"]
+
+#: ``(link, channel, request)``: a link pair whose generation was charged to a request.
+Charge = tuple[int, int, int]
+
+
+class Charges:
+    """The charged link pairs a pair is made of, as a tree that joins in constant time.
+
+    A swap joins the charges of its two input pairs; they are only read back (in
+    :meth:`__iter__`) when a pair is lost and its links owe their pairs again, which is
+    rare. Joining tuples instead would copy every charge at every swap, a cost quadratic in
+    the chain length.
+    """
+
+    __slots__ = ("_charge", "_parts")
+
+    def __init__(self, charge: Charge | None = None,
+                 parts: tuple[Charges, Charges] | None = None) -> None:
+        self._charge = charge
+        self._parts = parts
+
+    @staticmethod
+    def join(a: Charges | None, b: Charges | None) -> Charges | None:
+        """The charges of ``a`` and of ``b`` (either may be ``None``: no charge)."""
+        if a is None:
+            return b
+        if b is None:
+            return a
+        return Charges(parts=(a, b))
+
+    def __iter__(self) -> Iterator[Charge]:
+        stack: list[Charges] = [self]
+        while stack:
+            node = stack.pop()
+            if node._charge is not None:
+                yield node._charge
+            if node._parts is not None:
+                stack.extend(node._parts)
 
 
 class Pair:
@@ -41,8 +80,8 @@ class Pair:
         Purification rounds it has been through.
     charged
         ``(link, channel, request)`` for each link pair it is made of whose generation was
-        charged to a request; if the pair is lost before it spans the request's ends, those
-        links owe the request a pair again in the same channel.
+        charged to a request (``None``: none); if the pair is lost before it spans the
+        request's ends, those links owe the request a pair again in the same channel.
     """
 
     __slots__ = ("ends", "state", "updated_ps", "created_ps", "known_ps", "heralded_ps",
@@ -51,7 +90,7 @@ class Pair:
     def __init__(self, ends: tuple[Slot, Slot], state: PairState, *, updated_ps: int,
                  created_ps: int, known_ps: tuple[int, int], heralded_ps: int | None = None,
                  link: int | None = None, owner: int | None = None, level: int = 0,
-                 charged: tuple[tuple[int, int, int], ...] = ()) -> None:
+                 charged: Charges | None = None) -> None:
         self.ends = ends
         self.state = state
         self.updated_ps = updated_ps

@@ -8,7 +8,7 @@ then the qubits it holds stay blocked (failed operations) or unknown (successful
 from __future__ import annotations
 
 from qfab.hardware.link import HeraldedLink
-from qfab.hardware.pair import Pair
+from qfab.hardware.pair import Charges, Pair
 from qfab.hardware.qnode import QuantumNode, Slot
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
@@ -136,7 +136,8 @@ class NetworkRuntime:
         pair = Pair((slot_a, slot_b), self._emitted[link.index], updated_ps=emitted_ps,
                     created_ps=emitted_ps, known_ps=(now, now), heralded_ps=now,
                     link=link.index,
-                    charged=() if charged_to is None else ((link.index, channel, charged_to),))
+                    charged=None if charged_to is None else
+                    Charges((link.index, channel, charged_to)))
         slot_a.node.occupy(slot_a, pair, now)
         slot_b.node.occupy(slot_b, pair, now)
         link.stored_changed(+1, now)
@@ -189,7 +190,7 @@ class NetworkRuntime:
                     known_ps=(max(left.known_ps[1 - end_l], delay_l),
                               max(right.known_ps[1 - end_r], delay_r)),
                     owner=request,
-                    charged=() if spans_request else left.charged + right.charged)
+                    charged=None if spans_request else Charges.join(left.charged, right.charged))
         if spans_request:
             self._next_round(app, far_l.index)
         far_l.node.occupy(far_l, pair, now)
@@ -288,11 +289,11 @@ class NetworkRuntime:
 
     def _refund(self, pair: Pair) -> None:
         """``pair`` was lost before spanning its request: its links owe their pairs again."""
-        for index, channel, request in pair.charged:
+        for index, channel, request in pair.charged or ():
             if self.apps[request].active:
                 self.links[index].grant(request, channel)
                 self.link_layers[index].kick(channel)
-        pair.charged = ()
+        pair.charged = None
 
     def _arm_cutoff(self, pair: Pair) -> None:
         """Schedule ``pair``'s discard at the cutoff, or discard it now if it is too old."""
