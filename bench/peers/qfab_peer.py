@@ -15,8 +15,19 @@ protocol's NEGOTIATE and NEGOTIATE_ACK), so its attempts last 4 hop/c (200 us at
 its link rate is half qfab's; ``--sequence-timing`` sets cycle_time to 3 hop/c to reproduce
 that (see bench/results/peers.md).
 
+On chains (S2) ``--sequence-timing`` also follows SeQUeNCe's swapping stage: the rules its
+reservation installs swap in nested (doubling) order, a swapping router first pairs with both
+partners by a resource-manager REQUEST/RESPONSE round trip (2 d hop/c for partners d hops
+away) and then sends its result (d hop/c), and a link regenerates as soon as both of its
+memories are free. qfab expresses the order (policy.swap nested) and the regeneration
+(policy.buffer = qubits per link); the handshake is emulated by classical messages three
+times slower than light (the partners learn a swap 3 d hop/c after it, as in SeQUeNCe), with
+cycle_time lowered to 1 hop so that an attempt still lasts 4 hop/c. Not expressible:
+SeQUeNCe pairs any free memory with any other (qfab keeps lanes), and its swapping memories
+stay busy during the handshake. ``--sequence-link-only`` keeps only the link timing.
+
 Usage: python bench/peers/qfab_peer.py --nodes 17 --sim-s 0.1 [--engine des|fast] [--seed N]
-       [--sequence-timing]
+       [--sequence-timing [--sequence-link-only]]
 """
 
 from __future__ import annotations
@@ -44,25 +55,39 @@ SPEED = 2e8  # m/s in fiber
 def scenario(nodes: int, hop_km: float, sim_s: float, seed: int, *,
              attenuation_db_per_km: float = 0.2, raw_fidelity: float = 0.99,
              coherence_s: float = 2.0, memories_per_side: int = 5,
-             negotiation_hops: int = 1) -> dict[str, object]:
+             negotiation_hops: int = 1, swap: str = "asap", message_slowdown: int = 1,
+             buffer: int = 0) -> dict[str, object]:
     """The S1/S2 scenario document (S1 is ``nodes = 2``).
 
     Each attempt waits ``negotiation_hops`` classical hops before emission (1: qfab's
     default; 3: SeQUeNCe 1.3.1's REQUEST, NEGOTIATE and NEGOTIATE_ACK); the link adds the
     photon's and the herald's half hops, so the attempt period is (negotiation_hops + 1) hop/c.
+    ``message_slowdown`` k > 1 makes classical messages (and heralds) k times slower while
+    keeping that period (SeQUeNCe's swap handshake with k = 3, see the module docstring);
+    ``swap`` and ``buffer`` are the scenario's policy.swap and policy.buffer.
     """
     eta_half = 10 ** (-attenuation_db_per_km * hop_km / 2 / 10)
     memory_t = 0.75 * coherence_s  # equal X, Y, Z rates 1/(3T): characters decay as exp(-4t/3T)
+    hop_s = hop_km * 1e3 / SPEED
+    if message_slowdown > negotiation_hops + 1:
+        raise ValueError("message_slowdown cannot exceed negotiation_hops + 1")
+    link: dict[str, object] = {"kind": "depolarizing", "fidelity": raw_fidelity,
+                               "success_probability": 0.5 * eta_half**2,
+                               "cycle_time": (negotiation_hops + 1 - message_slowdown) * hop_s}
+    if message_slowdown != 1:
+        link["fiber"] = {"speed": SPEED / message_slowdown}
+    policy: dict[str, object] = {"swap": swap}
+    if buffer:
+        policy["buffer"] = buffer
     return {
         "qfab": 1, "name": f"S{1 if nodes == 2 else 2} N={nodes}", "seed": seed,
         "duration": sim_s,
         "topology": {
             "kind": "chain", "nodes": nodes, "spacing": f"{hop_km} km", "prefix": "router_",
             "node": {"memory": {"qubits": memories_per_side, "t1": memory_t, "t2": memory_t}},
-            "link": {"kind": "depolarizing", "fidelity": raw_fidelity,
-                     "success_probability": 0.5 * eta_half**2,
-                     "cycle_time": negotiation_hops * hop_km * 1e3 / SPEED},
+            "link": link,
         },
+        "policy": policy,
         "requests": [{"kind": "entanglement", "between": ["router_0", f"router_{nodes - 1}"],
                       "pairs": 10**9}],
     }
@@ -81,13 +106,22 @@ def main(argv: list[str] | None = None) -> None:
                         "as the peers' requests use)")
     parser.add_argument("--sequence-timing", action="store_true",
                         help="attempts wait three classical hops before emission, as SeQUeNCe "
-                        "1.3.1's resource manager and generation protocol do (default: one)")
+                        "1.3.1's resource manager and generation protocol do (default: one); on "
+                        "chains also SeQUeNCe's swapping: nested order, a classical round trip to "
+                        "the partners before each swap, regeneration as soon as memories are free")
+    parser.add_argument("--sequence-link-only", action="store_true",
+                        help="with --sequence-timing: only the link timing, qfab's swapping "
+                        "(swap-asap, no handshake, generation on demand)")
     args = parser.parse_args(argv)
     per_side = args.memories_per_side or (10 if args.nodes == 2 else 5)
+    swapping = args.sequence_timing and not args.sequence_link_only and args.nodes > 2
     build0 = time.perf_counter()
     document = scenario(args.nodes, args.hop_km, args.sim_s, args.seed,
                         memories_per_side=per_side,
-                        negotiation_hops=3 if args.sequence_timing else 1)
+                        negotiation_hops=3 if args.sequence_timing else 1,
+                        swap="nested" if swapping else "asap",
+                        message_slowdown=3 if swapping else 1,
+                        buffer=per_side if swapping else 0)
     spec = parse_scenario(document)
     result = run(spec, engine=args.engine)
     request = result.requests[0]
@@ -98,7 +132,8 @@ def main(argv: list[str] | None = None) -> None:
         "simulator": f"qfab-{args.engine}", "scenario": args.scenario or
         ("link" if args.nodes == 2 else "chain"),
         "n_nodes": args.nodes, "hop_km": args.hop_km, "seed": args.seed,
-        "timing": "sequence" if args.sequence_timing else "qfab",
+        "timing": ("sequence" + ("" if swapping or args.nodes == 2 else "-link-only"))
+        if args.sequence_timing else "qfab",
         "sim_window_s": args.sim_s, "sim_total_s": result.sim_time_s, "pairs": pairs,
         "pair_rate_per_sim_s": pairs / args.sim_s,
         "fidelity_mean": request.fidelity, "fidelity_min": request.fidelity_min,

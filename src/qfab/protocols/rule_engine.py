@@ -39,7 +39,7 @@ class RuleEngine:
         self.runtime = runtime
         self._swaps = {id(rule): _SwapLanes(node, rule) for rule in self.rules
                        if isinstance(rule, SwapRule)}
-        attempts: dict[type[Rule], Callable[[Any], bool]] = {
+        attempts: dict[type[Rule], Callable[[Any, int | None], bool]] = {
             SwapRule: self._try_swap, PurifyRule: self._try_purify,
             DeliverRule: self._try_deliver}
         #: Each rule with the method that tries it, in priority order.
@@ -53,14 +53,21 @@ class RuleEngine:
             self._swaps[id(rule)].accepts_any_far_end(runtime.apps[rule.request].plan.path)
             for rule in self.rules)
 
-    def evaluate(self) -> None:
-        """Fire applicable rules until none applies."""
+    def evaluate(self, lane: int | None = None) -> None:
+        """Fire applicable rules until none applies.
+
+        Parameters
+        ----------
+        lane
+            The only lane (qubit index) whose slots changed, if known: a swap in one lane
+            touches no other, so swap rules then look at that lane alone.
+        """
         apps = self.runtime.apps
         fired = True
         while fired:
             fired = False
             for rule, attempt in self._attempts:
-                if apps[rule.request].active and attempt(rule):
+                if apps[rule.request].active and attempt(rule, lane):
                     fired = True
                     break
 
@@ -75,7 +82,7 @@ class RuleEngine:
             return False
         return not (knowledge and pair.known_ps[end] > self.runtime.sim.now)
 
-    def _try_swap(self, rule: SwapRule) -> bool:
+    def _try_swap(self, rule: SwapRule, lane: int | None) -> bool:
         """Swap the pairs held in the same lane (qubit index) on the two sides.
 
         Qubit ``j`` towards one neighbour is only ever swapped with qubit ``j`` towards the
@@ -84,7 +91,8 @@ class RuleEngine:
         lock each other out of the end nodes' memories.
         """
         lanes = self._swaps[id(rule)]
-        for left_slot, right_slot in lanes.slots:
+        for left_slot, right_slot in (lanes.slots if lane is None or lane >= len(lanes.slots)
+                                      else lanes.slots[lane:lane + 1]):
             left, right = left_slot.pair, right_slot.pair
             if left is None or right is None:  # the common case, checked first
                 continue
@@ -109,7 +117,7 @@ class RuleEngine:
     def _known_everywhere(self, pair: Pair) -> bool:
         return max(pair.known_ps) <= self.runtime.sim.now
 
-    def _try_purify(self, rule: PurifyRule) -> bool:
+    def _try_purify(self, rule: PurifyRule, lane: int | None) -> bool:
         candidates = [pair for pair in self._pairs_between(rule.ends)
                       if not pair.reserved and pair.level == rule.level
                       and pair.owner in (None, rule.request) and self._known_everywhere(pair)]
@@ -119,7 +127,7 @@ class RuleEngine:
         self.runtime.purify(self.node, candidates[0], candidates[1], rule)
         return True
 
-    def _try_deliver(self, rule: DeliverRule) -> bool:
+    def _try_deliver(self, rule: DeliverRule, lane: int | None) -> bool:
         for pair in self._pairs_between(rule.ends):
             if not pair.reserved and pair.level == rule.level and \
                     pair.owner in (None, rule.request):

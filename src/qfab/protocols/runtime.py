@@ -144,8 +144,8 @@ class NetworkRuntime:
         self._arm_cutoff(pair)
         if pair.alive:
             # both ends hold the herald now: they act on it at once (no wake-up event)
-            self.engines[slot_a.node.name].evaluate()
-            self.engines[slot_b.node.name].evaluate()
+            self.engines[slot_a.node.name].evaluate(channel)
+            self.engines[slot_b.node.name].evaluate(channel)
 
     # -- operations ---------------------------------------------------------------------
 
