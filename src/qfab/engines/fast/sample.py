@@ -311,8 +311,7 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
     static = _static_characters(path)
     inverse_t1 = xp.asarray(1.0 / path.t1)
     inverse_t2 = xp.asarray(1.0 / path.t2)
-    # rounds are simulated in chunks whose working arrays stay in the CPU caches
-    chunk = max(1, (1 << 18) // n) if backend.device == "cpu" else total
+    chunk = backend.chunk_size(n)
     for first in range(0, total, chunk):
         _cutoff_rounds(backend, path, cutoff, period, p, xp.arange(first, min(first + chunk, total)),
                        duration, fidelity, static, inverse_t1, inverse_t2, horizon)
