@@ -1,9 +1,18 @@
 """qfab against SeQUeNCe 1.3.1 and SimQN 0.2.3 on the peers' S1 and S2 scenarios, in one run.
 
+Three parts, all measured in this one run on this machine:
+
+1. the peers' scenarios (S1 link, S2 chains N = 9, 17, 33), every simulator with 3 seeds,
+   plus qfab with SeQUeNCe's protocol timing (``--sequence-timing``) to check that the
+   rates and fidelities agree within statistical error;
+2. a long chain, N = 257, to 1,000 delivered pairs: SimQN against qfab (SeQUeNCe would take
+   hours);
+3. wall time per pair as the simulated time grows from 0.1 s to 2 s (N = 9).
+
 For every scenario and seed the simulators run one after the other (alternating, so that
 machine load hits them alike), each in its own process under ``/usr/bin/time -v`` for the
-peak memory. Writes the raw JSON lines to ``bench/results/peers-raw.jsonl`` and a table of
-medians and ratios to ``bench/results/peers.md``.
+peak memory. Writes the raw JSON lines to ``bench/results/peers-raw.jsonl`` and the tables
+to ``bench/results/peers.md``.
 
 Usage: python bench/bench_peers.py --peers-python PATH [--reps 3] [--sim-s 0.1] [--quick]
 (``make bench-peers`` creates the peers' environment and runs this.)
@@ -13,42 +22,67 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import subprocess
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE.parents[1] / "shared" / "peers"  # shared/ sits beside the checkout
 RESULTS = HERE / "results"
+QFAB_PEER = str(HERE / "peers" / "qfab_peer.py")
 
-#: (label, peers' arguments shared by every simulator)
-SCENARIOS: list[tuple[str, list[str]]] = [
-    ("S1 link 10 km", ["--nodes", "2", "--hop-km", "10"]),
-    ("S2 chain N=9", ["--nodes", "9"]),
-    ("S2 chain N=17", ["--nodes", "17"]),
-    ("S2 chain N=33", ["--nodes", "33"]),
+#: (label, number of routers) of the peers' scenarios
+SCENARIOS: list[tuple[str, int]] = [
+    ("S1 link 10 km", 2),
+    ("S2 chain N=9", 9),
+    ("S2 chain N=17", 17),
+    ("S2 chain N=33", 33),
 ]
+LONG_CHAIN = 257
+LONG_CHAIN_PAIRS = 1000
+#: SimQN makes 1,000 pairs per simulated second; a little more gives it its 1,000 pairs
+LONG_CHAIN_SIMQN_S = 1.05
+GROWTH_NODES = 9
+GROWTH_SIM_S = [0.1, 0.25, 0.5, 1.0, 2.0]
+#: SeQUeNCe's cost per pair grows with simulated time: its longest runs are left out
+GROWTH_SEQUENCE_MAX_S = 0.5
+
+Rows = list[dict[str, Any]]
 
 
-def commands(peers_python: str, label: str, args: list[str], sim_s: float
+def commands(peers_python: str, nodes: int, sim_s: float, *, long_chain: bool = False
              ) -> list[tuple[str, list[str]]]:
     """The command line of every simulator for one scenario."""
-    chain = "chain" in label
-    common = args + ["--sim-s", str(sim_s)]
-    return [
-        ("sequence", [peers_python, str(PEERS / ("seq_chain.py" if chain else "seq_link.py"))]
-         + [a for a in common if a not in ("--nodes", "2") or chain]),
-        ("simqn", [peers_python, str(PEERS / ("qns_chain.py" if chain else "qns_link.py"))]
-         + [a for a in common if a not in ("--nodes", "2") or chain]),
-        ("qfab-des", [sys.executable, str(HERE / "peers" / "qfab_peer.py"), "--engine", "des"]
-         + common),
-        ("qfab-fast", [sys.executable, str(HERE / "peers" / "qfab_peer.py"), "--engine", "fast"]
-         + common),
+    chain = nodes > 2
+    peer_args = (["--nodes", str(nodes)] if chain else ["--hop-km", "10"])
+    common = ["--sim-s", str(sim_s)]
+    qfab = [sys.executable, QFAB_PEER, "--nodes", str(nodes)]
+    if long_chain:
+        return [
+            ("simqn", [peers_python, str(PEERS / "qns_chain.py"), *peer_args,
+                       "--sim-s", str(LONG_CHAIN_SIMQN_S)]),
+            ("qfab-des", [*qfab, "--engine", "des", "--pairs", str(LONG_CHAIN_PAIRS)]),
+            ("qfab-fast", [*qfab, "--engine", "fast", "--pairs", str(LONG_CHAIN_PAIRS)]),
+        ]
+    runs = [
+        ("sequence", [peers_python, str(PEERS / ("seq_chain.py" if chain else "seq_link.py")),
+                      *peer_args, *common]),
+        ("simqn", [peers_python, str(PEERS / ("qns_chain.py" if chain else "qns_link.py")),
+                   *peer_args, *common]),
+        ("qfab-des", [*qfab, "--engine", "des", *common]),
+        ("qfab-fast", [*qfab, "--engine", "fast", *common]),
+        ("qfab-des, SeQUeNCe timing", [*qfab, "--engine", "des", "--sequence-timing", *common]),
     ]
+    if not chain:  # on chains SeQUeNCe's swapping needs the event simulation
+        runs.append(("qfab-fast, SeQUeNCe timing", [*qfab, "--engine", "fast",
+                                                    "--sequence-timing", *common]))
+    return runs
 
 
 def run_one(name: str, command: list[str], seed: int) -> dict[str, Any]:
@@ -57,33 +91,55 @@ def run_one(name: str, command: list[str], seed: int) -> dict[str, Any]:
         done = subprocess.run(["/usr/bin/time", "-v", "-o", timing.name, *command,
                                "--seed", str(seed)], capture_output=True, text=True,
                               cwd=PEERS, check=False)
-        rss = next((line.split()[-1] for line in timing.read().splitlines()
-                    if "Maximum resident set size" in line), None)
+        lines = timing.read().splitlines()
+    rss = next((line.split()[-1] for line in lines if "Maximum resident set size" in line), None)
     if done.returncode != 0 or not done.stdout.strip():
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return {"simulator": name, "seed": seed, "failed": reason[:200]}
     row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    row.update(simulator=name, seed=seed,
-               peak_rss_mb=int(rss) / 1024 if rss else None)
+    row.update(simulator=name, seed=seed, peak_rss_mb=int(rss) / 1024 if rss else None)
     row.pop("params", None)
+    # wall time to the result: building the network plus running it (import excluded)
+    build = row.get("wall_build_s") or 0.0
+    row["wall_build_run_s"] = build + row.get("wall_run_s", 0.0)
     return row
 
 
-def median(rows: list[dict[str, Any]], key: str) -> float | None:
+def median(rows: Rows, key: str) -> float | None:
     values = [row[key] for row in rows if row.get(key) is not None]
     return statistics.median(values) if values else None
 
 
-def table(results: dict[str, dict[str, list[dict[str, Any]]]], sim_s: float, reps: int) -> str:
+def show(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}g}"
+
+
+def rate_and_error(rows: Rows) -> tuple[float, float] | None:
+    """Pairs per simulated second over all seeds, with its Poisson standard error."""
+    pairs = sum(row["pairs"] * row.get("runs", 1) for row in rows)
+    seconds = sum(row["sim_window_s"] * row.get("runs", 1) for row in rows)
+    if not seconds:
+        return None
+    return pairs / seconds, math.sqrt(pairs) / seconds
+
+
+def fidelity_and_error(rows: Rows) -> tuple[float, float] | None:
+    """Mean fidelity over seeds, with the standard error from the seeds' spread."""
+    values = [row["fidelity_mean"] for row in rows if row.get("fidelity_mean") is not None]
+    if len(values) < 2:
+        return None
+    return statistics.fmean(values), statistics.stdev(values) / math.sqrt(len(values))
+
+
+def z_score(a: tuple[float, float] | None, b: tuple[float, float] | None) -> str:
+    if a is None or b is None:
+        return "-"
+    error = math.hypot(a[1], b[1])
+    return f"{(a[0] - b[0]) / error:+.1f}" if error > 0 else "-"
+
+
+def main_table(results: dict[str, dict[str, Rows]]) -> list[str]:
     lines = [
-        "# qfab against SeQUeNCe and SimQN",
-        "",
-        f"Written by `make bench-peers` (`bench/bench_peers.py`): {reps} seeds per simulator and "
-        f"scenario, {sim_s} s of simulated time, runs alternating between simulators on the "
-        "same 2-core machine; medians. Wall time is the simulation run (build and import "
-        "excluded, as the peers' scripts report it); peak memory is the whole process.",
-        "Each simulator's rate and fidelity come from its own physics; see the section below.",
-        "",
         "| scenario | simulator | wall ms / pair | events / s | peak MB | pairs / sim s | "
         "fidelity | ms/pair vs SeQUeNCe | ms/pair vs SimQN |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -92,47 +148,149 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]], sim_s: float, rep
         reference = {name: median(rows, "wall_per_pair_ms")
                      for name, rows in by_simulator.items()}
         for name, rows in by_simulator.items():
-            ok = [row for row in rows if not row.get("failed")]
+            ok = ok_rows(rows)
             if not ok:
-                reason = rows[0].get("failed", "no result") if rows else "not run"
-                lines.append(f"| {label} | {name} | failed: {reason} | | | | | | |")
+                lines.append(f"| {label} | {name} | failed: {failure(rows)} | | | | | | |")
                 continue
             wall = median(ok, "wall_per_pair_ms")
-
-            def ratio(other: str) -> str:
-                base = reference.get(other)
-                return f"{wall / base:.3g}" if wall and base else "-"
-
-            def show(value: float | None, digits: int = 3) -> str:
-                return "-" if value is None else f"{value:.{digits}g}"
-
+            ratio = ratio_to(wall, reference)
             lines.append(
                 f"| {label} | {name} | {show(wall)} | {show(median(ok, 'events_per_wall_s'))} | "
                 f"{show(median(ok, 'peak_rss_mb'))} | {show(median(ok, 'pair_rate_per_sim_s'))} | "
-                f"{show(median(ok, 'fidelity_mean'), 4)} | {ratio('sequence')} | {ratio('simqn')} |")
-    lines += ["", STATUS]
+                f"{show(median(ok, 'fidelity_mean'), 4)} | {ratio('sequence')} | "
+                f"{ratio('simqn')} |")
+    return lines
+
+
+def agreement_table(results: dict[str, dict[str, Rows]]) -> list[str]:
+    """qfab with SeQUeNCe's timing against SeQUeNCe: differences in standard errors."""
+    lines = [
+        "| scenario | simulator | pairs / sim s (all seeds) | z vs SeQUeNCe | "
+        "fidelity (mean of seeds) | z vs SeQUeNCe |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, by_simulator in results.items():
+        reference = ok_rows(by_simulator.get("sequence", []))
+        rate_ref, fid_ref = rate_and_error(reference), fidelity_and_error(reference)
+        for name in ("sequence", "qfab-des, SeQUeNCe timing", "qfab-fast, SeQUeNCe timing"):
+            ok = ok_rows(by_simulator.get(name, []))
+            if not ok:
+                continue
+            rate, fidelity = rate_and_error(ok), fidelity_and_error(ok)
+            lines.append(
+                f"| {label} | {name} | {pm(rate, 4)} | "
+                f"{'' if name == 'sequence' else z_score(rate, rate_ref)} | {pm(fidelity, 4)} | "
+                f"{'' if name == 'sequence' else z_score(fidelity, fid_ref)} |")
+    return lines
+
+
+def long_chain_table(rows_by_simulator: dict[str, Rows]) -> list[str]:
+    lines = [
+        "| simulator | pairs | wall s to the pairs (build + run) | wall ms / pair | "
+        "vs SimQN | peak MB | fidelity |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    simqn = median(ok_rows(rows_by_simulator.get("simqn", [])), "wall_build_run_s")
+    simqn_pairs = median(ok_rows(rows_by_simulator.get("simqn", [])), "pairs")
+    for name, rows in rows_by_simulator.items():
+        ok = ok_rows(rows)
+        if not ok:
+            lines.append(f"| {name} | failed: {failure(rows)} | | | | | |")
+            continue
+        wall, pairs = median(ok, "wall_build_run_s"), median(ok, "pairs")
+        runs = ok[0].get("runs", 1)
+        per_pair = 1e3 * wall / (pairs * runs) if wall and pairs else None
+        versus = (f"{(per_pair / (1e3 * simqn / simqn_pairs)):.3g}"
+                  if per_pair and simqn and simqn_pairs else "-")
+        lines.append(f"| {name} | {show(pairs, 4)}{f' x {runs} runs' if runs > 1 else ''} | "
+                     f"{show(wall)} | {show(per_pair)} | {versus} | "
+                     f"{show(median(ok, 'peak_rss_mb'))} | {show(median(ok, 'fidelity_mean'), 4)} |")
+    return lines
+
+
+def growth_table(rows_by_simulator: dict[str, Rows]) -> list[str]:
+    lines = [
+        "| simulator | " + " | ".join(f"{t} s" for t in GROWTH_SIM_S) + " | 2 s / 0.1 s |",
+        "|---|" + "---|" * (len(GROWTH_SIM_S) + 1),
+    ]
+    for name, rows in rows_by_simulator.items():
+        by_time = {t: median([row for row in ok_rows(rows) if row["sim_window_s"] == t],
+                             "wall_per_pair_ms") for t in GROWTH_SIM_S}
+        cells = [show(by_time.get(t)) for t in GROWTH_SIM_S]
+        first, last = by_time.get(GROWTH_SIM_S[0]), by_time.get(GROWTH_SIM_S[-1])
+        lines.append(f"| {name} | " + " | ".join(cells) +
+                     f" | {show(last / first) if first and last else '-'} |")
+    return lines
+
+
+def ok_rows(rows: Rows) -> Rows:
+    return [row for row in rows if not row.get("failed")]
+
+
+def failure(rows: Rows) -> str:
+    return str(rows[0].get("failed", "no result")) if rows else "not run"
+
+
+def ratio_to(wall: float | None, reference: dict[str, float | None]) -> Callable[[str], str]:
+    def ratio(other: str) -> str:
+        base = reference.get(other)
+        return f"{wall / base:.3g}" if wall and base else "-"
+    return ratio
+
+
+def pm(value: tuple[float, float] | None, digits: int) -> str:
+    return "-" if value is None else f"{value[0]:.{digits}g} ± {value[1]:.2g}"
+
+
+def report(results: dict[str, dict[str, Rows]], long_chain: dict[str, Rows],
+           growth: dict[str, Rows], sim_s: float, reps: int) -> str:
+    lines = [
+        "# qfab against SeQUeNCe and SimQN",
+        "",
+        "Written by `make bench-peers` (`bench/bench_peers.py`) on one 2-core machine, every "
+        "figure from the same run; runs alternate between simulators. Wall time is the "
+        "simulation run as each script reports it (import excluded; qfab's includes building "
+        "and planning the network); peak memory is the whole process. The fast engine "
+        "samples `fast.shots` (200) independent runs at once: its wall time per pair divides "
+        "by every sampled pair, and its rate and fidelity are medians over the runs.",
+        "",
+        f"## The peers' scenarios ({reps} seeds, {sim_s} s simulated, medians)",
+        "",
+        *main_table(results),
+        "",
+        "## Agreement with SeQUeNCe",
+        "",
+        "qfab with SeQUeNCe's protocol timing (`qfab_peer.py --sequence-timing`, see below) "
+        "against SeQUeNCe. Rates are pooled over the seeds with their Poisson error; "
+        "fidelities are means over seeds with the error from their spread; z is the "
+        "difference in combined standard errors.",
+        "",
+        *agreement_table(results),
+        "",
+        f"## Long chain: N = {LONG_CHAIN} to {LONG_CHAIN_PAIRS:,} pairs ({reps} seeds, medians)",
+        "",
+        "SimQN runs its fixed 1,000 pairs per simulated second for "
+        f"{LONG_CHAIN_SIMQN_S} s; qfab runs until {LONG_CHAIN_PAIRS:,} pairs are delivered. "
+        "Wall time here includes building the network, since SimQN's build grows as N². "
+        "SeQUeNCe is left out: at its N = 33 cost growth it would need hours.",
+        "",
+        *long_chain_table(long_chain),
+        "",
+        f"## Wall ms per pair as simulated time grows (N = {GROWTH_NODES}, {reps} seeds, "
+        "medians)",
+        "",
+        f"SeQUeNCe runs up to {GROWTH_SEQUENCE_MAX_S} s only. qfab's figure at 0.1 s "
+        "includes planning the network once.",
+        "",
+        *growth_table(growth),
+        "",
+        STATUS,
+    ]
     return "\n".join(lines) + "\n"
 
 
-STATUS = """## Physics: where the simulators differ (open)
-
-- qfab models SeQUeNCe's single-heralded links as `bench/peers/qfab_peer.py` describes:
-  success probability 0.5 eta_half^2 = 0.315 per attempt at 10 km, one attempt per 100 us
-  (a classical hop for the routers' negotiation plus the photon's and the herald's half hops),
-  raw Werner pairs of fidelity 0.99, memories decaying with T = 2 s. On one link that predicts
-  10 x 0.315 / 100 us = 31.5 k pairs/s, which qfab's event and fast engines both deliver;
-  SeQUeNCe delivers about half of it (15.5 k pairs/s). Leading explanation, not yet
-  confirmed: SeQUeNCe's single-heralded protocol (`generation/single_heralded.py`) runs two
-  rounds of negotiation and emission per attempt and judges success after the second, so an
-  attempt lasts about 200 us; 10 x 0.315 / 200 us = 15.75 k pairs/s. Against it: its
-  detector counts (`bsm_res`) accumulate over both rounds, which would raise the success
-  probability. Until this is settled the chains' rates differ by the same factor, and
-  fidelities (which depend on waiting times) differ by a few 0.01.
-- SimQN makes pairs at a fixed 1,000 per second with no heralding physics, so its rate is
-  not comparable; its fidelity follows the same Werner swapping with memory decay.
-- The fast engine samples `fast.shots` (200) independent runs at once; its wall time per
-  pair divides by every sampled pair, and its rate and fidelity are medians over the runs.
-"""
+STATUS = (HERE / "peers" / "physics.md").read_text() if (HERE / "peers" / "physics.md").exists() \
+    else ""
 
 
 def main() -> None:
@@ -140,24 +298,44 @@ def main() -> None:
     parser.add_argument("--peers-python", required=True)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--sim-s", type=float, default=0.1)
-    parser.add_argument("--quick", action="store_true", help="S1 and N = 9 only")
+    parser.add_argument("--quick", action="store_true",
+                        help="S1 and N = 9 only, one seed, no long chain, growth to 0.5 s")
     args = parser.parse_args()
+    reps = 1 if args.quick else args.reps
     scenarios = SCENARIOS[:2] if args.quick else SCENARIOS
     RESULTS.mkdir(exist_ok=True)
-    results: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    results: dict[str, dict[str, Rows]] = defaultdict(lambda: defaultdict(list))
+    long_chain: dict[str, Rows] = defaultdict(list)
+    growth: dict[str, Rows] = defaultdict(list)
     with (RESULTS / "peers-raw.jsonl").open("w") as raw:
-        for label, scenario_args in scenarios:
-            for seed in range(args.reps):
-                for name, command in commands(args.peers_python, label, scenario_args,
-                                              args.sim_s):
-                    row = run_one(name, command, seed)
-                    row["scenario_label"] = label
-                    raw.write(json.dumps(row) + "\n")
-                    raw.flush()
-                    results[label][name].append(row)
-                    print(f"{label:16s} seed {seed} {name:10s} "
-                          f"{row.get('wall_per_pair_ms', row.get('failed'))}", flush=True)
-    text = table(results, args.sim_s, args.reps)
+        def record(part: str, label: str, name: str, command: list[str], seed: int) -> None:
+            row = run_one(name, command, seed)
+            row.update(part=part, scenario_label=label)
+            raw.write(json.dumps(row) + "\n")
+            raw.flush()
+            target = {"main": results[label], "long": long_chain, "growth": growth}[part]
+            target[name].append(row)
+            print(f"{label:22s} seed {seed} {name:28s} "
+                  f"{row.get('wall_per_pair_ms', row.get('failed'))}", flush=True)
+
+        for label, nodes in scenarios:
+            for seed in range(reps):
+                for name, command in commands(args.peers_python, nodes, args.sim_s):
+                    record("main", label, name, command, seed)
+        if not args.quick:
+            for seed in range(reps):
+                for name, command in commands(args.peers_python, LONG_CHAIN, 0.0,
+                                              long_chain=True):
+                    record("long", f"S2 chain N={LONG_CHAIN}", name, command, seed)
+        for sim_s in GROWTH_SIM_S:
+            if args.quick and sim_s > GROWTH_SEQUENCE_MAX_S:
+                continue
+            for seed in range(reps):
+                for name, command in commands(args.peers_python, GROWTH_NODES, sim_s)[:3]:
+                    if name == "sequence" and sim_s > GROWTH_SEQUENCE_MAX_S:
+                        continue
+                    record("growth", f"N={GROWTH_NODES} {sim_s} s", name, command, seed)
+    text = report(results, long_chain, growth, args.sim_s, reps)
     (RESULTS / "peers.md").write_text(text)
     print(text)
 

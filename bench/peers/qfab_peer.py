@@ -24,7 +24,9 @@ memories are free. qfab expresses the order (policy.swap nested) and the regener
 times slower than light (the partners learn a swap 3 d hop/c after it, as in SeQUeNCe), with
 cycle_time lowered to 1 hop so that an attempt still lasts 4 hop/c. Not expressible:
 SeQUeNCe pairs any free memory with any other (qfab keeps lanes), and its swapping memories
-stay busy during the handshake. ``--sequence-link-only`` keeps only the link timing.
+stay busy during the handshake. ``--sequence-link-only`` keeps only the link timing (the
+fast engine needs it on chains: it has neither policy.buffer nor nested swapping over links
+with length).
 
 Usage: python bench/peers/qfab_peer.py --nodes 17 --sim-s 0.1 [--engine des|fast] [--seed N]
        [--sequence-timing [--sequence-link-only]]
@@ -56,7 +58,7 @@ def scenario(nodes: int, hop_km: float, sim_s: float, seed: int, *,
              attenuation_db_per_km: float = 0.2, raw_fidelity: float = 0.99,
              coherence_s: float = 2.0, memories_per_side: int = 5,
              negotiation_hops: int = 1, swap: str = "asap", message_slowdown: int = 1,
-             buffer: int = 0) -> dict[str, object]:
+             buffer: int = 0, pairs: int = 10**9) -> dict[str, object]:
     """The S1/S2 scenario document (S1 is ``nodes = 2``).
 
     Each attempt waits ``negotiation_hops`` classical hops before emission (1: qfab's
@@ -89,7 +91,7 @@ def scenario(nodes: int, hop_km: float, sim_s: float, seed: int, *,
         },
         "policy": policy,
         "requests": [{"kind": "entanglement", "between": ["router_0", f"router_{nodes - 1}"],
-                      "pairs": 10**9}],
+                      "pairs": pairs}],
     }
 
 
@@ -112,30 +114,39 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sequence-link-only", action="store_true",
                         help="with --sequence-timing: only the link timing, qfab's swapping "
                         "(swap-asap, no handshake, generation on demand)")
+    parser.add_argument("--pairs", type=int, default=None,
+                        help="run until this many pairs are delivered (instead of --sim-s)")
     args = parser.parse_args(argv)
+    if args.pairs is not None:
+        args.sim_s = 1e4  # only a limit: the run ends with the last pair
     per_side = args.memories_per_side or (10 if args.nodes == 2 else 5)
     swapping = args.sequence_timing and not args.sequence_link_only and args.nodes > 2
+    if swapping and args.engine == "fast":
+        parser.error("the fast engine cannot follow SeQUeNCe's swapping (nested order over links "
+                     "with length, policy.buffer); add --sequence-link-only or use --engine des")
     build0 = time.perf_counter()
     document = scenario(args.nodes, args.hop_km, args.sim_s, args.seed,
                         memories_per_side=per_side,
                         negotiation_hops=3 if args.sequence_timing else 1,
                         swap="nested" if swapping else "asap",
                         message_slowdown=3 if swapping else 1,
-                        buffer=per_side if swapping else 0)
+                        buffer=per_side if swapping else 0,
+                        pairs=args.pairs or 10**9)
     spec = parse_scenario(document)
     result = run(spec, engine=args.engine)
     request = result.requests[0]
     pairs = request.delivered
     # the fast engine samples fast.shots independent runs of the scenario at once
     sampled = pairs * (spec.fast.shots if args.engine == "fast" else 1)
+    window = args.sim_s if args.pairs is None else result.sim_time_s
     print(json.dumps({
         "simulator": f"qfab-{args.engine}", "scenario": args.scenario or
         ("link" if args.nodes == 2 else "chain"),
         "n_nodes": args.nodes, "hop_km": args.hop_km, "seed": args.seed,
         "timing": ("sequence" + ("" if swapping or args.nodes == 2 else "-link-only"))
         if args.sequence_timing else "qfab",
-        "sim_window_s": args.sim_s, "sim_total_s": result.sim_time_s, "pairs": pairs,
-        "pair_rate_per_sim_s": pairs / args.sim_s,
+        "sim_window_s": window, "sim_total_s": result.sim_time_s, "pairs": pairs,
+        "pair_rate_per_sim_s": pairs / window if window else None,
         "fidelity_mean": request.fidelity, "fidelity_min": request.fidelity_min,
         "events_executed": result.events,
         "events_per_wall_s": (result.events / result.wall_time_s) if result.events else None,
