@@ -73,4 +73,5 @@ class LinkLayer:
         link.attempts += attempts
         link.successes += 1
         self.on_herald(link, channel, self.sim.now - self._delay)
-        self.kick(channel)
+        if link.slots[channel][0].pair is None:  # not stored (characterization, cutoff)
+            self.kick(channel)

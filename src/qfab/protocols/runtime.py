@@ -88,6 +88,9 @@ class NetworkRuntime:
                      for request_plan in plan.requests]
         self.engines = {name: RuleEngine(node, plan.rules_of(name), self)
                         for name, node in self.nodes.items()}
+        #: Nodes whose rules can react to a swap elsewhere (see RuleEngine.reacts_to_news).
+        self._news_nodes = {name for name, engine in self.engines.items()
+                            if engine.reacts_to_news}
         self.outstanding = len(self.apps)
         self._priority_order = [app.index for app in sorted(
             self.apps, key=lambda app: (-spec.requests[app.index].priority, app.index))]
@@ -197,9 +200,10 @@ class NetworkRuntime:
         far_r.node.occupy(far_r, pair, now)
         self._owned[request].add(pair)
         self._arm_cutoff(pair)
-        for slot, known in zip(pair.ends, pair.known_ps):
-            if self.engines[slot.node.name].reacts_to_news:
-                self.poke(slot.node.name, known)
+        if self._news_nodes:
+            for slot, known in zip(pair.ends, pair.known_ps):
+                if slot.node.name in self._news_nodes:
+                    self.poke(slot.node.name, known)
 
     def purify(self, node: QuantumNode, kept: Pair, sacrificed: Pair, rule: PurifyRule) -> None:
         """One recurrence round on two pairs between the same ends, started by ``node``."""
