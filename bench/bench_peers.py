@@ -52,6 +52,8 @@ GROWTH_NODES = 9
 GROWTH_SIM_S = [0.1, 0.25, 0.5, 1.0, 2.0]
 #: SeQUeNCe's cost per pair grows with simulated time: its longest runs are left out
 GROWTH_SEQUENCE_MAX_S = 0.5
+#: seeds per point for the cheap simulators (SeQUeNCe: --reps), against machine noise
+GROWTH_SEEDS = 5
 
 Rows = list[dict[str, Any]]
 
@@ -124,8 +126,12 @@ def rate_and_error(rows: Rows) -> tuple[float, float] | None:
 
 
 def fidelity_and_error(rows: Rows) -> tuple[float, float] | None:
-    """Mean fidelity over seeds, with the standard error from the seeds' spread."""
+    """Mean fidelity over seeds, with its standard error: from each run's own error where
+    the simulator reports one (qfab), else from the seeds' spread (the peers)."""
     values = [row["fidelity_mean"] for row in rows if row.get("fidelity_mean") is not None]
+    errors = [row.get("fidelity_se") for row in rows if row.get("fidelity_mean") is not None]
+    if values and all(error is not None for error in errors):
+        return statistics.fmean(values), math.sqrt(sum(e * e for e in errors)) / len(values)
     if len(values) < 2:
         return None
     return statistics.fmean(values), statistics.stdev(values) / math.sqrt(len(values))
@@ -134,8 +140,11 @@ def fidelity_and_error(rows: Rows) -> tuple[float, float] | None:
 def z_score(a: tuple[float, float] | None, b: tuple[float, float] | None) -> str:
     if a is None or b is None:
         return "-"
+    difference = a[0] - b[0]
+    if abs(difference) <= 1e-9 * abs(b[0]):
+        return "0 (equal to 1e-9)"  # the same number, up to rounding
     error = math.hypot(a[1], b[1])
-    return f"{(a[0] - b[0]) / error:+.1f}" if error > 0 else "-"
+    return f"{difference / error:+.1f}" if error > 0 else "-"
 
 
 def main_table(results: dict[str, dict[str, Rows]]) -> list[str]:
@@ -184,6 +193,27 @@ def agreement_table(results: dict[str, dict[str, Rows]]) -> list[str]:
     return lines
 
 
+def fast_agreement_table(results: dict[str, dict[str, Rows]]) -> list[str]:
+    """qfab's fast engine against its event simulation on the same physics."""
+    lines = [
+        "| scenario | timing | des pairs / sim s | fast pairs / sim s | z | des fidelity | "
+        "fast fidelity | z |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, by_simulator in results.items():
+        for timing, suffix in (("qfab", ""), ("SeQUeNCe", ", SeQUeNCe timing")):
+            des = ok_rows(by_simulator.get(f"qfab-des{suffix}", []))
+            fast = ok_rows(by_simulator.get(f"qfab-fast{suffix}", []))
+            if not des or not fast:
+                continue
+            rates = rate_and_error(des), rate_and_error(fast)
+            fidelities = fidelity_and_error(des), fidelity_and_error(fast)
+            lines.append(f"| {label} | {timing} | {pm(rates[0], 4)} | {pm(rates[1], 4)} | "
+                         f"{z_score(*rates)} | {pm(fidelities[0], 4)} | "
+                         f"{pm(fidelities[1], 4)} | {z_score(*fidelities)} |")
+    return lines
+
+
 def long_chain_table(rows_by_simulator: dict[str, Rows]) -> list[str]:
     lines = [
         "| simulator | pairs | wall s to the pairs (build + run) | wall ms / pair | "
@@ -210,14 +240,16 @@ def long_chain_table(rows_by_simulator: dict[str, Rows]) -> list[str]:
 
 def growth_table(rows_by_simulator: dict[str, Rows]) -> list[str]:
     lines = [
-        "| simulator | " + " | ".join(f"{t} s" for t in GROWTH_SIM_S) + " | 2 s / 0.1 s |",
+        "| simulator | " + " | ".join(f"{t} s" for t in GROWTH_SIM_S) +
+        " | longest / shortest |",
         "|---|" + "---|" * (len(GROWTH_SIM_S) + 1),
     ]
     for name, rows in rows_by_simulator.items():
         by_time = {t: median([row for row in ok_rows(rows) if row["sim_window_s"] == t],
                              "wall_per_pair_ms") for t in GROWTH_SIM_S}
         cells = [show(by_time.get(t)) for t in GROWTH_SIM_S]
-        first, last = by_time.get(GROWTH_SIM_S[0]), by_time.get(GROWTH_SIM_S[-1])
+        measured = [by_time[t] for t in GROWTH_SIM_S if by_time.get(t) is not None]
+        first, last = (measured[0], measured[-1]) if measured else (None, None)
         lines.append(f"| {name} | " + " | ".join(cells) +
                      f" | {show(last / first) if first and last else '-'} |")
     return lines
@@ -267,6 +299,10 @@ def report(results: dict[str, dict[str, Rows]], long_chain: dict[str, Rows],
         "",
         *agreement_table(results),
         "",
+        "qfab's fast engine against its event simulation, same scenarios and seeds:",
+        "",
+        *fast_agreement_table(results),
+        "",
         f"## Long chain: N = {LONG_CHAIN} to {LONG_CHAIN_PAIRS:,} pairs ({reps} seeds, medians)",
         "",
         "SimQN runs its fixed 1,000 pairs per simulated second for "
@@ -276,11 +312,11 @@ def report(results: dict[str, dict[str, Rows]], long_chain: dict[str, Rows],
         "",
         *long_chain_table(long_chain),
         "",
-        f"## Wall ms per pair as simulated time grows (N = {GROWTH_NODES}, {reps} seeds, "
-        "medians)",
+        f"## Wall ms per pair as simulated time grows (N = {GROWTH_NODES}, medians)",
         "",
-        f"SeQUeNCe runs up to {GROWTH_SEQUENCE_MAX_S} s only. qfab's figure at 0.1 s "
-        "includes planning the network once.",
+        f"{max(reps, GROWTH_SEEDS)} seeds per point ({reps} for SeQUeNCe, which runs up to "
+        f"{GROWTH_SEQUENCE_MAX_S} s only). qfab's figure at 0.1 s includes planning the "
+        "network once.",
         "",
         *growth_table(growth),
         "",
@@ -298,6 +334,8 @@ def main() -> None:
     parser.add_argument("--peers-python", required=True)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--sim-s", type=float, default=0.1)
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite peers.md from the JSON lines of the last run")
     parser.add_argument("--quick", action="store_true",
                         help="S1 and N = 9 only, one seed, no long chain, growth to 0.5 s")
     args = parser.parse_args()
@@ -307,6 +345,17 @@ def main() -> None:
     results: dict[str, dict[str, Rows]] = defaultdict(lambda: defaultdict(list))
     long_chain: dict[str, Rows] = defaultdict(list)
     growth: dict[str, Rows] = defaultdict(list)
+    if args.report_only:
+        rows = [json.loads(line) for line in (RESULTS / "peers-raw.jsonl").open()]
+        for row in rows:
+            target = {"main": results[row["scenario_label"]], "long": long_chain,
+                      "growth": growth}[row["part"]]
+            target[row["simulator"]].append(row)
+        reps = max(row["seed"] for row in rows) + 1
+        text = report(results, long_chain, growth, args.sim_s, reps)
+        (RESULTS / "peers.md").write_text(text)
+        print(text)
+        return
     with (RESULTS / "peers-raw.jsonl").open("w") as raw:
         def record(part: str, label: str, name: str, command: list[str], seed: int) -> None:
             row = run_one(name, command, seed)
@@ -330,9 +379,9 @@ def main() -> None:
         for sim_s in GROWTH_SIM_S:
             if args.quick and sim_s > GROWTH_SEQUENCE_MAX_S:
                 continue
-            for seed in range(reps):
+            for seed in range(max(reps, GROWTH_SEEDS)):
                 for name, command in commands(args.peers_python, GROWTH_NODES, sim_s)[:3]:
-                    if name == "sequence" and sim_s > GROWTH_SEQUENCE_MAX_S:
+                    if name == "sequence" and (sim_s > GROWTH_SEQUENCE_MAX_S or seed >= reps):
                         continue
                     record("growth", f"N={GROWTH_NODES} {sim_s} s", name, command, seed)
     text = report(results, long_chain, growth, args.sim_s, reps)

@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> None:
         "sim_window_s": window, "sim_total_s": result.sim_time_s, "pairs": pairs,
         "pair_rate_per_sim_s": pairs / window if window else None,
         "fidelity_mean": request.fidelity, "fidelity_min": request.fidelity_min,
+        "fidelity_se": None if request.fidelity_ci95 is None else
+        (request.fidelity_ci95[1] - request.fidelity_ci95[0]) / 2 / 1.96,
         "events_executed": result.events,
         "events_per_wall_s": (result.events / result.wall_time_s) if result.events else None,
         "wall_import_s": IMPORT_S, "wall_build_s": time.perf_counter() - build0 -
