@@ -144,7 +144,9 @@ def z_score(a: tuple[float, float] | None, b: tuple[float, float] | None) -> str
     if abs(difference) <= 1e-9 * abs(b[0]):
         return "0 (equal to 1e-9)"  # the same number, up to rounding
     error = math.hypot(a[1], b[1])
-    return f"{difference / error:+.1f}" if error > 0 else "-"
+    if error <= 1e-12 * abs(b[0]):
+        return "- (no spread)"  # every pair the same: the values differ exactly
+    return f"{difference / error:+.1f}"
 
 
 def main_table(results: dict[str, dict[str, Rows]]) -> list[str]:
@@ -294,8 +296,9 @@ def report(results: dict[str, dict[str, Rows]], long_chain: dict[str, Rows],
         "",
         "qfab with SeQUeNCe's protocol timing (`qfab_peer.py --sequence-timing`, see below) "
         "against SeQUeNCe. Rates are pooled over the seeds with their Poisson error; "
-        "fidelities are means over seeds with the error from their spread; z is the "
-        "difference in combined standard errors.",
+        "fidelities are means over seeds, with the error from each run's own (qfab) or from "
+        "the seeds' spread (SeQUeNCe); z is the difference in combined standard errors. "
+        "SeQUeNCe's S1 fidelity is a label (see below), hence no z there.",
         "",
         *agreement_table(results),
         "",
@@ -329,11 +332,17 @@ STATUS = (HERE / "peers" / "physics.md").read_text() if (HERE / "peers" / "physi
     else ""
 
 
+PARTS = ("main", "long", "growth")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peers-python", required=True)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--sim-s", type=float, default=0.1)
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS),
+                        help="run only these parts; the others' rows are kept from the last "
+                        "run's JSON lines")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite peers.md from the JSON lines of the last run")
     parser.add_argument("--quick", action="store_true",
@@ -341,49 +350,58 @@ def main() -> None:
     args = parser.parse_args()
     reps = 1 if args.quick else args.reps
     scenarios = SCENARIOS[:2] if args.quick else SCENARIOS
+    parts = [] if args.report_only else [p for p in args.parts
+                                         if not (args.quick and p == "long")]
     RESULTS.mkdir(exist_ok=True)
-    results: dict[str, dict[str, Rows]] = defaultdict(lambda: defaultdict(list))
-    long_chain: dict[str, Rows] = defaultdict(list)
-    growth: dict[str, Rows] = defaultdict(list)
-    if args.report_only:
-        rows = [json.loads(line) for line in (RESULTS / "peers-raw.jsonl").open()]
-        for row in rows:
-            target = {"main": results[row["scenario_label"]], "long": long_chain,
-                      "growth": growth}[row["part"]]
-            target[row["simulator"]].append(row)
-        reps = max(row["seed"] for row in rows) + 1
-        text = report(results, long_chain, growth, args.sim_s, reps)
-        (RESULTS / "peers.md").write_text(text)
-        print(text)
-        return
-    with (RESULTS / "peers-raw.jsonl").open("w") as raw:
+    raw_path = RESULTS / "peers-raw.jsonl"
+    kept = [] if set(parts) == set(PARTS) or not raw_path.exists() else [
+        row for row in map(json.loads, raw_path.open()) if row["part"] not in parts]
+    rows: Rows = list(kept)
+    with raw_path.open("w") as raw:
+        for row in kept:
+            raw.write(json.dumps(row) + "\n")
+
         def record(part: str, label: str, name: str, command: list[str], seed: int) -> None:
             row = run_one(name, command, seed)
             row.update(part=part, scenario_label=label)
             raw.write(json.dumps(row) + "\n")
             raw.flush()
-            target = {"main": results[label], "long": long_chain, "growth": growth}[part]
-            target[name].append(row)
+            rows.append(row)
             print(f"{label:22s} seed {seed} {name:28s} "
                   f"{row.get('wall_per_pair_ms', row.get('failed'))}", flush=True)
 
-        for label, nodes in scenarios:
-            for seed in range(reps):
-                for name, command in commands(args.peers_python, nodes, args.sim_s):
-                    record("main", label, name, command, seed)
-        if not args.quick:
+        if "main" in parts:
+            for label, nodes in scenarios:
+                for seed in range(reps):
+                    for name, command in commands(args.peers_python, nodes, args.sim_s):
+                        record("main", label, name, command, seed)
+        if "long" in parts:
             for seed in range(reps):
                 for name, command in commands(args.peers_python, LONG_CHAIN, 0.0,
                                               long_chain=True):
                     record("long", f"S2 chain N={LONG_CHAIN}", name, command, seed)
-        for sim_s in GROWTH_SIM_S:
-            if args.quick and sim_s > GROWTH_SEQUENCE_MAX_S:
-                continue
+        if "growth" in parts:
+            # seeds outermost: a spell of machine load then hits every simulated time alike
             for seed in range(max(reps, GROWTH_SEEDS)):
-                for name, command in commands(args.peers_python, GROWTH_NODES, sim_s)[:3]:
-                    if name == "sequence" and (sim_s > GROWTH_SEQUENCE_MAX_S or seed >= reps):
+                for sim_s in GROWTH_SIM_S:
+                    if args.quick and sim_s > GROWTH_SEQUENCE_MAX_S:
                         continue
-                    record("growth", f"N={GROWTH_NODES} {sim_s} s", name, command, seed)
+                    for name, command in commands(args.peers_python, GROWTH_NODES,
+                                                  sim_s)[:3]:
+                        if name == "sequence" and (sim_s > GROWTH_SEQUENCE_MAX_S
+                                                   or seed >= reps):
+                            continue
+                        record("growth", f"N={GROWTH_NODES} {sim_s} s", name, command, seed)
+    if not rows:
+        raise SystemExit(f"no results in {raw_path}")
+    results: dict[str, dict[str, Rows]] = defaultdict(lambda: defaultdict(list))
+    long_chain: dict[str, Rows] = defaultdict(list)
+    growth: dict[str, Rows] = defaultdict(list)
+    for row in rows:
+        target = {"main": results[row["scenario_label"]], "long": long_chain,
+                  "growth": growth}[row["part"]]
+        target[row["simulator"]].append(row)
+    reps = max(row["seed"] for row in rows if row["part"] == "main") + 1 if results else reps
     text = report(results, long_chain, growth, args.sim_s, reps)
     (RESULTS / "peers.md").write_text(text)
     print(text)
