@@ -144,7 +144,8 @@ class NetworkRuntime:
         slot_a.node.occupy(slot_a, pair, now)
         slot_b.node.occupy(slot_b, pair, now)
         link.stored_changed(+1, now)
-        self._arm_cutoff(pair)
+        if self.cutoff_ps is not None:
+            self._arm_cutoff(pair)
         if pair.alive:
             # both ends hold the herald now: they act on it at once (no wake-up event)
             self.engines[slot_a.node.name].evaluate(channel)
@@ -199,7 +200,8 @@ class NetworkRuntime:
         far_l.node.occupy(far_l, pair, now)
         far_r.node.occupy(far_r, pair, now)
         self._owned[request].add(pair)
-        self._arm_cutoff(pair)
+        if self.cutoff_ps is not None:
+            self._arm_cutoff(pair)
         if self._news_nodes:
             for slot, known in zip(pair.ends, pair.known_ps):
                 if slot.node.name in self._news_nodes:
