@@ -118,3 +118,20 @@ def test_lanes_multiply_the_chain_rate() -> None:
     expected = 3 / (mean * 1e-3)
     tolerance = 5 * expected * math.sqrt(var) / mean / math.sqrt(1500)
     assert result.requests[0].rate_hz == pytest.approx(expected, abs=tolerance)
+
+
+def test_each_lane_asks_its_links_for_one_pair_per_delivery() -> None:
+    """Links generate on demand per lane: every link makes one pair per lane to start with
+    and one more per end-to-end pair of that lane, so no link runs ahead of the ends. (With
+    demand pooled over a link's channels, idle channels of interior links attempted on any
+    lane's credit and made pairs overlapping segments in flight: four times the ends' pairs
+    on long chains.)"""
+    lanes = 5
+    document = chain(16, 0.3, pairs=400)
+    for name, node in document["nodes"].items():
+        node["memory"]["qubits"] = lanes if name in ("n0", "n16") else 2 * lanes
+    result = run(parse_scenario(document), engine="des")
+    delivered = result.requests[0].delivered
+    assert delivered == 400
+    for link in result.links:
+        assert delivered <= link.successes <= delivered + lanes
