@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from qfab.hardware.qnode import Slot
-from qfab.sim.kernel import Simulation
 from qfab.sim.time import seconds_to_ps
 
 __all__ = ["HeraldedLink"]
@@ -21,8 +20,6 @@ class HeraldedLink:
 
     Parameters
     ----------
-    sim
-        The simulation.
     index
         Position of the link in the scenario.
     slots
@@ -43,10 +40,9 @@ class HeraldedLink:
     instead of simulating each failed attempt as an event.
     """
 
-    def __init__(self, sim: Simulation, index: int, slots: list[tuple[Slot, Slot]], *,
+    def __init__(self, index: int, slots: list[tuple[Slot, Slot]], *,
                  p_success: float, period: float, herald_delay: float,
                  rng: np.random.Generator) -> None:
-        self.sim = sim
         self.index = index
         self.slots = slots
         self.between = (slots[0][0].node.name, slots[0][1].node.name)

@@ -70,7 +70,7 @@ class NetworkRuntime:
             slots = list(zip(a.slots[b.name], b.slots[a.name]))
             for slot in a.slots[b.name] + b.slots[a.name]:
                 slot.link = index
-            link = HeraldedLink(sim, index, slots, p_success=model.p_success,
+            link = HeraldedLink(index, slots, p_success=model.p_success,
                                 period=model.period, herald_delay=model.herald_delay,
                                 rng=streams.stream(f"link:{a.name}-{b.name}"))
             link.buffer = len(slots) if self.characterize else plan.buffer

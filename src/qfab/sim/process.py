@@ -93,11 +93,6 @@ class Signal(Generic[_T]):
         return self._value is not _PENDING
 
     @property
-    def has_waiters(self) -> bool:
-        """Whether a process or callback is waiting for this signal."""
-        return bool(self._callbacks)
-
-    @property
     def value(self) -> _T:
         """The value passed to :meth:`succeed`.
 
