@@ -2,7 +2,8 @@
 
 Three parts, all measured in this one run on this machine:
 
-1. the peers' scenarios (S1 link, S2 chains N = 9, 17, 33), every simulator with 3 seeds,
+1. the peers' scenarios (S1 link of 1, 10 and 50 km, S2 chains N = 9, 17, 33 with 10 km
+   hops), every simulator with 3 seeds,
    plus qfab with SeQUeNCe's protocol timing (``--sequence-timing``) to check that the
    rates and fidelities agree within statistical error;
 2. a long chain, N = 257, to 1,000 delivered pairs: SimQN against qfab (SeQUeNCe would take
@@ -37,13 +38,16 @@ PEERS = HERE.parents[1] / "shared" / "peers"  # shared/ sits beside the checkout
 RESULTS = HERE / "results"
 QFAB_PEER = str(HERE / "peers" / "qfab_peer.py")
 
-#: (label, number of routers) of the peers' scenarios
-SCENARIOS: list[tuple[str, int]] = [
-    ("S1 link 10 km", 2),
-    ("S2 chain N=9", 9),
-    ("S2 chain N=17", 17),
-    ("S2 chain N=33", 33),
+#: (label, number of routers, km between routers) of the peers' scenarios
+SCENARIOS: list[tuple[str, int, float]] = [
+    ("S1 link 1 km", 2, 1.0),
+    ("S1 link 10 km", 2, 10.0),
+    ("S1 link 50 km", 2, 50.0),
+    ("S2 chain N=9", 9, 10.0),
+    ("S2 chain N=17", 17, 10.0),
+    ("S2 chain N=33", 33, 10.0),
 ]
+QUICK_SCENARIOS = ("S1 link 10 km", "S2 chain N=9")
 LONG_CHAIN = 257
 LONG_CHAIN_PAIRS = 1000
 #: SimQN makes 1,000 pairs per simulated second; a little more gives it its 1,000 pairs
@@ -58,13 +62,13 @@ GROWTH_SEEDS = 5
 Rows = list[dict[str, Any]]
 
 
-def commands(peers_python: str, nodes: int, sim_s: float, *, long_chain: bool = False
-             ) -> list[tuple[str, list[str]]]:
+def commands(peers_python: str, nodes: int, sim_s: float, *, hop_km: float = 10.0,
+             long_chain: bool = False) -> list[tuple[str, list[str]]]:
     """The command line of every simulator for one scenario."""
     chain = nodes > 2
-    peer_args = (["--nodes", str(nodes)] if chain else ["--hop-km", "10"])
+    peer_args = (["--nodes", str(nodes)] if chain else []) + ["--hop-km", str(hop_km)]
     common = ["--sim-s", str(sim_s)]
-    qfab = [sys.executable, QFAB_PEER, "--nodes", str(nodes)]
+    qfab = [sys.executable, QFAB_PEER, "--nodes", str(nodes), "--hop-km", str(hop_km)]
     if long_chain:
         return [
             ("simqn", [peers_python, str(PEERS / "qns_chain.py"), *peer_args,
@@ -349,7 +353,8 @@ def main() -> None:
                         help="S1 and N = 9 only, one seed, no long chain, growth to 0.5 s")
     args = parser.parse_args()
     reps = 1 if args.quick else args.reps
-    scenarios = SCENARIOS[:2] if args.quick else SCENARIOS
+    scenarios = [scenario for scenario in SCENARIOS
+                 if not args.quick or scenario[0] in QUICK_SCENARIOS]
     parts = [] if args.report_only else [p for p in args.parts
                                          if not (args.quick and p == "long")]
     RESULTS.mkdir(exist_ok=True)
@@ -371,9 +376,10 @@ def main() -> None:
                   f"{row.get('wall_per_pair_ms', row.get('failed'))}", flush=True)
 
         if "main" in parts:
-            for label, nodes in scenarios:
+            for label, nodes, hop_km in scenarios:
                 for seed in range(reps):
-                    for name, command in commands(args.peers_python, nodes, args.sim_s):
+                    for name, command in commands(args.peers_python, nodes, args.sim_s,
+                                                  hop_km=hop_km):
                         record("main", label, name, command, seed)
         if "long" in parts:
             for seed in range(reps):
