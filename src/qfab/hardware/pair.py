@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from qfab.quantum.base import PairState
+from qfab.quantum.bell_diagonal import BellDiagonalState
 from qfab.sim.event import ScheduledEvent
 from qfab.sim.time import ps_to_seconds
 
@@ -87,8 +89,8 @@ class Pair:
     __slots__ = ("ends", "state", "updated_ps", "created_ps", "known_ps", "heralded_ps",
                  "link", "owner", "level", "alive", "reserved", "cutoff_event", "charged")
 
-    def __init__(self, ends: tuple[Slot, Slot], state: PairState, *, updated_ps: int,
-                 created_ps: int, known_ps: tuple[int, int], heralded_ps: int | None = None,
+    def __init__(self, ends: tuple[Slot, Slot], state: PairState, updated_ps: int,
+                 created_ps: int, known_ps: tuple[int, int], *, heralded_ps: int | None = None,
                  link: int | None = None, owner: int | None = None, level: int = 0,
                  charged: Charges | None = None) -> None:
         self.ends = ends
@@ -116,7 +118,13 @@ class Pair:
             a, b = self.ends[0].node, self.ends[1].node
             if a.decoheres or b.decoheres:
                 dt = ps_to_seconds(elapsed)
-                self.state = self.state.decohere(dt, dt, t1_a=a.t1, t2_a=a.t2,
-                                                 t1_b=b.t1, t2_b=b.t2)
+                state = self.state
+                if type(state) is BellDiagonalState:  # the common case, without checks
+                    self.state = state.decayed(
+                        math.exp(-dt * (a.relaxation_rate + b.relaxation_rate)),
+                        math.exp(-dt * (a.dephasing_rate + b.dephasing_rate)))
+                else:
+                    self.state = state.decohere(dt, dt, t1_a=a.t1, t2_a=a.t2,
+                                                t1_b=b.t1, t2_b=b.t2)
             self.updated_ps = now_ps
         return self.state

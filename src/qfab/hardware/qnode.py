@@ -58,6 +58,10 @@ class QuantumNode:
         self.t1 = t1
         self.t2 = t2
         self.decoheres = math.isfinite(t1) or math.isfinite(t2)
+        #: 1 / T1 and 1 / T2 (0 for none): a stored qubit's Bell characters decay as
+        #: exp(-t / T1) (the Psi- one) and exp(-t / T2) (the other two).
+        self.relaxation_rate = 1.0 / t1
+        self.dephasing_rate = 1.0 / t2
         self.gates = gates
         self.slots = {neighbour: [Slot(self, neighbour, i) for i in range(count)]
                       for neighbour, count in slots_per_neighbour.items()}

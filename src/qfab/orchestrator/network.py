@@ -52,11 +52,17 @@ class NetworkGraph:
         """Seconds for a classical message from ``a`` to ``b`` along the fastest fiber route."""
         if a == b:
             return 0.0
+        return float(self.delays_from(a)[self._position[b]])
+
+    def delays_from(self, a: str) -> np.ndarray:
+        """Seconds for a classical message from ``a`` to every node, in ``graph.nodes`` order
+        (``inf`` where no route exists)."""
         table = self._delays.get(a)
         if table is None:
             table = self._delays[a] = dijkstra(self._delay_matrix(), directed=False,
                                                indices=self._position[a])
-        return float(table[self._position[b]])
+            table[self._position[a]] = 0.0
+        return table
 
     def _delay_matrix(self) -> csr_array:
         """Sparse matrix of the links' one-way delays (s), built on first use."""

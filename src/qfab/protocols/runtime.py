@@ -19,7 +19,7 @@ from qfab.protocols.rule_engine import RuleEngine
 from qfab.quantum.base import PairState
 from qfab.rng import RandomStreams
 from qfab.sim.kernel import Simulation
-from qfab.sim.time import seconds_to_ps
+from qfab.sim.time import seconds_to_ps, seconds_to_ps_array
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["NetworkRuntime"]
@@ -110,8 +110,8 @@ class NetworkRuntime:
         """One-way classical delays (ps) from ``a`` to every node."""
         delays = self._delays.get(a)
         if delays is None:
-            delays = self._delays[a] = {b: seconds_to_ps(self.network.delay(a, b))
-                                        for b in self.nodes}
+            delays = self._delays[a] = dict(zip(
+                self.network.graph.nodes, seconds_to_ps_array(self.network.delays_from(a))))
         return delays
 
     def poke(self, node: str, at_ps: int) -> None:
@@ -136,9 +136,8 @@ class NetworkRuntime:
             return
         slot_a, slot_b = link.slots[channel]
         charged_to = link.take_credit(channel, self._priority_order)
-        pair = Pair((slot_a, slot_b), self._emitted[link.index], updated_ps=emitted_ps,
-                    created_ps=emitted_ps, known_ps=(now, now), heralded_ps=now,
-                    link=link.index,
+        pair = Pair((slot_a, slot_b), self._emitted[link.index], emitted_ps, emitted_ps,
+                    (now, now), heralded_ps=now, link=link.index,
                     charged=None if charged_to is None else
                     Charges((link.index, channel, charged_to)))
         slot_a.node.occupy(slot_a, pair, now)
@@ -189,10 +188,9 @@ class NetworkRuntime:
                              measurement_error=gates.measurement_error)
         spans_request = far_l.node.name in app.ends and far_r.node.name in app.ends and \
             far_l.node is not far_r.node
-        pair = Pair((far_l, far_r), state, updated_ps=now,
-                    created_ps=min(left.created_ps, right.created_ps),
-                    known_ps=(max(left.known_ps[1 - end_l], delay_l),
-                              max(right.known_ps[1 - end_r], delay_r)),
+        pair = Pair((far_l, far_r), state, now, min(left.created_ps, right.created_ps),
+                    (max(left.known_ps[1 - end_l], delay_l),
+                     max(right.known_ps[1 - end_r], delay_r)),
                     owner=request,
                     charged=None if spans_request else Charges.join(left.charged, right.charged))
         if spans_request:
@@ -289,8 +287,9 @@ class NetworkRuntime:
         """A pair spanning ``app``'s ends was made in ``lane``: each link on its path owes
         one more pair in that lane."""
         if app.active:
+            request = app.index
             for index in app.links:
-                self.links[index].grant(app.index, lane)
+                self.links[index].grant(request, lane)
                 self.link_layers[index].kick(lane)
 
     def _refund(self, pair: Pair) -> None:

@@ -108,6 +108,13 @@ class BellDiagonalState:
         c0, c1, c2, c3 = self._chars
         return self._from_chars((c0, c1 * relax, c2 * dephase, c3 * dephase))
 
+    def decayed(self, relax: float, dephase: float) -> Self:
+        """The state after memory decay with the character factors of :meth:`decohere`:
+        ``relax`` (the Psi- one, ``exp(-t_a/T1_a - t_b/T1_b)``) and ``dephase`` (the other
+        two, with T2). Unchecked: the event simulation's hot path."""
+        c0, c1, c2, c3 = self._chars
+        return self._from_chars((c0, c1 * relax, c2 * dephase, c3 * dephase))
+
     def depolarize(self, p: float) -> Self:
         """Replace by ``I/4`` with probability ``p`` (:func:`qfab.physics.bell_diagonal.depolarize`)."""
         if not 0.0 <= p <= 1.0:

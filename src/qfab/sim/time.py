@@ -10,8 +10,9 @@ clock); nothing else in qfab converts between the two.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
-__all__ = ["PS_PER_S", "ps_to_seconds", "seconds_to_ps"]
+__all__ = ["PS_PER_S", "ps_to_seconds", "seconds_to_ps", "seconds_to_ps_array"]
 
 PS_PER_S: int = 10**12
 """Picoseconds per second."""
@@ -81,3 +82,27 @@ def ps_to_seconds(ps: int) -> float:
     0.001
     """
     return ps / PS_PER_S
+
+
+def seconds_to_ps_array(s: Iterable[float]) -> list[int]:
+    """:func:`seconds_to_ps` for many times at once.
+
+    Parameters
+    ----------
+    s : iterable of float
+        Times in seconds; finite and non-negative.
+
+    Returns
+    -------
+    list of int
+        Each time in picoseconds, rounded as :func:`seconds_to_ps` rounds it.
+
+    Raises
+    ------
+    ValueError
+        If a time is negative, NaN or infinite.
+    """
+    values = [float(x) for x in s]
+    if not all(0.0 <= x < math.inf for x in values):
+        raise ValueError("times in seconds must be finite and >= 0")
+    return [round(x * PS_PER_S) for x in values]

@@ -1,5 +1,7 @@
 """Unit tests of qfab.quantum.bell_diagonal.BellDiagonalState."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -54,3 +56,12 @@ def test_swap_delegates_to_physics() -> None:
 def test_swap_with_another_formalism_is_rejected() -> None:
     with pytest.raises(TypeError):
         BellDiagonalState.werner(0.9).swap(DensityMatrixState.werner(0.9))  # type: ignore[arg-type]
+
+
+def test_decayed_matches_decohere() -> None:
+    """The event simulation's unchecked decay equals decohere with the same factors."""
+    state = BellDiagonalState([0.85, 0.05, 0.06, 0.04])
+    t_a, t_b, t1_a, t2_a, t1_b, t2_b = 0.01, 0.02, 0.5, 0.3, 0.8, 0.2
+    expected = state.decohere(t_a, t_b, t1_a=t1_a, t2_a=t2_a, t1_b=t1_b, t2_b=t2_b)
+    got = state.decayed(math.exp(-t_a / t1_a - t_b / t1_b), math.exp(-t_a / t2_a - t_b / t2_b))
+    assert got.bell_vector() == pytest.approx(expected.bell_vector(), abs=1e-15)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from qfab.sim.time import PS_PER_S, ps_to_seconds, seconds_to_ps
+from qfab.sim.time import PS_PER_S, ps_to_seconds, seconds_to_ps, seconds_to_ps_array
 
 
 def test_ps_per_second_is_ten_to_the_twelve() -> None:
@@ -79,3 +79,14 @@ def test_ps_to_seconds_converts() -> None:
 @pytest.mark.parametrize("ps", [0, 1, 999, 10**6, 123_456_789, 10**12, 2**52])
 def test_round_trip_ps_seconds_ps_is_identity(ps: int) -> None:
     assert seconds_to_ps(ps_to_seconds(ps)) == ps
+
+
+def test_many_times_convert_as_one_at_a_time() -> None:
+    times = [0.0, 1.5e-9, 5e-5, 0.1 + 0.2, 123.456789, 2.5e-12, 3.5e-12]
+    assert seconds_to_ps_array(times) == [seconds_to_ps(t) for t in times]
+
+
+@pytest.mark.parametrize("bad", [-1e-12, math.nan, math.inf])
+def test_many_times_reject_what_one_rejects(bad: float) -> None:
+    with pytest.raises(ValueError):
+        seconds_to_ps_array([1.0, bad])
