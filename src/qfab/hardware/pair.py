@@ -107,10 +107,6 @@ class Pair:
         self.cutoff_event: ScheduledEvent | None = None
         self.charged = charged
 
-    def end_at(self, node: str) -> int:
-        """0 or 1: which end sits at ``node``."""
-        return 0 if self.ends[0].node.name == node else 1
-
     def state_at(self, now_ps: int) -> PairState:
         """Bring the state up to ``now_ps`` (decoherence in both memories) and return it."""
         elapsed = now_ps - self.updated_ps

@@ -61,7 +61,6 @@ class NetworkGraph:
         if table is None:
             table = self._delays[a] = dijkstra(self._delay_matrix(), directed=False,
                                                indices=self._position[a])
-            table[self._position[a]] = 0.0
         return table
 
     def _delay_matrix(self) -> csr_array:

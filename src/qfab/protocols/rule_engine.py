@@ -91,13 +91,8 @@ class RuleEngine:
         lock each other out of the end nodes' memories.
         """
         lanes = self._swaps[id(rule)]
-        if lane is not None and lane < len(lanes.slots):
-            left_slot, right_slot = lanes.slots[lane]
-            if left_slot.pair is None or right_slot.pair is None:  # the common case
-                return False
-            candidates = [lanes.slots[lane]]
-        else:
-            candidates = lanes.slots
+        candidates = (lanes.slots[lane:lane + 1] if lane is not None and lane < len(lanes.slots)
+                      else lanes.slots)
         for left_slot, right_slot in candidates:
             left, right = left_slot.pair, right_slot.pair
             if left is None or right is None:  # the common case, checked first

@@ -103,10 +103,8 @@ class BellDiagonalState:
             raise ValueError(f"t: storage times must be finite and >= 0, got {t_a!r}, {t_b!r}")
         if t2_a > 2 * t1_a or t2_b > 2 * t1_b or min(t1_a, t2_a, t1_b, t2_b) <= 0:
             raise ValueError("t2: the total coherence time must satisfy 0 < T2 <= 2 T1")
-        relax = math.exp(-t_a / t1_a - t_b / t1_b)
-        dephase = math.exp(-t_a / t2_a - t_b / t2_b)
-        c0, c1, c2, c3 = self._chars
-        return self._from_chars((c0, c1 * relax, c2 * dephase, c3 * dephase))
+        return self.decayed(math.exp(-t_a / t1_a - t_b / t1_b),
+                            math.exp(-t_a / t2_a - t_b / t2_b))
 
     def decayed(self, relax: float, dephase: float) -> Self:
         """The state after memory decay with the character factors of :meth:`decohere`:
