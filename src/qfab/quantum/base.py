@@ -72,6 +72,22 @@ class PairState(Protocol):
         """
         ...
 
+    def purify(self, other: Self, scheme: str) -> tuple[Self, float]:
+        """One round of recurrence purification of ``self`` with ``other``.
+
+        ``self`` is the kept (control) pair and ``other`` the sacrificed (target) pair,
+        with their sides ``a`` at one node and ``b`` at the other. Each node applies the
+        scheme's local operations and a CNOT from its qubit of ``self`` to its qubit of
+        ``other``, measures the latter in Z, and the round succeeds when the two outcomes
+        agree. ``scheme`` is ``"bbpssw"`` (Bennett et al., PRL 76, 722 (1996)) or
+        ``"dejmps"`` (Deutsch et al., PRL 77, 2818 (1996)), as in
+        :mod:`qfab.physics.bell_diagonal`.
+
+        Returns the kept pair's state on success and the success probability. Gate noise is
+        not included (apply :meth:`depolarize` to the result).
+        """
+        ...
+
     @classmethod
     def from_bell_vector(cls, v: ArrayLike) -> Self:
         """Bell-diagonal state with coefficients ``v`` (shape ``(4,)``, summing to 1)."""

@@ -33,6 +33,9 @@ __all__ = ["BellDiagonalState"]
 
 _INF = float("inf")
 
+#: The recurrence purification schemes, by name (their Bell-vector maps).
+_PURIFIERS = {"bbpssw": bd.bbpssw, "dejmps": bd.dejmps}
+
 
 class BellDiagonalState:
     """Immutable Bell-diagonal state of one pair.
@@ -148,6 +151,23 @@ class BellDiagonalState:
         flip = 1.0 - 2.0 * measurement_error
         return self._from_chars((a0 * b0, a1 * b1 * keep * flip, a2 * b2 * keep * flip,
                                  a3 * b3 * keep * flip * flip))
+
+    def purify(self, other: Self, scheme: str) -> tuple[Self, float]:
+        """One recurrence round with ``other`` sacrificed
+        (:func:`qfab.physics.bell_diagonal.bbpssw`, :func:`qfab.physics.bell_diagonal.dejmps`).
+
+        Raises
+        ------
+        ValueError
+            If ``scheme`` is not a known purification scheme.
+        """
+        if not isinstance(other, BellDiagonalState):
+            raise TypeError(f"other: expected BellDiagonalState, got {type(other).__name__}")
+        purifier = _PURIFIERS.get(scheme)
+        if purifier is None:
+            raise ValueError(f"scheme: expected one of {sorted(_PURIFIERS)}, got {scheme!r}")
+        out, p_success = purifier(self.vector, other.vector)
+        return type(self)(out), float(p_success)
 
     @classmethod
     def from_bell_vector(cls, v: ArrayLike) -> Self:

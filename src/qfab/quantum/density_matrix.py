@@ -3,7 +3,9 @@
 Qubit order is ``(a, b)``: basis ``|ab>`` with ``a`` the most significant bit. Memory
 decoherence applies the exact Kraus operators of :func:`qfab.physics.memory.t1_t2_kraus`
 to the requested qubit; an entanglement swap is an explicit Bell measurement on the two
-middle qubits of the 4-qubit state followed by the Pauli correction of its outcome.
+middle qubits of the 4-qubit state followed by the Pauli correction of its outcome; a
+purification round is an explicit bilateral CNOT on the 4-qubit state of the two pairs, a Z
+measurement of the target pair and post-selection on agreeing outcomes.
 """
 
 from __future__ import annotations
@@ -54,6 +56,44 @@ _BELL_AMPLITUDES = BELL_BASIS.T.reshape(4, 2, 2)
 
 def _on_b(op: NDArray[np.complex128]) -> NDArray[np.complex128]:
     return np.asarray(np.kron(_I2, op), dtype=np.complex128)
+
+
+def _bilateral_cnot() -> NDArray[np.complex128]:
+    """CNOT a1 -> a2 and b1 -> b2 on qubits ``(a1, b1, a2, b2)`` (``a1`` most significant)."""
+    cnot = np.zeros((16, 16), dtype=np.complex128)
+    for index in range(16):
+        a1, b1, a2, b2 = (index >> 3) & 1, (index >> 2) & 1, (index >> 1) & 1, index & 1
+        cnot[(a1 << 3) | (b1 << 2) | ((a2 ^ a1) << 1) | (b2 ^ b1), index] = 1.0
+    return cnot
+
+
+def _rx(angle: float) -> NDArray[np.complex128]:
+    """Rotation ``exp(-i angle X / 2)`` of one qubit."""
+    return np.array([[np.cos(angle / 2), -1j * np.sin(angle / 2)],
+                     [-1j * np.sin(angle / 2), np.cos(angle / 2)]], dtype=np.complex128)
+
+
+def _local(op_a: NDArray[np.complex128], op_b: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    """``op_a`` on a1 and a2, ``op_b`` on b1 and b2 (qubits ``(a1, b1, a2, b2)``)."""
+    pair = np.kron(op_a, op_b)
+    return np.asarray(np.kron(pair, pair), dtype=np.complex128)
+
+
+def _frozen(matrix: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    matrix.flags.writeable = False
+    return matrix
+
+
+#: Each scheme's round as one unitary on ``(a1, b1, a2, b2)``: its local operations, then
+#: the bilateral CNOT. DEJMPS: Alice ``Rx(+pi/2)``, Bob ``Rx(-pi/2)`` on both of their
+#: qubits (Deutsch et al., PRL 77, 2818 (1996)); BBPSSW: none (its twirls are applied to the
+#: pairs before and after, Bennett et al., PRL 76, 722 (1996)).
+_ROUNDS: dict[str, NDArray[np.complex128]] = {
+    "bbpssw": _frozen(_bilateral_cnot()),
+    "dejmps": _frozen(_bilateral_cnot() @ _local(_rx(np.pi / 2), _rx(-np.pi / 2))),
+}
+#: Schemes that twirl the pairs into Werner states before the round and the kept pair after.
+_TWIRLED = frozenset({"bbpssw"})
 
 
 class DensityMatrixState:
@@ -184,6 +224,50 @@ class DensityMatrixState:
             rho = flip @ rho @ flip.conj().T
         rho = (1.0 - gate_depolarization) * rho + gate_depolarization * np.eye(4) / 4.0
         return type(self)(rho)
+
+    def purify(self, other: Self, scheme: str) -> tuple[Self, float]:
+        """One recurrence round on the density matrices, with ``other`` sacrificed.
+
+        The 4-qubit state ``rho_self ⊗ rho_other`` (qubits a1, b1, a2, b2) goes through the
+        scheme's local operations and the bilateral CNOT (a1 -> a2, b1 -> b2); a2 and b2 are
+        measured in Z and the kept (a1, b1) state is the sum of its projections on the
+        agreeing outcomes ``00`` and ``11``, whose trace is the success probability.
+        BBPSSW first twirls both pairs into Werner states of the same fidelity and twirls
+        the kept pair again (a physical operation: random bilateral rotations ``U ⊗ U*``,
+        :func:`qfab.physics.bell_diagonal.twirl`); DEJMPS twirls nothing, so the
+        off-diagonal terms of the pairs carry through. On Bell-diagonal inputs the result
+        is :func:`qfab.physics.bell_diagonal.bbpssw` or
+        :func:`qfab.physics.bell_diagonal.dejmps`.
+
+        Raises
+        ------
+        ValueError
+            If ``scheme`` is not a known purification scheme.
+        """
+        if not isinstance(other, DensityMatrixState):
+            raise TypeError(f"other: expected DensityMatrixState, got {type(other).__name__}")
+        unitary = _ROUNDS.get(scheme)
+        if unitary is None:
+            raise ValueError(f"scheme: expected one of {sorted(_ROUNDS)}, got {scheme!r}")
+        twirled = scheme in _TWIRLED
+        kept = self._twirled() if twirled else self._rho
+        sacrificed = other._twirled() if twirled else other._rho
+        joint = unitary @ np.kron(kept, sacrificed) @ unitary.conj().T
+        tensor = joint.reshape(2, 2, 2, 2, 2, 2, 2, 2)  # (a1 b1 a2 b2), (a1' b1' a2' b2')
+        out = (tensor[:, :, 0, 0, :, :, 0, 0] + tensor[:, :, 1, 1, :, :, 1, 1]).reshape(4, 4)
+        p_success = float(np.real(np.trace(out)))
+        if p_success <= 0.0:
+            return type(self)(np.eye(4) / 4.0), 0.0
+        state = type(self)(out / p_success)
+        if twirled:
+            state = type(self)(state._twirled())
+        return state, p_success
+
+    def _twirled(self) -> NDArray[np.complex128]:
+        """The Werner state with this state's fidelity (:func:`qfab.physics.bell_diagonal.twirl`)."""
+        werner = bd.twirl(self.bell_vector())
+        return np.asarray(BELL_BASIS @ np.diag(werner) @ BELL_BASIS.conj().T,
+                          dtype=np.complex128)
 
     @classmethod
     def from_bell_vector(cls, v: ArrayLike) -> Self:
