@@ -30,6 +30,8 @@ class HeraldedLink:
         Attempt period in seconds.
     herald_delay
         Seconds from emission until both ends hold the herald.
+    herald_fidelity
+        Fidelity of a pair at its herald (summed into ``fidelity_sum`` per success).
     rng
         The link's own random stream.
 
@@ -42,7 +44,7 @@ class HeraldedLink:
 
     def __init__(self, index: int, slots: list[tuple[Slot, Slot]], *,
                  p_success: float, period: float, herald_delay: float,
-                 rng: np.random.Generator) -> None:
+                 rng: np.random.Generator, herald_fidelity: float = 0.0) -> None:
         self.index = index
         self.slots = slots
         self.between = (slots[0][0].node.name, slots[0][1].node.name)
@@ -50,6 +52,7 @@ class HeraldedLink:
         self.period_ps = seconds_to_ps(period)
         self.herald_delay_ps = seconds_to_ps(herald_delay)
         self.rng = rng
+        self.herald_fidelity = herald_fidelity
         #: For each channel, the pairs each request still needs from it.
         self.credits: list[dict[int, int]] = [{} for _ in slots]
         self.buffer = 0
@@ -105,6 +108,19 @@ class HeraldedLink:
         """Count fresh link pairs entering (+1) or leaving (-1) the ends' memories."""
         self._stored += delta
         self._stored_offset_ps -= delta * now_ps  # sum of held times = stored * now + offset
+
+    def stored_left(self, now_ps: int, used: bool, hit: bool) -> None:
+        """A fresh link pair left the ends' memories at ``now_ps``.
+
+        ``used``: a request consumed it (rather than a cutoff); ``hit``: it had been
+        heralded before that request was made (it came from the buffer).
+        """
+        self._stored -= 1
+        self._stored_offset_ps += now_ps
+        if used:
+            self.consumed += 1
+            if hit:
+                self.hits += 1
 
     def mean_stored(self, now_ps: int) -> float:
         """Time-averaged number of fresh link pairs held in memory."""

@@ -72,6 +72,7 @@ class LinkLayer:
         link.pending_since_ps[channel] = None
         link.attempts += attempts
         link.successes += 1
+        link.fidelity_sum += link.herald_fidelity
         self.on_herald(link, channel, self.sim.now - self._delay)
         if link.slots[channel][0].pair is None:  # not stored (characterization, cutoff)
             self.kick(channel)

@@ -8,14 +8,14 @@ until no rule applies.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode, Slot
 from qfab.orchestrator.rules import DeliverRule, PurifyRule, Rule, SwapRule
-
-if TYPE_CHECKING:
-    from qfab.protocols.runtime import NetworkRuntime
+from qfab.protocols.actions import RuleActions
+from qfab.protocols.requests import RequestApp
+from qfab.sim.kernel import Simulation
 
 __all__ = ["RuleEngine"]
 
@@ -29,14 +29,23 @@ class RuleEngine:
         The node whose memory the rules look at.
     rules
         The node's rules, in priority order.
-    runtime
-        The network the actions act on.
+    actions
+        What the rules' actions do (swap, purify, deliver).
+    apps
+        The requests, by index (a rule of an inactive request does not fire).
+    sim
+        The simulation (its clock tells which pairs a node knows).
     """
 
-    def __init__(self, node: QuantumNode, rules: Sequence[Rule], runtime: NetworkRuntime) -> None:
+    def __init__(self, node: QuantumNode, rules: Sequence[Rule], actions: RuleActions,
+                 apps: Sequence[RequestApp], sim: Simulation) -> None:
         self.node = node
         self.rules = list(rules)
-        self.runtime = runtime
+        self._apps = apps
+        self._sim = sim
+        self._swap = actions.swap
+        self._purify = actions.purify
+        self._deliver = actions.deliver
         self._swaps = {id(rule): _SwapLanes(node, rule) for rule in self.rules
                        if isinstance(rule, SwapRule)}
         attempts: dict[type[Rule], Callable[[Any, int | None], bool]] = {
@@ -50,7 +59,7 @@ class RuleEngine:
         #: pair usable exactly when it was: such nodes need no wake-up for it.
         self.reacts_to_news = not all(
             isinstance(rule, SwapRule) and not rule.needs_knowledge and
-            self._swaps[id(rule)].accepts_any_far_end(runtime.apps[rule.request].plan.path)
+            self._swaps[id(rule)].accepts_any_far_end(apps[rule.request].plan.path)
             for rule in self.rules)
 
     def evaluate(self, lane: int | None = None) -> None:
@@ -62,7 +71,7 @@ class RuleEngine:
             The only lane (qubit index) whose slots changed, if known: a swap in one lane
             touches no other, so swap rules then look at that lane alone.
         """
-        apps = self.runtime.apps
+        apps = self._apps
         fired = True
         while fired:
             fired = False
@@ -80,7 +89,7 @@ class RuleEngine:
         end = 0 if pair.ends[0].node is self.node else 1
         if pair.ends[1 - end].node.name not in ends:
             return False
-        return not (knowledge and pair.known_ps[end] > self.runtime.sim.now)
+        return not (knowledge and pair.known_ps[end] > self._sim.now)
 
     def _try_swap(self, rule: SwapRule, lane: int | None) -> bool:
         """Swap the pairs held in the same lane (qubit index) on the two sides.
@@ -100,7 +109,7 @@ class RuleEngine:
             if self._usable(left, rule.request, lanes.left_ends, 0, rule.needs_knowledge) and \
                     self._usable(right, rule.request, lanes.right_ends, 0,
                                  rule.needs_knowledge):
-                self.runtime.swap(self.node, left, right, rule.request)
+                self._swap(self.node, left, right, rule.request)
                 return True
         return False
 
@@ -116,7 +125,7 @@ class RuleEngine:
                         yield pair
 
     def _known_everywhere(self, pair: Pair) -> bool:
-        return max(pair.known_ps) <= self.runtime.sim.now
+        return max(pair.known_ps) <= self._sim.now
 
     def _try_purify(self, rule: PurifyRule, lane: int | None) -> bool:
         candidates = [pair for pair in self._pairs_between(rule.ends)
@@ -125,14 +134,14 @@ class RuleEngine:
         if len(candidates) < 2:
             return False
         candidates.sort(key=lambda pair: pair.created_ps, reverse=True)
-        self.runtime.purify(self.node, candidates[0], candidates[1], rule)
+        self._purify(self.node, candidates[0], candidates[1], rule)
         return True
 
     def _try_deliver(self, rule: DeliverRule, lane: int | None) -> bool:
         for pair in self._pairs_between(rule.ends):
             if not pair.reserved and pair.level == rule.level and \
                     pair.owner in (None, rule.request):
-                self.runtime.deliver(pair, rule.request)
+                self._deliver(pair, rule.request)
                 return True
         return False
 

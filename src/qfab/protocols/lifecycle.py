@@ -1,0 +1,76 @@
+"""Requests starting and finishing: their credits, their pairs, the end of the run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qfab.protocols.cutoffs import Cutoffs
+from qfab.protocols.ledger import CreditLedger
+from qfab.protocols.requests import RequestApp
+from qfab.protocols.store import PairStore
+from qfab.protocols.wakeups import Wakeups
+from qfab.sim.kernel import Simulation
+
+__all__ = ["RequestLifecycle"]
+
+
+class RequestLifecycle:
+    """Activates each request at its start and closes it once it has all its pairs.
+
+    The simulation stops when the last request is done.
+
+    Parameters
+    ----------
+    sim
+        The simulation.
+    apps
+        The requests, by index.
+    store, ledger, cutoffs, wakeups
+        The requests' pairs, their link credits, the discard of pairs a finished request
+        still owns, and the wake-ups of the nodes on their paths.
+    """
+
+    __slots__ = ("_apps", "_discard", "_ledger", "_poke", "_sim", "_store", "outstanding")
+
+    def __init__(self, sim: Simulation, apps: Sequence[RequestApp], store: PairStore,
+                 ledger: CreditLedger, cutoffs: Cutoffs, wakeups: Wakeups) -> None:
+        self._sim = sim
+        self._apps = apps
+        self._store = store
+        self._ledger = ledger
+        self._discard = cutoffs.discard
+        self._poke = wakeups.poke
+        #: Requests not yet done.
+        self.outstanding = len(apps)
+
+    def schedule(self) -> None:
+        """Schedule every request's activation at its start time."""
+        for app in self._apps:
+            self._sim.schedule_at(max(app.start_ps, 0), self.activate, app)
+
+    def activate(self, app: RequestApp) -> None:
+        """``app`` starts: its links owe it pairs and the nodes on its path look at theirs."""
+        app.active = True
+        self._ledger.open(app)
+        for node in app.plan.path:
+            self._poke(node, self._sim.now)
+
+    def finish(self, app: RequestApp) -> None:
+        """``app`` has every pair: release what it still holds; stop after the last one."""
+        app.active = False
+        self._ledger.close(app)
+        for pair in self._store.owned(app.index):
+            self._discard(pair)
+        self.outstanding -= 1
+        if self.outstanding == 0:
+            self._sim.stop()
+        else:
+            for other in self._apps:
+                if other.active:
+                    for node in other.plan.path:
+                        self._poke(node, self._sim.now)
+
+    def progress(self) -> float:
+        """Fraction of all requested pairs delivered."""
+        total = sum(app.requested for app in self._apps)
+        return sum(len(app.delivery_ps) for app in self._apps) / total if total else 0.0
