@@ -54,6 +54,7 @@ class Cutoffs:
         pair.cutoff_event = None
         self._consume(pair, None)
         self._refund(pair)
+        now = self._sim.now
         for slot in pair.ends:
             if slot.pair is pair:
-                self._free(slot)
+                self._free(slot, now)

@@ -65,7 +65,7 @@ class Delivery:
         if pair.link is not None and app.active:
             self._next_round(app, pair.ends[0].index)
         for slot in pair.ends:
-            self._free(slot)
+            self._free(slot, now)
         if not app.active:
             return
         app.record(now, pair.state_at(now).fidelity())  # delivery: the application gets the pair

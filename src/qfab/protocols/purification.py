@@ -89,7 +89,7 @@ class Purification:
             if pair.link is not None:
                 self._next_round(app, pair.ends[0].index)
         for slot in sacrificed.ends:
-            self._free(slot)
+            self._free(slot, now)
         known = now + self._delay(*rule.ends)
         if self._streams.stream(f"node:{node.name}:purify").random() >= p_success:
             for slot in kept.ends:

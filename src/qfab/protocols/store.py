@@ -63,12 +63,16 @@ class PairStore:
                 pair.heralded_ps <= app.start_ps
             self._links[pair.link].stored_left(self._sim.now, app is not None, hit)
 
-    def free(self, slot: Slot) -> None:
-        """Free ``slot`` and let its link attempt again if it can."""
-        slot.node.release(slot, self._sim.now)
+    def free(self, slot: Slot, now_ps: int) -> None:
+        """Free ``slot`` at ``now_ps`` (the current time) and let its link attempt again if
+        it can."""
+        slot.node.release(slot, now_ps)
         self._layers[slot.link].kick(slot.index)
 
     def block_until(self, slot: Slot, at_ps: int) -> None:
         """Keep ``slot`` blocked (the node awaits news of its qubit) until ``at_ps``."""
         slot.node.block(slot, self._sim.now)
-        self._sim.schedule_at(at_ps, self.free, slot)
+        self._sim.schedule_at(at_ps, self._unblock, slot)
+
+    def _unblock(self, slot: Slot) -> None:
+        self.free(slot, self._sim.now)
