@@ -65,6 +65,11 @@ class Application:
         self.request = request
         self._fidelities: list[float] = []
 
+    @property
+    def receives_pairs(self) -> bool:
+        """Whether :meth:`receive` does anything: the runtime skips the call otherwise."""
+        return bool(self.figure_names) or type(self).receive is not Application.receive
+
     def receive(self, time_s: float, pair: DeliveredPair) -> None:
         """Use one pair delivered at ``time_s`` (seconds of simulated time)."""
         if self.figure_names:

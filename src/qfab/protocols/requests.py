@@ -5,7 +5,7 @@ from __future__ import annotations
 from qfab.apps.base import Application, application_for
 from qfab.orchestrator.rules import RequestPlan
 from qfab.quantum.base import PairState
-from qfab.sim.time import ps_to_seconds, seconds_to_ps
+from qfab.sim.time import PS_PER_S, seconds_to_ps
 from qfab.spec.models import PairRequestSpec
 
 __all__ = ["RequestApp"]
@@ -33,7 +33,7 @@ class RequestApp:
         #: The application the delivered pairs go to.
         self.application: Application = application_for(request,
                                                         where=f"requests[{plan.request}]")
-        self._receive = self.application.receive
+        self._receive = self.application.receive if self.application.receives_pairs else None
         #: The two end nodes of the request's path.
         self.ends = frozenset((plan.path[0], plan.path[-1]))
         self.active = False
@@ -50,4 +50,5 @@ class RequestApp:
         application."""
         self.delivery_ps.append(now_ps)
         self.fidelities.append(state.fidelity())
-        self._receive(ps_to_seconds(now_ps), state)
+        if self._receive is not None:
+            self._receive(now_ps / PS_PER_S, state)

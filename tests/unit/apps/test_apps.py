@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from qfab.apps import base as apps_base
-from qfab.apps.base import APPLICATIONS, Application, application_class, application_for
+from qfab.apps.base import (
+    APPLICATIONS,
+    Application,
+    DeliveredPair,
+    application_class,
+    application_for,
+)
 from qfab.apps.entanglement import EntanglementApp
 from qfab.apps.teleportation import TeleportationApp
 from qfab.engines import run
@@ -113,3 +119,16 @@ def test_every_engine_reports_teleportation_fidelity(engine: str) -> None:
     assert request.kind == "teleportation" and request.delivered == 20
     assert request.teleportation_fidelity == pytest.approx((2 * 0.9 + 1) / 3, abs=1e-12)
     assert request.deadline_met is True and request.target_met is True
+
+
+def test_only_applications_that_use_pairs_are_handed_them() -> None:
+    class Keeping(Application):
+        kind: ClassVar[str] = "entanglement"
+
+        def receive(self, time_s: float, pair: DeliveredPair) -> None:
+            self.last = pair
+
+    request = EntanglementRequestSpec(between=("a", "b"), pairs=1)
+    assert not EntanglementApp(request).receives_pairs
+    assert Keeping(request).receives_pairs
+    assert TeleportationApp(TeleportationRequestSpec(between=("a", "b"), pairs=1)).receives_pairs
