@@ -132,3 +132,12 @@ def test_only_applications_that_use_pairs_are_handed_them() -> None:
     assert not EntanglementApp(request).receives_pairs
     assert Keeping(request).receives_pairs
     assert TeleportationApp(TeleportationRequestSpec(between=("a", "b"), pairs=1)).receives_pairs
+
+
+def test_results_with_application_fields_survive_pickling() -> None:
+    """Sweep executors ship results between processes."""
+    import pickle
+
+    request = _teleportation_result().requests[0]
+    copy = pickle.loads(pickle.dumps(request))
+    assert copy == request and copy.teleportation_fidelity == 0.9
