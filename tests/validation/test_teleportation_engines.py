@@ -9,6 +9,7 @@ its runs; the analytic engine is exact.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -44,7 +45,7 @@ def chain(links: int, *, t1: str, t2: str, swap: str = "asap") -> dict[str, Any]
                                     "t1": t1, "t2": t2}} for name in names},
         "links": [{"kind": "depolarizing", "between": [a, b], "fidelity": 0.96,
                    "success_probability": 0.1, "cycle_time": "1 ms"}
-                  for a, b in zip(names, names[1:])],
+                  for a, b in itertools.pairwise(names)],
         "policy": {"swap": swap},
         "requests": [{"between": [names[0], names[-1]], "pairs": 400}],
         "fast": {"shots": 200},
