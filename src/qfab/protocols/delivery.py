@@ -68,7 +68,7 @@ class Delivery:
             self._free(slot, now)
         if not app.active:
             return
-        app.record(now, pair.state_at(now).fidelity())  # delivery: the application gets the pair
+        app.record(now, pair.state_at(now))  # delivery: the application gets the pair
         if app.done:
             self._on_done(app)
         else:

@@ -106,8 +106,7 @@ class NetworkRuntime:
             link.buffer = len(slots) if self.characterize else plan.buffer
             self.links.append(link)
             emitted.append(formalism.from_bell_vector(model.emitted_state))
-        self.apps = [RequestApp(request_plan, spec.requests[request_plan.request].pairs,
-                                seconds_to_ps(spec.requests[request_plan.request].start),
+        self.apps = [RequestApp(request_plan, spec.requests[request_plan.request],
                                 [network.link_index(x, y) for x, y in
                                  zip(request_plan.path, request_plan.path[1:])])
                      for request_plan in plan.requests]
