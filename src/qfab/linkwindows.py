@@ -34,11 +34,15 @@ float seconds it gives the same answer as the integer clock for times on that cl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["AttemptWindows", "SCALAR", "FLOAT_MARGIN"]
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["FLOAT_MARGIN", "SCALAR", "AttemptWindows"]
 
 #: Half a picosecond: the ``margin`` of float-seconds windows (see the module notes).
 FLOAT_MARGIN = 0.5e-12
@@ -53,7 +57,7 @@ class _ScalarOps:
 
     @staticmethod
     def minimum(a: Any, b: Any) -> Any:
-        return a if a <= b else b
+        return min(a, b)
 
 
 #: Namespace for evaluating :class:`AttemptWindows` on Python numbers.
@@ -143,3 +147,41 @@ class AttemptWindows:
         in_last = xp.minimum(n, into // self.attempt + 1)
         counted = xp.where(cycles == 0, in_first, room + (cycles - 1) * n + in_last)
         return xp.where(t >= first, counted, 0)
+
+    def mean_success_start(self, start: float, successes: int, p: float) -> float:
+        """Expected start (s) of the attempt that makes the ``successes``-th success of a
+        channel ready at ``start`` that restarts at each herald, attempts succeeding
+        independently with probability ``p``.
+
+        The successful attempt is the ``K``-th, ``K`` negative binomial (trials up to the
+        ``N``-th success, ``E[K] = N / p``). Writing the map of :meth:`attempt_start` as
+        ``f(k) = a1 + (k - 1) T + g1 [k > room] + g (c(k) - 1)^+``, with ``g1`` the gap from
+        the end of the first window's last attempt to the next opening, ``g = period - n T``
+        the gap after every full window and ``c(k) - 1 >= m`` exactly when ``k > room + m n``,
+        linearity and the tail-sum formula give (float seconds only)
+
+        ``E[f(K)] = a1 + (N / p - 1) T + g1 P(K > room) + g sum_{m >= 1} P(K > room + m n)``,
+
+        with ``P(K > x) = P(Binomial(x, p) <= N - 1)``; the sum runs until its terms are below
+        ``1e-18`` of the total (a negative-binomial tail beyond ``N/p`` plus 40 standard
+        deviations is far smaller).
+        """
+        from scipy.stats import nbinom  # a slow import, needed only here
+
+        first, opening, room = self._first(start, SCALAR)
+        n = int(self.per_window)
+        room = int(room)
+        gap_first = (opening + self.period) - (first + room * self.attempt)
+        gap = self.period - n * self.attempt
+
+        def tail(x: Any) -> NDArray[np.float64]:
+            """P(K > x): more than ``x - N`` failures before the N-th success."""
+            return np.asarray(nbinom.sf(x - successes, successes, p), dtype=np.float64)
+
+        mean = successes / p
+        spread = math.sqrt(successes * (1 - p)) / p
+        last = math.ceil((mean + 40 * spread + successes - room) / n) + 1
+        windows = np.arange(1, max(last, 1) + 1, dtype=np.float64)
+        total = (first + (mean - 1) * self.attempt + gap_first * float(tail(np.float64(room)))
+                 + gap * float(tail(room + windows * n).sum()))
+        return float(total)

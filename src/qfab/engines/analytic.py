@@ -14,6 +14,10 @@ exact answer:
   JSAC 38, 619 (2020). The fidelity is that of the swapped heralded pairs (order does not
   matter for Bell-diagonal pairs and Pauli gate noise).
 
+* one link with one channel that is up only in windows (``availability``): the expected
+  successes within ``duration`` and the expected time of the last one, exactly, from the
+  window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
+
 Other scenarios raise :class:`~qfab.errors.EngineError` naming what the engine cannot model.
 """
 
@@ -61,6 +65,9 @@ class AnalyticEngine:
             if shared is not None:
                 served_before[shared] += delivered
             last = (before + delivered) / rate if delivered else None
+            if shared is not None and network.models[shared].windows is not None and rate > 0:
+                delivered, last = _windowed_link(spec, network.models[shared], request_plan,
+                                                 plan.requests)
             if delivered < request.pairs:
                 end_time = spec.duration
             elif last is not None:
@@ -105,6 +112,11 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
     if plan.rounds:
         raise EngineError(f"{where}: the analytic engine does not model purification; "
                           "use engine des")
+    for model in models:
+        if model.varies_in_window or (model.windows is not None and len(models) > 1):
+            raise EngineError(f"{model.where}: the analytic engine computes up windows on "
+                              "single links whose success probability is constant while up; "
+                              "use engine des")
     if len(models) == 1:
         model = models[0]
         cutoff = spec.policy.cutoff
@@ -132,6 +144,37 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
         raise EngineError(f"{where}: swap-asap with swap success below 1 over more than two "
                           "links has no closed form here; use engine des")
     return 1.0 / (steps * period), plan.expected_fidelity
+
+
+def _windowed_link(spec: ScenarioSpec, model: LinkModel, plan: RequestPlan,
+                   plans: list[RequestPlan]) -> tuple[int, float | None]:
+    """Expected pairs delivered within ``duration`` and the expected time of the last one, on
+    one link that is up only in windows.
+
+    A channel that restarts at each herald attempts on a fixed grid
+    (:mod:`qfab.linkwindows`), so the successes by ``duration`` are binomial over the
+    ``A`` attempts finished by then: ``p A`` expected. The ``N``-th success heralds one
+    attempt period after its attempt starts, at the mean given by
+    :meth:`~qfab.linkwindows.AttemptWindows.mean_success_start`; the rate ``N / E[T_N]`` is
+    the long-run ratio the other engines estimate.
+    """
+    windows = model.windows
+    assert windows is not None
+    request = spec.requests[plan.request]
+    if model.channels != 1:
+        raise EngineError(f"{model.where}: the analytic engine computes up windows on links "
+                          "with one channel (one qubit per link at each end); use engine des")
+    if sum(1 for other in plans if len(other.path) == 2
+           and set(other.path) == set(model.between)) > 1:
+        raise EngineError(f"{model.where}: the analytic engine computes up windows on links "
+                          "that serve a single request; use engine des")
+    end = spec.duration - model.period
+    attempts = int(windows.attempts_started(request.start, end)) if end >= request.start else 0
+    delivered = max(0, min(request.pairs, math.floor(model.p_success * attempts + 1e-9)))
+    if not delivered:
+        return 0, None
+    herald = windows.mean_success_start(request.start, delivered, model.p_success) + model.period
+    return delivered, herald - request.start
 
 
 def _nested_fidelity(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],

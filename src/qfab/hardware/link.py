@@ -108,7 +108,7 @@ class HeraldedLink:
         period = max(self.period_ps, 1)
         windows = self.windows_ps
         if windows is not None:
-            return self.attempts + sum(windows.attempts_started(start, now_ps - period)
+            return self.attempts + sum(int(windows.attempts_started(start, now_ps - period))
                                        for start in self.pending_since_ps
                                        if start is not None and now_ps >= start + period)
         return self.attempts + sum((now_ps - start) // period

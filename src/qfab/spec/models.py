@@ -154,7 +154,7 @@ class _LinkSpecBase(SpecModel):
 
     def attempt_period(self) -> float:
         """Seconds per attempt: ``cycle_time + length / fiber.speed``."""
-        return self.cycle_time + self.length / self.fiber.speed
+        return float(self.cycle_time + self.length / self.fiber.speed)
 
 
 class DepolarizingLinkSpec(_LinkSpecBase):

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab.engines.fast import availability
 from qfab.errors import EngineError
+from qfab.linkwindows import AttemptWindows
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import ScenarioSpec
@@ -54,6 +56,9 @@ class CompiledPath:
         Index of the request in the scenario.
     ideal_memory
         True when no node on the path decoheres (fidelity needs no sampling).
+    windows
+        Per link: its up windows (:mod:`qfab.linkwindows`) or ``None``; empty when no link on
+        the path has windows.
     """
 
     scheme: str
@@ -77,6 +82,7 @@ class CompiledPath:
     end_delay: float = 0.0
     end_depolarization: float = 0.0
     request: int = 0
+    windows: tuple[AttemptWindows | None, ...] = ()
 
     @property
     def links(self) -> int:
@@ -120,6 +126,7 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
             raise EngineError("policy.cutoff: the fast engine models cutoffs on single links "
                               "and on swap-asap chains of zero-length links; use engine des")
         scheme = "asap_cutoff"
+    availability.check_supported(scheme, models)
     a, b = path[0], path[-1]
     return CompiledPath(
         scheme=scheme, pairs=request.pairs, start=request.start,
@@ -141,4 +148,5 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         end_delay=network.delay(a, b), request=plan.request,
         end_depolarization=1 - (1 - spec.nodes[a].gates.depolarization)
         * (1 - spec.nodes[b].gates.depolarization),
+        windows=tuple(m.windows for m in models) if any(m.windows for m in models) else (),
     )

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from qfab.engines.fast import kernels
+from qfab.engines.fast import availability, kernels
 from qfab.engines.fast.backend import ArrayBackend
 from qfab.engines.fast.compile import CompiledPath
 
@@ -102,8 +102,8 @@ def _sample_link(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
     the request takes the first ``pairs`` heralds of all channels together."""
     xp = backend.xp
     k, pairs = path.channels, path.pairs
-    waits = backend.geometric(path.p[0], (shots, k, pairs)) * path.period[0]
-    times = xp.cumsum(waits, axis=-1).reshape(shots, k * pairs)
+    attempts = backend.geometric(path.p[0], (shots, k, pairs))
+    times = availability.renewal_times(xp, path, 0, attempts).reshape(shots, k * pairs)
     if k > 1:
         times = xp.sort(times, axis=-1)[:, :pairs]
     delay = float(path.herald_delay[0])
@@ -131,7 +131,8 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
         inverse_t1 = xp.asarray(1.0 / path.t1)
         inverse_t2 = xp.asarray(1.0 / path.t2)
     for r in range(pairs):
-        heralds = start + backend.geometric(p, (shots, n)) * period
+        heralds = availability.herald_times(xp, path, start, backend.geometric(p, (shots, n)),
+                                            period)
         swaps = xp.maximum(heralds[:, :-1], heralds[:, 1:])  # (shots, n - 1)
         formed = heralds.max(axis=1)
         delivered = xp.maximum(formed, (swaps + reach).max(axis=1))
