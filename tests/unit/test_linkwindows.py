@@ -65,3 +65,17 @@ def test_windows_iterate_from_the_one_holding_start() -> None:
     assert next(first) == (125.0, 135.0)
     assert next(windows.windows(80.0)) == (125.0, 135.0)
     assert windows.next_up(80.0) == 125.0 and windows.next_up(66.0) == 66.0
+
+
+@pytest.mark.parametrize(("start", "successes", "p"),
+                         [(0.0, 1, 0.3), (5.0, 3, 0.1), (14.0, 20, 0.05), (50.0, 2, 0.9)])
+def test_mean_success_start_is_the_negative_binomial_mean_of_the_map(
+        start: float, successes: int, p: float) -> None:
+    """Against the direct sum of the map over the negative-binomial pmf of the attempt index."""
+    from scipy.stats import nbinom
+
+    windows = AttemptWindows(60.0, 10.0, 3.0, 4.0)
+    k = np.arange(successes, 40_000)
+    pmf = nbinom.pmf(k - successes, successes, p)
+    direct = float((pmf * windows.attempt_start(start, k.astype(float), xp=np)).sum())
+    assert windows.mean_success_start(start, successes, p) == pytest.approx(direct, rel=1e-12)
