@@ -174,3 +174,15 @@ def test_planning_estimates_account_for_the_duty_cycle() -> None:
     spec = parse_scenario(two_node(_link(), pairs=10))
     plan = plan_network(spec, NetworkGraph(spec))
     assert plan.requests[0].expected_rate_hz == pytest.approx(P * 10 / 0.06)
+
+
+@pytest.mark.parametrize("engine", ["des", "fast", "analytic"])
+def test_engines_refuse_a_link_that_varies_inside_its_windows(
+        engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A future kind (a satellite pass) whose loss changes while up sets the model's flag;
+    every engine refuses it, naming the field, until it models it."""
+    from qfab.linkmodel import LinkModel
+
+    monkeypatch.setattr(LinkModel, "varies_in_window", True)
+    with pytest.raises(EngineError, match=r"^links\[0\]\.availability: "):
+        run(parse_scenario(two_node(_link(), pairs=10)), engine=engine)

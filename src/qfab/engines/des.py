@@ -22,6 +22,7 @@ from qfab.engines.result import (
     mean_with_ci95,
     target_met,
 )
+from qfab.errors import EngineError
 from qfab.hardware.link import HeraldedLink
 from qfab.orchestrator.domains import find_domains
 from qfab.orchestrator.network import NetworkGraph
@@ -57,6 +58,11 @@ class DesEngine:
         """Simulate ``spec`` with random streams derived from ``seed``."""
         started = time.perf_counter()
         network = NetworkGraph(spec)
+        for model in network.models:
+            if model.varies_in_window:
+                raise EngineError(f"{model.where}: the event simulation draws geometric runs "
+                                  "of attempts, so it needs a success probability and a pair "
+                                  "state that are constant while the link is up")
         plan = plan_network(spec, network)
         sim = Simulation()
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),
