@@ -110,7 +110,7 @@ class AvailabilitySpec(SpecModel):
     The link is up at time ``t`` when ``(t - offset) mod period < up``. An attempt is made only
     if it starts while the link is up; an attempt started in a window runs to its end (its
     herald counts) even if the window closes meanwhile, so the link must stay down for at least
-    one attempt period between windows.
+    one attempt period between windows. ``up = period`` is a link that is always up.
     """
 
     period: PositiveDuration = Field(description="length of one cycle of the schedule")
