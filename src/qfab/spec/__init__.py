@@ -2,6 +2,7 @@
 
 from qfab.spec.loader import load_scenario, parse_scenario
 from qfab.spec.models import (
+    AvailabilitySpec,
     DepolarizingLinkSpec,
     DetectorSpec,
     DoubleClickLinkSpec,
@@ -24,6 +25,6 @@ __all__ = [
     "load_scenario", "parse_scenario", "scenario_json_schema",
     "ScenarioSpec", "NodeSpec", "MemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
-    "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
+    "AvailabilitySpec", "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec",
 ]
