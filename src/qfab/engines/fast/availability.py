@@ -43,7 +43,8 @@ def renewal_times(xp: Any, path: Any, link: int, attempts: Any) -> Any:
     if windows is None:
         return xp.cumsum(attempts * period, axis=-1)
     counts = xp.cumsum(attempts, axis=-1)  # the channel's attempts form one grid
-    return windows.attempt_start(path.start, counts, xp=xp) + period - path.start
+    ready = xp.full(counts.shape, float(path.start))  # arrays throughout (NumPy or CuPy)
+    return windows.attempt_start(ready, counts, xp=xp) + period - path.start
 
 
 def herald_times(xp: Any, path: Any, start: Any, attempts: Any, period: Any) -> Any:
