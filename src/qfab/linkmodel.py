@@ -118,7 +118,7 @@ class LinkModel:
         return self.windows.attempt_rate
 
     @property
-    def where(self) -> str:
+    def availability_path(self) -> str:
         """YAML path of the link's time dependence, for messages."""
         return f"links[{self.index}].availability"
 

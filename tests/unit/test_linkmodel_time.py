@@ -43,4 +43,4 @@ def test_probability_is_zero_while_down_and_the_rate_follows_the_duty_cycle() ->
     # attempts at 0, 3, 6, 9 s of each window: 4 per minute
     assert model.pair_rate == pytest.approx(0.1 * 4 / 60)
     np.testing.assert_array_equal(model.emitted_state_at(70.0), model.emitted_state)
-    assert model.where == "links[0].availability"
+    assert model.availability_path == "links[0].availability"

@@ -109,9 +109,9 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
                           "use engine des")
     for model in models:
         if model.varies_in_window or (model.windows is not None and len(models) > 1):
-            raise EngineError(f"{model.where}: the analytic engine computes up windows on "
-                              "single links whose success probability is constant while up; "
-                              "use engine des")
+            raise EngineError(f"{model.availability_path}: the analytic engine computes "
+                              "up windows on single links whose success probability is "
+                              "constant while up; use engine des")
     if len(models) == 1:
         model = models[0]
         cutoff = spec.policy.cutoff
@@ -157,12 +157,13 @@ def _windowed_link(spec: ScenarioSpec, model: LinkModel, plan: RequestPlan,
     assert windows is not None
     request = spec.requests[plan.request]
     if model.channels != 1:
-        raise EngineError(f"{model.where}: the analytic engine computes up windows on links "
-                          "with one channel (one qubit per link at each end); use engine des")
+        raise EngineError(f"{model.availability_path}: the analytic engine computes up "
+                          "windows on links with one channel (one qubit per link at each "
+                          "end); use engine des")
     if sum(1 for other in plans if len(other.path) == 2
            and set(other.path) == set(model.between)) > 1:
-        raise EngineError(f"{model.where}: the analytic engine computes up windows on links "
-                          "that serve a single request; use engine des")
+        raise EngineError(f"{model.availability_path}: the analytic engine computes up "
+                          "windows on links that serve a single request; use engine des")
     end = spec.duration - model.period
     attempts = int(windows.attempts_started(request.start, end)) if end >= request.start else 0
     delivered = max(0, min(request.pairs, math.floor(model.p_success * attempts + 1e-9)))

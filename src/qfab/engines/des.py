@@ -55,9 +55,10 @@ class DesEngine:
         network = NetworkGraph(spec)
         for model in network.models:
             if model.varies_in_window:
-                raise EngineError(f"{model.where}: the event simulation draws geometric runs "
-                                  "of attempts, so it needs a success probability and a pair "
-                                  "state that are constant while the link is up")
+                raise EngineError(f"{model.availability_path}: the event simulation draws "
+                                  "geometric runs of attempts, so it needs a success "
+                                  "probability and a pair state that are constant while the "
+                                  "link is up")
         plan = plan_network(spec, network)
         sim = Simulation()
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),

@@ -28,11 +28,13 @@ def check_supported(scheme: str, models: Sequence[LinkModel]) -> None:
     time dependence."""
     for model in models:
         if model.varies_in_window:
-            raise EngineError(f"{model.where}: the fast engine models links whose success "
-                              "probability and state are constant while up; use engine des")
+            raise EngineError(f"{model.availability_path}: the fast engine models links "
+                              "whose success probability and state are constant while up; "
+                              "use engine des")
         if model.windows is not None and scheme not in SUPPORTED_SCHEMES:
-            raise EngineError(f"{model.where}: the fast engine models up windows on single "
-                              "links and on swap-asap chains without cutoff; use engine des")
+            raise EngineError(f"{model.availability_path}: the fast engine models up windows "
+                              "on single links and on swap-asap chains without cutoff; use "
+                              "engine des")
 
 
 def renewal_times(xp: Any, path: Any, link: int, attempts: Any) -> Any:
