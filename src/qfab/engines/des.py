@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from qfab.engines.base import ProgressCallback
+from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.result import (
     LinkResult,
     NodeResult,
@@ -51,6 +51,11 @@ class DesEngine:
     """Discrete-event simulation of the scenario."""
 
     name = "des"
+
+    def supports(self, spec: ScenarioSpec) -> Support:
+        """Yes for every scenario the orchestrator can plan: the reference models it all."""
+        plan_network(spec, NetworkGraph(spec))
+        return Support.yes()
 
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:

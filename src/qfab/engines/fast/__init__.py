@@ -15,18 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from qfab.engines.base import ProgressCallback
+from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for
-from qfab.engines.fast.compile import CompiledPath, compile_request
-from qfab.engines.fast.sample import sample_path
+from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95, target_met
-from qfab.errors import EngineError
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
-from qfab.orchestrator.rules import RequestPlan
+from qfab.orchestrator.rules import NetworkPlan, RequestPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["FastEngine", "CompiledPath", "compile_request", "sample_path"]
+__all__ = ["CompiledPath", "FastEngine", "compile_request"]
 
 
 class FastEngine:
@@ -34,13 +32,18 @@ class FastEngine:
 
     name = "fast"
 
+    def supports(self, spec: ScenarioSpec) -> Support:
+        """Yes when a scheme models every request on its own links, on demand."""
+        network = NetworkGraph(spec)
+        return _support(spec, network, plan_network(spec, network))
+
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Sample every request of ``spec`` and summarize the runs."""
         started = time.perf_counter()
         network = NetworkGraph(spec)
         plan = plan_network(spec, network)
-        _check_independent(plan.requests)
+        _support(spec, network, plan).require()
         compiled = [compile_request(spec, network, request) for request in plan.requests]
         backend = backend_for(spec.fast.device, seed)
         requests = []
@@ -65,15 +68,32 @@ class FastEngine:
         )
 
 
-def _check_independent(plans: list[RequestPlan]) -> None:
+def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
+    """Every refusal of the fast engine: the policy, shared links, then each request's path."""
+    if spec.policy.buffer:
+        return Support.no("policy.buffer: the fast engine serves requests on demand only; "
+                          "use engine des")
+    independent = _independent(plan.requests)
+    if not independent:
+        return independent
+    for request_plan in plan.requests:
+        support = request_support(spec, network, request_plan)
+        if not support:
+            return support
+    return Support.yes()
+
+
+def _independent(plans: list[RequestPlan]) -> Support:
+    """Yes when no two requests share a link (the engine samples each request alone)."""
     seen: dict[frozenset[str], int] = {}
     for plan in plans:
         for a, b in zip(plan.path, plan.path[1:]):
             other = seen.setdefault(frozenset((a, b)), plan.request)
             if other != plan.request:
-                raise EngineError(
+                return Support.no(
                     f"requests[{plan.request}]: shares the link {a} - {b} with "
                     f"requests[{other}]; contending requests need engine des")
+    return Support.yes()
 
 
 def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) -> dict[str, Any]:
@@ -86,13 +106,13 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     last_times: list[np.ndarray] = []
     shots = 0
     while True:
-        batch = sample_path(path, backend, options.shots, horizon=horizon)
+        batch = path.sample(options.shots, backend, horizon=horizon)
         while path.pairs < spec.requests[path.request].pairs and \
                 bool((backend.to_host(batch.times)[:, -1] <= horizon).any()):
             # a run delivered every sampled pair before the time limit: sample more pairs
             path = replace(path, pairs=min(2 * path.pairs,
                                            spec.requests[path.request].pairs))
-            batch = sample_path(path, backend, options.shots, horizon=horizon)
+            batch = path.sample(options.shots, backend, horizon=horizon)
         times = backend.to_host(batch.times)
         fidelity = backend.to_host(batch.fidelity)
         within = times <= horizon + 1e-15
