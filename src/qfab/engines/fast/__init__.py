@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from qfab.engines.base import ProgressCallback, Support
-from qfab.engines.fast.backend import backend_for
+from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95, target_met
 from qfab.orchestrator.network import NetworkGraph
@@ -33,7 +33,8 @@ class FastEngine:
     name = "fast"
 
     def supports(self, spec: ScenarioSpec) -> Support:
-        """Yes when a scheme models every request on its own links, on demand."""
+        """Yes when a scheme models every request on its own links, on demand, and
+        ``fast.device`` is available here."""
         network = NetworkGraph(spec)
         return _support(spec, network, plan_network(spec, network))
 
@@ -69,7 +70,11 @@ class FastEngine:
 
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
-    """Every refusal of the fast engine: the policy, shared links, then each request's path."""
+    """Every refusal of the fast engine: the device, the policy, shared links, then each
+    request's path."""
+    device = device_support(spec.fast.device)
+    if not device:
+        return device
     if spec.policy.buffer:
         return Support.no("policy.buffer: the fast engine serves requests on demand only; "
                           "use engine des")
