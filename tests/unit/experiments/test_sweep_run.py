@@ -114,8 +114,8 @@ def test_a_point_its_engine_does_not_support_is_skipped_with_the_reason(
     summary = run_sweep(document, out=tmp_path / "r")
     assert (summary.total, summary.skipped, summary.run) == (4, 0, 3)
     assert summary.unsupported == (
-        "engine fast: policy.buffer: the fast engine serves requests on demand only; use "
-        "engine des (at sweep point policy.buffer=2)",)
+        ("engine fast: policy.buffer: the fast engine serves requests on demand only; use "
+         "engine des (at sweep point policy.buffer=2)"),)
     rows = read_table(tmp_path / "r").to_pylist()
     assert sorted((r["engine"], r["policy.buffer"]) for r in rows) == [
         ("analytic", 0), ("analytic", 2), ("fast", 0)]
