@@ -4,6 +4,11 @@ Every request runs along the orchestrator's path; each trajectory is one complet
 request (its ``pairs`` deliveries), sampled for ``fast.shots`` independent runs at once on
 NumPy or, with ``fast.device: gpu``, on CuPy. Results carry 95 % intervals over the runs;
 ``fast.target_rel_error`` keeps sampling batches until the rate is that precise.
+
+Each request compiles into the object of the scheme that models its path
+(:mod:`qfab.engines.fast.schemes`: one link, a purified link, swap-asap, swap-asap with a
+cutoff, nested swapping), whose ``sample(shots, backend)`` draws the runs;
+:meth:`FastEngine.supports` says which scenarios have such a scheme, and why not.
 """
 
 from __future__ import annotations
