@@ -11,10 +11,12 @@ from qfab.spec.models import (
     LinkSpec,
     MemorySpec,
     NodeSpec,
+    PairRequestSpec,
     PolicySpec,
     RequestSpec,
     ScenarioSpec,
     SingleClickLinkSpec,
+    TeleportationRequestSpec,
 )
 from qfab.spec.schema import scenario_json_schema
 
@@ -22,5 +24,6 @@ __all__ = [
     "load_scenario", "parse_scenario", "scenario_json_schema",
     "ScenarioSpec", "NodeSpec", "MemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
-    "EntanglementRequestSpec", "RequestSpec", "PolicySpec",
+    "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
+    "PolicySpec",
 ]

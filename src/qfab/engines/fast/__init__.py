@@ -20,10 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
-from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95, target_met
+from qfab.engines.request_result import application_support, applications, request_result
+from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
@@ -40,6 +42,9 @@ class FastEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when a scheme models every request on its own links, on demand, and
         ``fast.device`` is available here."""
+        served = application_support(spec, self.name)
+        if not served:
+            return served
         network = NetworkGraph(spec)
         return _support(spec, network, plan_network(spec, network))
 
@@ -47,6 +52,7 @@ class FastEngine:
             progress: ProgressCallback | None = None) -> RunResult:
         """Sample every request of ``spec`` and summarize the runs."""
         started = time.perf_counter()
+        apps = applications(spec, self.name)
         network = NetworkGraph(spec)
         plan = plan_network(spec, network)
         _support(spec, network, plan).require()
@@ -57,7 +63,8 @@ class FastEngine:
         for index, (request_plan, path) in enumerate(zip(plan.requests, compiled)):
             summary = _sample_until_precise(spec, _within_duration(spec, path, request_plan),
                                             backend)
-            requests.append(_request_result(spec, request_plan, summary))
+            requests.append(_request_result(spec, request_plan, apps[request_plan.request],
+                                            summary))
             sim_time = max(sim_time, summary["sim_time"])
             if progress is not None:
                 progress((index + 1) / len(compiled))
@@ -75,8 +82,8 @@ class FastEngine:
 
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
-    """Every refusal of the fast engine: the device, the policy, shared links, then each
-    request's path."""
+    """Every refusal of the fast engine after its applications (:func:`applications`): the
+    device, the policy, shared links, then each request's path."""
     device = device_support(spec.fast.device)
     if not device:
         return device
@@ -144,7 +151,7 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     per_run_fidelity = np.concatenate(fidelity_sums)[delivered > 0] / delivered[delivered > 0]
     fidelity_mean, fidelity_ci = mean_with_ci95(per_run_fidelity)
     return {"rate": mean, "rate_ci": ci, "delivered": delivered, "fidelity": fidelity_mean,
-            "fidelity_ci": fidelity_ci,
+            "fidelity_ci": fidelity_ci, "per_run_fidelity": per_run_fidelity,
             "fidelity_min": fidelity_min if math.isfinite(fidelity_min) else None,
             "last": float(np.mean(np.concatenate(last_times))), "shots": shots,
             "sim_time": path.start + float(np.mean(np.concatenate(last_times)))}
@@ -182,19 +189,13 @@ def _ratio_with_ci95(pairs: np.ndarray, times: np.ndarray
     return rate, (rate - half, rate + half)
 
 
-def _request_result(spec: ScenarioSpec, plan: RequestPlan, summary: dict[str, Any]) -> RequestResult:
+def _request_result(spec: ScenarioSpec, plan: RequestPlan, application: Application,
+                    summary: dict[str, Any]) -> RequestResult:
     request = spec.requests[plan.request]
-    delivered = int(np.median(summary["delivered"]))
-    rate = summary["rate"]
-    complete = bool(np.all(summary["delivered"] == request.pairs))
-    last = summary["last"]
-    return RequestResult(
-        between=request.between, requested=request.pairs, delivered=delivered,
-        rate_hz=rate, fidelity=summary["fidelity"], fidelity_ci95=summary["fidelity_ci"],
-        latency_s=1.0 / rate if rate else None, min_fidelity=request.min_fidelity,
-        target_met=target_met(complete, summary["fidelity"], request.min_fidelity),
+    return request_result(
+        request, plan, application, delivered=int(np.median(summary["delivered"])),
+        complete=bool(np.all(summary["delivered"] == request.pairs)), last_s=summary["last"],
+        fidelity=summary["fidelity"], fidelity_ci95=summary["fidelity_ci"],
         fidelity_min=summary["fidelity_min"],
-        deadline_met=(None if request.deadline is None else complete and last <= request.deadline),
-        path=plan.path, domains=plan.domains, purification=plan.purification,
-        purification_rounds=plan.rounds, rate_ci95=summary["rate_ci"],
-    )
+        figures=application.figures(summary["per_run_fidelity"]),
+        measured_rate=(summary["rate"], summary["rate_ci"]))
