@@ -4,37 +4,17 @@ A channel ready at ``s`` whose success is its ``k``-th attempt heralds at
 ``attempt_start(s, k) + T`` (:mod:`qfab.linkwindows`, the same map the event simulation uses
 on its integer clock); without windows that is ``s + k T``. Windows are in absolute simulated
 time, the samplers' times count from the request's start, so the map shifts by
-``path.start``. The samplers that restart each link at known times (one link, swap-asap
-without cutoff) go through here; the others refuse links with windows
-(:func:`check_supported`).
+``path.start``. The schemes that restart each link at known times (one link, swap-asap
+without cutoff) go through here and declare ``models_windows``; the others refuse links with
+windows, naming ``links[i].availability``
+(:func:`~qfab.engines.fast.schemes.choose_scheme`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from qfab.errors import EngineError
-from qfab.linkmodel import LinkModel
-
-__all__ = ["SUPPORTED_SCHEMES", "check_supported", "herald_times", "renewal_times"]
-
-#: Schemes whose samplers place attempts through this module.
-SUPPORTED_SCHEMES = ("link", "asap")
-
-
-def check_supported(scheme: str, models: Sequence[LinkModel]) -> None:
-    """Raise an :class:`EngineError` naming the field if ``scheme`` cannot model a link's
-    time dependence."""
-    for model in models:
-        if model.varies_in_window:
-            raise EngineError(f"{model.availability_path}: the fast engine models links "
-                              "whose success probability and state are constant while up; "
-                              "use engine des")
-        if model.windows is not None and scheme not in SUPPORTED_SCHEMES:
-            raise EngineError(f"{model.availability_path}: the fast engine models up windows "
-                              "on single links and on swap-asap chains without cutoff; use "
-                              "engine des")
+__all__ = ["herald_times", "renewal_times"]
 
 
 def renewal_times(xp: Any, path: Any, link: int, attempts: Any) -> Any:
