@@ -10,12 +10,13 @@ means over runs has the delta-method error of Cochran (Sampling Techniques, Sec.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
 import pytest
 
-from qfab.engines import run
+from qfab.engines import run, supports
 from qfab.errors import EngineError
 from qfab.protocols import link_layer
 from qfab.spec import parse_scenario
@@ -147,8 +148,16 @@ def test_engines_refuse_windows_they_do_not_model(engine: str, policy: dict[str,
     if policy:  # zero-length links, so only the windows stand in the way
         for link in document["links"]:
             link["length"] = "0 km"
+    spec = parse_scenario(document)
+    support = supports(spec, engine=engine)
+    assert not support and re.match(rf"^{field}: ", support.reason)
     with pytest.raises(EngineError, match=rf"^{field}: "):
-        run(parse_scenario(document), engine=engine)
+        run(spec, engine=engine)
+
+
+@pytest.mark.parametrize("engine", ["des", "fast", "analytic"])
+def test_engines_declare_support_for_a_windowed_link(engine: str) -> None:
+    assert supports(parse_scenario(two_node(_link(), pairs=10)), engine=engine)
 
 
 def test_analytic_refuses_windows_on_a_link_with_several_channels() -> None:
