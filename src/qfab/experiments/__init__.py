@@ -7,8 +7,9 @@ one per point and seed, each with a ``strong_id`` that hashes everything its res
 task; :func:`read_table` reads them back and :func:`summarize` gives mean and standard error
 per point over seeds.
 
-Names are imported on first use, so ``import qfab.experiments.sweep_spec`` stays light (the
-scenario models embed :class:`SweepSpec`) and pyarrow and dask load only when needed.
+The ``sweep:`` block itself is part of the scenario format (:mod:`qfab.spec.sweep`); it is
+named here too, for convenience. Names are imported on first use, so pyarrow and dask load
+only when needed.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ if TYPE_CHECKING:  # the names, for type checkers; imported on first use otherwi
         run_sweep as run_sweep,
         SweepSummary as SweepSummary,
     )
-    from qfab.experiments.sweep_spec import (
+    from qfab.spec.sweep import (
         ParameterSpec as ParameterSpec,
         SweepSpec as SweepSpec,
     )
@@ -53,7 +54,7 @@ if TYPE_CHECKING:  # the names, for type checkers; imported on first use otherwi
     )
 
 _EXPORTS = {
-    "SweepSpec": "sweep_spec", "ParameterSpec": "sweep_spec",
+    "SweepSpec": "qfab.spec.sweep", "ParameterSpec": "qfab.spec.sweep",
     "Task": "tasks", "expand_tasks": "tasks", "parse_override": "tasks", "strong_id": "tasks",
     "ColumnStats": "stats", "result_row": "stats", "summarize": "stats",
     "ResultStore": "store", "read_table": "store", "done_ids": "store",
@@ -73,4 +74,5 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    qualified = module if module.startswith("qfab.") else f"{__name__}.{module}"
+    return getattr(importlib.import_module(qualified), name)

@@ -25,8 +25,8 @@ from pydantic import BaseModel, ValidationError
 
 from qfab import __version__
 from qfab.errors import EngineError, ScenarioError
-from qfab.experiments.paths import parse_path, set_path
-from qfab.experiments.sweep_spec import ParameterSpec, SweepSpec
+from qfab.spec.paths import parse_path, set_path
+from qfab.spec.sweep import ParameterSpec, SweepSpec
 
 __all__ = ["Task", "expand_tasks", "parse_override", "sweep_from_document", "strong_id"]
 
