@@ -16,7 +16,7 @@ import pytest
 from qfab.engines import run
 from qfab.engines.fast.backend import backend_for
 from qfab.errors import EngineError
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.validation.test_engine_agreement import SCENARIOS
 
 SHOTS = 4000

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qfab.linkmodel import arm_efficiency, link_model
-from qfab.spec import SingleClickLinkSpec, parse_scenario
+from qfab.loading import parse_scenario
+from qfab.spec import SingleClickLinkSpec
 from tests.scenarios import two_node
 
 

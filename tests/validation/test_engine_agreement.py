@@ -17,7 +17,7 @@ import pytest
 from qfab.engines import run
 from qfab.engines.result import RequestResult
 from qfab.errors import EngineError
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.scenarios import two_node
 
 SHOTS = 400

@@ -15,7 +15,7 @@ import pytest
 
 from qfab.engines import run
 from qfab.errors import EngineError
-from qfab.spec import load_scenario
+from qfab.loading import load_scenario
 from tests.conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

@@ -184,8 +184,8 @@ def expand_tasks(document: Mapping[str, Any], *, base_dir: Path | None = None,
         For an unknown engine.
     """
     from qfab.engines import ENGINES
-    from qfab.spec import parse_scenario
-    from qfab.spec.topology import expand_topology
+    from qfab.loading import parse_scenario
+    from qfab.topology import expand_topology
 
     if not isinstance(document, Mapping):
         kind = "empty" if document is None else type(document).__name__
