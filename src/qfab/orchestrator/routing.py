@@ -47,7 +47,8 @@ def candidate_paths(network: NetworkGraph, source: str, target: str) -> list[lis
 def _by_link(costs: list[float]) -> Callable[[str, str, dict[str, Any]], float]:
     """A networkx weight function reading ``costs`` by the edge's link index."""
     def weight(_a: str, _b: str, data: dict[str, Any]) -> float:
-        return costs[data["index"]]
+        index: int = data["index"]
+        return costs[index]
     return weight
 
 
