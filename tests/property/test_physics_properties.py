@@ -1,6 +1,7 @@
 """Property-based tests of qfab.physics: ranges, normalisation and monotonicity."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,25 +104,71 @@ def test_swap_never_beats_the_worse_werner_input(f1: float, f2: float) -> None:
     assert bd.swap(bd.werner(f1), bd.werner(f2))[0] <= min(f1, f2) + 1e-12
 
 
+def _exactly_one_click(photons: int, eta: float, d: float) -> float:
+    """P(exactly one of two threshold detectors clicks) when ``photons`` (0, 1 or 2) reach
+    the beam splitter: one photon leaves by either port, two bunch into one port (perfect
+    Hong-Ou-Mandel); a detector clicks on a detected photon or a dark count."""
+    silent_lit = (1 - d) * (1 - eta) ** photons  # the port the photons took stays dark
+    lit_clicks, dark_clicks = 1 - silent_lit, d  # the other port only dark-counts
+    if photons == 0:
+        return 2 * d * (1 - d)
+    return lit_clicks * (1 - dark_clicks) + (1 - lit_clicks) * dark_clicks
+
+
 @FAST
 @given(prob, prob, prob, prob)
-def test_single_click_outputs_are_valid(alpha: float, eta: float, pd: float, vis: float) -> None:
-    p, v = heralding.single_click(alpha, eta, dark_count_probability=pd, visibility=vis)
-    assert 0.0 <= p <= 1.0
-    assert _valid(v)
+def test_single_click_success_is_the_photon_counting_probability(
+        a: float, eta: float, d: float, vis: float) -> None:
+    """Herald = exactly one click; photon number 0, 1, 2 with probabilities (1-a)^2,
+    2a(1-a), a^2 (Cabrillo et al. 1999). The visibility moves weight, not probability."""
+    p, v = heralding.single_click(a, eta, dark_count_probability=d, visibility=vis)
+    expected = sum(weight * _exactly_one_click(n, eta, d)
+                   for n, weight in ((0, (1 - a) ** 2), (1, 2 * a * (1 - a)), (2, a**2)))
+    assert float(p) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    if p > 0:
+        assert v[1] == pytest.approx(v[2], rel=1e-12, abs=1e-15)  # |00>, |11> split evenly
 
 
 @FAST
-@given(prob, prob, prob)
-def test_double_click_outputs_are_valid(eta: float, pd: float, vis: float) -> None:
-    p, v = heralding.double_click(eta, dark_count_probability=pd, visibility=vis)
-    assert 0.0 <= p <= 1.0
-    assert _valid(v)
+@given(st.floats(1e-3, 1.0), st.floats(1e-3, 1.0), prob)
+def test_single_click_fidelity_without_dark_counts(a: float, eta: float, vis: float) -> None:
+    """d = 0: only one photon detected (weight (1-a) eta) or two bunched photons
+    (a (eta - eta^2/2)) herald, so F = (1-a)(1+V) / (2 - a eta); V = 1 gives
+    2(1-a)/(2 - a eta) (Humphreys et al. 2018, Methods)."""
+    _, v = heralding.single_click(a, eta, visibility=vis)
+    assert v[0] == pytest.approx((1 - a) * (1 + vis) / (2 - a * eta), rel=1e-9, abs=1e-15)
 
 
 @FAST
 @given(prob, prob)
-def test_depolarizing_link_outputs_are_valid(f: float, p_succ: float) -> None:
+def test_photonic_links_without_detected_photons_herald_noise(a: float, d: float) -> None:
+    """eta = 0: every herald is a dark count. Single click: p = 2d(1-d) and the spins keep
+    their emission state, Phi+ weight a(1-a) from the incoherent |01>, |10> mixture. Double
+    click: p = (2d(1-d))^2 per two rounds and all four spin patterns equally likely."""
+    p, v = heralding.single_click(a, 0.0, dark_count_probability=d)
+    assert float(p) == pytest.approx(2 * d * (1 - d), rel=1e-12, abs=1e-15)
+    if p > 0:
+        assert v[0] == pytest.approx(a * (1 - a), rel=1e-9, abs=1e-15)
+    p, v = heralding.double_click(0.0, dark_count_probability=d)
+    assert float(p) == pytest.approx((2 * d * (1 - d)) ** 2, rel=1e-12, abs=1e-15)
+    if p > 0:
+        assert v == pytest.approx([0.25] * 4, rel=1e-12)
+
+
+@FAST
+@given(prob, prob)
+def test_double_click_without_dark_counts_is_barrett_kok(eta: float, vis: float) -> None:
+    """d = 0: p = eta^2 / 2 and F = (1 + V) / 2 (Barrett & Kok 2005), for any eta > 0."""
+    p, v = heralding.double_click(eta, visibility=vis)
+    assert float(p) == pytest.approx(eta**2 / 2, rel=1e-12, abs=1e-300)
+    if p > 0:
+        assert v[0] == pytest.approx((1 + vis) / 2, rel=1e-12)
+
+
+@FAST
+@given(prob, prob)
+def test_depolarizing_link_heralds_the_werner_state_with_the_given_probability(
+        f: float, p_succ: float) -> None:
     p, v = heralding.depolarizing_link(f, p_succ)
-    assert 0.0 <= p <= 1.0
-    assert _valid(v)
+    assert float(p) == p_succ
+    assert v == pytest.approx([f, (1 - f) / 3, (1 - f) / 3, (1 - f) / 3], rel=1e-12, abs=1e-15)
