@@ -2,11 +2,9 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from qfab.physics import bell_diagonal as bd
-from qfab.physics import detection, fiber, heralding, memory
+from qfab.physics import bell_diagonal as bd, detection, fiber, heralding, memory
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -44,7 +42,8 @@ def test_transmittance_is_a_probability(length: float, att: float) -> None:
 
 @FAST
 @given(st.floats(0.0, 1e9), st.floats(0.0, 1.0), st.floats(0.0, 100.0), prob, prob)
-def test_detection_probabilities_are_probabilities(rate: float, window: float, mu: float, eta: float, pd: float) -> None:
+def test_detection_probabilities_are_probabilities(
+        rate: float, window: float, mu: float, eta: float, pd: float) -> None:
     assert 0.0 <= detection.dark_count_probability(rate, window) <= 1.0
     assert 0.0 <= detection.click_probability(mu, eta, dark_count_probability=pd) <= 1.0
     assert 0.0 <= detection.detection_probability(eta, dark_count_probability=pd) <= 1.0
@@ -52,7 +51,8 @@ def test_detection_probabilities_are_probabilities(rate: float, window: float, m
 
 @FAST
 @given(bell_vectors(), bell_vectors(), prob, st.floats(0.0, 0.5), prob)
-def test_bell_operations_keep_valid_states(v1: np.ndarray, v2: np.ndarray, g: float, e: float, p: float) -> None:
+def test_bell_operations_keep_valid_states(
+        v1: np.ndarray, v2: np.ndarray, g: float, e: float, p: float) -> None:
     assert _valid(bd.werner(v1[0]))
     assert _valid(bd.twirl(v1))
     assert _valid(bd.depolarize(v1, p))
@@ -70,7 +70,9 @@ def test_purification_keeps_valid_states_and_probabilities(v1: np.ndarray, v2: n
 
 @FAST
 @given(bell_vectors(), times, times, memories(), memories())
-def test_decoherence_keeps_valid_states(v: np.ndarray, ta: float, tb: float, ma: tuple[float, float], mb: tuple[float, float]) -> None:
+def test_decoherence_keeps_valid_states(
+        v: np.ndarray, ta: float, tb: float, ma: tuple[float, float],
+        mb: tuple[float, float]) -> None:
     out = memory.decohere(v, ta, tb, t1_a=ma[0], t2_a=ma[1], t1_b=mb[0], t2_b=mb[1])
     assert _valid(out)
     assert bd.is_normalized(memory.pauli_twirled_t1_t2(ta, t1=ma[0], t2=ma[1]), atol=1e-12)
@@ -79,7 +81,8 @@ def test_decoherence_keeps_valid_states(v: np.ndarray, ta: float, tb: float, ma:
 @FAST
 @given(bell_vectors(min_fidelity=0.5), times, times, st.floats(1.0, 10.0), memories(), memories())
 def test_fidelity_never_rises_in_memory(
-    v: np.ndarray, ta: float, tb: float, stretch: float, ma: tuple[float, float], mb: tuple[float, float]
+    v: np.ndarray, ta: float, tb: float, stretch: float,
+    ma: tuple[float, float], mb: tuple[float, float]
 ) -> None:
     kw = {"t1_a": ma[0], "t2_a": ma[1], "t1_b": mb[0], "t2_b": mb[1]}
     earlier = memory.decohere(v, ta, tb, **kw)[0]
@@ -90,7 +93,8 @@ def test_fidelity_never_rises_in_memory(
 
 @FAST
 @given(prob, times, times, st.floats(1e-3, 1e3))
-def test_depolarizing_memory_fidelity_never_rises_from_above_a_quarter(f0: float, t: float, dt: float, tc: float) -> None:
+def test_depolarizing_memory_fidelity_never_rises_from_above_a_quarter(
+        f0: float, t: float, dt: float, tc: float) -> None:
     f_t = memory.depolarizing_memory_fidelity(f0, t, coherence_time=tc)
     f_later = memory.depolarizing_memory_fidelity(f0, t + dt, coherence_time=tc)
     if f0 >= 0.25:

@@ -21,11 +21,11 @@ if TYPE_CHECKING:  # the names, for type checkers; imported on first use otherwi
     from qfab.experiments.executors import (
         DaskExecutor as DaskExecutor,
         Executor as Executor,
-        make_executor as make_executor,
         ProcessExecutor as ProcessExecutor,
-        run_task as run_task,
         SerialExecutor as SerialExecutor,
         TaskError as TaskError,
+        make_executor as make_executor,
+        run_task as run_task,
     )
     from qfab.experiments.stats import (
         ColumnStats as ColumnStats,
@@ -33,24 +33,24 @@ if TYPE_CHECKING:  # the names, for type checkers; imported on first use otherwi
         summarize as summarize,
     )
     from qfab.experiments.store import (
+        ResultStore as ResultStore,
         done_ids as done_ids,
         read_table as read_table,
-        ResultStore as ResultStore,
     )
     from qfab.experiments.sweep import (
+        SweepSummary as SweepSummary,
         read_document as read_document,
         run_sweep as run_sweep,
-        SweepSummary as SweepSummary,
+    )
+    from qfab.experiments.tasks import (
+        Task as Task,
+        expand_tasks as expand_tasks,
+        parse_override as parse_override,
+        strong_id as strong_id,
     )
     from qfab.spec.sweep import (
         ParameterSpec as ParameterSpec,
         SweepSpec as SweepSpec,
-    )
-    from qfab.experiments.tasks import (
-        expand_tasks as expand_tasks,
-        parse_override as parse_override,
-        strong_id as strong_id,
-        Task as Task,
     )
 
 _EXPORTS = {

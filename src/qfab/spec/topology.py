@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 
@@ -136,8 +136,7 @@ class FileTopologySpec(_TopologySpecBase):
 
 
 TopologySpec = Annotated[
-    Union[ChainTopologySpec, RingTopologySpec, StarTopologySpec, GridTopologySpec,
-          FileTopologySpec],
+    ChainTopologySpec | RingTopologySpec | StarTopologySpec | GridTopologySpec | FileTopologySpec,
     Field(discriminator="kind"),
 ]
 

@@ -10,8 +10,7 @@ import pytest
 
 from qfab.engines import run
 from qfab.loading import parse_scenario
-from qfab.orchestrator import domains as domains_module
-from qfab.orchestrator import plan_network
+from qfab.orchestrator import domains as domains_module, plan_network
 from qfab.orchestrator.domains import find_domains
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.routing import candidate_paths
