@@ -1,6 +1,6 @@
 """Repeater-chain waiting times and Werner parameters against closed forms and Monte Carlo.
 
-References: REFERENCES.md Group 3 (WAIT-2SEG-01) and SWAP-WERNER-01; Shchukin, Schmidt,
+References: docs/references.md, WAIT-2SEG-01 and SWAP-WERNER-01; Shchukin, Schmidt,
 van Loock, PRA 100, 032322 (2019), arXiv:1710.06214; Brand, Coopmans, Elkouss, IEEE JSAC 38,
 619 (2020), arXiv:1912.07688; Li, Coopmans, Elkouss, IEEE TQE 2 (2021), arXiv:2005.04946
 (memory cutoff).
