@@ -17,10 +17,12 @@ from qfab.spec.models import (
     LinkSpec,
     MemorySpec,
     NodeSpec,
+    PairRequestSpec,
     PolicySpec,
     RequestSpec,
     ScenarioSpec,
     SingleClickLinkSpec,
+    TeleportationRequestSpec,
 )
 from qfab.spec.schema import scenario_json_schema
 
@@ -28,5 +30,6 @@ __all__ = [
     "read_document", "validate_scenario", "scenario_json_schema",
     "ScenarioSpec", "NodeSpec", "MemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
-    "EntanglementRequestSpec", "RequestSpec", "PolicySpec",
+    "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
+    "PolicySpec",
 ]
