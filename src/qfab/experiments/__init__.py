@@ -1,15 +1,13 @@
 """Parameter sweeps: tasks named by content hashes, mergeable statistics, a resumable store,
 and executors (serial, processes, Dask).
 
-A scenario with a ``sweep:`` block (:class:`SweepSpec`) expands into tasks (:func:`expand_tasks`),
-one per point and seed, each with a ``strong_id`` that hashes everything its result depends on.
-:func:`run_sweep` runs the tasks its store does not hold yet and writes one Parquet part file per
-task; :func:`read_table` reads them back and :func:`summarize` gives mean and standard error
-per point over seeds.
+A scenario with a ``sweep:`` block (:class:`qfab.spec.sweep.SweepSpec`, part of the scenario
+format) expands into tasks (:func:`expand_tasks`), one per point and seed, each with a
+``strong_id`` that hashes everything its result depends on. :func:`run_sweep` runs the tasks
+its store does not hold yet and writes one Parquet part file per task; :func:`read_table` reads
+them back and :func:`summarize` gives mean and standard error per point over seeds.
 
-The ``sweep:`` block itself is part of the scenario format (:mod:`qfab.spec.sweep`); it is
-named here too, for convenience. Names are imported on first use, so pyarrow and dask load
-only when needed.
+Names are imported on first use, so pyarrow and dask load only when needed.
 """
 
 from __future__ import annotations
@@ -48,13 +46,8 @@ if TYPE_CHECKING:  # the names, for type checkers; imported on first use otherwi
         parse_override as parse_override,
         strong_id as strong_id,
     )
-    from qfab.spec.sweep import (
-        ParameterSpec as ParameterSpec,
-        SweepSpec as SweepSpec,
-    )
 
 _EXPORTS = {
-    "SweepSpec": "qfab.spec.sweep", "ParameterSpec": "qfab.spec.sweep",
     "Task": "tasks", "expand_tasks": "tasks", "parse_override": "tasks", "strong_id": "tasks",
     "ColumnStats": "stats", "result_row": "stats", "summarize": "stats",
     "ResultStore": "store", "read_table": "store", "done_ids": "store",
@@ -65,14 +58,13 @@ _EXPORTS = {
 }
 
 __all__ = ["ColumnStats", "DaskExecutor", "done_ids", "Executor", "expand_tasks", "make_executor",
-           "ParameterSpec", "parse_override", "ProcessExecutor", "read_document", "read_table",
+           "parse_override", "ProcessExecutor", "read_document", "read_table",
            "result_row", "ResultStore", "run_sweep", "run_task", "SerialExecutor", "strong_id",
-           "summarize", "SweepSpec", "SweepSummary", "Task", "TaskError"]
+           "summarize", "SweepSummary", "Task", "TaskError"]
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    qualified = module if module.startswith("qfab.") else f"{__name__}.{module}"
-    return getattr(importlib.import_module(qualified), name)
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

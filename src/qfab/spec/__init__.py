@@ -25,11 +25,12 @@ from qfab.spec.models import (
     TeleportationRequestSpec,
 )
 from qfab.spec.schema import scenario_json_schema
+from qfab.spec.sweep import ParameterSpec, SweepSpec
 
 __all__ = [
     "read_document", "validate_scenario", "scenario_json_schema",
     "ScenarioSpec", "NodeSpec", "MemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
-    "PolicySpec",
+    "PolicySpec", "SweepSpec", "ParameterSpec",
 ]
