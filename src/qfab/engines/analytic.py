@@ -14,7 +14,8 @@ exact answer:
   JSAC 38, 619 (2020). The fidelity is that of the swapped heralded pairs (order does not
   matter for Bell-diagonal pairs and Pauli gate noise).
 
-Other scenarios raise :class:`~qfab.errors.EngineError` naming what the engine cannot model.
+Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the engine cannot
+model, and :meth:`AnalyticEngine.run` raises :class:`~qfab.errors.EngineError` with that reason.
 """
 
 from __future__ import annotations
@@ -25,14 +26,13 @@ import time
 import numpy as np
 
 from qfab.engines import chain_analytics
-from qfab.engines.base import ProgressCallback
-from qfab.linkmodel import LinkModel
-from qfab.engines.request_result import applications, request_result
+from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.request_result import application_support, applications, request_result
 from qfab.engines.result import LinkResult, RunResult
-from qfab.errors import EngineError
+from qfab.linkmodel import LinkModel
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
-from qfab.orchestrator.rules import RequestPlan
+from qfab.orchestrator.rules import NetworkPlan, RequestPlan
 from qfab.spec.models import DepolarizingLinkSpec, ScenarioSpec
 
 __all__ = ["AnalyticEngine"]
@@ -43,6 +43,14 @@ class AnalyticEngine:
 
     name = "analytic"
 
+    def supports(self, spec: ScenarioSpec) -> Support:
+        """Yes when every request has a closed form (see the module's list of cases)."""
+        served = application_support(spec, self.name)
+        if not served:
+            return served
+        network = NetworkGraph(spec)
+        return _support(spec, network, plan_network(spec, network))
+
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Compute expected link and request figures for ``spec``."""
@@ -50,6 +58,7 @@ class AnalyticEngine:
         apps = applications(spec, self.name)
         network = NetworkGraph(spec)
         plan = plan_network(spec, network)
+        _support(spec, network, plan).require()
         served_before = [0] * len(network.models)
         requests = []
         end_time = 0.0
@@ -92,28 +101,54 @@ def _link_result(model: LinkModel) -> LinkResult:
                       fidelity=float(model.heralded_state[0]))
 
 
-def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
-                               plan: RequestPlan) -> tuple[float, float]:
-    """Expected delivery rate (Hz) and fidelity of one request's pairs."""
+def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
+    """Yes when every request has a closed form, else the first request's reason."""
+    for request_plan in plan.requests:
+        support = _request_support(spec, network, request_plan)
+        if not support:
+            return support
+    return Support.yes()
+
+
+def _request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> Support:
+    """Whether one request has a closed form here, or why not."""
     where = f"requests[{plan.request}]"
     models = network.path_models(plan.path)
     if plan.rounds:
-        raise EngineError(f"{where}: the analytic engine does not model purification; "
+        return Support.no(f"{where}: the analytic engine does not model purification; "
                           "use engine des")
+    if len(models) == 1:
+        return Support.yes()
+    reasons = _chain_reasons(spec, plan, models)
+    if reasons:
+        return Support.no(f"{where}: the analytic engine computes chains with "
+                          f"{', '.join(reasons)}; use engine des")
+    swaps = _swap_successes(spec, plan)
+    if _nested(spec, plan, models):
+        if 2 ** round(math.log2(len(models))) != len(models) or len(set(swaps)) != 1:
+            return Support.no(f"{where}: the analytic nested scheme needs 2^n links and one "
+                              "swap success probability; use engine des")
+    elif not all(p_swap == 1.0 for p_swap in swaps) and len(models) != 2:
+        return Support.no(f"{where}: swap-asap with swap success below 1 over more than two "
+                          "links has no closed form here; use engine des")
+    return Support.yes()
+
+
+def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
+                               plan: RequestPlan) -> tuple[float, float]:
+    """Expected delivery rate (Hz) and fidelity of one request's pairs (a supported one)."""
+    models = network.path_models(plan.path)
     if len(models) == 1:
         model = models[0]
         cutoff = spec.policy.cutoff
         delivers = cutoff is None or model.herald_delay <= cutoff
         return (model.pair_rate if delivers else 0.0), float(model.heralded_state[0])
-    coherence = _check_chain(spec, plan, models, where)
+    coherence = _coherence_time(spec, plan)
     period = models[0].period
     p_links = [model.p_success for model in models]
-    swaps = [spec.nodes[node].gates.swap_success_probability for node in plan.path[1:-1]]
-    if spec.policy.swap == "nested" or (len(models) == 2 and coherence is not None):
+    swaps = _swap_successes(spec, plan)
+    if _nested(spec, plan, models):
         levels = round(math.log2(len(models)))
-        if 2**levels != len(models) or len(set(swaps)) != 1:
-            raise EngineError(f"{where}: the analytic nested scheme needs 2^n links and one "
-                              "swap success probability; use engine des")
         pmf = chain_analytics.waiting_time_pmf(p_links, levels=levels, p_swap=swaps[0])
         steps = chain_analytics.mean_waiting_time(pmf)
         if coherence is not None:
@@ -121,12 +156,20 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
                                                             swaps[0], coherence / period)
     elif all(p_swap == 1.0 for p_swap in swaps):
         steps = chain_analytics.mean_max_geometric(p_links)
-    elif len(models) == 2:
+    else:  # two links
         steps = chain_analytics.mean_max_geometric(p_links) / swaps[0]
-    else:
-        raise EngineError(f"{where}: swap-asap with swap success below 1 over more than two "
-                          "links has no closed form here; use engine des")
     return 1.0 / (steps * period), plan.expected_fidelity
+
+
+def _swap_successes(spec: ScenarioSpec, plan: RequestPlan) -> list[float]:
+    return [spec.nodes[node].gates.swap_success_probability for node in plan.path[1:-1]]
+
+
+def _nested(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel]) -> bool:
+    """True when the chain is computed by the nested recursion: nested swapping, or two
+    links with decohering memories (one repeater: asap and nested are the same protocol)."""
+    return spec.policy.swap == "nested" or (len(models) == 2
+                                            and _coherence_time(spec, plan) is not None)
 
 
 def _nested_fidelity(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
@@ -148,10 +191,8 @@ def _nested_fidelity(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkMod
     return 0.25 + 0.75 * werner
 
 
-def _check_chain(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
-                 where: str) -> float | None:
-    """Reject chains without a closed form; return the memories' common depolarizing
-    coherence time (T1 = T2) when they decohere, else ``None``."""
+def _chain_reasons(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel]) -> list[str]:
+    """What a chain lacks for a closed form (empty when it has one)."""
     reasons = []
     memories = [spec.nodes[node].memory for node in plan.path]
     werner_links = all(isinstance(spec.links[network_index], DepolarizingLinkSpec)
@@ -166,7 +207,7 @@ def _check_chain(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
         reasons.append("zero-length links (no classical delays)")
     if any(model.channels != 1 for model in models):
         reasons.append("one qubit per link at each node")
-    ideal = all(m.t1 == math.inf and m.t2 == math.inf for m in memories)
+    ideal = _coherence_time(spec, plan) is None
     if not ideal and not (depolarizing and (spec.policy.swap == "nested" or len(models) == 2)):
         reasons.append("ideal memories (or, for nested swapping, Werner links and equal "
                        "depolarizing memories, T1 = T2)")
@@ -174,10 +215,16 @@ def _check_chain(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
         reasons.append("no cutoff and no buffer")
     if len(spec.requests) > 1:
         reasons.append("a single request")
-    if reasons:
-        raise EngineError(f"{where}: the analytic engine computes chains with "
-                          f"{', '.join(reasons)}; use engine des")
-    return None if ideal else memories[0].t1
+    return reasons
+
+
+def _coherence_time(spec: ScenarioSpec, plan: RequestPlan) -> float | None:
+    """``None`` when no memory on the path decoheres, else the first node's T1 (on a chain
+    with a closed form, every memory's depolarizing coherence time, T1 = T2)."""
+    memories = [spec.nodes[node].memory for node in plan.path]
+    if all(m.t1 == math.inf and m.t2 == math.inf for m in memories):
+        return None
+    return float(memories[0].t1)
 
 
 def _link_indices(spec: ScenarioSpec, plan: RequestPlan) -> list[int]:
