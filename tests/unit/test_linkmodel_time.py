@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from qfab.linkmodel import link_model
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.scenarios import two_node
 
 

@@ -1,10 +1,11 @@
 """Cross-validation: the same scenarios through the fast, analytic and event engines.
 
 One link of each kind, 2/4/8-link chains (swap-asap and nested, swap success below 1),
-chains with fiber length, memory decoherence and gate noise, links up only in windows. Tolerances: the fast engine's
-rate and fidelity carry 95 % intervals over ``shots`` runs; a single event-simulation run of
-the same request has the spread of one such run, ``sqrt(shots)`` times the fast engine's
-standard error. Differences are held to five combined standard errors.
+chains with fiber length, memory decoherence and gate noise, links up only in windows.
+Tolerances: the fast engine's rate and fidelity carry 95 % intervals over ``shots`` runs; a
+single event-simulation run of the same request has the spread of one such run,
+``sqrt(shots)`` times the fast engine's standard error. Differences are held to five
+combined standard errors.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import pytest
 
 from qfab.engines import run, supports
 from qfab.engines.result import RequestResult
-from qfab.spec import ScenarioSpec, parse_scenario
+from qfab.loading import parse_scenario
+from qfab.spec import ScenarioSpec
 from tests.scenarios import two_node
 
 SHOTS = 400

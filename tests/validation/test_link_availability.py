@@ -18,8 +18,8 @@ import pytest
 
 from qfab.engines import run, supports
 from qfab.errors import EngineError
+from qfab.loading import parse_scenario
 from qfab.protocols import link_layer
-from qfab.spec import parse_scenario
 from tests.scenarios import two_node
 
 P, CYCLE = 0.1, 1e-3
@@ -113,7 +113,8 @@ def _chain(**policy: Any) -> dict[str, Any]:
                 "availability": availability}
 
     return {"qfab": 1, "seed": 1, "duration": "1000 s", "fast": {"shots": 1000},
-            "nodes": {"a": {"memory": {"t2": "0.5 s"}}, "b": {"memory": {"qubits": 2, "t2": "0.5 s"}},
+            "nodes": {"a": {"memory": {"t2": "0.5 s"}},
+                      "b": {"memory": {"qubits": 2, "t2": "0.5 s"}},
                       "c": {"memory": {"t2": "0.5 s"}}},
             "links": [link("a", "b", {"period": "50 ms", "up": "20 ms"}),
                       link("b", "c", {"period": "30 ms", "up": "7 ms", "offset": "4 ms"})],

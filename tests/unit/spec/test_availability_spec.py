@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from qfab.errors import ScenarioError
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.scenarios import two_node
 
 
