@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "scenario", "run", "supports"]
+__all__ = ["__version__", "load", "register", "run", "scenario", "supports"]
 
 
 def load(path: str | Path) -> ScenarioSpec:
@@ -122,3 +122,14 @@ def _as_spec(source: ScenarioSpec | Mapping[str, Any] | str | Path) -> ScenarioS
     if isinstance(source, ScenarioSpec):
         return source
     return scenario(source)
+
+
+def register(spec: type | str, implementation: Any) -> None:
+    """Add a link kind, memory kind, application or routing policy (:mod:`qfab.plugins`).
+
+    ``spec`` is the kind's spec class (or a routing policy's name), ``implementation`` its
+    heralding function, memory-model builder, application class or path function.
+    """
+    from qfab.plugins import register as register_kind
+
+    register_kind(spec, implementation)

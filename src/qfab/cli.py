@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from qfab import __version__
+from qfab import __version__, plugins
 from qfab.argtypes import non_negative_int
 from qfab.engines import ENGINES, ProgressCallback, run, supports
 from qfab.errors import QfabError
@@ -142,7 +142,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     del args
-    print(json.dumps(scenario_json_schema(), indent=2))
+    print(json.dumps(scenario_json_schema(plugins.scenario_model()), indent=2))
     return 0
 
 

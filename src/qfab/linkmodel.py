@@ -24,13 +24,17 @@ refuse it through that flag until they model it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab import plugins
+from qfab.errors import ScenarioError
 from qfab.linkwindows import AttemptWindows
 from qfab.physics import heralding
 from qfab.physics.detection import dark_count_probability
@@ -39,7 +43,7 @@ from qfab.physics.memory import decohere
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
-    LinkSpec,
+    LinkSpecBase,
     ScenarioSpec,
     SingleClickLinkSpec,
 )
@@ -156,24 +160,48 @@ def arm_efficiency(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
     return link.emitter.efficiency * half_fiber * link.detector.efficiency
 
 
+def _depolarizing(link: DepolarizingLinkSpec) -> tuple[float, NDArray[np.float64]]:
+    p, state = heralding.depolarizing_link(link.fidelity, link.success_probability)
+    return float(p), np.asarray(state, dtype=np.float64)
+
+
+def _single_click(link: SingleClickLinkSpec) -> tuple[float, NDArray[np.float64]]:
+    dark = float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
+    p, state = heralding.single_click(link.bright_state, arm_efficiency(link),
+                                      dark_count_probability=dark, visibility=link.visibility)
+    return float(p), np.asarray(state, dtype=np.float64)
+
+
+def _double_click(link: DoubleClickLinkSpec) -> tuple[float, NDArray[np.float64]]:
+    dark = float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
+    p, state = heralding.double_click(arm_efficiency(link), dark_count_probability=dark,
+                                      visibility=link.visibility)
+    return float(p), np.asarray(state, dtype=np.float64)
+
+
+#: Link kind -> the heralding model of one attempt: ``link spec -> (p_success, Bell vector)``.
+#: Kinds that plugins add (:mod:`qfab.plugins`) are looked up after these.
+HERALDING: Mapping[str, Callable[[Any], tuple[float, Any]]] = MappingProxyType({
+    "depolarizing": _depolarizing,
+    "single_click": _single_click,
+    "double_click": _double_click,
+})
+
+
+def _heralding_of(link: LinkSpecBase, index: int) -> Callable[[Any], tuple[float, Any]]:
+    """The heralding model of ``link``'s kind, built in or registered by a plugin."""
+    kind = str(getattr(link, "kind", ""))
+    found = HERALDING.get(kind) or plugins.registry().links.get(kind)
+    if found is None:
+        raise ScenarioError(f"links[{index}].kind", f"no heralding model for link kind {kind!r}")
+    return found.heralding if isinstance(found, plugins.LinkKind) else found
+
+
 def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     """Build the :class:`LinkModel` of ``spec.links[index]``."""
-    link: LinkSpec = spec.links[index]
+    link: LinkSpecBase = spec.links[index]
     a, b = link.between
-    if isinstance(link, DepolarizingLinkSpec):
-        p, state = heralding.depolarizing_link(link.fidelity, link.success_probability)
-    else:
-        dark = float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
-        eta = arm_efficiency(link)
-        if isinstance(link, SingleClickLinkSpec):
-            p, state = heralding.single_click(link.bright_state, eta,
-                                              dark_count_probability=dark,
-                                              visibility=link.visibility)
-        elif isinstance(link, DoubleClickLinkSpec):
-            p, state = heralding.double_click(eta, dark_count_probability=dark,
-                                              visibility=link.visibility)
-        else:  # pragma: no cover - the spec's discriminated union admits no other kind
-            raise TypeError(f"no heralding model for link kind {link.kind!r}")
+    p, state = _heralding_of(link, index)(link)
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
     memories = (spec.nodes[a].memory, spec.nodes[b].memory)
     period = link.cycle_time + delay

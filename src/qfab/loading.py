@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from qfab import plugins
 from qfab.spec.loader import read_document, require_mapping, validate_scenario
 from qfab.spec.models import ScenarioSpec
 from qfab.topology import expand_topology
@@ -58,4 +59,5 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     (['n0', 'n1', 'n2'], 10000.0)
     """
     require_mapping(document)
-    return validate_scenario(expand_topology(document, base_dir=base_dir))
+    return validate_scenario(expand_topology(document, base_dir=base_dir),
+                             model=plugins.scenario_model())

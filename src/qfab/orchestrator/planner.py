@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qfab.errors import EngineError
+from qfab import plugins
+from qfab.errors import EngineError, ScenarioError
 from qfab.orchestrator.domains import Domain, find_domains, segments_of
 from qfab.orchestrator.estimates import PurificationPlan, estimate_path, plan_purification
 from qfab.orchestrator.network import NetworkGraph
@@ -92,7 +93,7 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
 def _choose(spec: ScenarioSpec, network: NetworkGraph, index: int,
             request: PairRequestSpec) -> _Option:
     source, target = request.between
-    paths = candidate_paths(network, source, target)
+    paths = _candidates(spec, network, source, target)
     if not paths:
         raise EngineError(f"requests[{index}].between: no path between {source} and {target}")
     schemes = {"none": ["none"], "bbpssw": ["bbpssw"], "dejmps": ["dejmps"],
@@ -114,6 +115,25 @@ def _choose(spec: ScenarioSpec, network: NetworkGraph, index: int,
         f"{source} and {target}: the best achievable is {best.fidelity:.4f} "
         f"(path {' - '.join(best.path)}, purification {best.purification.scheme} "
         f"x{best.purification.rounds}){hint}")
+
+
+def _candidates(spec: ScenarioSpec, network: NetworkGraph, source: str,
+                target: str) -> list[list[str]]:
+    """Candidate paths from the default routing or the plugin policy ``policy.routing``."""
+    name = spec.policy.routing
+    if name == "default":
+        return candidate_paths(network, source, target)
+    policies = plugins.registry().routing
+    if name not in policies:
+        known = ", ".join(["default", *sorted(policies)])
+        raise ScenarioError("policy.routing", f"unknown routing policy {name!r} (known: {known})")
+    paths = [list(path) for path in policies[name](network, source, target)]
+    for path in paths:
+        if path[0] != source or path[-1] != target or any(
+                not network.graph.has_edge(a, b) for a, b in zip(path, path[1:])):
+            raise ScenarioError("policy.routing", f"policy {name!r} returned {path}, not a "
+                                f"path of links from {source} to {target}")
+    return paths
 
 
 def _evaluate(spec: ScenarioSpec, network: NetworkGraph, path: list[str], scheme: str,

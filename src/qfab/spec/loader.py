@@ -52,11 +52,14 @@ def require_mapping(document: Any) -> None:
         raise ScenarioError("", f"a scenario must be a mapping of keys to values, got {kind}")
 
 
-def validate_scenario(document: Any) -> ScenarioSpec:
+def validate_scenario(document: Any, *,
+                      model: type[ScenarioSpec] = ScenarioSpec) -> ScenarioSpec:
     """Validate a scenario given as plain data whose nodes and links are all written out.
 
     A ``topology`` section is validated as a section but not expanded here: its nodes and
     links must already be in the document (:func:`qfab.topology.expand_topology`).
+    ``model`` is the scenario model to validate with (one that admits plugin kinds:
+    :func:`qfab.spec.extend.extended_scenario_model`).
 
     Raises
     ------
@@ -65,9 +68,9 @@ def validate_scenario(document: Any) -> ScenarioSpec:
     """
     require_mapping(document)
     try:
-        return ScenarioSpec.model_validate(document)
+        return model.model_validate(document)
     except ValidationError as error:
-        raise format_validation_error(error, document, ScenarioSpec) from None
+        raise format_validation_error(error, document, model) from None
 
 
 def format_validation_error(

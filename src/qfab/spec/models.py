@@ -39,7 +39,7 @@ from qfab.spec.topology import TopologySpec
 __all__ = [
     "SpecModel", "MemorySpec", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "AvailabilitySpec",
-    "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
+    "LinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec",
 ]
@@ -164,6 +164,10 @@ class _LinkSpecBase(SpecModel):
         return float(self.cycle_time + self.length / self.fiber.speed)
 
 
+#: Base of every link spec (a plugin's link kind subclasses it; see :mod:`qfab.plugins`).
+LinkSpecBase = _LinkSpecBase
+
+
 class DepolarizingLinkSpec(_LinkSpecBase):
     """Phenomenological link: one attempt per period, Werner pairs of a given fidelity."""
 
@@ -209,6 +213,9 @@ class PolicySpec(SpecModel):
         "fewest that reach the request's min_fidelity")
     buffer: int = Field(0, ge=0, description="pairs each link generates ahead of demand and "
                         "keeps in memory (0: generate on demand only)")
+    routing: str = Field("default", min_length=1, description="path selection: 'default' "
+                         "(candidates ranked by rate and fidelity) or a policy a plugin "
+                         "registered")
 
 
 class FastSpec(SpecModel):
