@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import networkx as nx
 
 from qfab.orchestrator.network import NetworkGraph
+from qfab.physics.bell_diagonal import werner_parameter
 
 __all__ = ["candidate_paths"]
 
@@ -31,7 +32,7 @@ def candidate_paths(network: NetworkGraph, source: str, target: str) -> list[lis
     for a, b, data in graph.edges(data=True):
         model = network.models[data["index"]]
         data["time_cost"] = 1.0 / model.pair_rate if model.pair_rate > 0 else math.inf
-        werner = (4 * float(model.heralded_state[0]) - 1) / 3
+        werner = float(werner_parameter(min(float(model.heralded_state[0]), 1.0)))  # rounding
         data["fidelity_cost"] = -math.log(werner) if werner > 0 else math.inf
     found: dict[tuple[str, ...], None] = {}
     for weight in ("time_cost", "fidelity_cost"):

@@ -3,6 +3,7 @@
 from qfab.spec.loader import load_scenario, parse_scenario
 from qfab.spec.models import (
     DepolarizingLinkSpec,
+    DepolarizingMemorySpec,
     DetectorSpec,
     DoubleClickLinkSpec,
     EmitterSpec,
@@ -15,12 +16,14 @@ from qfab.spec.models import (
     RequestSpec,
     ScenarioSpec,
     SingleClickLinkSpec,
+    T1T2MemorySpec,
 )
 from qfab.spec.schema import scenario_json_schema
 
 __all__ = [
     "load_scenario", "parse_scenario", "scenario_json_schema",
-    "ScenarioSpec", "NodeSpec", "MemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "ScenarioSpec", "NodeSpec", "MemorySpec", "T1T2MemorySpec",
+    "DepolarizingMemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
     "EntanglementRequestSpec", "RequestSpec", "PolicySpec",
 ]

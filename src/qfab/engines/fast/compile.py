@@ -9,8 +9,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.errors import EngineError
+from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import RequestPlan
+from qfab.physics.bell_diagonal import combined_depolarization
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["CompiledPath", "compile_request"]
@@ -33,8 +35,9 @@ class CompiledPath:
         Per link: success probability, attempt period (s), emission-to-herald delay (s).
     emitted
         Per link: Bell vector of a heralded pair before memory decoherence, shape (n, 4).
-    t1, t2
-        Per node along the path: memory T1 and T2 (s).
+    decay_rates
+        Per node along the path: its memory's character decay rates (1/s), shape (n + 1, 3)
+        (:attr:`qfab.memorymodel.MemoryModel.decay_rates`).
     depolarization, measurement_error, swap_success
         Per repeater: gate noise and Bell-measurement success probability.
     reach
@@ -63,8 +66,7 @@ class CompiledPath:
     period: FloatArray
     herald_delay: FloatArray
     emitted: FloatArray
-    t1: FloatArray
-    t2: FloatArray
+    decay_rates: FloatArray
     depolarization: FloatArray
     measurement_error: FloatArray
     swap_success: FloatArray
@@ -98,7 +100,7 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
                           "use engine des")
     repeaters = path[1:-1]
     gates = [spec.nodes[node].gates for node in repeaters]
-    memories = [spec.nodes[node].memory for node in path]
+    memories = [memory_model(spec.nodes[node].memory) for node in path]
     if len(models) == 1:
         scheme = "purified_link" if plan.rounds else "link"
     else:
@@ -127,18 +129,17 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         period=np.array([m.period for m in models]),
         herald_delay=np.array([m.herald_delay for m in models]),
         emitted=np.array([m.emitted_state for m in models]),
-        t1=np.array([memory.t1 for memory in memories]),
-        t2=np.array([memory.t2 for memory in memories]),
+        decay_rates=np.array([memory.decay_rates for memory in memories]),
         depolarization=np.array([g.depolarization for g in gates]),
         measurement_error=np.array([g.measurement_error for g in gates]),
         swap_success=np.array([g.swap_success_probability for g in gates]),
         reach=np.array([max(network.delay(node, a), network.delay(node, b))
                         for node in repeaters]),
         channels=min(model.channels for model in models),
-        ideal_memory=all(math.isinf(m.t1) and math.isinf(m.t2) for m in memories),
+        ideal_memory=all(memory.ideal for memory in memories),
         cutoff=cutoff,
         purification=plan.purification, rounds=plan.rounds,
         end_delay=network.delay(a, b), request=plan.request,
-        end_depolarization=1 - (1 - spec.nodes[a].gates.depolarization)
-        * (1 - spec.nodes[b].gates.depolarization),
+        end_depolarization=combined_depolarization(spec.nodes[a].gates.depolarization,
+                                                   spec.nodes[b].gates.depolarization),
     )

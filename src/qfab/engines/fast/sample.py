@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from qfab.engines.fast import kernels
 from qfab.engines.fast.backend import ArrayBackend
 from qfab.engines.fast.compile import CompiledPath
+from qfab.physics import bell_diagonal, purification
+from qfab.physics import memory as memory_physics
 
 __all__ = ["Trajectories", "sample_path"]
 
@@ -82,19 +83,49 @@ def _static_fidelity(path: CompiledPath, xp: Any) -> float:
 
 
 def _swap(xp: Any, path: CompiledPath, repeater: int, left: Any, right: Any) -> Any:
-    out = kernels.convolve(xp, left, right)
-    error = float(path.measurement_error[repeater])
-    if error:
-        out = kernels.convolve(xp, out, kernels.measurement_channel(xp, error))
-    return kernels.depolarize(xp, out, float(path.depolarization[repeater]))
+    return bell_diagonal.swapped(left, right,
+                                 gate_depolarization=float(path.depolarization[repeater]),
+                                 measurement_error=float(path.measurement_error[repeater]))
+
+
+def _rates(path: CompiledPath, node: int) -> memory_physics.DecayRates:
+    first, second, third = (float(rate) for rate in path.decay_rates[node])
+    return (first, second, third)
 
 
 def _decohered(xp: Any, path: CompiledPath, vector: Any, left_node: int, right_node: int,
                wait_left: Any, wait_right: Any) -> Any:
-    out = kernels.convolve(xp, vector, kernels.decay_channel(
-        xp, wait_left, float(path.t1[left_node]), float(path.t2[left_node])))
-    return kernels.convolve(xp, out, kernels.decay_channel(
-        xp, wait_right, float(path.t1[right_node]), float(path.t2[right_node])))
+    out = memory_physics.stored(vector, wait_left, _rates(path, left_node))
+    return memory_physics.stored(out, wait_right, _rates(path, right_node))
+
+
+def _exposure_groups(path: CompiledPath) -> tuple[Any, Any]:
+    """Characters and decay rates for :func:`qfab.physics.memory.decayed_fidelity`, with
+    characters that decay alike merged: ``(chars (k + 1,), rates (nodes, k))``.
+
+    A character whose rate is 0 at every node never decays and joins ``chars[0]``;
+    characters with equal rates at every node decay by the same factor and are summed. The
+    fidelity is the same; the samplers then take one exponential per distinct rate column
+    (one for a depolarizing memory or T1 = inf, two for T1/T2).
+    """
+    static = _static_characters(path)
+    constant = float(static[0])
+    columns: list[Any] = []
+    weights: list[float] = []
+    for k in range(3):
+        column = path.decay_rates[:, k]
+        if not column.any():
+            constant += float(static[k + 1])
+            continue
+        for index, seen in enumerate(columns):
+            if np.array_equal(seen, column):
+                weights[index] += float(static[k + 1])
+                break
+        else:
+            columns.append(column)
+            weights.append(float(static[k + 1]))
+    rates = np.stack(columns, axis=1) if columns else np.zeros((path.links + 1, 0))
+    return np.array([constant, *weights]), rates
 
 
 def _sample_link(path: CompiledPath, backend: ArrayBackend, shots: int) -> Trajectories:
@@ -109,8 +140,7 @@ def _sample_link(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
     delay = float(path.herald_delay[0])
     if path.cutoff is not None and delay > path.cutoff:
         times = xp.full((shots, pairs), xp.inf)  # every pair is too old when heralded
-    vector = _decohered(np, path, np.asarray(path.emitted[0]), 0, 1, np.float64(delay),
-                        np.float64(delay))
+    vector = _decohered(np, path, np.asarray(path.emitted[0]), 0, 1, delay, delay)
     return Trajectories(times, xp.full((shots, pairs), float(vector[0])))
 
 
@@ -127,9 +157,8 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
         fidelity = xp.full((shots, pairs), _static_fidelity(path, np))
     else:
         fidelity = xp.empty((shots, pairs))
-        static = _static_characters(path)
-        inverse_t1 = xp.asarray(1.0 / path.t1)
-        inverse_t2 = xp.asarray(1.0 / path.t2)
+        static, host_rates = _exposure_groups(path)
+        rates = xp.asarray(host_rates)
     for r in range(pairs):
         heralds = start + backend.geometric(p, (shots, n)) * period
         swaps = xp.maximum(heralds[:, :-1], heralds[:, 1:])  # (shots, n - 1)
@@ -141,10 +170,8 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
             end = delivered[:, None]
             left_wait = xp.concatenate([end, swaps], axis=1) - emission
             right_wait = xp.concatenate([swaps, end], axis=1) - emission
-            relaxation = left_wait @ inverse_t1[:-1] + right_wait @ inverse_t1[1:]
-            dephasing = left_wait @ inverse_t2[:-1] + right_wait @ inverse_t2[1:]
-            fidelity[:, r] = (static[0] + static[1] * xp.exp(-relaxation)
-                              + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
+            exposure = left_wait @ rates[:-1] + right_wait @ rates[1:]
+            fidelity[:, r] = memory_physics.decayed_fidelity(static, exposure)
         start = xp.empty((shots, n))
         start[:] = formed[:, None]
         start[:, 0] = delivered
@@ -154,15 +181,14 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
 
 def _static_characters(path: CompiledPath) -> Any:
     """Klein-group characters of everything but memory decay: the heralded link states and
-    the repeaters' gate channels (:func:`qfab.engines.fast.kernels.characters`). Memory
-    decay multiplies characters 1, 2, 3 by ``exp(-sum_q t_q / T1_q)`` and
-    ``exp(-sum_q t_q / T2_q)`` over all stored qubits, so a round's fidelity needs only
-    those two sums."""
-    chi = np.prod(kernels.characters(np, path.emitted), axis=0)
+    the repeaters' gate channels (:func:`qfab.physics.bell_diagonal.characters`). Memory
+    decay multiplies character ``k`` by ``exp(-sum_q t_q r_{q,k})`` over all stored qubits
+    ``q`` (:func:`qfab.physics.memory.decayed_fidelity`), so a round's fidelity needs only
+    those sums."""
+    chi = np.prod(bell_diagonal.characters(path.emitted), axis=0)
     for j in range(path.links - 1):
-        gate = kernels.depolarize(np, kernels.measurement_channel(
-            np, float(path.measurement_error[j])), float(path.depolarization[j]))
-        chi = chi * kernels.characters(np, gate)
+        chi = chi * np.array(bell_diagonal.swap_noise_characters(
+            float(path.depolarization[j]), float(path.measurement_error[j])))
     return chi
 
 
@@ -180,9 +206,10 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
     q, rounds, pairs = path.channels, path.rounds, path.pairs
     period, p, delay = float(path.period[0]), float(path.p[0]), float(path.end_delay)
     herald_delay = float(path.herald_delay[0])
-    t1, t2 = (float(path.t1[0]), float(path.t1[1])), (float(path.t2[0]), float(path.t2[1]))
-    heralded = _decohered(np, path, np.asarray(path.emitted[0]), 0, 1,
-                          np.float64(herald_delay), np.float64(herald_delay))
+    rates_a, rates_b = _rates(path, 0), _rates(path, 1)
+    scheme = purification.scheme(path.purification)
+    heralded = _decohered(np, path, np.asarray(path.emitted[0]), 0, 1, herald_delay,
+                          herald_delay)
     rows = xp.arange(shots)
     inf = xp.inf
     generate_at = backend.geometric(p, (shots, q)) * period
@@ -205,8 +232,8 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
 
     def bring_to_now(mask: Any) -> None:
         wait = xp.where(mask, now[:, None] - updated, 0.0)
-        decayed = kernels.convolve(xp, state, kernels.decay_channel(xp, wait, t1[0], t2[0]))
-        decayed = kernels.convolve(xp, decayed, kernels.decay_channel(xp, wait, t1[1], t2[1]))
+        decayed = memory_physics.stored(memory_physics.stored(state, wait, rates_a), wait,
+                                        rates_b)
         state[mask] = decayed[mask]
         updated[mask] = now[:, None].repeat(q, axis=1)[mask]
 
@@ -262,9 +289,8 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
             both[rows[firing], kept[firing]] = True
             both[rows[firing], sacrificed[firing]] = True
             bring_to_now(both)
-            out, p_success = kernels.purify(xp, path.purification, state[rows, kept],
-                                            state[rows, sacrificed])
-            out = kernels.depolarize(xp, out, path.end_depolarization)
+            out, p_success = scheme.step(state[rows, kept], state[rows, sacrificed])
+            out = bell_diagonal.depolarized(out, path.end_depolarization)
             success = backend.rng.random(shots) < p_success
             oldest = xp.minimum(created[rows, kept], created[rows, sacrificed])
             gone = xp.zeros((shots, q), dtype=bool)
@@ -308,20 +334,19 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
     total = shots * pairs
     duration = xp.full(total, xp.inf)
     fidelity = xp.zeros(total)
-    static = _static_characters(path)
-    inverse_t1 = xp.asarray(1.0 / path.t1)
-    inverse_t2 = xp.asarray(1.0 / path.t2)
+    static, host_rates = _exposure_groups(path)
+    rates = xp.asarray(host_rates)
     chunk = backend.chunk_size(n)
     for first in range(0, total, chunk):
         _cutoff_rounds(backend, path, cutoff, period, p, xp.arange(first, min(first + chunk, total)),
-                       duration, fidelity, static, inverse_t1, inverse_t2, horizon)
+                       duration, fidelity, static, rates, horizon)
     times = xp.cumsum(duration.reshape(shots, pairs), axis=1)
     return Trajectories(times, fidelity.reshape(shots, pairs))
 
 
 def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, period: Any,
                    p: Any, index: Any, duration: Any, fidelity: Any, static: Any,
-                   inverse_t1: Any, inverse_t2: Any, horizon: float) -> None:
+                   rates: Any, horizon: float) -> None:
     """Run the rounds ``index`` to completion, writing their durations and fidelities."""
     xp = backend.xp
     n = path.links
@@ -364,8 +389,7 @@ def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, per
             finished = emission[:, complete].T
             at = finished.max(axis=1)
             duration[index[complete]] = at
-            fidelity[index[complete]] = _round_fidelity(xp, static, finished, at, inverse_t1,
-                                                        inverse_t2)
+            fidelity[index[complete]] = _round_fidelity(xp, static, finished, at, rates)
             # drop finished rounds before the costlier expiry scan
             going = ~complete
             index, held, emission = index[going], held[:, going], emission[:, going]
@@ -387,21 +411,16 @@ def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, per
             next_herald, discard_at = next_herald[:, keep], discard_at[:, keep]
 
 
-def _round_fidelity(xp: Any, static: Any, emission: Any, delivered: Any, inverse_t1: Any,
-                    inverse_t2: Any) -> Any:
+def _round_fidelity(xp: Any, static: Any, emission: Any, delivered: Any, rates: Any) -> Any:
     """Fidelity of an end-to-end pair on zero-length links from its link pairs' emission
     times: repeater ``j`` swapped when its later neighbour heralded, the end qubits waited
-    until delivery (see :func:`_static_characters`)."""
+    until delivery (see :func:`_exposure_groups`)."""
     swaps = xp.maximum(emission[:, :-1], emission[:, 1:])
     end = delivered[:, None]
     left_wait = xp.concatenate([end, swaps], axis=1) - emission
     right_wait = xp.concatenate([swaps, end], axis=1) - emission
-    dephasing = left_wait @ inverse_t2[:-1] + right_wait @ inverse_t2[1:]
-    if not bool(inverse_t1.any()):  # no relaxation anywhere: its characters stay 1
-        return (static[0] + static[1] + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
-    relaxation = left_wait @ inverse_t1[:-1] + right_wait @ inverse_t1[1:]
-    return (static[0] + static[1] * xp.exp(-relaxation)
-            + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
+    exposure = left_wait @ rates[:-1] + right_wait @ rates[1:]
+    return memory_physics.decayed_fidelity(static, exposure)
 
 
 def _sample_nested(path: CompiledPath, backend: ArrayBackend, shots: int) -> Trajectories:
