@@ -20,9 +20,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
 from qfab.physics.detection import dark_count_probability
-from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics.fiber import propagation_delay, transmittance
 from qfab.spec.models import (
     DepolarizingLinkSpec,

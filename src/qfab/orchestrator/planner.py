@@ -10,7 +10,6 @@ from qfab.orchestrator.domains import Domain, find_domains, segments_of
 from qfab.orchestrator.estimates import PurificationPlan, estimate_path, plan_purification
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.routing import candidate_paths
-from qfab.physics.bell_diagonal import combined_depolarization
 from qfab.orchestrator.rules import (
     DeliverRule,
     NetworkPlan,
@@ -20,6 +19,7 @@ from qfab.orchestrator.rules import (
     Rule,
     SwapRule,
 )
+from qfab.physics.bell_diagonal import combined_depolarization
 from qfab.spec.models import EntanglementRequestSpec, ScenarioSpec
 
 __all__ = ["plan_network", "swap_rules"]

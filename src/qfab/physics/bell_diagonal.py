@@ -25,9 +25,9 @@ memory decay) multiplies characters, which is how the event simulation keeps its
 
 from __future__ import annotations
 
-import numpy as np
 from typing import Any
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from qfab.physics import _checks
@@ -564,12 +564,13 @@ def swap_noise_characters(gate_depolarization: Any,
                           measurement_error: Any) -> tuple[Any, Any, Any, Any]:
     """Characters of a swap's noise: measurement bit flips, then gate depolarisation.
 
-    The product of :func:`measurement_error_characters` and :func:`depolarizing_characters`,
-    by which :func:`swap` multiplies the product of its inputs' characters.
+    The product of :func:`measurement_error_characters` and :func:`depolarizing_characters`
+    (written out: the event simulation calls this at every swap), by which :func:`swap`
+    multiplies the product of its inputs' characters. Floats or arrays.
     """
-    _, flip, _, flip2 = measurement_error_characters(measurement_error)
-    _, keep, _, _ = depolarizing_characters(gate_depolarization)
-    return (1.0, keep * flip, keep * flip, keep * flip2)
+    flip = 1.0 - 2.0 * measurement_error
+    noise = (1.0 - gate_depolarization) * flip
+    return (1.0, noise, noise, noise * flip)
 
 
 def depolarized(v: Any, p: Any) -> Any:

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from qfab.physics import bell_diagonal
 from qfab.physics._checks import FloatArray
 
-__all__ = ["PurificationScheme", "SCHEMES", "scheme"]
+__all__ = ["SCHEMES", "PurificationScheme", "scheme"]
 
 
 @dataclass(frozen=True)

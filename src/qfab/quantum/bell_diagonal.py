@@ -119,9 +119,11 @@ class BellDiagonalState:
         ra1, ra2, ra3 = memory_a.decay_rates
         rb1, rb2, rb3 = memory_b.decay_rates
         c0, c1, c2, c3 = self._chars
-        return self._from_chars((c0, c1 * math.exp(-t_a * ra1 - t_b * rb1),
-                                 c2 * math.exp(-t_a * ra2 - t_b * rb2),
-                                 c3 * math.exp(-t_a * ra3 - t_b * rb3)))
+        state = object.__new__(type(self))  # _from_chars, inlined for the hot path
+        state._chars = (c0, c1 * math.exp(-t_a * ra1 - t_b * rb1),
+                        c2 * math.exp(-t_a * ra2 - t_b * rb2),
+                        c3 * math.exp(-t_a * ra3 - t_b * rb3))
+        return state
 
     def decayed(self, first: float, second: float, third: float | None = None) -> Self:
         """The state with its characters 1, 2, 3 multiplied by ``first``, ``second`` and
@@ -162,8 +164,13 @@ class BellDiagonalState:
             raise ValueError("gate_depolarization and measurement_error must be in [0, 1]")
         a0, a1, a2, a3 = self._chars
         b0, b1, b2, b3 = other._chars
-        _, n1, n2, n3 = bd.swap_noise_characters(gate_depolarization, measurement_error)
-        return self._from_chars((a0 * b0, a1 * b1 * n1, a2 * b2 * n2, a3 * b3 * n3))
+        state = object.__new__(type(self))  # _from_chars, inlined for the hot path
+        if gate_depolarization or measurement_error:
+            _, n1, n2, n3 = bd.swap_noise_characters(gate_depolarization, measurement_error)
+            state._chars = (a0 * b0, a1 * b1 * n1, a2 * b2 * n2, a3 * b3 * n3)
+        else:  # noiseless swap: its noise characters are all 1
+            state._chars = (a0 * b0, a1 * b1, a2 * b2, a3 * b3)
+        return state
 
     @classmethod
     def from_bell_vector(cls, v: ArrayLike) -> Self:

@@ -13,7 +13,8 @@ import types
 import numpy as np
 import pytest
 
-from qfab.physics import _xp, bell_diagonal as bd, memory, purification
+from qfab.physics import _xp, memory, purification
+from qfab.physics import bell_diagonal as bd
 
 RNG = np.random.default_rng(4)
 VECTORS = RNG.dirichlet(np.ones(4), size=(50,))
@@ -95,7 +96,7 @@ def test_registered_scheme_step_matches_the_checked_function(name: str) -> None:
     expected, expected_p = reference(VECTORS, OTHERS)
     np.testing.assert_allclose(out, expected, atol=1e-14)
     np.testing.assert_allclose(p, expected_p, atol=1e-14)
-    checked, checked_p = scheme(VECTORS, OTHERS)
+    checked, _ = scheme(VECTORS, OTHERS)
     np.testing.assert_allclose(checked, expected, atol=0)
     assert scheme.name == name
 
