@@ -32,7 +32,11 @@ from qfab.errors import EngineError
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import RequestPlan
-from qfab.physics.bell_diagonal import fidelity_from_werner_parameter, werner_parameter
+from qfab.physics.bell_diagonal import (
+    depolarizing_characters,
+    fidelity_from_werner_parameter,
+    werner_parameter,
+)
 from qfab.spec.models import DepolarizingLinkSpec, ScenarioSpec
 
 __all__ = ["AnalyticEngine"]
@@ -151,8 +155,8 @@ def _nested_fidelity(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkMod
     werner = chain_analytics.nested_mean_werner(
         [m.p_success for m in models], levels=levels, p_swap=p_swap, w_link=w_links,
         coherence_time_steps=coherence_steps / 2)
-    for node in plan.path[1:-1]:
-        werner *= 1.0 - spec.nodes[node].gates.depolarization
+    for node in plan.path[1:-1]:  # a depolarizing channel scales w by its character
+        werner *= depolarizing_characters(spec.nodes[node].gates.depolarization)[1]
     return float(fidelity_from_werner_parameter(werner))
 
 
