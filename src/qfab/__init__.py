@@ -1,10 +1,95 @@
 """qfab: model, simulate and orchestrate quantum networks.
 
 One scenario format (:mod:`qfab.spec`), pure physics (:mod:`qfab.physics`) and three
-engines behind one interface (:mod:`qfab.engines`): ``analytic`` (closed forms), ``des``
-(event simulation, the reference) and, later, ``fast`` (vectorized Monte Carlo).
+engines behind one interface (:mod:`qfab.engines`): ``analytic`` (closed forms), ``fast``
+(vectorized Monte Carlo on NumPy or a GPU) and ``des`` (the event simulation, the reference).
+
+A two-node study from Python:
+
+>>> import qfab
+>>> scenario = qfab.scenario({
+...     "qfab": 1, "duration": "10 s",
+...     "nodes": {"alice": {}, "bob": {}},
+...     "links": [{"kind": "depolarizing", "between": ["alice", "bob"], "fidelity": 0.95,
+...                "success_probability": 0.1, "cycle_time": "1 ms"}],
+...     "requests": [{"kind": "entanglement", "between": ["alice", "bob"], "pairs": 100}]})
+>>> result = qfab.run(scenario, engine="analytic")
+>>> round(result.requests[0].rate_hz, 6), round(result.requests[0].fidelity, 6)
+(100.0, 0.95)
+
+``qfab.load(path)`` reads a YAML file instead; ``qfab.run(path)`` does both.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qfab.engines.base import ProgressCallback
+    from qfab.engines.result import RunResult
+    from qfab.spec.models import ScenarioSpec
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "load", "scenario", "run"]
+
+
+def load(path: str | Path) -> ScenarioSpec:
+    """Read and validate a scenario file (YAML or JSON).
+
+    Raises
+    ------
+    qfab.errors.ScenarioError
+        With the YAML path of the first offending field.
+    """
+    from qfab.spec import load_scenario
+
+    return load_scenario(path)
+
+
+def scenario(document: Mapping[str, Any], *, base_dir: str | Path | None = None) -> ScenarioSpec:
+    """Validate a scenario given as plain data (the same keys as a YAML file).
+
+    ``base_dir`` resolves relative file names in it (a topology file); default: the
+    current directory.
+    """
+    from qfab.spec import parse_scenario
+
+    return parse_scenario(dict(document),
+                          base_dir=None if base_dir is None else Path(base_dir))
+
+
+def run(source: ScenarioSpec | Mapping[str, Any] | str | Path, /, *, engine: str | None = None,
+        seed: int | None = None, progress: ProgressCallback | None = None) -> RunResult:
+    """Run a scenario (a spec, plain data or a file name) on an engine.
+
+    Parameters
+    ----------
+    source
+        A validated :class:`~qfab.spec.models.ScenarioSpec`, a mapping with the keys of a
+        scenario file, or the path of one.
+    engine
+        ``"analytic"``, ``"fast"`` or ``"des"``; default: the scenario's ``engine``.
+    seed
+        Seed of every random stream; default: the scenario's ``seed``.
+    progress
+        Optional callback receiving the fraction of the run done.
+
+    Returns
+    -------
+    RunResult
+        ``result.requests[i].rate_hz``, ``.fidelity`` and the other figures of the result
+        format; ``result.to_dict()`` is the JSON document of ``qfab run --json``.
+    """
+    from qfab import engines
+    from qfab.spec.models import ScenarioSpec
+
+    if isinstance(source, (str, Path)):
+        spec = load(source)
+    elif isinstance(source, ScenarioSpec):
+        spec = source
+    else:
+        spec = scenario(source)
+    return engines.run(spec, engine=engine, seed=seed, progress=progress)

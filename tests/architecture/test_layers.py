@@ -69,3 +69,10 @@ def test_no_module_level_random_generator() -> None:
     for path in _modules():
         text = path.read_text(encoding="utf-8")
         assert "np.random.seed(" not in text and "random.seed(" not in text, path
+
+
+@pytest.mark.parametrize("path", _modules("apps"), ids=lambda p: p.name)
+def test_applications_sit_above_physics_and_spec_only(path: Path) -> None:
+    """Workloads use physics and the spec; the runtime and the engines call them, never the
+    other way round (physics, spec and sim cannot import apps: see their own tests)."""
+    assert _qfab_layers(path) <= {"apps", "physics", "spec", "units", "errors"}

@@ -23,11 +23,14 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
+
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback
 from qfab.linkmodel import LinkModel
+from qfab.engines.request_result import applications, request_result
+from qfab.engines.result import LinkResult, RunResult
 from qfab.memorymodel import MemoryModel, memory_model
-from qfab.engines.result import LinkResult, RequestResult, RunResult, target_met
 from qfab.errors import EngineError
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
@@ -51,6 +54,7 @@ class AnalyticEngine:
             progress: ProgressCallback | None = None) -> RunResult:
         """Compute expected link and request figures for ``spec``."""
         started = time.perf_counter()
+        apps = applications(spec, self.name)
         network = NetworkGraph(spec)
         plan = plan_network(spec, network)
         served_before = [0] * len(network.models)
@@ -72,22 +76,13 @@ class AnalyticEngine:
                 end_time = spec.duration
             elif last is not None:
                 end_time = max(end_time, request.start + last)
-            requests.append(RequestResult(
-                between=request.between, requested=request.pairs, delivered=delivered,
-                rate_hz=delivered / last if last else None,
+            application = apps[request_plan.request]
+            requests.append(request_result(
+                request, request_plan, application, delivered=delivered,
+                complete=delivered == request.pairs, last_s=last,
                 fidelity=fidelity if delivered else None, fidelity_ci95=None,
-                latency_s=last / delivered if last else None,
-                min_fidelity=request.min_fidelity,
-                target_met=target_met(delivered == request.pairs, fidelity,
-                                      request.min_fidelity),
                 fidelity_min=fidelity if delivered else None,
-                deadline_met=(None if request.deadline is None else
-                              delivered == request.pairs and last is not None
-                              and last <= request.deadline),
-                path=request_plan.path, domains=request_plan.domains,
-                purification=request_plan.purification,
-                purification_rounds=request_plan.rounds,
-            ))
+                figures=application.figures(np.array([fidelity])) if delivered else {}))
         if progress is not None:
             progress(1.0)
         return RunResult(

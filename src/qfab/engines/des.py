@@ -14,14 +14,8 @@ import time
 import numpy as np
 
 from qfab.engines.base import ProgressCallback
-from qfab.engines.result import (
-    LinkResult,
-    NodeResult,
-    RequestResult,
-    RunResult,
-    mean_with_ci95,
-    target_met,
-)
+from qfab.engines.request_result import applications, request_result
+from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult, mean_with_ci95
 from qfab.hardware.link import HeraldedLink
 from qfab.orchestrator.domains import find_domains
 from qfab.orchestrator.network import NetworkGraph
@@ -56,6 +50,7 @@ class DesEngine:
             progress: ProgressCallback | None = None) -> RunResult:
         """Simulate ``spec`` with random streams derived from ``seed``."""
         started = time.perf_counter()
+        applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)
         plan = plan_network(spec, network)
         sim = Simulation()
@@ -103,22 +98,13 @@ def _link_result(link: HeraldedLink, now_ps: int) -> LinkResult:
 
 
 def _request_result(app: RequestApp, spec: ScenarioSpec) -> RequestResult:
-    request = spec.requests[app.index]
     delivered = len(app.delivery_ps)
     fidelities = np.asarray(app.fidelities)
     fidelity, ci95 = mean_with_ci95(fidelities)
-    last = ps_to_seconds(app.delivery_ps[-1] - app.start_ps) if delivered else 0.0
-    deadline_met = None
-    if request.deadline is not None:
-        deadline_met = app.done and last <= request.deadline
-    return RequestResult(
-        between=request.between, requested=request.pairs, delivered=delivered,
-        rate_hz=delivered / last if last > 0 else None,
+    return request_result(
+        spec.requests[app.index], app.plan, app.application, delivered=delivered,
+        complete=app.done,
+        last_s=ps_to_seconds(app.delivery_ps[-1] - app.start_ps) if delivered else None,
         fidelity=fidelity, fidelity_ci95=ci95,
-        latency_s=last / delivered if delivered else None,
-        min_fidelity=request.min_fidelity,
-        target_met=target_met(app.done, fidelity, request.min_fidelity),
         fidelity_min=float(fidelities.min()) if delivered else None,
-        deadline_met=deadline_met, path=app.plan.path, domains=app.plan.domains,
-        purification=app.plan.purification, purification_rounds=app.plan.rounds,
-    )
+        figures=app.application.received())

@@ -69,6 +69,16 @@ class RequestResult:
     domains: list[str] | None = None
     purification: str | None = None
     purification_rounds: int | None = None
+    kind: str = "entanglement"
+    #: Fields the request's application adds (e.g. ``teleportation_fidelity``); the result
+    #: document lists them beside the core keys, and they read as attributes too.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        extra = self.__dict__.get("extra")
+        if extra is not None and name in extra:
+            return extra[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -89,12 +99,14 @@ class RunResult:
         """The JSON-ready document, core keys in the order of the format description."""
         document: dict[str, Any] = {"qfab": RESULT_FORMAT_VERSION}
         document.update(asdict(self))
+        for entry in document["requests"]:
+            entry.update(entry.pop("extra"))
         for section in ("links", "requests"):
             for entry in document[section]:
                 entry["between"] = list(entry["between"])
-                for key in ("fidelity_ci95", "rate_ci95"):
-                    if entry.get(key) is not None:
-                        entry[key] = list(entry[key])
+                for key, value in entry.items():
+                    if key.endswith("_ci95") and value is not None:
+                        entry[key] = list(value)
         cleaned: dict[str, Any] = _finite_or_none(document)
         return cleaned
 

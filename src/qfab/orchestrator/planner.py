@@ -20,7 +20,7 @@ from qfab.orchestrator.rules import (
     SwapRule,
 )
 from qfab.physics.bell_diagonal import combined_depolarization
-from qfab.spec.models import EntanglementRequestSpec, ScenarioSpec
+from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
 __all__ = ["plan_network", "swap_rules"]
 
@@ -76,7 +76,7 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
 
 
 def _choose(spec: ScenarioSpec, network: NetworkGraph, index: int,
-            request: EntanglementRequestSpec) -> _Option:
+            request: PairRequestSpec) -> _Option:
     source, target = request.between
     paths = candidate_paths(network, source, target)
     if not paths:
@@ -133,7 +133,7 @@ def _domains_along(path: Sequence[str], domain_of: dict[str, Domain]) -> list[st
     return names
 
 
-def _request_rules(index: int, request: EntanglementRequestSpec, path: list[str],
+def _request_rules(index: int, request: PairRequestSpec, path: list[str],
                    segments: list[tuple[int, int]], purification: PurificationPlan,
                    swap_policy: str) -> list[tuple[str, Rule]]:
     """Rules for one request: swaps inside each segment, stitching swaps at the gateways,

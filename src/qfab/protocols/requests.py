@@ -2,33 +2,38 @@
 
 from __future__ import annotations
 
+from qfab.apps.base import Application, application_for
 from qfab.orchestrator.rules import RequestPlan
+from qfab.quantum.base import PairState
+from qfab.sim.time import PS_PER_S, seconds_to_ps
+from qfab.spec.models import PairRequestSpec
 
 __all__ = ["RequestApp"]
 
 
 class RequestApp:
-    """What one request has asked for and received.
+    """What one request has asked for and received, and the application it feeds.
 
     Parameters
     ----------
     plan
         The orchestrator's plan for the request.
-    requested
-        Number of pairs asked for.
-    start_ps
-        When the request is made.
+    request
+        The request's spec (pairs asked for, start time, kind).
     links
         Indices of the links on its path.
     """
 
-    def __init__(self, plan: RequestPlan, requested: int, start_ps: int,
-                 links: list[int]) -> None:
+    def __init__(self, plan: RequestPlan, request: PairRequestSpec, links: list[int]) -> None:
         self.plan = plan
         self.index = plan.request
-        self.requested = requested
-        self.start_ps = start_ps
+        self.requested = request.pairs
+        self.start_ps = seconds_to_ps(request.start)
         self.links = links
+        #: The application the delivered pairs go to.
+        self.application: Application = application_for(request,
+                                                        where=f"requests[{plan.request}]")
+        self._receive = self.application.receive if self.application.receives_pairs else None
         #: The two end nodes of the request's path.
         self.ends = frozenset((plan.path[0], plan.path[-1]))
         self.active = False
@@ -40,7 +45,10 @@ class RequestApp:
         """True once every requested pair has been delivered."""
         return len(self.delivery_ps) >= self.requested
 
-    def record(self, now_ps: int, fidelity: float) -> None:
-        """Register a pair delivered at ``now_ps`` with fidelity ``fidelity``."""
+    def record(self, now_ps: int, state: PairState) -> None:
+        """Register a pair delivered at ``now_ps`` in ``state`` and hand it to the
+        application."""
         self.delivery_ps.append(now_ps)
-        self.fidelities.append(fidelity)
+        self.fidelities.append(state.fidelity())
+        if self._receive is not None:
+            self._receive(now_ps / PS_PER_S, state)

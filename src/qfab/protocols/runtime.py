@@ -80,8 +80,7 @@ class NetworkRuntime:
             layer = LinkLayer(sim, link, self.on_herald)
             self.link_layers.append(layer)
             sim.schedule(0, layer.kick_all)  # buffers fill from the start
-        self.apps = [RequestApp(request_plan, spec.requests[request_plan.request].pairs,
-                                seconds_to_ps(spec.requests[request_plan.request].start),
+        self.apps = [RequestApp(request_plan, spec.requests[request_plan.request],
                                 [network.link_index(x, y) for x, y in
                                  zip(request_plan.path, request_plan.path[1:])])
                      for request_plan in plan.requests]
@@ -251,7 +250,7 @@ class NetworkRuntime:
             return
         now = self.sim.now
         app = self.apps[request]
-        fidelity = pair.state_at(now).fidelity()
+        state = pair.state_at(now)
         self._consume(pair, app)
         if pair.link is not None and app.active:
             self._next_round(app, pair.ends[0].index)
@@ -260,7 +259,7 @@ class NetworkRuntime:
             self._notify_link_of(slot)
         if not app.active:
             return
-        app.record(now, fidelity)
+        app.record(now, state)
         if app.done:
             self._finish(app)
         else:

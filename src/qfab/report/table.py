@@ -25,6 +25,7 @@ def format_result(result: RunResult) -> str:
     lines += _table(["link", "attempts", "successes", "p_success", "rate (Hz)", "fidelity"]
                     + (["stored", "hit rate"] if buffered else []), link_rows)
     if result.requests:
+        figures = _figure_names(result)
         request_rows = []
         for request in result.requests:
             ci = (f"[{request.fidelity_ci95[0]:.4f}, {request.fidelity_ci95[1]:.4f}]"
@@ -33,9 +34,10 @@ def format_result(result: RunResult) -> str:
             request_rows.append([f"{request.between[0]} - {request.between[1]}",
                                  f"{request.delivered}/{request.requested}",
                                  _num(request.rate_hz), _num(request.fidelity, 4), ci,
-                                 _num(request.latency_s), met])
+                                 _num(request.latency_s), met]
+                                + [_num(request.extra.get(name), 4) for name in figures])
         lines += [""] + _table(["request", "delivered", "rate (Hz)", "fidelity", "95% CI",
-                                "latency (s)", "met"], request_rows)
+                                "latency (s)", "met", *figures], request_rows)
         for request in result.requests:
             if request.path and len(request.path) > 2 or request.purification not in (None, "none"):
                 plan = f"  path {' - '.join(request.path or [])}"
@@ -45,6 +47,17 @@ def format_result(result: RunResult) -> str:
                     plan += f"  purification {request.purification} x{request.purification_rounds}"
                 lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
     return "\n".join(lines)
+
+
+def _figure_names(result: RunResult) -> list[str]:
+    """Numeric fields that requests' applications added (their intervals left out), in the
+    order they first appear."""
+    names: dict[str, None] = {}
+    for request in result.requests:
+        for name, value in request.extra.items():
+            if not name.endswith("_ci95") and (value is None or isinstance(value, float)):
+                names.setdefault(name)
+    return list(names)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

@@ -12,11 +12,13 @@ from qfab.spec.models import (
     LinkSpec,
     MemorySpec,
     NodeSpec,
+    PairRequestSpec,
     PolicySpec,
     RequestSpec,
     ScenarioSpec,
     SingleClickLinkSpec,
     T1T2MemorySpec,
+    TeleportationRequestSpec,
 )
 from qfab.spec.schema import scenario_json_schema
 
@@ -25,5 +27,6 @@ __all__ = [
     "ScenarioSpec", "NodeSpec", "MemorySpec", "T1T2MemorySpec",
     "DepolarizingMemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
-    "EntanglementRequestSpec", "RequestSpec", "PolicySpec",
+    "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
+    "PolicySpec",
 ]

@@ -27,6 +27,12 @@ from qfab.spec.quantities import (
     Probability,
     Speed,
 )
+from qfab.spec.requests import (
+    EntanglementRequestSpec,
+    PairRequestSpec,
+    RequestSpec,
+    TeleportationRequestSpec,
+)
 from qfab.spec.topology import TopologySpec
 from qfab.experiments.sweep_spec import SweepSpec
 
@@ -34,7 +40,8 @@ __all__ = [
     "SpecModel", "MemorySpec", "T1T2MemorySpec", "DepolarizingMemorySpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
-    "EntanglementRequestSpec", "RequestSpec", "PolicySpec", "FastSpec", "ScenarioSpec",
+    "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
+    "PolicySpec", "FastSpec", "ScenarioSpec",
 ]
 
 NodeName = Annotated[str, Field(min_length=1)]
@@ -195,29 +202,6 @@ LinkSpec = Annotated[
     Union[DepolarizingLinkSpec, SingleClickLinkSpec, DoubleClickLinkSpec],
     Field(discriminator="kind"),
 ]
-
-
-class EntanglementRequestSpec(SpecModel):
-    """An application's demand for entangled pairs between two nodes."""
-
-    kind: Literal["entanglement"] = "entanglement"
-    between: tuple[NodeName, NodeName]
-    pairs: int = Field(ge=1)
-    min_fidelity: Probability | None = None
-    start: Duration = Field(0.0, description="simulated time at which the request is made")
-    deadline: PositiveDuration | None = Field(
-        None, description="time after 'start' by which all pairs should be delivered")
-    priority: int = Field(0, description="larger is served first when requests contend")
-
-    @field_validator("between")
-    @classmethod
-    def _distinct_ends(cls, value: tuple[str, str]) -> tuple[str, str]:
-        if value[0] == value[1]:
-            raise ValueError(f"a request needs two different nodes, got [{value[0]}, {value[1]}]")
-        return value
-
-
-RequestSpec = Annotated[Union[EntanglementRequestSpec], Field(discriminator="kind")]
 
 
 class PolicySpec(SpecModel):

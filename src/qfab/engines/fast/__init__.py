@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback
 from qfab.engines.fast.backend import backend_for
 from qfab.engines.fast.compile import CompiledPath, compile_request
 from qfab.engines.fast.sample import sample_path
-from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95, target_met
+from qfab.engines.request_result import applications, request_result
+from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.errors import EngineError
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
@@ -38,6 +40,7 @@ class FastEngine:
             progress: ProgressCallback | None = None) -> RunResult:
         """Sample every request of ``spec`` and summarize the runs."""
         started = time.perf_counter()
+        apps = applications(spec, self.name)
         network = NetworkGraph(spec)
         plan = plan_network(spec, network)
         _check_independent(plan.requests)
@@ -48,7 +51,8 @@ class FastEngine:
         for index, (request_plan, path) in enumerate(zip(plan.requests, compiled)):
             summary = _sample_until_precise(spec, _within_duration(spec, path, request_plan),
                                             backend)
-            requests.append(_request_result(spec, request_plan, summary))
+            requests.append(_request_result(spec, request_plan, apps[request_plan.request],
+                                            summary))
             sim_time = max(sim_time, summary["sim_time"])
             if progress is not None:
                 progress((index + 1) / len(compiled))
@@ -114,7 +118,7 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     per_run_fidelity = np.concatenate(fidelity_sums)[delivered > 0] / delivered[delivered > 0]
     fidelity_mean, fidelity_ci = mean_with_ci95(per_run_fidelity)
     return {"rate": mean, "rate_ci": ci, "delivered": delivered, "fidelity": fidelity_mean,
-            "fidelity_ci": fidelity_ci,
+            "fidelity_ci": fidelity_ci, "per_run_fidelity": per_run_fidelity,
             "fidelity_min": fidelity_min if math.isfinite(fidelity_min) else None,
             "last": float(np.mean(np.concatenate(last_times))), "shots": shots,
             "sim_time": path.start + float(np.mean(np.concatenate(last_times)))}
@@ -152,19 +156,13 @@ def _ratio_with_ci95(pairs: np.ndarray, times: np.ndarray
     return rate, (rate - half, rate + half)
 
 
-def _request_result(spec: ScenarioSpec, plan: RequestPlan, summary: dict[str, Any]) -> RequestResult:
+def _request_result(spec: ScenarioSpec, plan: RequestPlan, application: Application,
+                    summary: dict[str, Any]) -> RequestResult:
     request = spec.requests[plan.request]
-    delivered = int(np.median(summary["delivered"]))
-    rate = summary["rate"]
-    complete = bool(np.all(summary["delivered"] == request.pairs))
-    last = summary["last"]
-    return RequestResult(
-        between=request.between, requested=request.pairs, delivered=delivered,
-        rate_hz=rate, fidelity=summary["fidelity"], fidelity_ci95=summary["fidelity_ci"],
-        latency_s=1.0 / rate if rate else None, min_fidelity=request.min_fidelity,
-        target_met=target_met(complete, summary["fidelity"], request.min_fidelity),
+    return request_result(
+        request, plan, application, delivered=int(np.median(summary["delivered"])),
+        complete=bool(np.all(summary["delivered"] == request.pairs)), last_s=summary["last"],
+        fidelity=summary["fidelity"], fidelity_ci95=summary["fidelity_ci"],
         fidelity_min=summary["fidelity_min"],
-        deadline_met=(None if request.deadline is None else complete and last <= request.deadline),
-        path=plan.path, domains=plan.domains, purification=plan.purification,
-        purification_rounds=plan.rounds, rate_ci95=summary["rate_ci"],
-    )
+        figures=application.figures(summary["per_run_fidelity"]),
+        measured_rate=(summary["rate"], summary["rate_ci"]))

@@ -1,0 +1,112 @@
+"""One builder of :class:`~qfab.engines.result.RequestResult` for every engine.
+
+Each engine finds, for one request, how many pairs were delivered, when the last one came and
+the fidelities; this module turns that into the result with the same rules everywhere
+(rate, latency, target and deadline) and adds the application's figures, each summarized as
+a mean with its 95 % interval (``teleportation_fidelity`` and ``teleportation_fidelity_ci95``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qfab.apps.base import Application, application_for
+from qfab.engines.result import RequestResult, mean_with_ci95, target_met
+from qfab.errors import EngineError
+from qfab.orchestrator.rules import RequestPlan
+from qfab.spec.models import PairRequestSpec, ScenarioSpec
+
+__all__ = ["applications", "deadline_met", "request_result"]
+
+Interval = tuple[float, float]
+
+
+def applications(spec: ScenarioSpec, engine: str) -> list[Application]:
+    """One application per request of ``spec``, in request order.
+
+    Raises
+    ------
+    EngineError
+        If an application needs several pairs at once: every engine so far delivers one
+        pair at a time.
+    """
+    apps = []
+    for index, request in enumerate(spec.requests):
+        app = application_for(request, where=f"requests[{index}]")
+        if app.pairs_at_once != 1:
+            raise EngineError(f"requests[{index}].kind: {request.kind!r} needs "
+                              f"{app.pairs_at_once} pairs at once; the {engine} engine "
+                              "delivers one pair at a time")
+        apps.append(app)
+    return apps
+
+
+def deadline_met(complete: bool, last_s: float | None, deadline: float | None) -> bool | None:
+    """All pairs came within ``deadline`` of the start (``None`` without a deadline)."""
+    if deadline is None:
+        return None
+    return complete and last_s is not None and last_s <= deadline
+
+
+def request_result(request: PairRequestSpec, plan: RequestPlan, application: Application, *,
+                   delivered: int, complete: bool, last_s: float | None,
+                   fidelity: float | None, fidelity_ci95: Interval | None,
+                   fidelity_min: float | None,
+                   figures: Mapping[str, NDArray[np.float64]],
+                   measured_rate: tuple[float | None, Interval | None] | None = None
+                   ) -> RequestResult:
+    """The result of one request.
+
+    Parameters
+    ----------
+    request, plan, application
+        The request, the orchestrator's plan for it and its application.
+    delivered
+        Pairs delivered (a typical run's count for engines that sample many runs).
+    complete
+        Whether every requested pair was delivered (in every run).
+    last_s
+        Time from the request's start to its last delivery (``None`` if none).
+    fidelity, fidelity_ci95, fidelity_min
+        Mean fidelity of the delivered pairs, its 95 % interval, the lowest seen.
+    figures
+        Samples of each of the application's figures (per pair, per run, or one expected
+        value); each is reported as its mean and 95 % interval, ``None`` without samples.
+    measured_rate
+        Rate and its 95 % interval estimated over many runs; default
+        ``delivered / last_s``. The latency is then ``1 / rate``, else ``last_s / delivered``.
+    """
+    if measured_rate is None:
+        rate = delivered / last_s if last_s else None
+        rate_ci95 = None
+        latency = last_s / delivered if delivered and last_s is not None else None
+    else:
+        rate, rate_ci95 = measured_rate
+        latency = 1.0 / rate if rate else None
+    return RequestResult(
+        between=request.between, requested=request.pairs, delivered=delivered,
+        rate_hz=rate, fidelity=fidelity, fidelity_ci95=fidelity_ci95, latency_s=latency,
+        min_fidelity=request.min_fidelity,
+        target_met=target_met(complete, fidelity, request.min_fidelity),
+        fidelity_min=fidelity_min,
+        deadline_met=deadline_met(complete, last_s, request.deadline),
+        rate_ci95=rate_ci95, path=plan.path, domains=plan.domains,
+        purification=plan.purification, purification_rounds=plan.rounds,
+        kind=request.kind, extra=_figure_fields(application.figure_names, figures),
+    )
+
+
+def _figure_fields(names: Sequence[str], figures: Mapping[str, NDArray[np.float64]]
+                   ) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in names:
+        samples = figures.get(name)
+        mean, ci95 = mean_with_ci95(np.asarray(samples, dtype=np.float64).ravel()) \
+            if samples is not None else (None, None)
+        fields[name] = mean
+        fields[f"{name}_ci95"] = ci95
+    return fields

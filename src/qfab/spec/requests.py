@@ -1,0 +1,66 @@
+"""Requests: one spec class per workload, told apart by ``kind``.
+
+Every request kind so far is served by delivering entangled pairs between two nodes; it
+shares the fields of :class:`PairRequestSpec`, so the orchestrator plans it the same way and
+its application (:mod:`qfab.apps`) decides what is done with each pair.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from qfab.spec.base import SpecModel
+from qfab.spec.quantities import Duration, PositiveDuration, Probability
+
+__all__ = [
+    "EntanglementRequestSpec",
+    "PairRequestSpec",
+    "RequestSpec",
+    "TeleportationRequestSpec",
+]
+
+NodeName = Annotated[str, Field(min_length=1)]
+
+
+class PairRequestSpec(SpecModel):
+    """Fields of every request served with end-to-end pairs (the base of each kind)."""
+
+    kind: str
+    between: tuple[NodeName, NodeName]
+    pairs: int = Field(ge=1)
+    min_fidelity: Probability | None = Field(
+        None, description="least mean fidelity of the delivered pairs")
+    start: Duration = Field(0.0, description="simulated time at which the request is made")
+    deadline: PositiveDuration | None = Field(
+        None, description="time after 'start' by which all pairs should be delivered")
+    priority: int = Field(0, description="larger is served first when requests contend")
+
+    @field_validator("between")
+    @classmethod
+    def _distinct_ends(cls, value: tuple[str, str]) -> tuple[str, str]:
+        if value[0] == value[1]:
+            raise ValueError(f"a request needs two different nodes, got [{value[0]}, {value[1]}]")
+        return value
+
+
+class EntanglementRequestSpec(PairRequestSpec):
+    """An application's demand for entangled pairs between two nodes."""
+
+    kind: Literal["entanglement"] = "entanglement"
+
+
+class TeleportationRequestSpec(PairRequestSpec):
+    """Teleport ``pairs`` qubit states from ``between[0]`` to ``between[1]``, one per pair.
+
+    The result reports ``teleportation_fidelity``, the fidelity of the teleported states
+    averaged over uniformly random inputs; ``min_fidelity`` bounds the pairs' fidelity.
+    """
+
+    kind: Literal["teleportation"] = "teleportation"
+    pairs: int = Field(ge=1, description="qubit states to teleport (one pair each)")
+
+
+RequestSpec = Annotated[EntanglementRequestSpec | TeleportationRequestSpec,
+                        Field(discriminator="kind")]
