@@ -157,8 +157,8 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
         fidelity = xp.full((shots, pairs), _static_fidelity(path, np))
     else:
         fidelity = xp.empty((shots, pairs))
-        static, host_rates = _exposure_groups(path)
-        rates = xp.asarray(host_rates)
+        host_static, host_rates = _exposure_groups(path)
+        static, rates = xp.asarray(host_static), xp.asarray(host_rates)
     for r in range(pairs):
         heralds = start + backend.geometric(p, (shots, n)) * period
         swaps = xp.maximum(heralds[:, :-1], heralds[:, 1:])  # (shots, n - 1)
@@ -334,8 +334,8 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
     total = shots * pairs
     duration = xp.full(total, xp.inf)
     fidelity = xp.zeros(total)
-    static, host_rates = _exposure_groups(path)
-    rates = xp.asarray(host_rates)
+    host_static, host_rates = _exposure_groups(path)
+    static, rates = xp.asarray(host_static), xp.asarray(host_rates)
     chunk = backend.chunk_size(n)
     for first in range(0, total, chunk):
         _cutoff_rounds(backend, path, cutoff, period, p, xp.arange(first, min(first + chunk, total)),
