@@ -522,14 +522,13 @@ def from_characters(chi: Any) -> Any:
 def fidelity_from_characters(chi: Any) -> Any:
     """Fidelity ``v[..., 0]`` of the Bell vector with characters ``chi``: ``sum_c chi_c / 4``.
 
-    Works on tuples of four Python floats as well as arrays (shape ``(..., 4)``).
+    Unchecked, any namespace; ``chi`` of shape ``(..., 4)``.
 
     Notes
     -----
     Source: :func:`from_characters`, first coefficient.
     """
-    return (chi[0] + chi[1] + chi[2] + chi[3]) / 4 if isinstance(chi, tuple) else \
-        (chi[..., 0] + chi[..., 1] + chi[..., 2] + chi[..., 3]) / 4
+    return (chi[..., 0] + chi[..., 1] + chi[..., 2] + chi[..., 3]) / 4
 
 
 def depolarizing_characters(p: Any) -> tuple[Any, Any, Any, Any]:

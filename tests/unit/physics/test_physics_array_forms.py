@@ -74,9 +74,6 @@ def test_character_factors_of_the_noise_channels() -> None:
 
 
 def test_scalar_forms_work_on_python_floats() -> None:
-    chars = (1.0, 0.8, 0.7, 0.6)
-    assert bd.fidelity_from_characters(chars) == pytest.approx(
-        float(bd.fidelity_from_characters(np.array(chars))), abs=1e-16)
     assert bd.swap_noise_characters(0.1, 0.05) == pytest.approx(
         tuple(np.array(bd.measurement_error_characters(0.05))
               * np.array(bd.depolarizing_characters(0.1))))

@@ -59,6 +59,14 @@ def test_depolarizing_memory_is_exact_in_both_formalisms() -> None:
     np.testing.assert_allclose(off_diagonal, 0, atol=1e-14)
 
 
+def test_fidelity_is_the_physics_fidelity_of_the_characters() -> None:
+    state = BellDiagonalState(VECTOR).stored(0.02, 0.01, MEMORIES["t1t2"],
+                                             MEMORIES["depolarizing"])
+    chars = bd.characters(state.bell_vector())
+    assert state.fidelity() == pytest.approx(float(bd.fidelity_from_characters(chars)),
+                                             abs=1e-15)
+
+
 def test_noiseless_swap_is_the_physics_swap() -> None:
     other = np.array([0.7, 0.1, 0.1, 0.1])
     out = BellDiagonalState(VECTOR).swap(BellDiagonalState(other))
