@@ -382,7 +382,13 @@ def decayed_fidelity(chars: Any, exposure: Any) -> Any:
     :func:`~qfab.physics.bell_diagonal.fidelity_from_characters`.
     """
     xp = namespace(exposure)
-    return (chars[0] + xp.exp(-exposure) @ xp.asarray(chars[1:])) / 4.0
+    decaying = exposure.shape[-1]
+    if decaying == 0:
+        return xp.zeros(exposure.shape[:-1]) + chars[0] / 4.0
+    total = chars[1] * xp.exp(-exposure[..., 0]) + chars[0]
+    for k in range(1, decaying):
+        total += chars[k + 1] * xp.exp(-exposure[..., k])
+    return total / 4.0
 
 
 def depolarizing_kraus(t: float, *, coherence_time: float = _INF) -> NDArray[np.complex128]:
