@@ -350,7 +350,8 @@ def stored(v: Any, t: Any, rates: DecayRates) -> Any:
     (:func:`~qfab.physics.bell_diagonal.characters`); the channel's characters are
     :func:`pauli_memory_characters`. For T1/T2 rates this is :func:`decohere` on one qubit.
     """
-    return from_characters(characters(v) * pauli_memory_characters(t, rates))
+    xp = namespace(v, t)
+    return from_characters(characters(v) * pauli_memory_characters(xp.asarray(t), rates))
 
 
 def decayed_fidelity(chars: Any, exposure: Any) -> Any:
