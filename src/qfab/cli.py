@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from qfab import __version__
 from qfab.argtypes import non_negative_int
-from qfab.engines import ENGINES, ProgressCallback, run
+from qfab.engines import ENGINES, ProgressCallback, run, supports
 from qfab.errors import QfabError
 from qfab.experiments.cli import add_sweep_command
 from qfab.report.plots import add_plot_command
@@ -114,6 +114,7 @@ def _with_fast_options(spec: ScenarioSpec, args: argparse.Namespace) -> Scenario
 
 def _run(args: argparse.Namespace) -> int:
     spec = _with_fast_options(load_scenario(args.file), args)
+    supports(spec, engine=args.engine).require()  # refuse before any progress bar appears
     with _progress_bar() as progress:
         result = run(spec, engine=args.engine, seed=args.seed, progress=progress)
     document = json.dumps(result.to_dict(), indent=2)

@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
-from qfab.engines.base import ProgressCallback
-from qfab.engines.request_result import applications, request_result
+from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.request_result import application_support, applications, request_result
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult, mean_with_ci95
 from qfab.hardware.link import HeraldedLink
 from qfab.orchestrator.domains import find_domains
@@ -45,6 +45,14 @@ class DesEngine:
     """Discrete-event simulation of the scenario."""
 
     name = "des"
+
+    def supports(self, spec: ScenarioSpec) -> Support:
+        """Yes for every scenario the orchestrator can plan whose applications take one pair
+        at a time: the reference models every parameter."""
+        served = application_support(spec, self.name)
+        if served:
+            plan_network(spec, NetworkGraph(spec))
+        return served
 
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:

@@ -15,14 +15,26 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.apps.base import Application, application_for
+from qfab.engines.base import Support
 from qfab.engines.result import RequestResult, mean_with_ci95, target_met
-from qfab.errors import EngineError
 from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
-__all__ = ["applications", "deadline_met", "request_result"]
+__all__ = ["application_support", "applications", "deadline_met", "request_result"]
 
 Interval = tuple[float, float]
+
+
+def application_support(spec: ScenarioSpec, engine: str) -> Support:
+    """Whether ``engine`` serves the application of every request of ``spec``, or why not:
+    every engine so far delivers one pair at a time."""
+    for index, request in enumerate(spec.requests):
+        app = application_for(request, where=f"requests[{index}]")
+        if app.pairs_at_once != 1:
+            return Support.no(f"requests[{index}].kind: {request.kind!r} needs "
+                              f"{app.pairs_at_once} pairs at once; the {engine} engine "
+                              "delivers one pair at a time")
+    return Support.yes()
 
 
 def applications(spec: ScenarioSpec, engine: str) -> list[Application]:
@@ -31,18 +43,11 @@ def applications(spec: ScenarioSpec, engine: str) -> list[Application]:
     Raises
     ------
     EngineError
-        If an application needs several pairs at once: every engine so far delivers one
-        pair at a time.
+        With the reason of :func:`application_support` if ``engine`` does not serve one.
     """
-    apps = []
-    for index, request in enumerate(spec.requests):
-        app = application_for(request, where=f"requests[{index}]")
-        if app.pairs_at_once != 1:
-            raise EngineError(f"requests[{index}].kind: {request.kind!r} needs "
-                              f"{app.pairs_at_once} pairs at once; the {engine} engine "
-                              "delivers one pair at a time")
-        apps.append(app)
-    return apps
+    application_support(spec, engine).require()
+    return [application_for(request, where=f"requests[{index}]")
+            for index, request in enumerate(spec.requests)]
 
 
 def deadline_met(complete: bool, last_s: float | None, deadline: float | None) -> bool | None:
