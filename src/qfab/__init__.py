@@ -48,7 +48,7 @@ def load(path: str | Path) -> ScenarioSpec:
     qfab.errors.ScenarioError
         With the YAML path of the first offending field.
     """
-    from qfab.spec import load_scenario
+    from qfab.loading import load_scenario
 
     return load_scenario(path)
 
@@ -59,7 +59,7 @@ def scenario(document: Mapping[str, Any], *, base_dir: str | Path | None = None)
     ``base_dir`` resolves relative file names in it (a topology file); default: the
     current directory.
     """
-    from qfab.spec import parse_scenario
+    from qfab.loading import parse_scenario
 
     return parse_scenario(dict(document),
                           base_dir=None if base_dir is None else Path(base_dir))

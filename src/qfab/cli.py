@@ -21,9 +21,10 @@ from qfab.argtypes import non_negative_int
 from qfab.engines import ENGINES, ProgressCallback, run, supports
 from qfab.errors import QfabError
 from qfab.experiments.cli import add_sweep_command
+from qfab.loading import load_scenario
 from qfab.report.plots import add_plot_command
 from qfab.report.table import format_result
-from qfab.spec import load_scenario, scenario_json_schema
+from qfab.spec import scenario_json_schema
 from qfab.spec.models import FastSpec, ScenarioSpec
 
 __all__ = ["main"]

@@ -15,7 +15,7 @@ import pytest
 
 from qfab.engines import run
 from qfab.engines.fast.backend import device_support
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.validation.test_engine_agreement import SCENARIOS
 
 SHOTS = 4000

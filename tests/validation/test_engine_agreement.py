@@ -16,7 +16,8 @@ import pytest
 
 from qfab.engines import run, supports
 from qfab.engines.result import RequestResult
-from qfab.spec import ScenarioSpec, parse_scenario
+from qfab.loading import parse_scenario
+from qfab.spec import ScenarioSpec
 from tests.scenarios import two_node
 
 SHOTS = 400

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qfab.engines import run, supports
-from qfab.spec import load_scenario
+from qfab.loading import load_scenario
 from tests.conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

@@ -18,7 +18,7 @@ import pytest
 
 from qfab.engines import run
 from qfab.engines.result import RequestResult
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.validation.test_engine_agreement import SHOTS, chain
 
 TAU = 0.02  # coherence time of each qubit (s)

@@ -1,4 +1,4 @@
-"""Physics against the closed forms and expected values of REFERENCES.md (case ids cited)."""
+"""Physics against the closed forms and expected values of docs/references.md (case ids cited)."""
 
 import math
 

@@ -5,7 +5,7 @@ Ask an engine whether it models a scenario before running it:
 >>> from qfab.engines import ENGINES, supports
 >>> sorted(ENGINES)
 ['analytic', 'des', 'fast']
->>> from qfab.spec import parse_scenario
+>>> from qfab.loading import parse_scenario
 >>> spec = parse_scenario({"qfab": 1, "nodes": {"a": {}, "b": {}},
 ...     "links": [{"kind": "depolarizing", "between": ["a", "b"], "fidelity": 0.9,
 ...                "success_probability": 0.1, "cycle_time": "1 ms"}],

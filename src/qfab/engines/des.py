@@ -17,7 +17,6 @@ from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.request_result import application_support, applications, request_result
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult, mean_with_ci95
 from qfab.hardware.link import HeraldedLink
-from qfab.orchestrator.domains import find_domains
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.protocols.requests import RequestApp
@@ -66,13 +65,12 @@ class DesEngine:
                                  _FORMALISMS[spec.formalism])
         self._advance(sim, runtime, seconds_to_ps(spec.duration), progress)
         now = sim.now
-        domains = find_domains(spec, network.graph)
         return RunResult(
             scenario=spec.name, engine=self.name, seed=seed, sim_time_s=ps_to_seconds(now),
             wall_time_s=time.perf_counter() - started, events=sim.events_processed,
             links=[_link_result(link, now) for link in runtime.links],
             requests=[_request_result(app, spec) for app in runtime.apps],
-            nodes=[NodeResult(name, spec.nodes[name].tier, domains[name].name, node.qubits,
+            nodes=[NodeResult(name, spec.nodes[name].tier, plan.domains[name], node.qubits,
                               node.utilization(now))
                    for name, node in runtime.nodes.items()],
         )

@@ -25,8 +25,8 @@ from pydantic import BaseModel, ValidationError
 
 from qfab import __version__
 from qfab.errors import EngineError, ScenarioError
-from qfab.experiments.paths import parse_path, set_path
-from qfab.experiments.sweep_spec import ParameterSpec, SweepSpec
+from qfab.spec.paths import parse_path, set_path
+from qfab.spec.sweep import ParameterSpec, SweepSpec
 
 __all__ = ["Task", "expand_tasks", "parse_override", "sweep_from_document", "strong_id"]
 
@@ -193,8 +193,8 @@ def expand_tasks(document: Mapping[str, Any], *, base_dir: Path | None = None,
         For an unknown engine, or a point no engine can serve (no plan exists).
     """
     from qfab.engines import ENGINES, engine_named
-    from qfab.spec import parse_scenario
-    from qfab.spec.topology import expand_topology
+    from qfab.loading import parse_scenario
+    from qfab.topology import expand_topology
 
     if not isinstance(document, Mapping):
         kind = "empty" if document is None else type(document).__name__

@@ -40,6 +40,20 @@ class _Option:
 def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> NetworkPlan:
     """Plan every request of ``spec``.
 
+    Parameters
+    ----------
+    spec
+        A validated scenario.
+    network
+        Its :class:`NetworkGraph`, when the caller has one (an engine builds it once and
+        runs on it too); built here otherwise.
+
+    Returns
+    -------
+    NetworkPlan
+        The requests' plans, every node's rules and every node's domain
+        (:attr:`NetworkPlan.domains`), so nothing downstream recomputes them.
+
     Raises
     ------
     EngineError
@@ -72,6 +86,7 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
         nodes=[NodeRules(node=name, rules=[rule for _, rule in sorted(entries, key=lambda e: e[0])])
                for name, entries in rules.items()],
         cutoff=spec.policy.cutoff, buffer=spec.policy.buffer,
+        domains={node: domain.name for node, domain in domain_of.items()},
     )
 
 

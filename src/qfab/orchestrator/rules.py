@@ -97,6 +97,8 @@ class NetworkPlan(_Plan):
     nodes: list[NodeRules]
     cutoff: float | None = Field(None, description="seconds after which any pair is discarded")
     buffer: int = 0
+    domains: dict[str, str] = Field(
+        default_factory=dict, description="the domain of every node (see find_domains)")
 
     def rules_of(self, node: str) -> list[Rule]:
         """The rules installed at ``node`` (empty if it has none)."""

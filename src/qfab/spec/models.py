@@ -33,8 +33,8 @@ from qfab.spec.requests import (
     RequestSpec,
     TeleportationRequestSpec,
 )
+from qfab.spec.sweep import SweepSpec
 from qfab.spec.topology import TopologySpec
-from qfab.experiments.sweep_spec import SweepSpec
 
 __all__ = [
     "SpecModel", "MemorySpec", "T1T2MemorySpec", "DepolarizingMemorySpec",

@@ -22,10 +22,11 @@ from qfab.apps.teleportation import TeleportationApp
 from qfab.engines import run, supports
 from qfab.engines.result import RequestResult, RunResult
 from qfab.errors import EngineError, ScenarioError
+from qfab.loading import parse_scenario
 from qfab.quantum.bell_diagonal import BellDiagonalState
 from qfab.quantum.density_matrix import DensityMatrixState
 from qfab.report.table import format_result
-from qfab.spec import EntanglementRequestSpec, TeleportationRequestSpec, parse_scenario
+from qfab.spec import EntanglementRequestSpec, TeleportationRequestSpec
 from tests.scenarios import two_node
 
 LINK = {"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.5,

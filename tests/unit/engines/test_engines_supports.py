@@ -20,9 +20,9 @@ from qfab.engines.fast.schemes import (
     CompiledPurifiedLink,
 )
 from qfab.errors import EngineError
+from qfab.loading import parse_scenario
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
-from qfab.spec import parse_scenario
 from tests.scenarios import two_node
 from tests.validation.test_engine_agreement import SCENARIOS, chain, purified
 

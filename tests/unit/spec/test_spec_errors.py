@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from qfab.errors import ScenarioError
-from qfab.spec import load_scenario, parse_scenario
+from qfab.loading import load_scenario, parse_scenario
 
 Edit = Callable[[dict[str, Any]], None]
 

@@ -10,12 +10,8 @@ from typing import Any
 import pytest
 
 from qfab.errors import ScenarioError
-from qfab.spec import (
-    DepolarizingMemorySpec,
-    T1T2MemorySpec,
-    parse_scenario,
-    scenario_json_schema,
-)
+from qfab.loading import parse_scenario
+from qfab.spec import DepolarizingMemorySpec, T1T2MemorySpec, scenario_json_schema
 from tests.scenarios import two_node
 
 LINK = {"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.1,

@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from qfab.errors import ScenarioError
-from qfab.spec import SingleClickLinkSpec, parse_scenario
+from qfab.loading import parse_scenario
+from qfab.spec import SingleClickLinkSpec
 
 
 def test_quantities_are_stored_in_si(single_click_document: dict[str, Any]) -> None:
