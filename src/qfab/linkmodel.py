@@ -10,16 +10,28 @@ station and the herald travels ``length / 2`` back, so the herald reaches both n
 ``length / speed`` after emission and the next attempt starts then:
 ``period = cycle_time + length / speed``. The memory qubits hold their half of the pair from
 emission, so a heralded pair has already waited ``length / speed`` in memory.
+
+Time dependence: a link may be up only in windows (``availability``); an attempt is made only
+if it starts while the link is up (:mod:`qfab.linkwindows` has the attempt grid and its
+derivation). The success probability and the pair state are exposed as functions of the
+attempt's start time (:meth:`LinkModel.p_success_at`, :meth:`LinkModel.emitted_state_at`);
+today's kinds keep both constant inside a window (``varies_in_window`` is False), which is what
+the engines model. A kind whose loss changes within a window (a satellite pass) overrides those
+two methods and sets ``varies_in_window``; engines that sample geometric runs of attempts
+refuse it through that flag until they model it.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab.linkwindows import AttemptWindows
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
 from qfab.physics.detection import dark_count_probability
@@ -56,6 +68,11 @@ class LinkModel:
         Attempts that run in parallel (qubits each end dedicates to the link).
     memories
         Memory models of the two ends, ``(end_a, end_b)``.
+    windows
+        Up windows and the attempt grid in them (float seconds), or ``None`` when the link is
+        always up.
+    index
+        Position of the link in ``spec.links`` (to name its fields in messages).
     """
 
     between: tuple[str, str]
@@ -65,6 +82,11 @@ class LinkModel:
     herald_delay: float
     channels: int
     memories: tuple[MemoryModel, MemoryModel]
+    windows: AttemptWindows | None = None
+    index: int = 0
+
+    #: Whether the success probability or the pair state changes inside an up window.
+    varies_in_window = False
 
     def state_after(self, wait_a: float, wait_b: float) -> NDArray[np.float64]:
         """Bell vector of a pair whose qubits waited ``wait_a``/``wait_b`` s in memory."""
@@ -82,8 +104,48 @@ class LinkModel:
 
     @property
     def pair_rate(self) -> float:
-        """Expected heralded pairs per second with every channel attempting (Hz)."""
-        return self.channels * self.p_success / self.period
+        """Long-run heralded pairs per second with every channel attempting (Hz).
+
+        ``channels p / period`` for a link that is always up; with windows, the attempt rate
+        is ``n / availability.period`` (``n`` attempts per window, see
+        :mod:`qfab.linkwindows`).
+        """
+        return self.channels * self.p_success * self.attempt_rate
+
+    @property
+    def attempt_rate(self) -> float:
+        """Long-run attempts per second of one always-ready channel."""
+        if self.windows is None:
+            return 1.0 / self.period
+        return self.windows.attempt_rate
+
+    @property
+    def availability_path(self) -> str:
+        """YAML path of the link's time dependence, for messages."""
+        return f"links[{self.index}].availability"
+
+    def is_up(self, t: float) -> bool:
+        """Whether an attempt may start at ``t`` (s)."""
+        return True if self.windows is None else bool(self.windows.is_up(t))
+
+    def next_up(self, t: float) -> float:
+        """The first time ``>= t`` (s) at which an attempt may start."""
+        return t if self.windows is None else float(self.windows.next_up(t))
+
+    def up_windows(self, start: float = 0.0) -> Iterator[tuple[float, float]]:
+        """Up windows ``(open, close)`` (s) from ``start`` on (one endless window if always up)."""
+        if self.windows is None:
+            yield start, math.inf
+            return
+        yield from self.windows.windows(start)
+
+    def p_success_at(self, t: float) -> float:
+        """Success probability of an attempt that starts at ``t`` (0 while the link is down)."""
+        return self.p_success if self.is_up(t) else 0.0
+
+    def emitted_state_at(self, t: float) -> NDArray[np.float64]:
+        """Bell vector of a pair from an attempt that starts at ``t`` (a constant here)."""
+        return self.emitted_state
 
 
 def arm_efficiency(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
@@ -115,12 +177,19 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         else:  # pragma: no cover - the spec's discriminated union admits no other kind
             raise TypeError(f"no heralding model for link kind {link.kind!r}")
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
+    period = link.cycle_time + delay
+    windows = None
+    availability = link.availability
+    if availability is not None and availability.up < availability.period:
+        windows = AttemptWindows(availability.period, availability.up, availability.offset,
+                                 period)
     return LinkModel(
         between=(a, b),
         p_success=float(p),
         emitted_state=np.asarray(state, dtype=np.float64),
-        period=link.cycle_time + delay,
+        period=period,
         herald_delay=delay,
         channels=min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)),
         memories=(memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)),
+        windows=windows, index=index,
     )

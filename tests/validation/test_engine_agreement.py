@@ -1,10 +1,11 @@
 """Cross-validation: the same scenarios through the fast, analytic and event engines.
 
 One link of each kind, 2/4/8-link chains (swap-asap and nested, swap success below 1),
-chains with fiber length, memory decoherence and gate noise. Tolerances: the fast engine's
-rate and fidelity carry 95 % intervals over ``shots`` runs; a single event-simulation run of
-the same request has the spread of one such run, ``sqrt(shots)`` times the fast engine's
-standard error. Differences are held to five combined standard errors.
+chains with fiber length, memory decoherence and gate noise, links up only in windows.
+Tolerances: the fast engine's rate and fidelity carry 95 % intervals over ``shots`` runs; a
+single event-simulation run of the same request has the spread of one such run,
+``sqrt(shots)`` times the fast engine's standard error. Differences are held to five
+combined standard errors.
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ def purified(scheme: str, rounds: int, *, length: str, t2: str) -> dict[str, Any
     return document
 
 
+def windowed(document: dict[str, Any], *schedules: dict[str, str]) -> dict[str, Any]:
+    """``document`` with link ``i`` up only in the windows ``schedules[i]``."""
+    links = [{**link, "availability": schedule}
+             for link, schedule in zip(document["links"], schedules)]
+    return {**document, "links": links}
+
+
 SCENARIOS = {
     "depolarizing link": single({"kind": "depolarizing", "fidelity": 0.9,
                                  "success_probability": 0.2, "length": "5 km"}),
@@ -70,6 +78,15 @@ SCENARIOS = {
     "double-click link, 2 channels": single({"kind": "double_click", "length": "1 km",
                                              "detector": {"efficiency": 0.3},
                                              "visibility": 0.9}, qubits=2),
+    "depolarizing link, up 10 ms of 60 ms": windowed(
+        single({"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.2,
+                "length": "5 km"}), {"period": "60 ms", "up": "10 ms", "offset": "3 ms"}),
+    "double-click link, 2 channels, up 2 ms of 5 ms": windowed(
+        single({"kind": "double_click", "length": "1 km", "detector": {"efficiency": 0.3}},
+               qubits=2), {"period": "5 ms", "up": "2 ms"}),
+    "4-link chain, 20 km hops, T2, windows": windowed(
+        chain(4, length="20 km", t2="100 ms"), *({"period": "20 ms", "up": "5 ms",
+                                                  "offset": f"{3 * i} ms"} for i in range(4))),
     "2-link chain": chain(2),
     "4-link chain": chain(4),
     "8-link chain": chain(8, pairs=150),

@@ -15,6 +15,10 @@ exact answer:
   JSAC 38, 619 (2020). The fidelity is that of the swapped heralded pairs (order does not
   matter for Bell-diagonal pairs and Pauli gate noise).
 
+* one link with one channel that is up only in windows (``availability``): the expected
+  successes within ``duration`` and the expected time of the last one, exactly, from the
+  window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
+
 Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the engine cannot
 model, and :meth:`AnalyticEngine.run` raises :class:`~qfab.errors.EngineError` with that reason.
 """
@@ -81,6 +85,8 @@ class AnalyticEngine:
             if shared is not None:
                 served_before[shared] += delivered
             last = (before + delivered) / rate if delivered else None
+            if shared is not None and network.models[shared].windows is not None and rate > 0:
+                delivered, last = _windowed_link(spec, network.models[shared], request_plan)
             if delivered < request.pairs:
                 end_time = spec.duration
             elif last is not None:
@@ -111,10 +117,58 @@ def _link_result(model: LinkModel) -> LinkResult:
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
     """Yes when every request has a closed form, else the first request's reason."""
     for request_plan in plan.requests:
-        support = _request_support(spec, network, request_plan)
+        support = _windows_support(network, request_plan, plan.requests)
+        if support:
+            support = _request_support(spec, network, request_plan)
         if not support:
             return support
     return Support.yes()
+
+
+def _windows_support(network: NetworkGraph, plan: RequestPlan,
+                     plans: list[RequestPlan]) -> Support:
+    """Whether the up windows of the links on ``plan``'s path have a closed form here."""
+    models = network.path_models(plan.path)
+    for model in models:
+        if model.windows is None and not model.varies_in_window:
+            continue
+        if model.varies_in_window or len(models) > 1:
+            return Support.no(f"{model.availability_path}: the analytic engine computes up "
+                              "windows on single links whose success probability is constant "
+                              "while up; use engine des")
+        if model.channels != 1:
+            return Support.no(f"{model.availability_path}: the analytic engine computes up "
+                              "windows on links with one channel (one qubit per link at each "
+                              "end); use engine des")
+        if sum(1 for other in plans
+               if len(other.path) == 2 and set(other.path) == set(model.between)) > 1:
+            return Support.no(f"{model.availability_path}: the analytic engine computes up "
+                              "windows on links that serve a single request; use engine des")
+    return Support.yes()
+
+
+def _windowed_link(spec: ScenarioSpec, model: LinkModel,
+                   plan: RequestPlan) -> tuple[int, float | None]:
+    """Expected pairs delivered within ``duration`` and the expected time of the last one, on
+    one link with one channel that is up only in windows (a supported one).
+
+    A channel that restarts at each herald attempts on a fixed grid
+    (:mod:`qfab.linkwindows`), so the successes by ``duration`` are binomial over the
+    ``A`` attempts finished by then: ``p A`` expected. The ``N``-th success heralds one
+    attempt period after its attempt starts, at the mean given by
+    :meth:`~qfab.linkwindows.AttemptWindows.mean_success_start`; the rate ``N / E[T_N]`` is
+    the long-run ratio the other engines estimate.
+    """
+    windows = model.windows
+    assert windows is not None
+    request = spec.requests[plan.request]
+    end = spec.duration - model.period
+    attempts = int(windows.attempts_started(request.start, end)) if end >= request.start else 0
+    delivered = max(0, min(request.pairs, math.floor(model.p_success * attempts + 1e-9)))
+    if not delivered:
+        return 0, None
+    herald = windows.mean_success_start(request.start, delivered, model.p_success) + model.period
+    return delivered, herald - request.start
 
 
 def _request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> Support:

@@ -50,7 +50,9 @@ class DesEngine:
         at a time: the reference models every parameter."""
         served = application_support(spec, self.name)
         if served:
-            plan_network(spec, NetworkGraph(spec))
+            network = NetworkGraph(spec)
+            served = _link_support(network)
+            plan_network(spec, network)
         return served
 
     def run(self, spec: ScenarioSpec, *, seed: int,
@@ -59,6 +61,7 @@ class DesEngine:
         started = time.perf_counter()
         applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)
+        _link_support(network).require()
         plan = plan_network(spec, network)
         sim = Simulation()
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),
@@ -88,6 +91,17 @@ class DesEngine:
                 progress(min(1.0, max(sim.now / end, runtime.request_progress())))
         if progress is not None:
             progress(1.0)
+
+
+def _link_support(network: NetworkGraph) -> Support:
+    """Yes unless a link's success probability or pair state changes inside a window: the
+    link layer draws geometric runs of attempts."""
+    for model in network.models:
+        if model.varies_in_window:
+            return Support.no(f"{model.availability_path}: the event simulation draws "
+                              "geometric runs of attempts, so it needs a success probability "
+                              "and a pair state that are constant while the link is up")
+    return Support.yes()
 
 
 def _link_result(link: HeraldedLink, now_ps: int) -> LinkResult:

@@ -14,7 +14,7 @@ from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
 from qfab.memorymodel import memory_model
 from qfab.physics import bell_diagonal, purification
-from qfab.protocols.link_layer import LinkLayer
+from qfab.protocols.link_layer import LinkLayer, link_layer
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
 from qfab.quantum.base import PairState
@@ -71,13 +71,14 @@ class NetworkRuntime:
                 slot.link = index
             link = HeraldedLink(index, slots, p_success=model.p_success,
                                 period=model.period, herald_delay=model.herald_delay,
-                                rng=streams.stream(f"link:{a.name}-{b.name}"))
+                                rng=streams.stream(f"link:{a.name}-{b.name}"),
+                                windows=model.windows)
             link.buffer = len(slots) if self.characterize else plan.buffer
             self.links.append(link)
             emitted = formalism.from_bell_vector(model.emitted_state)
             self._emitted.append(emitted)
             self._herald_fidelity.append(float(model.heralded_state[0]))
-            layer = LinkLayer(sim, link, self.on_herald)
+            layer = link_layer(sim, link, self.on_herald)
             self.link_layers.append(layer)
             sim.schedule(0, layer.kick_all)  # buffers fill from the start
         self.apps = [RequestApp(request_plan, spec.requests[request_plan.request],

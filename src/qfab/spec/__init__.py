@@ -8,6 +8,7 @@ expansion (:mod:`qfab.topology`) sits above the format.
 
 from qfab.spec.loader import read_document, validate_scenario
 from qfab.spec.models import (
+    AvailabilitySpec,
     DepolarizingLinkSpec,
     DepolarizingMemorySpec,
     DetectorSpec,
@@ -34,6 +35,6 @@ __all__ = [
     "ScenarioSpec", "NodeSpec", "MemorySpec", "T1T2MemorySpec",
     "DepolarizingMemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
-    "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
-    "PolicySpec", "SweepSpec", "ParameterSpec",
+    "AvailabilitySpec", "PairRequestSpec", "EntanglementRequestSpec",
+    "TeleportationRequestSpec", "RequestSpec", "PolicySpec", "SweepSpec", "ParameterSpec",
 ]

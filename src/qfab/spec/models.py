@@ -39,6 +39,7 @@ from qfab.spec.topology import TopologySpec
 __all__ = [
     "SpecModel", "MemorySpec", "T1T2MemorySpec", "DepolarizingMemorySpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "AvailabilitySpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec",
@@ -147,6 +148,30 @@ class EmitterSpec(SpecModel):
     efficiency: Probability = 1.0
 
 
+class AvailabilitySpec(SpecModel):
+    """When a link is up: the first ``up`` seconds of every ``period``, shifted by ``offset``.
+
+    The link is up at time ``t`` when ``(t - offset) mod period < up``. An attempt is made only
+    if it starts while the link is up; an attempt started in a window runs to its end (its
+    herald counts) even if the window closes meanwhile, so the link must stay down for at least
+    one attempt period between windows. ``up = period`` is a link that is always up.
+    """
+
+    period: PositiveDuration = Field(description="length of one cycle of the schedule")
+    up: PositiveDuration = Field(description="time the link is up at the start of each cycle")
+    offset: Duration = Field(0.0, description="start of the first window (< period)")
+
+    @model_validator(mode="after")
+    def _window_fits_period(self) -> AvailabilitySpec:
+        if self.up > self.period:
+            raise ValueError(f"up must be <= period, got up = {self.up:g} s and "
+                             f"period = {self.period:g} s")
+        if self.offset >= self.period:
+            raise ValueError(f"offset must be < period, got offset = {self.offset:g} s and "
+                             f"period = {self.period:g} s")
+        return self
+
+
 class _LinkSpecBase(SpecModel):
     between: tuple[NodeName, NodeName]
     length: Length = Field(0.0, description="fiber length between the two nodes; the heralding "
@@ -154,6 +179,8 @@ class _LinkSpecBase(SpecModel):
     fiber: FiberSpec = FiberSpec()
     cycle_time: Duration = Field(0.0, description="local time per attempt; the attempt period "
                                  "is cycle_time + length / fiber.speed")
+    availability: AvailabilitySpec | None = Field(
+        None, description="windows when the link is up (default: always up)")
 
     @field_validator("between")
     @classmethod
@@ -168,6 +195,10 @@ class _LinkSpecBase(SpecModel):
             raise ValueError("cycle_time must be > 0 when length is 0 (the attempt period is "
                              "cycle_time + length / fiber.speed)")
         return self
+
+    def attempt_period(self) -> float:
+        """Seconds per attempt: ``cycle_time + length / fiber.speed``."""
+        return float(self.cycle_time + self.length / self.fiber.speed)
 
 
 class DepolarizingLinkSpec(_LinkSpecBase):
@@ -229,6 +260,24 @@ class FastSpec(SpecModel):
     device: Literal["cpu", "gpu"] = "cpu"
 
 
+def _check_down_time(link: _LinkSpecBase, index: int) -> None:
+    """A link with windows must stay down at least one attempt period between them.
+
+    An attempt started at the end of a window heralds one attempt period later; it must do
+    so before the next window opens, so that every window's attempts start at its opening.
+    """
+    availability = link.availability
+    if availability is None or availability.up >= availability.period:
+        return
+    down = availability.period - availability.up
+    attempt = link.attempt_period()
+    if down < attempt:
+        raise ScenarioError(f"links[{index}].availability",
+                            f"the link is down for {down:g} s, shorter than one attempt period "
+                            f"({attempt:g} s): an attempt started at the end of a window would "
+                            "still run when the next window opens")
+
+
 class ScenarioSpec(SpecModel):
     """A complete scenario (format version 1)."""
 
@@ -264,6 +313,7 @@ class ScenarioSpec(SpecModel):
                 raise ScenarioError(f"links[{index}].between",
                                     f"a second link between {link.between[0]} and {link.between[1]}")
             seen.add(pair)
+            _check_down_time(link, index)
         for name, node in self.nodes.items():
             degree = self.degree(name)
             allocation = node.memory.per_link

@@ -24,6 +24,8 @@ def path_shape(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> 
         zero_length=all(m.herald_delay == 0 for m in models),
         ideal_swaps=all(spec.nodes[node].gates.swap_success_probability >= 1
                         for node in plan.path[1:-1]),
+        windows=next((m.availability_path for m in models if m.windows is not None), None),
+        varying=next((m.availability_path for m in models if m.varies_in_window), None),
     )
 
 
@@ -70,4 +72,5 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         end_delay=network.delay(a, b), request=plan.request,
         end_depolarization=combined_depolarization(spec.nodes[a].gates.depolarization,
                                                    spec.nodes[b].gates.depolarization),
+        windows=tuple(m.windows for m in models) if any(m.windows for m in models) else (),
     )

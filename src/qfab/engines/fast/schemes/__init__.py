@@ -54,8 +54,16 @@ def choose_scheme(shape: PathShape) -> tuple[type[CompiledPath] | None, Support]
     """
     refusal = Support.no(f"{shape.where}: the fast engine has no scheme for this path; "
                          "use engine des")
+    if shape.varying is not None:
+        return None, Support.no(f"{shape.varying}: the fast engine models links whose success "
+                                "probability and state are constant while up; use engine des")
     for scheme in SCHEMES:
         if not scheme.serves(shape):
+            continue
+        if shape.windows is not None and not scheme.models_windows:
+            refusal = Support.no(f"{shape.windows}: the fast engine models up windows on "
+                                 "single links and on swap-asap chains without cutoff; use "
+                                 "engine des")
             continue
         support = scheme.models(shape)
         if support:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from qfab.engines.base import Support
+from qfab.engines.fast import availability
 from qfab.engines.fast.backend import ArrayBackend
 from qfab.engines.fast.schemes.base import CompiledChain, CompiledPath, PathShape, Trajectories
 from qfab.engines.fast.schemes.common import _exposure_groups, _static_fidelity
@@ -33,8 +35,11 @@ class CompiledAsapChain(CompiledChain):
     Decoherence: each qubit of link pair ``i`` waits in memory from emission
     ``H_i - delay_i`` until it is measured by a swap or delivered; the Pauli-twirled memory
     channels commute with swapping, so the delivered state is the Klein-group convolution of
-    every link's decohered state and every repeater's gate channels.
+    every link's decohered state and every repeater's gate channels. Links with up windows
+    place ``G_i`` on their windows' attempt grid (:mod:`qfab.engines.fast.availability`).
     """
+
+    models_windows: ClassVar[bool] = True
 
     @classmethod
     def serves(cls, shape: PathShape) -> bool:
@@ -67,7 +72,8 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
         fidelity = xp.empty((shots, pairs))
         static, rates = _exposure_groups(path, xp)
     for r in range(pairs):
-        heralds = start + backend.geometric(p, (shots, n)) * period
+        heralds = availability.herald_times(xp, path, start, backend.geometric(p, (shots, n)),
+                                            period)
         swaps = xp.maximum(heralds[:, :-1], heralds[:, 1:])  # (shots, n - 1)
         formed = heralds.max(axis=1)
         delivered = xp.maximum(formed, (swaps + reach).max(axis=1))

@@ -10,13 +10,14 @@ each delivered pair.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from qfab.engines.base import Support
 from qfab.engines.fast.backend import ArrayBackend
+from qfab.linkwindows import AttemptWindows
 
 __all__ = ["CompiledChain", "CompiledPath", "PathShape", "Trajectories"]
 
@@ -43,6 +44,12 @@ class PathShape:
         True when no link has a classical delay (every herald delay is zero).
     ideal_swaps
         True when every repeater's Bell measurement succeeds with probability 1.
+    windows
+        ``links[i].availability`` of the first link on the path that is up only in windows,
+        or ``None``.
+    varying
+        ``links[i].availability`` of the first link whose success probability or state
+        changes inside a window, or ``None``.
     """
 
     where: str
@@ -52,6 +59,8 @@ class PathShape:
     rounds: int
     zero_length: bool
     ideal_swaps: bool
+    windows: str | None = None
+    varying: str | None = None
 
     @property
     def power_of_two(self) -> bool:
@@ -103,7 +112,14 @@ class CompiledPath:
         Index of the request in the scenario.
     ideal_memory
         True when no node on the path decoheres (fidelity needs no sampling).
+    windows
+        Per link: its up windows (:mod:`qfab.linkwindows`) or ``None``; empty when no link on
+        the path has windows.
     """
+
+    #: Whether the scheme places attempts in links' up windows
+    #: (:mod:`qfab.engines.fast.availability`).
+    models_windows: ClassVar[bool] = False
 
     pairs: int
     start: float
@@ -124,6 +140,7 @@ class CompiledPath:
     end_delay: float = 0.0
     end_depolarization: float = 0.0
     request: int = 0
+    windows: tuple[AttemptWindows | None, ...] = ()
 
     @property
     def links(self) -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from qfab.engines.base import Support
+from qfab.engines.fast import availability
 from qfab.engines.fast.backend import ArrayBackend
 from qfab.engines.fast.schemes.base import CompiledPath, PathShape, Trajectories
 from qfab.engines.fast.schemes.common import _decohered
@@ -17,6 +19,8 @@ __all__ = ["CompiledLink"]
 @dataclass(frozen=True)
 class CompiledLink(CompiledPath):
     """A request on one link; a cutoff shorter than the herald delay delivers nothing."""
+
+    models_windows: ClassVar[bool] = True
 
     @classmethod
     def serves(cls, shape: PathShape) -> bool:
@@ -39,8 +43,8 @@ def _sample_link(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
     the request takes the first ``pairs`` heralds of all channels together."""
     xp = backend.xp
     k, pairs = path.channels, path.pairs
-    waits = backend.geometric(path.p[0], (shots, k, pairs)) * path.period[0]
-    times = xp.cumsum(waits, axis=-1).reshape(shots, k * pairs)
+    attempts = backend.geometric(path.p[0], (shots, k, pairs))
+    times = availability.renewal_times(xp, path, 0, attempts).reshape(shots, k * pairs)
     if k > 1:
         times = xp.sort(times, axis=-1)[:, :pairs]
     delay = float(path.herald_delay[0])
