@@ -3,8 +3,9 @@
 No clock and no random numbers: engines call these functions and never restate a
 formula. Checked functions take and return NumPy arrays; their unchecked array forms
 (``compose``, ``swapped``, ``stored``, the purification steps of :mod:`.purification`, ...)
-run on the array namespace of their arguments (NumPy or CuPy). Bell-diagonal states are vectors of shape ``(..., 4)`` ordered
-``(Phi+, Psi-, Psi+, Phi-)`` with ``Phi+`` the target (see :mod:`.bell_diagonal`).
+run on the array namespace of their arguments (NumPy or CuPy). Bell-diagonal states are
+vectors of shape ``(..., 4)`` ordered ``(Phi+, Psi-, Psi+, Phi-)`` with ``Phi+`` the target
+(see :mod:`.bell_diagonal`).
 """
 
 from qfab.physics.bell_diagonal import (
