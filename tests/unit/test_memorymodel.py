@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from qfab.memorymodel import BUILDERS, memory_model
-from qfab.physics import bell_diagonal as bd
-from qfab.physics import memory as physics
+from qfab.physics import bell_diagonal as bd, memory as physics
 from qfab.spec.models import (
     DEFAULT_MEMORY_KIND,
     DepolarizingMemorySpec,

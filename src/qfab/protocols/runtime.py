@@ -10,9 +10,9 @@ from __future__ import annotations
 from qfab.hardware.link import HeraldedLink
 from qfab.hardware.pair import Charges, Pair
 from qfab.hardware.qnode import QuantumNode, Slot
+from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
-from qfab.memorymodel import memory_model
 from qfab.physics import bell_diagonal, purification
 from qfab.protocols.link_layer import LinkLayer, link_layer
 from qfab.protocols.requests import RequestApp

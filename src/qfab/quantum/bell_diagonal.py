@@ -28,8 +28,7 @@ from typing import Self
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from qfab.physics import bell_diagonal as bd
-from qfab.physics import memory
+from qfab.physics import bell_diagonal as bd, memory
 from qfab.quantum.base import StorageChannel
 
 __all__ = ["BellDiagonalState"]

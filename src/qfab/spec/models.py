@@ -98,8 +98,8 @@ def _memory_kind(value: Any) -> str:
 
 
 MemorySpec = Annotated[
-    Union[Annotated[T1T2MemorySpec, Tag("t1t2")],
-          Annotated[DepolarizingMemorySpec, Tag("depolarizing")]],
+    Annotated[T1T2MemorySpec, Tag("t1t2")]
+    | Annotated[DepolarizingMemorySpec, Tag("depolarizing")],
     Discriminator(_memory_kind),
 ]
 

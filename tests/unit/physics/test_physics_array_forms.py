@@ -13,8 +13,7 @@ import types
 import numpy as np
 import pytest
 
-from qfab.physics import _xp, memory, purification
-from qfab.physics import bell_diagonal as bd
+from qfab.physics import _xp, bell_diagonal as bd, memory, purification
 
 RNG = np.random.default_rng(4)
 VECTORS = RNG.dirichlet(np.ones(4), size=(50,))

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from qfab.memorymodel import memory_model
-from qfab.physics import bell_diagonal as bd
-from qfab.physics import memory as physics
+from qfab.physics import bell_diagonal as bd, memory as physics
 from qfab.quantum import BellDiagonalState, DensityMatrixState
 from qfab.spec.models import DepolarizingMemorySpec, T1T2MemorySpec
 

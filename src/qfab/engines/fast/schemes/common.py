@@ -7,8 +7,7 @@ from typing import Any
 import numpy as np
 
 from qfab.engines.fast.schemes.base import CompiledPath
-from qfab.physics import bell_diagonal
-from qfab.physics import memory as memory_physics
+from qfab.physics import bell_diagonal, memory as memory_physics
 
 __all__: list[str] = []
 

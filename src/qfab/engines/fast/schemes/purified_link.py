@@ -11,8 +11,7 @@ from qfab.engines.base import Support
 from qfab.engines.fast.backend import ArrayBackend
 from qfab.engines.fast.schemes.base import CompiledPath, PathShape, Trajectories
 from qfab.engines.fast.schemes.common import _decohered, _rates
-from qfab.physics import bell_diagonal, purification
-from qfab.physics import memory as memory_physics
+from qfab.physics import bell_diagonal, memory as memory_physics, purification
 
 __all__ = ["CompiledPurifiedLink"]
 
