@@ -36,10 +36,10 @@ from numpy.typing import NDArray
 from qfab import plugins
 from qfab.errors import ScenarioError
 from qfab.linkwindows import AttemptWindows
+from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
 from qfab.physics.detection import dark_count_probability
 from qfab.physics.fiber import propagation_delay, transmittance
-from qfab.physics.memory import decohere
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
@@ -70,8 +70,8 @@ class LinkModel:
         Seconds from emission until both nodes know the outcome.
     channels
         Attempts that run in parallel (qubits each end dedicates to the link).
-    t1, t2
-        Memory T1 and T2 (seconds) at each end, ``(end_a, end_b)``.
+    memories
+        Memory models of the two ends, ``(end_a, end_b)``.
     windows
         Up windows and the attempt grid in them (float seconds), or ``None`` when the link is
         always up.
@@ -85,8 +85,7 @@ class LinkModel:
     period: float
     herald_delay: float
     channels: int
-    t1: tuple[float, float]
-    t2: tuple[float, float]
+    memories: tuple[MemoryModel, MemoryModel]
     windows: AttemptWindows | None = None
     index: int = 0
 
@@ -95,9 +94,12 @@ class LinkModel:
 
     def state_after(self, wait_a: float, wait_b: float) -> NDArray[np.float64]:
         """Bell vector of a pair whose qubits waited ``wait_a``/``wait_b`` s in memory."""
-        return np.asarray(decohere(self.emitted_state, wait_a, wait_b,
-                                   t1_a=self.t1[0], t2_a=self.t2[0],
-                                   t1_b=self.t1[1], t2_b=self.t2[1]), dtype=np.float64)
+        if not (0.0 <= wait_a < np.inf and 0.0 <= wait_b < np.inf):
+            raise ValueError(f"wait: storage times must be finite and >= 0, got "
+                             f"{wait_a!r}, {wait_b!r}")
+        end_a, end_b = self.memories
+        return np.asarray(end_b.store(end_a.store(self.emitted_state, wait_a), wait_b),
+                          dtype=np.float64)
 
     @cached_property
     def heralded_state(self) -> NDArray[np.float64]:
@@ -203,7 +205,6 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     a, b = link.between
     p, state = _heralding_of(link, index)(link)
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
-    memories = (spec.nodes[a].memory, spec.nodes[b].memory)
     period = link.cycle_time + delay
     windows = None
     availability = link.availability
@@ -217,7 +218,6 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         period=period,
         herald_delay=delay,
         channels=min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)),
-        t1=(memories[0].t1, memories[1].t1),
-        t2=(memories[0].t2, memories[1].t2),
+        memories=(memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)),
         windows=windows, index=index,
     )

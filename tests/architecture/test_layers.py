@@ -16,7 +16,7 @@ The layers, from the bottom:
 - ``loading`` (read, expand, validate) adds only ``topology``; only the entry points
   (``cli``, ``experiments``, the package itself) use ``topology`` and ``loading``;
 - the closed-form and vectorized engines (``engines/analytic``, ``engines/chain_analytics``,
-  ``engines/fast``) and ``linkmodel`` never reach the event simulation (``sim``,
+  ``engines/fast``), ``linkmodel`` and ``memorymodel`` never reach the event simulation (``sim``,
   ``hardware``, ``protocols``, ``quantum``).
 """
 
@@ -127,7 +127,7 @@ def test_physics_has_no_clock_and_no_randomness(path: Path) -> None:
 
 
 CLOSED_FORM = [PACKAGE / "engines" / "analytic.py", PACKAGE / "engines" / "chain_analytics.py",
-               PACKAGE / "linkmodel.py", *_modules("engines/fast")]
+               PACKAGE / "linkmodel.py", PACKAGE / "memorymodel.py", *_modules("engines/fast")]
 
 
 @pytest.mark.parametrize("path", CLOSED_FORM, ids=_ids)

@@ -44,7 +44,7 @@ def test_memory_parameters_follow_the_link_ends() -> None:
                          "cycle_time": "1 ms"})
     document["nodes"] = {"alice": {"memory": {"t2": "1 s"}}, "bob": {"memory": {"t2": "2 s"}}}
     model = link_model(parse_scenario(document), 0)
-    assert model.t2 == (1.0, 2.0)
+    assert [m.decay_rates for m in model.memories] == [(0.0, 1.0, 1.0), (0.0, 0.5, 0.5)]
 
 
 def test_heralded_state_is_the_emitted_state_dephased_over_the_herald_delay() -> None:

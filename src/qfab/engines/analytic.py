@@ -7,7 +7,8 @@ exact answer:
   attempts has mean ``1/p``), each with the heralded state; requests sharing a link are
   served one after the other in scenario order, as in the event simulation;
 * a chain of links (equal periods, zero length, one qubit per link at each node, ideal
-  memories, no purification or cutoff): with swap-asap and ideal swaps a round lasts
+  memories, or for nested swapping Werner links and equal memories that depolarize each
+  qubit, no purification or cutoff): with swap-asap and ideal swaps a round lasts
   ``max_i G_i`` periods (:func:`~qfab.engines.chain_analytics.mean_max_geometric`); with two
   links and swap success ``p_s`` the mean is ``E[max] / p_s``; the nested scheme over
   ``2^n`` links uses the exact waiting-time distribution of Brand, Coopmans, Elkouss, IEEE
@@ -34,9 +35,15 @@ from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.request_result import application_support, applications, request_result
 from qfab.engines.result import LinkResult, RunResult
 from qfab.linkmodel import LinkModel
+from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
+from qfab.physics.bell_diagonal import (
+    depolarizing_characters,
+    fidelity_from_werner_parameter,
+    werner_parameter,
+)
 from qfab.spec.models import DepolarizingLinkSpec, ScenarioSpec
 
 __all__ = ["AnalyticEngine"]
@@ -236,23 +243,23 @@ def _nested_fidelity(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkMod
     (:func:`~qfab.engines.chain_analytics.nested_mean_werner`, whose coherence time is that of
     a stored pair, ``T / 2``). Gate depolarization scales ``w`` by ``1 - p`` per swap.
     """
-    w_links = [(4 * float(m.emitted_state[0]) - 1) / 3 for m in models]
+    w_links = [float(werner_parameter(m.emitted_state[0])) for m in models]
     werner = chain_analytics.nested_mean_werner(
         [m.p_success for m in models], levels=levels, p_swap=p_swap, w_link=w_links,
         coherence_time_steps=coherence_steps / 2)
-    for node in plan.path[1:-1]:
-        werner *= 1.0 - spec.nodes[node].gates.depolarization
-    return 0.25 + 0.75 * werner
+    for node in plan.path[1:-1]:  # a depolarizing channel scales w by its character
+        werner *= depolarizing_characters(spec.nodes[node].gates.depolarization)[1]
+    return float(fidelity_from_werner_parameter(werner))
 
 
 def _chain_reasons(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel]) -> list[str]:
     """What a chain lacks for a closed form (empty when it has one)."""
     reasons = []
-    memories = [spec.nodes[node].memory for node in plan.path]
+    memories = _memories(spec, plan)
     werner_links = all(isinstance(spec.links[network_index], DepolarizingLinkSpec)
                        for network_index in _link_indices(spec, plan))
-    depolarizing = (werner_links and len({(m.t1, m.t2) for m in memories}) == 1
-                    and memories[0].t1 == memories[0].t2 and math.isfinite(memories[0].t1)
+    rate = _common_depolarizing_rate(memories)
+    depolarizing = (werner_links and rate is not None and rate > 0
                     and all(spec.nodes[node].gates.measurement_error == 0
                             for node in plan.path[1:-1]))
     if len({round(model.period, 15) for model in models}) != 1:
@@ -261,10 +268,10 @@ def _chain_reasons(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel
         reasons.append("zero-length links (no classical delays)")
     if any(model.channels != 1 for model in models):
         reasons.append("one qubit per link at each node")
-    ideal = _coherence_time(spec, plan) is None
+    ideal = all(m.ideal for m in memories)
     if not ideal and not (depolarizing and (spec.policy.swap == "nested" or len(models) == 2)):
         reasons.append("ideal memories (or, for nested swapping, Werner links and equal "
-                       "depolarizing memories, T1 = T2)")
+                       "depolarizing memories: kind depolarizing, or T1 = T2)")
     if spec.policy.cutoff is not None or spec.policy.buffer:
         reasons.append("no cutoff and no buffer")
     if len(spec.requests) > 1:
@@ -272,13 +279,33 @@ def _chain_reasons(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel
     return reasons
 
 
+def _memories(spec: ScenarioSpec, plan: RequestPlan) -> list[MemoryModel]:
+    return [memory_model(spec.nodes[node].memory) for node in plan.path]
+
+
 def _coherence_time(spec: ScenarioSpec, plan: RequestPlan) -> float | None:
-    """``None`` when no memory on the path decoheres, else the first node's T1 (on a chain
-    with a closed form, every memory's depolarizing coherence time, T1 = T2)."""
-    memories = [spec.nodes[node].memory for node in plan.path]
-    if all(m.t1 == math.inf and m.t2 == math.inf for m in memories):
+    """``None`` when no memory on the path decoheres, else ``1 / r1`` of the first node's
+    memory (on a chain with a closed form, every memory's depolarizing coherence time: its
+    three character decay rates are equal)."""
+    memories = _memories(spec, plan)
+    if all(m.ideal for m in memories):
         return None
-    return float(memories[0].t1)
+    rate = memories[0].decay_rates[0]
+    return 1.0 / rate if rate > 0 else math.inf
+
+
+def _common_depolarizing_rate(memories: list[MemoryModel]) -> float | None:
+    """The one character decay rate of memories that all depolarize alike, else ``None``.
+
+    A memory whose three character decay rates are equal depolarizes its qubit (Werner
+    pairs stay Werner pairs), as the nested recursion of
+    :func:`~qfab.engines.chain_analytics.nested_mean_werner` needs.
+    """
+    rates = {m.decay_rates for m in memories}
+    if len(rates) != 1:
+        return None
+    first, second, third = rates.pop()
+    return first if first == second == third else None
 
 
 def _link_indices(spec: ScenarioSpec, plan: RequestPlan) -> list[int]:

@@ -20,6 +20,7 @@ from qfab.orchestrator.rules import (
     Rule,
     SwapRule,
 )
+from qfab.physics.bell_diagonal import combined_depolarization
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
 __all__ = ["plan_network", "swap_rules"]
@@ -142,7 +143,7 @@ def _evaluate(spec: ScenarioSpec, network: NetworkGraph, path: list[str], scheme
     estimate = estimate_path([m.heralded_state for m in models], [m.pair_rate for m in models],
                              [spec.nodes[node].gates for node in path[1:-1]])
     ends = (spec.nodes[path[0]].gates, spec.nodes[path[-1]].gates)
-    depolarization = 1 - (1 - ends[0].depolarization) * (1 - ends[1].depolarization)
+    depolarization = combined_depolarization(ends[0].depolarization, ends[1].depolarization)
     purification = plan_purification(estimate.vector, scheme=scheme,
                                      rounds=spec.policy.purification_rounds, target=target,
                                      depolarization=depolarization)

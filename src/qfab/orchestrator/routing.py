@@ -10,6 +10,7 @@ from typing import Any
 import networkx as nx
 
 from qfab.orchestrator.network import NetworkGraph
+from qfab.physics.bell_diagonal import werner_parameter
 
 __all__ = ["candidate_paths"]
 
@@ -34,7 +35,7 @@ def candidate_paths(network: NetworkGraph, source: str, target: str) -> list[lis
     fidelity_cost: list[float] = []
     for model in network.models:
         time_cost.append(1.0 / model.pair_rate if model.pair_rate > 0 else math.inf)
-        werner = (4 * float(model.heralded_state[0]) - 1) / 3
+        werner = float(werner_parameter(min(float(model.heralded_state[0]), 1.0)))  # rounding
         fidelity_cost.append(-math.log(werner) if werner > 0 else math.inf)
     found: dict[tuple[str, ...], None] = {}
     for costs in (time_cost, fidelity_cost):

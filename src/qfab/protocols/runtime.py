@@ -10,9 +10,10 @@ from __future__ import annotations
 from qfab.hardware.link import HeraldedLink
 from qfab.hardware.pair import Charges, Pair
 from qfab.hardware.qnode import QuantumNode, Slot
+from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
-from qfab.physics import bell_diagonal
+from qfab.physics import bell_diagonal, purification
 from qfab.protocols.link_layer import LinkLayer, link_layer
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
@@ -23,8 +24,6 @@ from qfab.sim.time import seconds_to_ps, seconds_to_ps_array
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["NetworkRuntime"]
-
-_PURIFIERS = {"bbpssw": bell_diagonal.bbpssw, "dejmps": bell_diagonal.dejmps}
 
 
 class NetworkRuntime:
@@ -59,7 +58,7 @@ class NetworkRuntime:
         self.nodes = {
             name: QuantumNode(name, {nb: spec.qubits_per_link(name, nb)
                                      for nb in spec.neighbours(name)},
-                              t1=node.memory.t1, t2=node.memory.t2, gates=node.gates)
+                              memory=memory_model(node.memory), gates=node.gates)
             for name, node in spec.nodes.items()}
         self.links: list[HeraldedLink] = []
         self.link_layers: list[LinkLayer] = []
@@ -211,9 +210,10 @@ class NetworkRuntime:
         app = self.apps[rule.request]
         v_kept = kept.state_at(now).bell_vector()
         v_sacrificed = sacrificed.state_at(now).bell_vector()
-        out, p_success = _PURIFIERS[rule.scheme](v_kept, v_sacrificed)
+        out, p_success = purification.scheme(rule.scheme)(v_kept, v_sacrificed)
         ends = [self.nodes[name].gates for name in rule.ends]
-        depolarization = 1 - (1 - ends[0].depolarization) * (1 - ends[1].depolarization)
+        depolarization = bell_diagonal.combined_depolarization(ends[0].depolarization,
+                                                               ends[1].depolarization)
         out = bell_diagonal.depolarize(out, depolarization)
         self._consume(kept, app)
         self._consume(sacrificed, app)

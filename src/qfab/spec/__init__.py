@@ -10,6 +10,7 @@ from qfab.spec.loader import read_document, validate_scenario
 from qfab.spec.models import (
     AvailabilitySpec,
     DepolarizingLinkSpec,
+    DepolarizingMemorySpec,
     DetectorSpec,
     DoubleClickLinkSpec,
     EmitterSpec,
@@ -23,6 +24,7 @@ from qfab.spec.models import (
     RequestSpec,
     ScenarioSpec,
     SingleClickLinkSpec,
+    T1T2MemorySpec,
     TeleportationRequestSpec,
 )
 from qfab.spec.schema import scenario_json_schema
@@ -30,7 +32,8 @@ from qfab.spec.sweep import ParameterSpec, SweepSpec
 
 __all__ = [
     "read_document", "validate_scenario", "scenario_json_schema",
-    "ScenarioSpec", "NodeSpec", "MemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "ScenarioSpec", "NodeSpec", "MemorySpec", "T1T2MemorySpec",
+    "DepolarizingMemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
     "AvailabilitySpec", "PairRequestSpec", "EntanglementRequestSpec",
     "TeleportationRequestSpec", "RequestSpec", "PolicySpec", "SweepSpec", "ParameterSpec",

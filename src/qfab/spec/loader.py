@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from qfab.errors import ScenarioError
-from qfab.spec.models import ScenarioSpec
+from qfab.spec.models import DEFAULT_MEMORY_KIND, ScenarioSpec
 
 __all__ = ["read_document", "validate_scenario", "format_validation_error", "require_mapping"]
 
@@ -92,7 +92,7 @@ def _yaml_path(loc: tuple[Any, ...], document: Any) -> str:
         elif isinstance(node, dict) and part in node:
             path += f".{part}" if path else str(part)
             node = node[part]
-        elif isinstance(node, dict) and node.get("kind") == part:
+        elif isinstance(node, dict) and node.get("kind", _DEFAULT_TAGS.get(part)) == part:
             continue  # the discriminator tag pydantic inserts for tagged unions
         else:
             path += f".{part}" if path else str(part)
@@ -162,5 +162,8 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
         found += _models_in(metadata)
     return found
 
+
+#: Union tags that a mapping may leave out (its kind then defaults to the tag).
+_DEFAULT_TAGS = {DEFAULT_MEMORY_KIND: DEFAULT_MEMORY_KIND}
 
 _ALL_FIELD_NAMES = sorted(_field_names(ScenarioSpec, set()))

@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import cached_property
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from qfab.errors import ScenarioError
 from qfab.spec.base import SpecModel, Tier
@@ -37,7 +37,8 @@ from qfab.spec.sweep import SweepSpec
 from qfab.spec.topology import TopologySpec
 
 __all__ = [
-    "SpecModel", "MemorySpec", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "SpecModel", "MemorySpec", "T1T2MemorySpec", "DepolarizingMemorySpec",
+    "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "AvailabilitySpec",
     "LinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
@@ -47,24 +48,60 @@ __all__ = [
 NodeName = Annotated[str, Field(min_length=1)]
 
 
-class MemorySpec(SpecModel):
-    """A node's quantum memory.
-
-    ``t2`` is the total coherence time (it includes the T1 contribution), so ``t2 <= 2 t1``.
-    """
+class _MemorySpecBase(SpecModel):
+    """What every kind of memory has: its qubits and how they are split among links."""
 
     qubits: int = Field(1, ge=1, description="communication/storage qubits at the node, "
                         "split evenly among its links unless 'per_link' assigns them")
     per_link: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
         None, description="qubits reserved for the link to each named neighbour")
+
+
+class T1T2MemorySpec(_MemorySpecBase):
+    """A memory with energy relaxation (T1) and dephasing (the default kind, ``t1t2``).
+
+    ``t2`` is the total coherence time (it includes the T1 contribution), so ``t2 <= 2 t1``.
+    """
+
+    kind: Literal["t1t2"] = "t1t2"
     t1: PositiveDuration = Field(math.inf, description="energy relaxation time")
     t2: PositiveDuration = Field(math.inf, description="total coherence time (<= 2 t1)")
 
     @model_validator(mode="after")
-    def _t2_at_most_twice_t1(self) -> MemorySpec:
+    def _t2_at_most_twice_t1(self) -> T1T2MemorySpec:
         if self.t2 > 2 * self.t1:
             raise ValueError(f"t2 must be <= 2 t1, got t2 = {self.t2:g} s and t1 = {self.t1:g} s")
         return self
+
+
+class DepolarizingMemorySpec(_MemorySpecBase):
+    """A memory whose stored qubits depolarize with one time constant (``depolarizing``).
+
+    A qubit stored for ``t`` is kept with probability ``exp(-t / coherence_time)`` and
+    replaced by the maximally mixed state otherwise.
+    """
+
+    kind: Literal["depolarizing"]
+    coherence_time: PositiveDuration = Field(
+        math.inf, description="depolarizing time constant of each stored qubit")
+
+
+#: The memory kind of a ``memory`` mapping without a ``kind`` key.
+DEFAULT_MEMORY_KIND = "t1t2"
+
+
+def _memory_kind(value: Any) -> str:
+    """The memory kind of a raw mapping or a model (``t1t2`` when it names none)."""
+    if isinstance(value, dict):
+        return str(value.get("kind", DEFAULT_MEMORY_KIND))
+    return str(getattr(value, "kind", DEFAULT_MEMORY_KIND))
+
+
+MemorySpec = Annotated[
+    Annotated[T1T2MemorySpec, Tag("t1t2")]
+    | Annotated[DepolarizingMemorySpec, Tag("depolarizing")],
+    Discriminator(_memory_kind),
+]
 
 
 class GateSpec(SpecModel):
@@ -83,7 +120,7 @@ class NodeSpec(SpecModel):
     """A network node: a quantum network interface with a memory."""
 
     tier: Tier | None = None
-    memory: MemorySpec = MemorySpec()
+    memory: MemorySpec = T1T2MemorySpec()
     gates: GateSpec = GateSpec()
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from qfab.engines.base import Support
 from qfab.engines.fast.schemes import CompiledPath, PathShape, choose_scheme
+from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import RequestPlan
+from qfab.physics.bell_diagonal import combined_depolarization
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["CompiledPath", "compile_request", "path_shape", "request_support"]
@@ -51,7 +51,7 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
     models = network.path_models(path)
     repeaters = path[1:-1]
     gates = [spec.nodes[node].gates for node in repeaters]
-    memories = [spec.nodes[node].memory for node in path]
+    memories = [memory_model(spec.nodes[node].memory) for node in path]
     a, b = path[0], path[-1]
     return scheme(
         pairs=request.pairs, start=request.start,
@@ -59,19 +59,18 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         period=np.array([m.period for m in models]),
         herald_delay=np.array([m.herald_delay for m in models]),
         emitted=np.array([m.emitted_state for m in models]),
-        t1=np.array([memory.t1 for memory in memories]),
-        t2=np.array([memory.t2 for memory in memories]),
+        decay_rates=np.array([memory.decay_rates for memory in memories]),
         depolarization=np.array([g.depolarization for g in gates]),
         measurement_error=np.array([g.measurement_error for g in gates]),
         swap_success=np.array([g.swap_success_probability for g in gates]),
         reach=np.array([max(network.delay(node, a), network.delay(node, b))
                         for node in repeaters]),
         channels=min(model.channels for model in models),
-        ideal_memory=all(math.isinf(m.t1) and math.isinf(m.t2) for m in memories),
+        ideal_memory=all(memory.ideal for memory in memories),
         cutoff=spec.policy.cutoff,
         purification=plan.purification, rounds=plan.rounds,
         end_delay=network.delay(a, b), request=plan.request,
-        end_depolarization=1 - (1 - spec.nodes[a].gates.depolarization)
-        * (1 - spec.nodes[b].gates.depolarization),
+        end_depolarization=combined_depolarization(spec.nodes[a].gates.depolarization,
+                                                   spec.nodes[b].gates.depolarization),
         windows=tuple(m.windows for m in models) if any(m.windows for m in models) else (),
     )

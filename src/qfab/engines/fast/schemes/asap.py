@@ -11,7 +11,8 @@ from qfab.engines.base import Support
 from qfab.engines.fast import availability
 from qfab.engines.fast.backend import ArrayBackend
 from qfab.engines.fast.schemes.base import CompiledChain, CompiledPath, PathShape, Trajectories
-from qfab.engines.fast.schemes.common import _static_characters, _static_fidelity
+from qfab.engines.fast.schemes.common import _exposure_groups, _static_fidelity
+from qfab.physics import memory as memory_physics
 
 __all__ = ["CompiledAsapChain", "swap_success_reason"]
 
@@ -69,9 +70,7 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
         fidelity = xp.full((shots, pairs), _static_fidelity(path, np))
     else:
         fidelity = xp.empty((shots, pairs))
-        static = _static_characters(path)
-        inverse_t1 = xp.asarray(1.0 / path.t1)
-        inverse_t2 = xp.asarray(1.0 / path.t2)
+        static, rates = _exposure_groups(path, xp)
     for r in range(pairs):
         heralds = availability.herald_times(xp, path, start, backend.geometric(p, (shots, n)),
                                             period)
@@ -84,10 +83,8 @@ def _sample_asap(path: CompiledPath, backend: ArrayBackend, shots: int) -> Traje
             end = delivered[:, None]
             left_wait = xp.concatenate([end, swaps], axis=1) - emission
             right_wait = xp.concatenate([swaps, end], axis=1) - emission
-            relaxation = left_wait @ inverse_t1[:-1] + right_wait @ inverse_t1[1:]
-            dephasing = left_wait @ inverse_t2[:-1] + right_wait @ inverse_t2[1:]
-            fidelity[:, r] = (static[0] + static[1] * xp.exp(-relaxation)
-                              + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
+            exposure = left_wait @ rates[:-1] + right_wait @ rates[1:]
+            fidelity[:, r] = memory_physics.decayed_fidelity(static, exposure)
         start = xp.empty((shots, n))
         start[:] = formed[:, None]
         start[:, 0] = delivered

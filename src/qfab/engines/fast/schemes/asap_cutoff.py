@@ -9,7 +9,8 @@ from qfab.engines.base import Support
 from qfab.engines.fast.backend import ArrayBackend
 from qfab.engines.fast.schemes.asap import swap_success_reason
 from qfab.engines.fast.schemes.base import CompiledChain, CompiledPath, PathShape, Trajectories
-from qfab.engines.fast.schemes.common import _static_characters
+from qfab.engines.fast.schemes.common import _exposure_groups
+from qfab.physics import memory as memory_physics
 
 __all__ = ["CUTOFF_REASON", "CompiledAsapCutoffChain"]
 
@@ -66,20 +67,18 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
     total = shots * pairs
     duration = xp.full(total, xp.inf)
     fidelity = xp.zeros(total)
-    static = _static_characters(path)
-    inverse_t1 = xp.asarray(1.0 / path.t1)
-    inverse_t2 = xp.asarray(1.0 / path.t2)
+    static, rates = _exposure_groups(path, xp)
     chunk = backend.chunk_size(n)
     for first in range(0, total, chunk):
         _cutoff_rounds(backend, path, cutoff, period, p, xp.arange(first, min(first + chunk, total)),
-                       duration, fidelity, static, inverse_t1, inverse_t2, horizon)
+                       duration, fidelity, static, rates, horizon)
     times = xp.cumsum(duration.reshape(shots, pairs), axis=1)
     return Trajectories(times, fidelity.reshape(shots, pairs))
 
 
 def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, period: Any,
                    p: Any, index: Any, duration: Any, fidelity: Any, static: Any,
-                   inverse_t1: Any, inverse_t2: Any, horizon: float) -> None:
+                   rates: Any, horizon: float) -> None:
     """Run the rounds ``index`` to completion, writing their durations and fidelities."""
     xp = backend.xp
     n = path.links
@@ -122,8 +121,7 @@ def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, per
             finished = emission[:, complete].T
             at = finished.max(axis=1)
             duration[index[complete]] = at
-            fidelity[index[complete]] = _round_fidelity(xp, static, finished, at, inverse_t1,
-                                                        inverse_t2)
+            fidelity[index[complete]] = _round_fidelity(xp, static, finished, at, rates)
             # drop finished rounds before the costlier expiry scan
             going = ~complete
             index, held, emission = index[going], held[:, going], emission[:, going]
@@ -145,18 +143,13 @@ def _cutoff_rounds(backend: ArrayBackend, path: CompiledPath, cutoff: float, per
             next_herald, discard_at = next_herald[:, keep], discard_at[:, keep]
 
 
-def _round_fidelity(xp: Any, static: Any, emission: Any, delivered: Any, inverse_t1: Any,
-                    inverse_t2: Any) -> Any:
+def _round_fidelity(xp: Any, static: Any, emission: Any, delivered: Any, rates: Any) -> Any:
     """Fidelity of an end-to-end pair on zero-length links from its link pairs' emission
     times: repeater ``j`` swapped when its later neighbour heralded, the end qubits waited
-    until delivery (see :func:`_static_characters`)."""
+    until delivery (see :func:`~qfab.engines.fast.schemes.common._exposure_groups`)."""
     swaps = xp.maximum(emission[:, :-1], emission[:, 1:])
     end = delivered[:, None]
     left_wait = xp.concatenate([end, swaps], axis=1) - emission
     right_wait = xp.concatenate([swaps, end], axis=1) - emission
-    dephasing = left_wait @ inverse_t2[:-1] + right_wait @ inverse_t2[1:]
-    if not bool(inverse_t1.any()):  # no relaxation anywhere: its characters stay 1
-        return (static[0] + static[1] + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
-    relaxation = left_wait @ inverse_t1[:-1] + right_wait @ inverse_t1[1:]
-    return (static[0] + static[1] * xp.exp(-relaxation)
-            + (static[2] + static[3]) * xp.exp(-dephasing)) / 4.0
+    exposure = left_wait @ rates[:-1] + right_wait @ rates[1:]
+    return memory_physics.decayed_fidelity(static, exposure)

@@ -90,8 +90,9 @@ class CompiledPath:
         Per link: success probability, attempt period (s), emission-to-herald delay (s).
     emitted
         Per link: Bell vector of a heralded pair before memory decoherence, shape (n, 4).
-    t1, t2
-        Per node along the path: memory T1 and T2 (s).
+    decay_rates
+        Per node along the path: its memory's character decay rates (1/s), shape (n + 1, 3)
+        (:attr:`qfab.memorymodel.MemoryModel.decay_rates`).
     depolarization, measurement_error, swap_success
         Per repeater: gate noise and Bell-measurement success probability.
     reach
@@ -126,8 +127,7 @@ class CompiledPath:
     period: FloatArray
     herald_delay: FloatArray
     emitted: FloatArray
-    t1: FloatArray
-    t2: FloatArray
+    decay_rates: FloatArray
     depolarization: FloatArray
     measurement_error: FloatArray
     swap_success: FloatArray

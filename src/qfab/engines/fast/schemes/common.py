@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from qfab.engines.fast import kernels
 from qfab.engines.fast.schemes.base import CompiledPath
+from qfab.physics import bell_diagonal, memory as memory_physics
 
 __all__: list[str] = []
 
@@ -21,30 +21,60 @@ def _static_fidelity(path: CompiledPath, xp: Any) -> float:
 
 
 def _swap(xp: Any, path: CompiledPath, repeater: int, left: Any, right: Any) -> Any:
-    out = kernels.convolve(xp, left, right)
-    error = float(path.measurement_error[repeater])
-    if error:
-        out = kernels.convolve(xp, out, kernels.measurement_channel(xp, error))
-    return kernels.depolarize(xp, out, float(path.depolarization[repeater]))
+    return bell_diagonal.swapped(left, right,
+                                 gate_depolarization=float(path.depolarization[repeater]),
+                                 measurement_error=float(path.measurement_error[repeater]))
+
+
+def _rates(path: CompiledPath, node: int) -> memory_physics.DecayRates:
+    """The character decay rates of the memory of node ``node`` along the path."""
+    first, second, third = (float(rate) for rate in path.decay_rates[node])
+    return (first, second, third)
 
 
 def _decohered(xp: Any, path: CompiledPath, vector: Any, left_node: int, right_node: int,
                wait_left: Any, wait_right: Any) -> Any:
-    out = kernels.convolve(xp, vector, kernels.decay_channel(
-        xp, wait_left, float(path.t1[left_node]), float(path.t2[left_node])))
-    return kernels.convolve(xp, out, kernels.decay_channel(
-        xp, wait_right, float(path.t1[right_node]), float(path.t2[right_node])))
+    out = memory_physics.stored(vector, wait_left, _rates(path, left_node))
+    return memory_physics.stored(out, wait_right, _rates(path, right_node))
 
 
 def _static_characters(path: CompiledPath) -> Any:
     """Klein-group characters of everything but memory decay: the heralded link states and
-    the repeaters' gate channels (:func:`qfab.engines.fast.kernels.characters`). Memory
-    decay multiplies characters 1, 2, 3 by ``exp(-sum_q t_q / T1_q)`` and
-    ``exp(-sum_q t_q / T2_q)`` over all stored qubits, so a round's fidelity needs only
-    those two sums."""
-    chi = np.prod(kernels.characters(np, path.emitted), axis=0)
+    the repeaters' gate channels (:func:`qfab.physics.bell_diagonal.characters`). Memory
+    decay multiplies character ``k`` by ``exp(-sum_q t_q r_{q,k})`` over all stored qubits
+    ``q`` (:func:`qfab.physics.memory.decayed_fidelity`), so a round's fidelity needs only
+    those sums."""
+    chi = np.prod(bell_diagonal.characters(path.emitted), axis=0)
     for j in range(path.links - 1):
-        gate = kernels.depolarize(np, kernels.measurement_channel(
-            np, float(path.measurement_error[j])), float(path.depolarization[j]))
-        chi = chi * kernels.characters(np, gate)
+        chi = chi * np.array(bell_diagonal.swap_noise_characters(
+            float(path.depolarization[j]), float(path.measurement_error[j])))
     return chi
+
+
+def _exposure_groups(path: CompiledPath, xp: Any) -> tuple[Any, Any]:
+    """Characters and decay rates for :func:`qfab.physics.memory.decayed_fidelity`, with
+    characters that decay alike merged: ``(chars (k + 1,), rates (nodes, k))`` on ``xp``.
+
+    A character whose rate is 0 at every node never decays and joins ``chars[0]``;
+    characters with equal rates at every node decay by the same factor and are summed. The
+    fidelity is the same; the samplers then take one exponential per distinct rate column
+    (one for a depolarizing memory or T1 = inf, two for T1/T2).
+    """
+    static = _static_characters(path)
+    constant = float(static[0])
+    columns: list[Any] = []
+    weights: list[float] = []
+    for k in range(3):
+        column = path.decay_rates[:, k]
+        if not column.any():
+            constant += float(static[k + 1])
+            continue
+        for index, seen in enumerate(columns):
+            if np.array_equal(seen, column):
+                weights[index] += float(static[k + 1])
+                break
+        else:
+            columns.append(column)
+            weights.append(float(static[k + 1]))
+    rates = np.stack(columns, axis=1) if columns else np.zeros((path.links + 1, 0))
+    return xp.asarray(np.array([constant, *weights])), xp.asarray(rates)

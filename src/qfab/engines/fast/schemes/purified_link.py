@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 
 from qfab.engines.base import Support
-from qfab.engines.fast import kernels
 from qfab.engines.fast.backend import ArrayBackend
 from qfab.engines.fast.schemes.base import CompiledPath, PathShape, Trajectories
-from qfab.engines.fast.schemes.common import _decohered
+from qfab.engines.fast.schemes.common import _decohered, _rates
+from qfab.physics import bell_diagonal, memory as memory_physics, purification
 
 __all__ = ["CompiledPurifiedLink"]
 
@@ -53,7 +53,8 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
     q, rounds, pairs = path.channels, path.rounds, path.pairs
     period, p, delay = float(path.period[0]), float(path.p[0]), float(path.end_delay)
     herald_delay = float(path.herald_delay[0])
-    t1, t2 = (float(path.t1[0]), float(path.t1[1])), (float(path.t2[0]), float(path.t2[1]))
+    rates_a, rates_b = _rates(path, 0), _rates(path, 1)
+    scheme = purification.scheme(path.purification)
     heralded = _decohered(np, path, np.asarray(path.emitted[0]), 0, 1,
                           np.float64(herald_delay), np.float64(herald_delay))
     rows = xp.arange(shots)
@@ -78,8 +79,8 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
 
     def bring_to_now(mask: Any) -> None:
         wait = xp.where(mask, now[:, None] - updated, 0.0)
-        decayed = kernels.convolve(xp, state, kernels.decay_channel(xp, wait, t1[0], t2[0]))
-        decayed = kernels.convolve(xp, decayed, kernels.decay_channel(xp, wait, t1[1], t2[1]))
+        decayed = memory_physics.stored(memory_physics.stored(state, wait, rates_a), wait,
+                                        rates_b)
         state[mask] = decayed[mask]
         updated[mask] = now[:, None].repeat(q, axis=1)[mask]
 
@@ -135,9 +136,8 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
             both[rows[firing], kept[firing]] = True
             both[rows[firing], sacrificed[firing]] = True
             bring_to_now(both)
-            out, p_success = kernels.purify(xp, path.purification, state[rows, kept],
-                                            state[rows, sacrificed])
-            out = kernels.depolarize(xp, out, path.end_depolarization)
+            out, p_success = scheme.step(state[rows, kept], state[rows, sacrificed])
+            out = bell_diagonal.depolarized(out, path.end_depolarization)
             success = backend.rng.random(shots) < p_success
             oldest = xp.minimum(created[rows, kept], created[rows, sacrificed])
             gone = xp.zeros((shots, q), dtype=bool)
