@@ -29,9 +29,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab import plugins
+from qfab.errors import ScenarioError
 from qfab.physics import memory as physics
 from qfab.physics.memory import DecayRates
-from qfab.spec.models import DepolarizingMemorySpec, MemorySpec, T1T2MemorySpec
+from qfab.spec.models import DepolarizingMemorySpec, MemorySpecBase, T1T2MemorySpec
 
 __all__ = ["BUILDERS", "MemoryModel", "memory_model"]
 
@@ -110,6 +112,18 @@ BUILDERS: Mapping[str, Callable[[Any], MemoryModel]] = MappingProxyType({
 })
 
 
-def memory_model(spec: MemorySpec) -> MemoryModel:
-    """Build the :class:`MemoryModel` of a memory spec (by its ``kind``)."""
-    return BUILDERS[spec.kind](spec)
+def memory_model(spec: MemorySpecBase) -> MemoryModel:
+    """Build the :class:`MemoryModel` of a memory spec (by its ``kind``; kinds that plugins
+    registered, :mod:`qfab.plugins`, after the built-in ones)."""
+    kind = str(getattr(spec, "kind", ""))
+    builder = BUILDERS.get(kind)
+    if builder is None:
+        registered = plugins.registry().memories.get(kind)
+        if registered is None:
+            raise ScenarioError("memory.kind", f"no memory model for kind {kind!r}")
+        builder = registered.model
+    model = builder(spec)
+    if not isinstance(model, MemoryModel):
+        raise TypeError(f"the builder of memory kind {kind!r} returned {type(model).__name__}, "
+                        "not a MemoryModel")
+    return model

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qfab.errors import QfabError
-from qfab.spec.extend import extended_scenario_model
+from qfab.spec.extend import builtin_kinds, extended_scenario_model, kind_of
 from qfab.spec.models import LinkSpecBase, MemorySpecBase, ScenarioSpec
 from qfab.spec.requests import PairRequestSpec
 
@@ -103,19 +103,19 @@ class Registry:
             return
         if not isinstance(spec, type):
             raise PluginError(f"register: expected a spec class or a policy name, got {spec!r}")
+        if not issubclass(spec, (LinkSpecBase, MemorySpecBase, PairRequestSpec)):
+            raise PluginError(f"register: {spec.__name__} is not a link, memory or request "
+                              "spec (subclass LinkSpecBase, MemorySpecBase or PairRequestSpec)")
         name = _kind_of(spec)
         if issubclass(spec, LinkSpecBase):
             self._add(self.links, "link kind", name, LinkKind(spec, implementation),
-                      builtin=_builtin_kinds(LinkSpecBase))
+                      builtin=builtin_kinds()["links"])
         elif issubclass(spec, MemorySpecBase):
             self._add(self.memories, "memory kind", name, MemoryKind(spec, implementation),
-                      builtin=_builtin_kinds(MemorySpecBase))
-        elif issubclass(spec, PairRequestSpec):
-            self._add(self.applications, "request kind", name, (spec, implementation),
-                      builtin=_builtin_kinds(PairRequestSpec))
+                      builtin=builtin_kinds()["memories"])
         else:
-            raise PluginError(f"register: {spec.__name__} is not a link, memory or request "
-                              "spec (subclass LinkSpecBase, MemorySpecBase or PairRequestSpec)")
+            self._add(self.applications, "request kind", name, (spec, implementation),
+                      builtin=builtin_kinds()["requests"])
 
     @staticmethod
     def _add(table: dict[str, Any], what: str, name: str, entry: Any, *,
@@ -144,39 +144,22 @@ class Registry:
     @contextmanager
     def scope(self) -> Iterator[Registry]:
         """Undo every registration made inside the ``with`` block."""
-        saved = (dict(self.links), dict(self.memories), dict(self.applications),
-                 dict(self.routing))
+        tables: tuple[dict[str, Any], ...] = (self.links, self.memories, self.applications,
+                                              self.routing)
+        saved = [dict(table) for table in tables]
         try:
             yield self
         finally:
-            for table, before in zip((self.links, self.memories, self.applications,
-                                      self.routing), saved):
+            for table, before in zip(tables, saved):
                 table.clear()
                 table.update(before)
 
 
 def _kind_of(spec: type) -> str:
-    """The single literal value of ``spec.kind``."""
-    info = getattr(spec, "model_fields", {}).get("kind")
-    default = getattr(info, "default", None)
-    if not isinstance(default, str) or not default:
-        raise PluginError(f"register: {spec.__name__} needs a field "
-                          "kind: Literal['name'] = 'name'")
-    return default
-
-
-def _builtin_kinds(base: type) -> frozenset[str]:
-    """``kind`` names of the spec classes qfab itself defines under ``base``."""
-    found: set[str] = set()
-    stack = [base]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        if cls.__module__.startswith("qfab."):
-            info = getattr(cls, "model_fields", {}).get("kind")
-            if info is not None and isinstance(info.default, str):
-                found.add(info.default)
-    return frozenset(found)
+    try:
+        return kind_of(spec)
+    except TypeError as error:
+        raise PluginError(f"register: {error}") from None
 
 
 _BUILTIN_ROUTING = frozenset({"default"})
@@ -197,17 +180,12 @@ def register(spec: type | str, implementation: Any) -> None:
 
     Examples
     --------
-    >>> from typing import Literal
-    >>> from qfab.spec.requests import PairRequestSpec
-    >>> from qfab.apps.base import Application
-    >>> class PingSpec(PairRequestSpec):
-    ...     kind: Literal["ping"] = "ping"
-    >>> class Ping(Application):
-    ...     kind = "ping"
+    >>> def direct(network, source, target):
+    ...     return [[source, target]]
     >>> with registry().scope():
-    ...     register(PingSpec, Ping)
-    ...     sorted(registry().applications)
-    ['ping']
+    ...     register("direct", direct)
+    ...     sorted(registry().routing)
+    ['direct']
     """
     registry().register(spec, implementation)
 

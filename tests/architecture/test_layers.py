@@ -13,7 +13,8 @@ The layers, from the bottom:
 - ``physics`` imports nothing from qfab outside itself, and has no clock and no randomness;
 - ``spec`` (the scenario format) imports only ``spec``, ``units`` and ``errors``;
 - ``topology`` (topology generation and graph files) adds only ``spec`` to those;
-- ``loading`` (read, expand, validate) adds only ``topology``; only the entry points
+- ``plugins`` (the registry of kinds that user packages add) sits on ``spec``;
+- ``loading`` (read, expand, validate) adds only ``topology`` and ``plugins``; only the entry points
   (``cli``, ``experiments``, the package itself) use ``topology`` and ``loading``;
 - the closed-form and vectorized engines (``engines/analytic``, ``engines/chain_analytics``,
   ``engines/fast``), ``linkmodel`` and ``memorymodel`` never reach the event simulation (``sim``,
@@ -146,7 +147,13 @@ def test_topology_generation_sits_on_the_format(path: Path) -> None:
 
 
 def test_loading_sits_on_topology_and_the_format() -> None:
-    assert _reached_layers(PACKAGE / "loading.py") <= {"topology", "spec"} | BASE
+    assert _reached_layers(PACKAGE / "loading.py") <= {"topology", "plugins", "spec"} | BASE
+
+
+def test_the_plugin_registry_sits_on_the_format() -> None:
+    """Link models, memory models, applications and the planner look kinds up in the
+    registry; it knows only the spec classes they extend."""
+    assert _reached_layers(PACKAGE / "plugins.py") <= {"spec"} | BASE
 
 
 @pytest.mark.parametrize("path", _modules(), ids=_ids)
@@ -181,4 +188,4 @@ def test_no_module_level_random_generator() -> None:
 def test_applications_sit_above_physics_and_spec_only(path: Path) -> None:
     """Workloads use physics and the spec; the runtime and the engines call them, never the
     other way round (physics, spec and sim cannot import apps: see their own tests)."""
-    assert _reached_layers(path) <= {"apps", "physics", "spec"} | BASE
+    assert _reached_layers(path) <= {"apps", "physics", "plugins", "spec"} | BASE

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from qfab.errors import QfabError, ScenarioError
 from qfab.loading import load_scenario, parse_scenario
 from qfab.orchestrator.planner import plan_network
 from qfab.plugins import PluginError, registry
+from qfab.spec.models import ScenarioSpec
 from qfab.spec.requests import PairRequestSpec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,11 +67,11 @@ def test_registered_kinds_load_and_run_on_every_engine(example: Any) -> None:
     fidelity follow the plugin's physics (5 standard errors of the sampled engines), and the
     CHSH figure is 2 sqrt(2) (4F - 1) / 3 of the delivered fidelity."""
     spec = load_scenario(SCENARIO)
-    assert isinstance(spec, qfab.spec.models.ScenarioSpec)
+    assert isinstance(spec, ScenarioSpec)
     rate, fidelity = _expected(spec)
     pairs = spec.requests[0].pairs
     for engine in ("analytic", "fast", "des"):
-        assert qfab.engines.supports(spec, engine=engine), engine
+        assert qfab.supports(spec, engine=engine), engine
         request = qfab.run(spec, engine=engine, seed=2).requests[0]
         assert request.path == ["alice", "bob"]
         tolerance = 1e-9 if engine == "analytic" else 5 / math.sqrt(pairs)
@@ -126,10 +128,12 @@ def test_registration_refuses_built_in_names_and_non_specs() -> None:
 def test_the_example_package_installs_and_is_found_by_its_entry_point(tmp_path: Path) -> None:
     """pip installs the example plugin; a fresh qfab process finds it through the
     ``qfab.plugins`` entry point and runs its scenario."""
+    source = tmp_path / "plugin"  # built from a copy: no build files land in the checkout
+    shutil.copytree(PLUGIN, source, ignore=shutil.ignore_patterns("*.egg-info", "build"))
     target = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(PLUGIN)],
+         "--no-index", "--target", str(target), str(source)],
         capture_output=True, text=True, timeout=240)
     assert install.returncode == 0, install.stderr
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(

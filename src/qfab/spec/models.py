@@ -37,7 +37,7 @@ from qfab.spec.sweep import SweepSpec
 from qfab.spec.topology import TopologySpec
 
 __all__ = [
-    "SpecModel", "MemorySpec", "T1T2MemorySpec", "DepolarizingMemorySpec",
+    "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "AvailabilitySpec",
     "LinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
@@ -55,6 +55,10 @@ class _MemorySpecBase(SpecModel):
                         "split evenly among its links unless 'per_link' assigns them")
     per_link: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
         None, description="qubits reserved for the link to each named neighbour")
+
+
+#: Base of every memory spec (a plugin's memory kind subclasses it; see :mod:`qfab.plugins`).
+MemorySpecBase = _MemorySpecBase
 
 
 class T1T2MemorySpec(_MemorySpecBase):

@@ -23,11 +23,12 @@ from pydantic import Field
 
 from qfab.apps.base import Application
 from qfab.memorymodel import MemoryModel
-from qfab.physics.memory import t1_t2_decay_rates, t1_t2_kraus
 from qfab.physics.bell_diagonal import werner
 from qfab.physics.fiber import transmittance
+from qfab.physics.memory import t1_t2_decay_rates, t1_t2_kraus
 from qfab.plugins import Registry
 from qfab.spec.models import LinkSpecBase, MemorySpecBase
+from qfab.spec.quantities import PositiveDuration
 from qfab.spec.requests import PairRequestSpec
 
 __all__ = ["ChshApp", "ChshRequestSpec", "DephasingMemorySpec", "LossyWernerLinkSpec",
@@ -56,7 +57,7 @@ class DephasingMemorySpec(MemorySpecBase):
     """A memory whose qubits dephase with time constant ``t2`` and never relax."""
 
     kind: Literal["dephasing"] = "dephasing"
-    t2: float = Field(gt=0, description="dephasing time constant (s)")
+    t2: PositiveDuration = Field(description="dephasing time constant")
 
 
 def dephasing_model(memory: DephasingMemorySpec) -> MemoryModel:
