@@ -44,7 +44,8 @@ constraints:
 	$(REFRESH)/bin/python -m pip install --quiet -e '.[test,dev]'
 	$(REFRESH)/bin/python -m pytest -q
 	{ sed -n '/^#/p' $(CONSTRAINTS); \
-	  $(REFRESH)/bin/python -m pip freeze --exclude-editable | grep -v '^qfab'; } > $(CONSTRAINTS).new
+	  $(REFRESH)/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(qfab|pip)=='; \
+	} > $(CONSTRAINTS).new
 	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 	rm -rf $(REFRESH)
 
