@@ -54,12 +54,15 @@ class MemoryModel:
         ``(k, 2, 2)``.
     mode_capacity
         Modes stored at once per qubit, ``None`` when the memory is not multimode.
+    retrieval
+        Storage time (s) -> probability that the qubit is read out; ``None``: always.
     """
 
     kind: str
     decay_rates: DecayRates
     kraus_after: Callable[[float], NDArray[Any]]
     mode_capacity: int | None = None
+    retrieval: Callable[[float], float] | None = None
 
     @property
     def ideal(self) -> bool:
@@ -86,7 +89,15 @@ class MemoryModel:
 
     def retrieval_efficiency(self, wait: float) -> float:
         """Probability that a qubit stored ``wait`` s is read out (1 for today's kinds)."""
-        return 1.0
+        return 1.0 if self.retrieval is None else float(self.retrieval(wait))
+
+    @property
+    def certain_readout(self) -> bool:
+        """True when every stored qubit is read out (retrieval efficiency 1 at all times);
+        engines refuse memories without it until they model the loss
+        (:mod:`qfab.engines.support`)."""
+        return (self.retrieval is None and
+                type(self).retrieval_efficiency is MemoryModel.retrieval_efficiency)
 
 
 def _t1t2(spec: T1T2MemorySpec) -> MemoryModel:

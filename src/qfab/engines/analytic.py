@@ -32,7 +32,8 @@ import numpy as np
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
-from qfab.engines.request_result import application_support, applications, request_result
+from qfab.engines.request_result import applications, request_result
+from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, RunResult
 from qfab.linkmodel import LinkModel
 from qfab.memorymodel import MemoryModel, memory_model
@@ -56,7 +57,7 @@ class AnalyticEngine:
 
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when every request has a closed form (see the module's list of cases)."""
-        served = application_support(spec, self.name)
+        served = scenario_support(spec, self.name)
         if not served:
             return served
         network = NetworkGraph(spec)

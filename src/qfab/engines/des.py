@@ -14,7 +14,8 @@ import time
 import numpy as np
 
 from qfab.engines.base import ProgressCallback, Support
-from qfab.engines.request_result import application_support, applications, request_result
+from qfab.engines.request_result import applications, request_result
+from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult, mean_with_ci95
 from qfab.hardware.link import HeraldedLink
 from qfab.orchestrator.network import NetworkGraph
@@ -48,7 +49,7 @@ class DesEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes for every scenario the orchestrator can plan whose applications take one pair
         at a time: the reference models every parameter."""
-        served = application_support(spec, self.name)
+        served = scenario_support(spec, self.name)
         if served:
             network = NetworkGraph(spec)
             served = _link_support(network)

@@ -15,26 +15,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.apps.base import Application, application_for
-from qfab.engines.base import Support
+from qfab.engines.support import scenario_support
 from qfab.engines.result import RequestResult, mean_with_ci95, target_met
 from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
-__all__ = ["application_support", "applications", "deadline_met", "request_result"]
+__all__ = ["applications", "deadline_met", "request_result"]
 
 Interval = tuple[float, float]
-
-
-def application_support(spec: ScenarioSpec, engine: str) -> Support:
-    """Whether ``engine`` serves the application of every request of ``spec``, or why not:
-    every engine so far delivers one pair at a time."""
-    for index, request in enumerate(spec.requests):
-        app = application_for(request, where=f"requests[{index}]")
-        if app.pairs_at_once != 1:
-            return Support.no(f"requests[{index}].kind: {request.kind!r} needs "
-                              f"{app.pairs_at_once} pairs at once; the {engine} engine "
-                              "delivers one pair at a time")
-    return Support.yes()
 
 
 def applications(spec: ScenarioSpec, engine: str) -> list[Application]:
@@ -43,9 +31,10 @@ def applications(spec: ScenarioSpec, engine: str) -> list[Application]:
     Raises
     ------
     EngineError
-        With the reason of :func:`application_support` if ``engine`` does not serve one.
+        With the reason of :func:`~qfab.engines.support.scenario_support` if ``engine`` does
+        not serve one.
     """
-    application_support(spec, engine).require()
+    scenario_support(spec, engine).require()
     return [application_for(request, where=f"requests[{index}]")
             for index, request in enumerate(spec.requests)]
 

@@ -189,3 +189,41 @@ def test_the_fast_engine_refuses_a_gpu_it_cannot_reach(monkeypatch: pytest.Monke
     support = supports(spec, engine="fast")
     assert not support and str(support.reason).startswith("--device gpu: CuPy is not installed")
     assert supports(spec, engine="des")
+
+
+def test_memories_with_uncertain_readout_or_several_modes_are_refused_by_every_engine() -> None:
+    """The memory seam has room for a retrieval efficiency and a mode capacity (rare-earth
+    AFC memories); until an engine models them it refuses, naming the node's memory."""
+    from dataclasses import replace
+    from typing import Literal
+
+    from qfab.memorymodel import memory_model
+    from qfab.plugins import registry
+    from qfab.spec.models import MemorySpecBase
+
+    two_nodes: dict[str, Any] = {
+        "qfab": 1, "nodes": {"a": {}, "b": {}},
+        "links": [{"kind": "depolarizing", "between": ["a", "b"], "fidelity": 0.9,
+                   "success_probability": 0.1, "cycle_time": "1 ms"}],
+        "requests": [{"kind": "entanglement", "between": ["a", "b"], "pairs": 10}]}
+
+    class LossySpec(MemorySpecBase):
+        kind: Literal["lossy_readout"] = "lossy_readout"
+
+    class MultimodeSpec(MemorySpecBase):
+        kind: Literal["multimode"] = "multimode"
+
+    ideal = memory_model(parse_scenario(two_nodes).nodes["a"].memory)
+    with registry().scope() as found:
+        found.register(LossySpec, lambda spec: replace(ideal, kind="lossy_readout",
+                                                       retrieval=lambda t: 0.5))
+        found.register(MultimodeSpec, lambda spec: replace(ideal, kind="multimode",
+                                                           mode_capacity=100))
+        for kind, words in (("lossy_readout", "retrieval efficiency"),
+                            ("multimode", "100 modes")):
+            document = {**two_nodes, "nodes": {"a": {"memory": {"kind": kind}}, "b": {}}}
+            spec = parse_scenario(document)
+            for engine in ("analytic", "fast", "des"):
+                support = supports(spec, engine=engine)
+                assert not support and support.reason is not None
+                assert support.reason.startswith("nodes.a.memory:") and words in support.reason

@@ -24,7 +24,8 @@ from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
-from qfab.engines.request_result import application_support, applications, request_result
+from qfab.engines.request_result import applications, request_result
+from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
@@ -42,7 +43,7 @@ class FastEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when a scheme models every request on its own links, on demand, and
         ``fast.device`` is available here."""
-        served = application_support(spec, self.name)
+        served = scenario_support(spec, self.name)
         if not served:
             return served
         network = NetworkGraph(spec)
