@@ -36,7 +36,6 @@ order things run in; :meth:`Registry.scope` undoes registrations (for tests).
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -131,6 +130,8 @@ class Registry:
         if self._entry_points_loaded:
             return
         self._entry_points_loaded = True
+        import importlib.metadata  # only when a scenario is first read: it costs start-up time
+
         for point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             try:
                 plugin = point.load()
