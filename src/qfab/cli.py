@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("file", type=Path, help="scenario YAML file")
     run_parser.add_argument("--engine", choices=sorted(ENGINES),
                             help="engine to use (default: the scenario's 'engine')")
-    run_parser.add_argument("--seed", type=non_negative_int, help="seed (default: the scenario's 'seed')")
+    run_parser.add_argument("--seed", type=non_negative_int,
+                            help="seed (default: the scenario's 'seed')")
     run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
     run_parser.add_argument("--out", type=Path, metavar="DIR",
                             help="also write result.json and summary.txt into DIR")

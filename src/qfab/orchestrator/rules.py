@@ -7,7 +7,7 @@ diffed and tested without running a simulation.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,7 +66,7 @@ class DeliverRule(_Plan):
     level: int
 
 
-Rule = Annotated[Union[SwapRule, PurifyRule, DeliverRule], Field(discriminator="kind")]
+Rule = Annotated[SwapRule | PurifyRule | DeliverRule, Field(discriminator="kind")]
 
 
 class NodeRules(_Plan):

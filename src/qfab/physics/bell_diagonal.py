@@ -172,7 +172,10 @@ def fidelity_from_werner_parameter(w: ArrayLike) -> FloatArray:
     Source: inverse of :func:`werner_parameter` (Werner, PRA 40, 4277 (1989)).
     """
     w_ = _checks.as_float("w", w)
-    if np.asarray(w_ < -1.0 / 3.0 - _checks.TOLERANCE).any() or np.asarray(w_ > 1.0 + _checks.TOLERANCE).any():
+    if (
+        np.asarray(w_ < -1.0 / 3.0 - _checks.TOLERANCE).any()
+        or np.asarray(w_ > 1.0 + _checks.TOLERANCE).any()
+    ):
         raise ValueError("w: Werner parameter must lie in [-1/3, 1]")
     return _checks.scalar_or_array((1.0 + 3.0 * w_) / 4.0)
 
@@ -218,7 +221,10 @@ def is_normalized(v: ArrayLike, *, atol: float = 1e-9) -> bool:
         return False
     if not np.asarray(np.isfinite(vec)).all():
         return False
-    return bool(np.asarray(vec >= -atol).all() and np.asarray(np.abs(vec.sum(axis=-1) - 1.0) <= atol).all())
+    return bool(
+        np.asarray(vec >= -atol).all()
+        and np.asarray(np.abs(vec.sum(axis=-1) - 1.0) <= atol).all()
+    )
 
 
 def depolarize(v: ArrayLike, p: ArrayLike) -> FloatArray:
@@ -368,9 +374,10 @@ def swap(
     Sources: entanglement swapping of Bell-diagonal pairs, H.-J. Briegel, W. Dür,
     J. I. Cirac, P. Zoller, PRL 81, 5932 (1998) and W. Dür, H.-J. Briegel, J. I. Cirac,
     P. Zoller, PRA 59, 169 (1999), Sec. III (connection of two pairs); the Werner case
-    ``w_out = w1 w2`` as used by Brand, Coopmans, Elkouss, IEEE JSAC 38, 619 (2020). Every Bell outcome is equally likely (1/4) for Bell-diagonal
-    inputs, and after its correction each outcome leaves the same state, so the result
-    is the same whether outcomes are averaged or sampled.
+    ``w_out = w1 w2`` as used by Brand, Coopmans, Elkouss, IEEE JSAC 38, 619 (2020).
+    Every Bell outcome is equally likely (1/4) for Bell-diagonal inputs, and after its
+    correction each outcome leaves the same state, so the result is the same whether
+    outcomes are averaged or sampled.
     """
     a = _checks.bell_vector("v1", v1)
     b = _checks.bell_vector("v2", v2)

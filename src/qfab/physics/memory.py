@@ -151,7 +151,10 @@ def t1_t2_kraus(t: float, *, t1: float = _INF, t2: float = _INF) -> FloatArray:
     e1f, e2f = float(e1), float(e2)
     gamma = 1.0 - e1f
     lam = 0.0 if e1f == 0.0 else min(1.0, e2f / np.sqrt(e1f))
-    amp = [np.array([[1.0, 0.0], [0.0, np.sqrt(e1f)]]), np.array([[0.0, np.sqrt(gamma)], [0.0, 0.0]])]
+    amp = [
+        np.array([[1.0, 0.0], [0.0, np.sqrt(e1f)]]),
+        np.array([[0.0, np.sqrt(gamma)], [0.0, 0.0]]),
+    ]
     deph = [np.sqrt((1 + lam) / 2) * np.eye(2), np.sqrt((1 - lam) / 2) * np.diag([1.0, -1.0])]
     return np.stack([d @ a for d in deph for a in amp])
 

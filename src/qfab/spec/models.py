@@ -8,10 +8,9 @@ perfect visibility), so a scenario states its imperfections explicitly.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import math
-from typing import Annotated, Any, Literal, Union
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
@@ -40,7 +39,8 @@ __all__ = [
     "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "AvailabilitySpec",
-    "LinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
+    "LinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec",
+    "LinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec",
 ]
@@ -238,7 +238,7 @@ class DoubleClickLinkSpec(_OpticalLinkSpecBase):
 
 
 LinkSpec = Annotated[
-    Union[DepolarizingLinkSpec, SingleClickLinkSpec, DoubleClickLinkSpec],
+    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec,
     Field(discriminator="kind"),
 ]
 
@@ -315,14 +315,18 @@ class ScenarioSpec(SpecModel):
             for index, item in enumerate(items):
                 for end in item.between:
                     if end not in self.nodes:
-                        raise ScenarioError(f"{section}[{index}].between",
-                                            f"unknown node {end!r} (nodes: {', '.join(self.nodes)})")
+                        raise ScenarioError(
+                            f"{section}[{index}].between",
+                            f"unknown node {end!r} (nodes: {', '.join(self.nodes)})",
+                        )
         seen: set[frozenset[str]] = set()
         for index, link in enumerate(self.links):
             pair = frozenset(link.between)
             if pair in seen:
-                raise ScenarioError(f"links[{index}].between",
-                                    f"a second link between {link.between[0]} and {link.between[1]}")
+                raise ScenarioError(
+                    f"links[{index}].between",
+                    f"a second link between {link.between[0]} and {link.between[1]}",
+                )
             seen.add(pair)
             _check_down_time(link, index)
         for name, node in self.nodes.items():
@@ -336,8 +340,10 @@ class ScenarioSpec(SpecModel):
                                             f"{name} has no link to {other!r}")
                 missing = neighbours - set(allocation)
                 if missing:
-                    raise ScenarioError(f"nodes.{name}.memory.per_link",
-                                        f"no qubits for the link(s) to {', '.join(sorted(missing))}")
+                    raise ScenarioError(
+                        f"nodes.{name}.memory.per_link",
+                        f"no qubits for the link(s) to {', '.join(sorted(missing))}",
+                    )
                 if sum(allocation.values()) > node.memory.qubits:
                     raise ScenarioError(f"nodes.{name}.memory.per_link",
                                         f"assigns {sum(allocation.values())} qubits, the node "

@@ -70,7 +70,8 @@ def _sample_asap_cutoff(path: CompiledPath, backend: ArrayBackend, shots: int,
     static, rates = _exposure_groups(path, xp)
     chunk = backend.chunk_size(n)
     for first in range(0, total, chunk):
-        _cutoff_rounds(backend, path, cutoff, period, p, xp.arange(first, min(first + chunk, total)),
+        _cutoff_rounds(backend, path, cutoff, period, p,
+                       xp.arange(first, min(first + chunk, total)),
                        duration, fidelity, static, rates, horizon)
     times = xp.cumsum(duration.reshape(shots, pairs), axis=1)
     return Trajectories(times, fidelity.reshape(shots, pairs))
