@@ -1,16 +1,20 @@
-# make demo  -- set up .venv and run the main example
-# make test  -- set up .venv and run the test suite
+# make demo         -- set up .venv and run the main example
+# make test         -- set up .venv and run the test suite
+# make constraints  -- refresh constraints.txt with the newest versions that pass the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CONSTRAINTS := constraints.txt
+REFRESH := .venv-refresh
 
-.PHONY: demo test bench bench-peers clean
+.PHONY: demo test bench bench-peers clean constraints
 
-$(STAMP): pyproject.toml
+# the tested versions from constraints.txt; the package itself keeps ranges
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -29,7 +33,21 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_sweep.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(REFRESH) build src/*.egg-info .pytest_cache .hypothesis
+
+# Newest versions the ranges in pyproject.toml allow, test and dev extras included, installed
+# into a scratch environment; constraints.txt is rewritten only if the tests pass there.
+constraints:
+	rm -rf $(REFRESH)
+	$(PYTHON) -m venv $(REFRESH)
+	$(REFRESH)/bin/python -m pip install --quiet --upgrade pip
+	$(REFRESH)/bin/python -m pip install --quiet -e '.[test,dev]'
+	$(REFRESH)/bin/python -m pytest -q
+	{ sed -n '/^#/p' $(CONSTRAINTS); \
+	  $(REFRESH)/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(qfab|pip)=='; \
+	} > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	rm -rf $(REFRESH)
 
 # Side-by-side with SeQUeNCe 1.3.1 and SimQN 0.2.3 (needs Python 3.12 and ../shared/peers):
 # writes bench/results/peers.md and peers-raw.jsonl. Not part of make test.

@@ -23,8 +23,8 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from qfab.engines import run
+from qfab.loading import parse_scenario
 from qfab.sim import Simulation
-from qfab.spec import parse_scenario
 
 
 def scenario(nodes: int, pairs: int) -> dict[str, object]:

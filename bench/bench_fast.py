@@ -36,7 +36,7 @@ except ImportError:  # running from a checkout without installing
 from bench_chain import scenario as chain_scenario  # noqa: E402
 
 from qfab.engines import run  # noqa: E402
-from qfab.spec import parse_scenario  # noqa: E402
+from qfab.loading import parse_scenario  # noqa: E402
 
 
 def best_wall(document: dict[str, Any], engine: str, repeat: int) -> tuple[float, Any]:

@@ -257,7 +257,9 @@ def heapq_churn(n: int) -> Callable[[], int]:
 # ------------------------------------------------------------------ harness
 
 
-def timed_rate(make: Callable[[int], Callable[[], int] | None], n: int, keep_gc: bool) -> float | None:
+def timed_rate(
+    make: Callable[[int], Callable[[], int] | None], n: int, keep_gc: bool
+) -> float | None:
     """Events/s of one fresh run of the workload built by ``make`` (``None`` if unavailable)."""
     go = make(n)
     if go is None:
@@ -291,7 +293,9 @@ def best_rates(
     return best
 
 
-WORKLOADS: dict[str, tuple[Callable[[int], Callable[[], int]], Callable[[int], Callable[[], int]]]] = {
+WORKLOADS: dict[
+    str, tuple[Callable[[int], Callable[[], int]], Callable[[int], Callable[[], int]]]
+] = {
     "chains": (qfab_chains, heapq_chains),
     "processes": (qfab_processes, heapq_processes),
     "churn": (qfab_churn, heapq_churn),
@@ -300,17 +304,20 @@ WORKLOADS: dict[str, tuple[Callable[[int], Callable[[], int]], Callable[[int], C
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=500_000, help="callbacks per workload (default 500000)")
+    parser.add_argument("--events", type=int, default=500_000,
+                        help="callbacks per workload (default 500000)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="timed runs per figure; the best is kept (default 3)")
-    parser.add_argument("--keep-gc", action="store_true", help="leave the garbage collector on while timing")
+    parser.add_argument("--keep-gc", action="store_true",
+                        help="leave the garbage collector on while timing")
     args = parser.parse_args(argv)
     if args.events < 2 * CHAINS:
         parser.error(f"--events must be at least {2 * CHAINS}")
 
     results: dict[str, dict[str, float | None]] = {}
     print(f"qfab.sim kernel, {args.events:,} events per workload, best of {args.repeat}, "
-          f"Python {platform.python_version()} on {platform.machine()}, gc {'on' if args.keep_gc else 'off'}")
+          f"Python {platform.python_version()} on {platform.machine()}, "
+          f"gc {'on' if args.keep_gc else 'off'}")
     print(f"{'workload':<10} {'qfab ev/s':>12} {'heapq ev/s':>12} {'qfab/heapq':>11}")
     for name, (make_qfab, make_baseline) in WORKLOADS.items():
         makers: dict[str, Callable[[int], Callable[[], int] | None]] = {

@@ -23,7 +23,7 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from qfab.engines import run
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 
 
 def scenario(sim_seconds: float) -> dict[str, object]:

@@ -240,7 +240,8 @@ def long_chain_table(rows_by_simulator: dict[str, Rows]) -> list[str]:
                   if per_pair and simqn and simqn_pairs else "-")
         lines.append(f"| {name} | {show(pairs, 4)}{f' x {runs} runs' if runs > 1 else ''} | "
                      f"{show(wall)} | {show(per_pair)} | {versus} | "
-                     f"{show(median(ok, 'peak_rss_mb'))} | {show(median(ok, 'fidelity_mean'), 4)} |")
+                     f"{show(median(ok, 'peak_rss_mb'))} | "
+                     f"{show(median(ok, 'fidelity_mean'), 4)} |")
     return lines
 
 

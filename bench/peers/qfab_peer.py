@@ -48,7 +48,7 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 from qfab.engines import run  # noqa: E402
-from qfab.spec import parse_scenario  # noqa: E402
+from qfab.loading import parse_scenario  # noqa: E402
 
 IMPORT_S = time.perf_counter() - T0
 SPEED = 2e8  # m/s in fiber

@@ -17,7 +17,11 @@ A two-node study from Python:
 >>> round(result.requests[0].rate_hz, 6), round(result.requests[0].fidelity, 6)
 (100.0, 0.95)
 
-``qfab.load(path)`` reads a YAML file instead; ``qfab.run(path)`` does both.
+``qfab.load(path)`` reads a YAML file instead; ``qfab.run(path)`` does both. Ask an engine
+first with ``qfab.supports``:
+
+>>> qfab.supports(scenario, engine="fast")
+Support(ok=True, reason=None)
 """
 
 from __future__ import annotations
@@ -27,13 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qfab.engines.base import ProgressCallback
+    from qfab.engines.base import ProgressCallback, Support
     from qfab.engines.result import RunResult
     from qfab.spec.models import ScenarioSpec
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "scenario", "run"]
+__all__ = ["__version__", "load", "register", "run", "scenario", "supports"]
 
 
 def load(path: str | Path) -> ScenarioSpec:
@@ -44,7 +48,7 @@ def load(path: str | Path) -> ScenarioSpec:
     qfab.errors.ScenarioError
         With the YAML path of the first offending field.
     """
-    from qfab.spec import load_scenario
+    from qfab.loading import load_scenario
 
     return load_scenario(path)
 
@@ -55,7 +59,7 @@ def scenario(document: Mapping[str, Any], *, base_dir: str | Path | None = None)
     ``base_dir`` resolves relative file names in it (a topology file); default: the
     current directory.
     """
-    from qfab.spec import parse_scenario
+    from qfab.loading import parse_scenario
 
     return parse_scenario(dict(document),
                           base_dir=None if base_dir is None else Path(base_dir))
@@ -84,12 +88,48 @@ def run(source: ScenarioSpec | Mapping[str, Any] | str | Path, /, *, engine: str
         format; ``result.to_dict()`` is the JSON document of ``qfab run --json``.
     """
     from qfab import engines
+
+    return engines.run(_as_spec(source), engine=engine, seed=seed, progress=progress)
+
+
+def supports(source: ScenarioSpec | Mapping[str, Any] | str | Path, /, *,
+             engine: str | None = None) -> Support:
+    """Whether an engine models every parameter of a scenario, or why not.
+
+    Parameters
+    ----------
+    source
+        As for :func:`run`.
+    engine
+        ``"analytic"``, ``"fast"`` or ``"des"``; default: the scenario's ``engine``.
+
+    Returns
+    -------
+    Support
+        Truthy when the engine runs the scenario; otherwise ``.reason`` names the field it
+        does not model (what :func:`run` would raise).
+    """
+    from qfab import engines
+
+    return engines.supports(_as_spec(source), engine=engine)
+
+
+def _as_spec(source: ScenarioSpec | Mapping[str, Any] | str | Path) -> ScenarioSpec:
     from qfab.spec.models import ScenarioSpec
 
     if isinstance(source, (str, Path)):
-        spec = load(source)
-    elif isinstance(source, ScenarioSpec):
-        spec = source
-    else:
-        spec = scenario(source)
-    return engines.run(spec, engine=engine, seed=seed, progress=progress)
+        return load(source)
+    if isinstance(source, ScenarioSpec):
+        return source
+    return scenario(source)
+
+
+def register(spec: type | str, implementation: Any) -> None:
+    """Add a link kind, memory kind, application or routing policy (:mod:`qfab.plugins`).
+
+    ``spec`` is the kind's spec class (or a routing policy's name), ``implementation`` its
+    heralding function, memory-model builder, application class or path function.
+    """
+    from qfab.plugins import register as register_kind
+
+    register_kind(spec, implementation)

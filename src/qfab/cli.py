@@ -16,14 +16,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from qfab import __version__
+from qfab import __version__, plugins
 from qfab.argtypes import non_negative_int
-from qfab.engines import ENGINES, ProgressCallback, run
+from qfab.engines import ENGINES, ProgressCallback, run, supports
 from qfab.errors import QfabError
 from qfab.experiments.cli import add_sweep_command
+from qfab.loading import load_scenario
 from qfab.report.plots import add_plot_command
 from qfab.report.table import format_result
-from qfab.spec import load_scenario, scenario_json_schema
+from qfab.spec import scenario_json_schema
 from qfab.spec.models import FastSpec, ScenarioSpec
 
 __all__ = ["main"]
@@ -56,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("file", type=Path, help="scenario YAML file")
     run_parser.add_argument("--engine", choices=sorted(ENGINES),
                             help="engine to use (default: the scenario's 'engine')")
-    run_parser.add_argument("--seed", type=non_negative_int, help="seed (default: the scenario's 'seed')")
+    run_parser.add_argument("--seed", type=non_negative_int,
+                            help="seed (default: the scenario's 'seed')")
     run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
     run_parser.add_argument("--out", type=Path, metavar="DIR",
                             help="also write result.json and summary.txt into DIR")
@@ -114,6 +116,7 @@ def _with_fast_options(spec: ScenarioSpec, args: argparse.Namespace) -> Scenario
 
 def _run(args: argparse.Namespace) -> int:
     spec = _with_fast_options(load_scenario(args.file), args)
+    supports(spec, engine=args.engine).require()  # refuse before any progress bar appears
     with _progress_bar() as progress:
         result = run(spec, engine=args.engine, seed=args.seed, progress=progress)
     document = json.dumps(result.to_dict(), indent=2)
@@ -140,7 +143,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     del args
-    print(json.dumps(scenario_json_schema(), indent=2))
+    print(json.dumps(scenario_json_schema(plugins.scenario_model()), indent=2))
     return 0
 
 

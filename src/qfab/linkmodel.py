@@ -10,24 +10,40 @@ station and the herald travels ``length / 2`` back, so the herald reaches both n
 ``length / speed`` after emission and the next attempt starts then:
 ``period = cycle_time + length / speed``. The memory qubits hold their half of the pair from
 emission, so a heralded pair has already waited ``length / speed`` in memory.
+
+Time dependence: a link may be up only in windows (``availability``); an attempt is made only
+if it starts while the link is up (:mod:`qfab.linkwindows` has the attempt grid and its
+derivation). The success probability and the pair state are exposed as functions of the
+attempt's start time (:meth:`LinkModel.p_success_at`, :meth:`LinkModel.emitted_state_at`);
+today's kinds keep both constant inside a window (``varies_in_window`` is False), which is what
+the engines model. A kind whose loss changes within a window (a satellite pass) overrides those
+two methods and sets ``varies_in_window``; engines that sample geometric runs of attempts
+refuse it through that flag until they model it.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab import plugins
+from qfab.errors import ScenarioError
+from qfab.linkwindows import AttemptWindows
+from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
 from qfab.physics.detection import dark_count_probability
 from qfab.physics.fiber import propagation_delay, transmittance
-from qfab.physics.memory import decohere
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
-    LinkSpec,
+    LinkSpecBase,
     ScenarioSpec,
     SingleClickLinkSpec,
 )
@@ -54,8 +70,13 @@ class LinkModel:
         Seconds from emission until both nodes know the outcome.
     channels
         Attempts that run in parallel (qubits each end dedicates to the link).
-    t1, t2
-        Memory T1 and T2 (seconds) at each end, ``(end_a, end_b)``.
+    memories
+        Memory models of the two ends, ``(end_a, end_b)``.
+    windows
+        Up windows and the attempt grid in them (float seconds), or ``None`` when the link is
+        always up.
+    index
+        Position of the link in ``spec.links`` (to name its fields in messages).
     """
 
     between: tuple[str, str]
@@ -64,14 +85,21 @@ class LinkModel:
     period: float
     herald_delay: float
     channels: int
-    t1: tuple[float, float]
-    t2: tuple[float, float]
+    memories: tuple[MemoryModel, MemoryModel]
+    windows: AttemptWindows | None = None
+    index: int = 0
+
+    #: Whether the success probability or the pair state changes inside an up window.
+    varies_in_window = False
 
     def state_after(self, wait_a: float, wait_b: float) -> NDArray[np.float64]:
         """Bell vector of a pair whose qubits waited ``wait_a``/``wait_b`` s in memory."""
-        return np.asarray(decohere(self.emitted_state, wait_a, wait_b,
-                                   t1_a=self.t1[0], t2_a=self.t2[0],
-                                   t1_b=self.t1[1], t2_b=self.t2[1]), dtype=np.float64)
+        if not (0.0 <= wait_a < np.inf and 0.0 <= wait_b < np.inf):
+            raise ValueError(f"wait: storage times must be finite and >= 0, got "
+                             f"{wait_a!r}, {wait_b!r}")
+        end_a, end_b = self.memories
+        return np.asarray(end_b.store(end_a.store(self.emitted_state, wait_a), wait_b),
+                          dtype=np.float64)
 
     @cached_property
     def heralded_state(self) -> NDArray[np.float64]:
@@ -80,8 +108,48 @@ class LinkModel:
 
     @property
     def pair_rate(self) -> float:
-        """Expected heralded pairs per second with every channel attempting (Hz)."""
-        return self.channels * self.p_success / self.period
+        """Long-run heralded pairs per second with every channel attempting (Hz).
+
+        ``channels p / period`` for a link that is always up; with windows, the attempt rate
+        is ``n / availability.period`` (``n`` attempts per window, see
+        :mod:`qfab.linkwindows`).
+        """
+        return self.channels * self.p_success * self.attempt_rate
+
+    @property
+    def attempt_rate(self) -> float:
+        """Long-run attempts per second of one always-ready channel."""
+        if self.windows is None:
+            return 1.0 / self.period
+        return self.windows.attempt_rate
+
+    @property
+    def availability_path(self) -> str:
+        """YAML path of the link's time dependence, for messages."""
+        return f"links[{self.index}].availability"
+
+    def is_up(self, t: float) -> bool:
+        """Whether an attempt may start at ``t`` (s)."""
+        return True if self.windows is None else bool(self.windows.is_up(t))
+
+    def next_up(self, t: float) -> float:
+        """The first time ``>= t`` (s) at which an attempt may start."""
+        return t if self.windows is None else float(self.windows.next_up(t))
+
+    def up_windows(self, start: float = 0.0) -> Iterator[tuple[float, float]]:
+        """Up windows ``(open, close)`` (s) from ``start`` on (one endless window if always up)."""
+        if self.windows is None:
+            yield start, math.inf
+            return
+        yield from self.windows.windows(start)
+
+    def p_success_at(self, t: float) -> float:
+        """Success probability of an attempt that starts at ``t`` (0 while the link is down)."""
+        return self.p_success if self.is_up(t) else 0.0
+
+    def emitted_state_at(self, t: float) -> NDArray[np.float64]:
+        """Bell vector of a pair from an attempt that starts at ``t`` (a constant here)."""
+        return self.emitted_state
 
 
 def arm_efficiency(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
@@ -94,33 +162,62 @@ def arm_efficiency(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
     return link.emitter.efficiency * half_fiber * link.detector.efficiency
 
 
+def _depolarizing(link: DepolarizingLinkSpec) -> tuple[float, NDArray[np.float64]]:
+    p, state = heralding.depolarizing_link(link.fidelity, link.success_probability)
+    return float(p), np.asarray(state, dtype=np.float64)
+
+
+def _single_click(link: SingleClickLinkSpec) -> tuple[float, NDArray[np.float64]]:
+    dark = float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
+    p, state = heralding.single_click(link.bright_state, arm_efficiency(link),
+                                      dark_count_probability=dark, visibility=link.visibility)
+    return float(p), np.asarray(state, dtype=np.float64)
+
+
+def _double_click(link: DoubleClickLinkSpec) -> tuple[float, NDArray[np.float64]]:
+    dark = float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
+    p, state = heralding.double_click(arm_efficiency(link), dark_count_probability=dark,
+                                      visibility=link.visibility)
+    return float(p), np.asarray(state, dtype=np.float64)
+
+
+#: Link kind -> the heralding model of one attempt: ``link spec -> (p_success, Bell vector)``.
+#: Kinds that plugins add (:mod:`qfab.plugins`) are looked up after these.
+HERALDING: Mapping[str, Callable[[Any], tuple[float, Any]]] = MappingProxyType({
+    "depolarizing": _depolarizing,
+    "single_click": _single_click,
+    "double_click": _double_click,
+})
+
+
+def _heralding_of(link: LinkSpecBase, index: int) -> Callable[[Any], tuple[float, Any]]:
+    """The heralding model of ``link``'s kind, built in or registered by a plugin."""
+    kind = str(getattr(link, "kind", ""))
+    found = HERALDING.get(kind) or plugins.registry().links.get(kind)
+    if found is None:
+        raise ScenarioError(f"links[{index}].kind", f"no heralding model for link kind {kind!r}")
+    return found.heralding if isinstance(found, plugins.LinkKind) else found
+
+
 def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     """Build the :class:`LinkModel` of ``spec.links[index]``."""
-    link: LinkSpec = spec.links[index]
+    link: LinkSpecBase = spec.links[index]
     a, b = link.between
-    if isinstance(link, DepolarizingLinkSpec):
-        p, state = heralding.depolarizing_link(link.fidelity, link.success_probability)
-    else:
-        dark = float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
-        eta = arm_efficiency(link)
-        if isinstance(link, SingleClickLinkSpec):
-            p, state = heralding.single_click(link.bright_state, eta,
-                                              dark_count_probability=dark,
-                                              visibility=link.visibility)
-        elif isinstance(link, DoubleClickLinkSpec):
-            p, state = heralding.double_click(eta, dark_count_probability=dark,
-                                              visibility=link.visibility)
-        else:  # pragma: no cover - the spec's discriminated union admits no other kind
-            raise TypeError(f"no heralding model for link kind {link.kind!r}")
+    p, state = _heralding_of(link, index)(link)
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
-    memories = (spec.nodes[a].memory, spec.nodes[b].memory)
+    period = link.cycle_time + delay
+    windows = None
+    availability = link.availability
+    if availability is not None and availability.up < availability.period:
+        windows = AttemptWindows(availability.period, availability.up, availability.offset,
+                                 period)
     return LinkModel(
         between=(a, b),
         p_success=float(p),
         emitted_state=np.asarray(state, dtype=np.float64),
-        period=link.cycle_time + delay,
+        period=period,
         herald_delay=delay,
         channels=min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)),
-        t1=(memories[0].t1, memories[1].t1),
-        t2=(memories[0].t2, memories[1].t2),
+        memories=(memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)),
+        windows=windows, index=index,
     )

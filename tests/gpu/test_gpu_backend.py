@@ -14,20 +14,15 @@ from dataclasses import asdict
 import pytest
 
 from qfab.engines import run
-from qfab.engines.fast.backend import backend_for
-from qfab.errors import EngineError
-from qfab.spec import parse_scenario
+from qfab.engines.fast.backend import device_support
+from qfab.loading import parse_scenario
 from tests.validation.test_engine_agreement import SCENARIOS
 
 SHOTS = 4000
 
 
 def _gpu_available() -> bool:
-    try:
-        backend_for("gpu", 0)
-    except EngineError:
-        return False
-    return True
+    return bool(device_support("gpu"))
 
 
 pytestmark = [pytest.mark.gpu,

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from qfab.sim import ScheduledEvent, Simulation
 
@@ -54,7 +53,9 @@ def _nodes(children: st.SearchStrategy[tuple[Node, ...]]) -> st.SearchStrategy[N
 
 
 leaf = _nodes(st.just(()))
-trees = st.recursive(leaf, lambda inner: _nodes(st.lists(inner, max_size=3).map(tuple)), max_leaves=30)
+trees = st.recursive(
+    leaf, lambda inner: _nodes(st.lists(inner, max_size=3).map(tuple)), max_leaves=30
+)
 programs = st.lists(trees, min_size=1, max_size=8).map(tuple)
 untils = st.lists(st.integers(0, 3 * 10**6), max_size=4).map(sorted)
 
@@ -165,14 +166,18 @@ def test_kernel_matches_the_naive_reference(program: tuple[Node, ...], steps: li
 
 @settings(deadline=None)
 @given(programs, untils)
-def test_callbacks_run_in_non_decreasing_time_order(program: tuple[Node, ...], steps: list[int]) -> None:
+def test_callbacks_run_in_non_decreasing_time_order(
+    program: tuple[Node, ...], steps: list[int]
+) -> None:
     times = [t for t, _ in run_kernel(program, steps).log]
     assert times == sorted(times)
 
 
 @settings(deadline=None)
 @given(programs, untils)
-def test_same_time_events_run_in_scheduling_order(program: tuple[Node, ...], steps: list[int]) -> None:
+def test_same_time_events_run_in_scheduling_order(
+    program: tuple[Node, ...], steps: list[int]
+) -> None:
     log = run_kernel(program, steps).log
     for (t1, i1), (t2, i2) in itertools.pairwise(log):
         if t1 == t2:
@@ -192,7 +197,9 @@ def test_cancelled_events_never_run_and_all_others_run_exactly_once(
 
 @settings(deadline=None)
 @given(programs, untils)
-def test_run_until_never_processes_an_event_past_until(program: tuple[Node, ...], steps: list[int]) -> None:
+def test_run_until_never_processes_an_event_past_until(
+    program: tuple[Node, ...], steps: list[int]
+) -> None:
     trace = run_kernel(program, steps)
     start, previous_now = 0, 0
     for (end, now), until in zip(trace.run_ends, steps, strict=False):
@@ -203,7 +210,9 @@ def test_run_until_never_processes_an_event_past_until(program: tuple[Node, ...]
 
 @settings(deadline=None)
 @given(st.lists(st.lists(st.integers(0, 10**9), max_size=20), min_size=1, max_size=6))
-def test_processes_wake_exactly_at_the_cumulative_sums_of_their_delays(delay_lists: list[list[int]]) -> None:
+def test_processes_wake_exactly_at_the_cumulative_sums_of_their_delays(
+    delay_lists: list[list[int]],
+) -> None:
     sim = Simulation()
     wakes: list[list[int]] = [[] for _ in delay_lists]
     order: list[int] = []

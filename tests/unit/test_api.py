@@ -55,3 +55,11 @@ def test_the_readme_python_example_runs() -> None:
     code = block.group(1)
     assert len([line for line in code.splitlines() if line.strip()]) <= 10
     exec(compile(code, "README.md", "exec"), {})
+
+
+def test_supports_says_which_engines_run_a_scenario() -> None:
+    buffered = {**TWO_NODES, "policy": {"buffer": 2}}
+    assert qfab.supports(buffered, engine="des") and qfab.supports(buffered, engine="analytic")
+    refused = qfab.supports(buffered, engine="fast")
+    assert not refused and refused.reason == (
+        "policy.buffer: the fast engine serves requests on demand only; use engine des")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from qfab.linkmodel import arm_efficiency, link_model
-from qfab.spec import SingleClickLinkSpec, parse_scenario
+from qfab.loading import parse_scenario
+from qfab.spec import SingleClickLinkSpec
 from tests.scenarios import two_node
 
 
@@ -41,12 +44,24 @@ def test_memory_parameters_follow_the_link_ends() -> None:
                          "cycle_time": "1 ms"})
     document["nodes"] = {"alice": {"memory": {"t2": "1 s"}}, "bob": {"memory": {"t2": "2 s"}}}
     model = link_model(parse_scenario(document), 0)
-    assert model.t2 == (1.0, 2.0)
+    assert [m.decay_rates for m in model.memories] == [(0.0, 1.0, 1.0), (0.0, 0.5, 0.5)]
 
 
-def test_heralded_state_without_length_is_the_emitted_state() -> None:
+def test_heralded_state_is_the_emitted_state_dephased_over_the_herald_delay() -> None:
+    """200 km of fiber (2e8 m/s): the herald takes 1 ms, during which both memories dephase
+    (T1 infinite, T2 = 1 ms and 2 ms). Pure dephasing of a Bell-diagonal state keeps the
+    Phi+ + Phi- and Psi+ + Psi- weights and multiplies Phi+ - Phi- and Psi+ - Psi- (here
+    Psi- - Psi+ in the vector order) by exp(-t/T2_a - t/T2_b) = exp(-1.5)."""
     document = two_node({"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.1,
-                         "cycle_time": "1 ms"})
-    document["nodes"] = {"alice": {"memory": {"t2": "1 ms"}}, "bob": {}}
+                         "cycle_time": "1 ms", "length": "200 km"})
+    document["nodes"] = {"alice": {"memory": {"t2": "1 ms"}}, "bob": {"memory": {"t2": "2 ms"}}}
     model = link_model(parse_scenario(document), 0)
-    assert model.heralded_state == pytest.approx(model.emitted_state)
+    decay = math.exp(-1.5)
+    phi_plus, psi_minus, psi_plus, phi_minus = 0.9, 0.1 / 3, 0.1 / 3, 0.1 / 3
+    phi_sum, phi_diff = phi_plus + phi_minus, phi_plus - phi_minus
+    psi_sum, psi_diff = psi_minus + psi_plus, psi_minus - psi_plus
+    expected = [(phi_sum + decay * phi_diff) / 2, (psi_sum + decay * psi_diff) / 2,
+                (psi_sum - decay * psi_diff) / 2, (phi_sum - decay * phi_diff) / 2]
+    assert model.herald_delay == pytest.approx(1e-3)
+    assert model.emitted_state == pytest.approx([0.9, 0.1 / 3, 0.1 / 3, 0.1 / 3])
+    assert model.heralded_state == pytest.approx(expected, rel=1e-12)

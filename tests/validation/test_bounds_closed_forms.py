@@ -1,4 +1,4 @@
-"""Repeaterless rate bounds against BOUND-PLOB-01 and BOUND-TGW-01 of REFERENCES.md."""
+"""Repeaterless rate bounds against BOUND-PLOB-01 and BOUND-TGW-01 of docs/references.md."""
 
 import math
 

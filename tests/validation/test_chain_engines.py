@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from qfab.engines import chain_analytics, run
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.scenarios import max_geometric_moments
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from qfab.engines import run
-from qfab.errors import EngineError
-from qfab.spec import load_scenario
+from qfab.engines import run, supports
+from qfab.loading import load_scenario
 from tests.conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -54,8 +53,9 @@ def test_engines_agree_on_single_link_example(path: Path) -> None:
 @pytest.mark.parametrize("path", [p for p in EXAMPLE_FILES if p not in SINGLE_LINK],
                          ids=lambda p: p.stem)
 def test_analytic_engine_says_why_it_cannot_run_a_network_example(path: Path) -> None:
-    with pytest.raises(EngineError, match="use engine des"):
-        run(load_scenario(path), engine="analytic")
+    support = supports(load_scenario(path), engine="analytic")
+    assert not support and support.reason is not None
+    assert support.reason.startswith("requests[") and support.reason.endswith("use engine des")
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)

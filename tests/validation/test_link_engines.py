@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from qfab.engines import run
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.scenarios import two_node
 
 
@@ -37,7 +37,9 @@ def test_depolarizing_rate_is_p_over_cycle_time(p: float) -> None:
     expected = p / 1e-3
     assert analytic.requests[0].rate_hz == pytest.approx(expected, rel=1e-12)
     assert des.requests[0].delivered == n
-    assert des.requests[0].rate_hz == pytest.approx(expected, abs=_rate_tolerance(expected, p, n) + 1e-9)
+    assert des.requests[0].rate_hz == pytest.approx(
+        expected, abs=_rate_tolerance(expected, p, n) + 1e-9
+    )
     assert des.requests[0].fidelity == pytest.approx(0.9, abs=1e-12)
     assert analytic.requests[0].fidelity == pytest.approx(0.9, abs=1e-12)
 

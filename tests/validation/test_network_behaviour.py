@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from qfab.engines import run
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.scenarios import two_node
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from qfab.engines import run
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 
 HOP_S = 10e3 / 2e8  # classical and herald delay of one 10 km hop (hop/c)
 PERIOD_S = 2 * HOP_S

@@ -1,32 +1,38 @@
-"""Physics against the closed forms and expected values of REFERENCES.md (case ids cited)."""
+"""Physics against the closed forms and expected values of docs/references.md (case ids cited)."""
 
 import math
 
 import numpy as np
 import pytest
 
-from qfab.physics import bell_diagonal as bd
-from qfab.physics import fiber, heralding, memory
+from qfab.physics import bell_diagonal as bd, fiber, heralding, memory
 
 
 def test_fiber_loss_at_50_km() -> None:
     """0.2 dB/km over 50 km is 10 dB: transmittance 0.1 (BOUND-PLOB-01 parameter table;
     Pirandola et al., Nat. Commun. 8, 15043 (2017))."""
     assert fiber.transmittance(50e3, 0.2e-3) == pytest.approx(0.1, rel=1e-12)
-    assert fiber.transmittance(np.array([100e3, 200e3, 300e3]), 0.2e-3) == pytest.approx([1e-2, 1e-4, 1e-6], rel=1e-12)
+    assert fiber.transmittance(np.array([100e3, 200e3, 300e3]), 0.2e-3) == pytest.approx(
+        [1e-2, 1e-4, 1e-6], rel=1e-12
+    )
 
 
 # --- SWAP-WERNER-01 ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("f1", "f2", "expected"), [(0.9, 0.9, 0.8133333333), (0.95, 0.9, 0.8566666667)])
+@pytest.mark.parametrize(
+    ("f1", "f2", "expected"), [(0.9, 0.9, 0.8133333333), (0.95, 0.9, 0.8566666667)]
+)
 def test_swap_werner_pair(f1: float, f2: float, expected: float) -> None:
     """SWAP-WERNER-01: F12 = F1F2 + (1-F1)(1-F2)/3 (Dür, Briegel, Cirac, Zoller,
     PRA 59, 169 (1999)); abs. tol 1e-9."""
     assert bd.swap(bd.werner(f1), bd.werner(f2))[0] == pytest.approx(expected, abs=1e-9)
 
 
-@pytest.mark.parametrize(("n", "expected"), [(2, 0.9033333333), (4, 0.8191259259), (8, 0.6818724261), (16, 0.4986850565)])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(2, 0.9033333333), (4, 0.8191259259), (8, 0.6818724261), (16, 0.4986850565)],
+)
 def test_swap_werner_chain(n: int, expected: float) -> None:
     """SWAP-WERNER-01: N links of F = 0.95 joined by N-1 ideal swaps give
     F = 1/4 + 3/4 w^N (Dür et al., PRA 59, 169 (1999)); abs. tol 1e-9."""
@@ -41,7 +47,12 @@ def test_swap_werner_chain(n: int, expected: float) -> None:
 
 @pytest.mark.parametrize(
     ("f", "f_out", "p"),
-    [(0.6, 0.6204379562, 0.6088888889), (0.7, 0.7352941176, 0.68), (0.8, 0.8381502890, 0.7688888889), (0.9, 0.9263959391, 0.8755555556)],
+    [
+        (0.6, 0.6204379562, 0.6088888889),
+        (0.7, 0.7352941176, 0.68),
+        (0.8, 0.8381502890, 0.7688888889),
+        (0.9, 0.9263959391, 0.8755555556),
+    ],
 )
 def test_bbpssw_round(f: float, f_out: float, p: float) -> None:
     """PUR-BBPSSW-01: F' = (F^2+q^2)/(F^2+2Fq+5q^2), p = denominator (Bennett et al.,
@@ -65,7 +76,9 @@ def test_dejmps_werner_round_one() -> None:
     """PUR-DEJMPS-01, Werner F = 0.8 round 1 (Deutsch et al., PRL 77, 2818 (1996));
     abs. tol 1e-8."""
     out, p = bd.dejmps(bd.werner(0.8))
-    np.testing.assert_allclose(out, [0.8381502890, 0.0115606936, 0.0115606936, 0.1387283237], atol=1e-8)
+    np.testing.assert_allclose(
+        out, [0.8381502890, 0.0115606936, 0.0115606936, 0.1387283237], atol=1e-8
+    )
     assert p == pytest.approx(0.7688888889, abs=1e-8)
 
 
@@ -103,13 +116,17 @@ T1, T2, T = 1.0, 0.5, 0.1
 def test_memory_dephasing_one_qubit() -> None:
     """MEM-DECOH-01: pure dephasing on one qubit, F = (1+e^{-t/T2})/2 = 0.9093653765
     (Nielsen & Chuang, ch. 8); abs. tol 1e-9."""
-    assert memory.decohere(bd.werner(1.0), T, 0.0, t2_a=T2)[0] == pytest.approx(0.9093653765, abs=1e-9)
+    assert memory.decohere(bd.werner(1.0), T, 0.0, t2_a=T2)[0] == pytest.approx(
+        0.9093653765, abs=1e-9
+    )
 
 
 def test_memory_dephasing_both_qubits() -> None:
     """MEM-DECOH-01: pure dephasing on both qubits, F = (1+e^{-2t/T2})/2 = 0.8351600230
     (Nielsen & Chuang, ch. 8); abs. tol 1e-9."""
-    assert memory.decohere(bd.werner(1.0), T, T, t2_a=T2, t2_b=T2)[0] == pytest.approx(0.8351600230, abs=1e-9)
+    assert memory.decohere(bd.werner(1.0), T, T, t2_a=T2, t2_b=T2)[0] == pytest.approx(
+        0.8351600230, abs=1e-9
+    )
 
 
 @pytest.mark.parametrize("side", ["a", "b"])
@@ -137,8 +154,12 @@ def test_memory_t1_and_t2_one_qubit_with_kraus_operators() -> None:
 def test_memory_depolarizing() -> None:
     """MEM-DECOH-01: depolarising memory, F0 = 0.95, T = 1 s, t = 0.1 s:
     F = 1/4 + (F0-1/4)e^{-t/T} = 0.8833861926; abs. tol 1e-9."""
-    assert memory.depolarizing_memory_fidelity(0.95, T, coherence_time=1.0) == pytest.approx(0.8833861926, abs=1e-9)
-    assert memory.depolarizing_memory(bd.werner(0.95), T, coherence_time=1.0)[0] == pytest.approx(0.8833861926, abs=1e-9)
+    assert memory.depolarizing_memory_fidelity(0.95, T, coherence_time=1.0) == pytest.approx(
+        0.8833861926, abs=1e-9
+    )
+    assert memory.depolarizing_memory(bd.werner(0.95), T, coherence_time=1.0)[0] == pytest.approx(
+        0.8833861926, abs=1e-9
+    )
 
 
 # --- HEG-SINGLECLICK-01 / HEG-BARRETTKOK-01 ---------------------------------------------
@@ -146,7 +167,11 @@ def test_memory_depolarizing() -> None:
 
 @pytest.mark.parametrize(
     ("alpha", "eta", "p", "f"),
-    [(0.05, 1e-3, 9.99975e-5, 0.95002375), (0.1, 1e-3, 1.9999e-4, 0.90004500), (0.1, 0.05, 9.975e-3, 0.90225564)],
+    [
+        (0.05, 1e-3, 9.99975e-5, 0.95002375),
+        (0.1, 1e-3, 1.9999e-4, 0.90004500),
+        (0.1, 0.05, 9.975e-3, 0.90225564),
+    ],
 )
 def test_single_click_table(alpha: float, eta: float, p: float, f: float) -> None:
     """HEG-SINGLECLICK-01: p = 2 a eta - a^2 eta^2, F = 2(1-a)/(2 - a eta), no dark counts,

@@ -15,9 +15,9 @@ import pytest
 
 from qfab.engines import run
 from qfab.errors import EngineError
+from qfab.loading import parse_scenario
 from qfab.physics import bell_diagonal
 from qfab.physics.memory import decohere
-from qfab.spec import parse_scenario
 from tests.scenarios import max_geometric_moments, two_node
 
 

@@ -17,8 +17,8 @@ import pytest
 
 from qfab.engines import run
 from qfab.engines.result import RequestResult
+from qfab.loading import parse_scenario
 from qfab.physics.teleportation import average_teleportation_fidelity
-from qfab.spec import parse_scenario
 from tests.scenarios import two_node
 
 

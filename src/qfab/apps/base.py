@@ -21,6 +21,7 @@ from typing import ClassVar, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab import plugins
 from qfab.errors import ScenarioError
 from qfab.spec.requests import PairRequestSpec
 
@@ -109,8 +110,12 @@ def application_class(kind: str, *, where: str = "requests") -> type[Application
     """
     target = APPLICATIONS.get(kind)
     if target is None:
-        raise ScenarioError(f"{where}.kind", f"no application serves kind {kind!r} "
-                            f"(kinds: {', '.join(sorted(APPLICATIONS))})")
+        registered = plugins.registry().applications
+        if kind not in registered:
+            known = sorted({*APPLICATIONS, *registered})
+            raise ScenarioError(f"{where}.kind", f"no application serves kind {kind!r} "
+                                f"(kinds: {', '.join(known)})")
+        target = registered[kind][1]
     if isinstance(target, type):
         found: object = target
     else:

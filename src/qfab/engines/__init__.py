@@ -1,22 +1,34 @@
 """Engines: one interface, interchangeable implementations.
 
->>> from qfab.engines import ENGINES
+Ask an engine whether it models a scenario before running it:
+
+>>> from qfab.engines import ENGINES, supports
 >>> sorted(ENGINES)
 ['analytic', 'des', 'fast']
+>>> from qfab.loading import parse_scenario
+>>> spec = parse_scenario({"qfab": 1, "nodes": {"a": {}, "b": {}},
+...     "links": [{"kind": "depolarizing", "between": ["a", "b"], "fidelity": 0.9,
+...                "success_probability": 0.1, "cycle_time": "1 ms"}],
+...     "policy": {"buffer": 2},
+...     "requests": [{"kind": "entanglement", "between": ["a", "b"], "pairs": 10}]})
+>>> bool(supports(spec, engine="des"))
+True
+>>> supports(spec, engine="fast").reason
+'policy.buffer: the fast engine serves requests on demand only; use engine des'
 """
 
 from __future__ import annotations
 
 from qfab.engines.analytic import AnalyticEngine
-from qfab.engines.base import Engine, ProgressCallback
+from qfab.engines.base import Engine, ProgressCallback, Support
 from qfab.engines.des import DesEngine
 from qfab.engines.fast import FastEngine
 from qfab.engines.result import LinkResult, RequestResult, RunResult
 from qfab.errors import EngineError
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["ENGINES", "run", "Engine", "ProgressCallback", "RunResult", "LinkResult",
-           "RequestResult"]
+__all__ = ["ENGINES", "run", "supports", "engine_named", "Engine", "ProgressCallback",
+           "Support", "RunResult", "LinkResult", "RequestResult"]
 
 #: Engine name -> engine class.
 ENGINES: dict[str, type[AnalyticEngine] | type[DesEngine] | type[FastEngine]] = {
@@ -24,6 +36,37 @@ ENGINES: dict[str, type[AnalyticEngine] | type[DesEngine] | type[FastEngine]] = 
     "des": DesEngine,
     "fast": FastEngine,
 }
+
+
+def engine_named(name: str) -> Engine:
+    """A new engine of that name.
+
+    Raises
+    ------
+    EngineError
+        If ``name`` is not an engine.
+    """
+    if name not in ENGINES:
+        raise EngineError(f"engine: unknown engine {name!r} (choose from {', '.join(ENGINES)})")
+    return ENGINES[name]()
+
+
+def supports(spec: ScenarioSpec, *, engine: str | None = None) -> Support:
+    """Whether an engine models every parameter of ``spec``, or why not.
+
+    Parameters
+    ----------
+    spec
+        A validated scenario.
+    engine
+        Engine name; defaults to the scenario's ``engine``.
+
+    Raises
+    ------
+    EngineError
+        If the engine is unknown, or no engine could serve ``spec`` (no plan exists).
+    """
+    return engine_named(engine or spec.engine).supports(spec)
 
 
 def run(spec: ScenarioSpec, *, engine: str | None = None, seed: int | None = None,
@@ -44,10 +87,8 @@ def run(spec: ScenarioSpec, *, engine: str | None = None, seed: int | None = Non
     Raises
     ------
     EngineError
-        If the engine is unknown or cannot run this scenario.
+        If the engine is unknown or does not support this scenario (with the reason
+        :func:`supports` gives).
     """
-    name = engine or spec.engine
-    if name not in ENGINES:
-        raise EngineError(f"engine: unknown engine {name!r} (choose from {', '.join(ENGINES)})")
-    chosen: Engine = ENGINES[name]()
+    chosen = engine_named(engine or spec.engine)
     return chosen.run(spec, seed=spec.seed if seed is None else seed, progress=progress)

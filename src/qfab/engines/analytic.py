@@ -7,14 +7,20 @@ exact answer:
   attempts has mean ``1/p``), each with the heralded state; requests sharing a link are
   served one after the other in scenario order, as in the event simulation;
 * a chain of links (equal periods, zero length, one qubit per link at each node, ideal
-  memories, no purification or cutoff): with swap-asap and ideal swaps a round lasts
+  memories, or for nested swapping Werner links and equal memories that depolarize each
+  qubit, no purification or cutoff): with swap-asap and ideal swaps a round lasts
   ``max_i G_i`` periods (:func:`~qfab.engines.chain_analytics.mean_max_geometric`); with two
   links and swap success ``p_s`` the mean is ``E[max] / p_s``; the nested scheme over
   ``2^n`` links uses the exact waiting-time distribution of Brand, Coopmans, Elkouss, IEEE
   JSAC 38, 619 (2020). The fidelity is that of the swapped heralded pairs (order does not
   matter for Bell-diagonal pairs and Pauli gate noise).
 
-Other scenarios raise :class:`~qfab.errors.EngineError` naming what the engine cannot model.
+* one link with one channel that is up only in windows (``availability``): the expected
+  successes within ``duration`` and the expected time of the last one, exactly, from the
+  window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
+
+Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the engine cannot
+model, and :meth:`AnalyticEngine.run` raises :class:`~qfab.errors.EngineError` with that reason.
 """
 
 from __future__ import annotations
@@ -25,14 +31,20 @@ import time
 import numpy as np
 
 from qfab.engines import chain_analytics
-from qfab.engines.base import ProgressCallback
-from qfab.linkmodel import LinkModel
+from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.request_result import applications, request_result
+from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, RunResult
-from qfab.errors import EngineError
+from qfab.linkmodel import LinkModel
+from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
-from qfab.orchestrator.rules import RequestPlan
+from qfab.orchestrator.rules import NetworkPlan, RequestPlan
+from qfab.physics.bell_diagonal import (
+    depolarizing_characters,
+    fidelity_from_werner_parameter,
+    werner_parameter,
+)
 from qfab.spec.models import DepolarizingLinkSpec, ScenarioSpec
 
 __all__ = ["AnalyticEngine"]
@@ -43,6 +55,14 @@ class AnalyticEngine:
 
     name = "analytic"
 
+    def supports(self, spec: ScenarioSpec) -> Support:
+        """Yes when every request has a closed form (see the module's list of cases)."""
+        served = scenario_support(spec, self.name)
+        if not served:
+            return served
+        network = NetworkGraph(spec)
+        return _support(spec, network, plan_network(spec, network))
+
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Compute expected link and request figures for ``spec``."""
@@ -50,6 +70,7 @@ class AnalyticEngine:
         apps = applications(spec, self.name)
         network = NetworkGraph(spec)
         plan = plan_network(spec, network)
+        _support(spec, network, plan).require()
         served_before = [0] * len(network.models)
         requests = []
         end_time = 0.0
@@ -65,6 +86,8 @@ class AnalyticEngine:
             if shared is not None:
                 served_before[shared] += delivered
             last = (before + delivered) / rate if delivered else None
+            if shared is not None and network.models[shared].windows is not None and rate > 0:
+                delivered, last = _windowed_link(spec, network.models[shared], request_plan)
             if delivered < request.pairs:
                 end_time = spec.duration
             elif last is not None:
@@ -92,28 +115,102 @@ def _link_result(model: LinkModel) -> LinkResult:
                       fidelity=float(model.heralded_state[0]))
 
 
-def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
-                               plan: RequestPlan) -> tuple[float, float]:
-    """Expected delivery rate (Hz) and fidelity of one request's pairs."""
+def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
+    """Yes when every request has a closed form, else the first request's reason."""
+    for request_plan in plan.requests:
+        support = _windows_support(network, request_plan, plan.requests)
+        if support:
+            support = _request_support(spec, network, request_plan)
+        if not support:
+            return support
+    return Support.yes()
+
+
+def _windows_support(network: NetworkGraph, plan: RequestPlan,
+                     plans: list[RequestPlan]) -> Support:
+    """Whether the up windows of the links on ``plan``'s path have a closed form here."""
+    models = network.path_models(plan.path)
+    for model in models:
+        if model.windows is None and not model.varies_in_window:
+            continue
+        if model.varies_in_window or len(models) > 1:
+            return Support.no(f"{model.availability_path}: the analytic engine computes up "
+                              "windows on single links whose success probability is constant "
+                              "while up; use engine des")
+        if model.channels != 1:
+            return Support.no(f"{model.availability_path}: the analytic engine computes up "
+                              "windows on links with one channel (one qubit per link at each "
+                              "end); use engine des")
+        if sum(1 for other in plans
+               if len(other.path) == 2 and set(other.path) == set(model.between)) > 1:
+            return Support.no(f"{model.availability_path}: the analytic engine computes up "
+                              "windows on links that serve a single request; use engine des")
+    return Support.yes()
+
+
+def _windowed_link(spec: ScenarioSpec, model: LinkModel,
+                   plan: RequestPlan) -> tuple[int, float | None]:
+    """Expected pairs delivered within ``duration`` and the expected time of the last one, on
+    one link with one channel that is up only in windows (a supported one).
+
+    A channel that restarts at each herald attempts on a fixed grid
+    (:mod:`qfab.linkwindows`), so the successes by ``duration`` are binomial over the
+    ``A`` attempts finished by then: ``p A`` expected. The ``N``-th success heralds one
+    attempt period after its attempt starts, at the mean given by
+    :meth:`~qfab.linkwindows.AttemptWindows.mean_success_start`; the rate ``N / E[T_N]`` is
+    the long-run ratio the other engines estimate.
+    """
+    windows = model.windows
+    assert windows is not None
+    request = spec.requests[plan.request]
+    end = spec.duration - model.period
+    attempts = int(windows.attempts_started(request.start, end)) if end >= request.start else 0
+    delivered = max(0, min(request.pairs, math.floor(model.p_success * attempts + 1e-9)))
+    if not delivered:
+        return 0, None
+    herald = windows.mean_success_start(request.start, delivered, model.p_success) + model.period
+    return delivered, herald - request.start
+
+
+def _request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> Support:
+    """Whether one request has a closed form here, or why not."""
     where = f"requests[{plan.request}]"
     models = network.path_models(plan.path)
     if plan.rounds:
-        raise EngineError(f"{where}: the analytic engine does not model purification; "
+        return Support.no(f"{where}: the analytic engine does not model purification; "
                           "use engine des")
+    if len(models) == 1:
+        return Support.yes()
+    reasons = _chain_reasons(spec, plan, models)
+    if reasons:
+        return Support.no(f"{where}: the analytic engine computes chains with "
+                          f"{', '.join(reasons)}; use engine des")
+    swaps = _swap_successes(spec, plan)
+    if _nested(spec, plan, models):
+        if 2 ** round(math.log2(len(models))) != len(models) or len(set(swaps)) != 1:
+            return Support.no(f"{where}: the analytic nested scheme needs 2^n links and one "
+                              "swap success probability; use engine des")
+    elif not all(p_swap == 1.0 for p_swap in swaps) and len(models) != 2:
+        return Support.no(f"{where}: swap-asap with swap success below 1 over more than two "
+                          "links has no closed form here; use engine des")
+    return Support.yes()
+
+
+def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
+                               plan: RequestPlan) -> tuple[float, float]:
+    """Expected delivery rate (Hz) and fidelity of one request's pairs (a supported one)."""
+    models = network.path_models(plan.path)
     if len(models) == 1:
         model = models[0]
         cutoff = spec.policy.cutoff
         delivers = cutoff is None or model.herald_delay <= cutoff
         return (model.pair_rate if delivers else 0.0), float(model.heralded_state[0])
-    coherence = _check_chain(spec, plan, models, where)
+    coherence = _coherence_time(spec, plan)
     period = models[0].period
     p_links = [model.p_success for model in models]
-    swaps = [spec.nodes[node].gates.swap_success_probability for node in plan.path[1:-1]]
-    if spec.policy.swap == "nested" or (len(models) == 2 and coherence is not None):
+    swaps = _swap_successes(spec, plan)
+    if _nested(spec, plan, models):
         levels = round(math.log2(len(models)))
-        if 2**levels != len(models) or len(set(swaps)) != 1:
-            raise EngineError(f"{where}: the analytic nested scheme needs 2^n links and one "
-                              "swap success probability; use engine des")
         pmf = chain_analytics.waiting_time_pmf(p_links, levels=levels, p_swap=swaps[0])
         steps = chain_analytics.mean_waiting_time(pmf)
         if coherence is not None:
@@ -121,12 +218,20 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
                                                             swaps[0], coherence / period)
     elif all(p_swap == 1.0 for p_swap in swaps):
         steps = chain_analytics.mean_max_geometric(p_links)
-    elif len(models) == 2:
+    else:  # two links
         steps = chain_analytics.mean_max_geometric(p_links) / swaps[0]
-    else:
-        raise EngineError(f"{where}: swap-asap with swap success below 1 over more than two "
-                          "links has no closed form here; use engine des")
     return 1.0 / (steps * period), plan.expected_fidelity
+
+
+def _swap_successes(spec: ScenarioSpec, plan: RequestPlan) -> list[float]:
+    return [spec.nodes[node].gates.swap_success_probability for node in plan.path[1:-1]]
+
+
+def _nested(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel]) -> bool:
+    """True when the chain is computed by the nested recursion: nested swapping, or two
+    links with decohering memories (one repeater: asap and nested are the same protocol)."""
+    return spec.policy.swap == "nested" or (len(models) == 2
+                                            and _coherence_time(spec, plan) is not None)
 
 
 def _nested_fidelity(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
@@ -139,25 +244,23 @@ def _nested_fidelity(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkMod
     (:func:`~qfab.engines.chain_analytics.nested_mean_werner`, whose coherence time is that of
     a stored pair, ``T / 2``). Gate depolarization scales ``w`` by ``1 - p`` per swap.
     """
-    w_links = [(4 * float(m.emitted_state[0]) - 1) / 3 for m in models]
+    w_links = [float(werner_parameter(m.emitted_state[0])) for m in models]
     werner = chain_analytics.nested_mean_werner(
         [m.p_success for m in models], levels=levels, p_swap=p_swap, w_link=w_links,
         coherence_time_steps=coherence_steps / 2)
-    for node in plan.path[1:-1]:
-        werner *= 1.0 - spec.nodes[node].gates.depolarization
-    return 0.25 + 0.75 * werner
+    for node in plan.path[1:-1]:  # a depolarizing channel scales w by its character
+        werner *= depolarizing_characters(spec.nodes[node].gates.depolarization)[1]
+    return float(fidelity_from_werner_parameter(werner))
 
 
-def _check_chain(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
-                 where: str) -> float | None:
-    """Reject chains without a closed form; return the memories' common depolarizing
-    coherence time (T1 = T2) when they decohere, else ``None``."""
+def _chain_reasons(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel]) -> list[str]:
+    """What a chain lacks for a closed form (empty when it has one)."""
     reasons = []
-    memories = [spec.nodes[node].memory for node in plan.path]
+    memories = _memories(spec, plan)
     werner_links = all(isinstance(spec.links[network_index], DepolarizingLinkSpec)
                        for network_index in _link_indices(spec, plan))
-    depolarizing = (werner_links and len({(m.t1, m.t2) for m in memories}) == 1
-                    and memories[0].t1 == memories[0].t2 and math.isfinite(memories[0].t1)
+    rate = _common_depolarizing_rate(memories)
+    depolarizing = (werner_links and rate is not None and rate > 0
                     and all(spec.nodes[node].gates.measurement_error == 0
                             for node in plan.path[1:-1]))
     if len({round(model.period, 15) for model in models}) != 1:
@@ -166,18 +269,44 @@ def _check_chain(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel],
         reasons.append("zero-length links (no classical delays)")
     if any(model.channels != 1 for model in models):
         reasons.append("one qubit per link at each node")
-    ideal = all(m.t1 == math.inf and m.t2 == math.inf for m in memories)
+    ideal = all(m.ideal for m in memories)
     if not ideal and not (depolarizing and (spec.policy.swap == "nested" or len(models) == 2)):
         reasons.append("ideal memories (or, for nested swapping, Werner links and equal "
-                       "depolarizing memories, T1 = T2)")
+                       "depolarizing memories: kind depolarizing, or T1 = T2)")
     if spec.policy.cutoff is not None or spec.policy.buffer:
         reasons.append("no cutoff and no buffer")
     if len(spec.requests) > 1:
         reasons.append("a single request")
-    if reasons:
-        raise EngineError(f"{where}: the analytic engine computes chains with "
-                          f"{', '.join(reasons)}; use engine des")
-    return None if ideal else memories[0].t1
+    return reasons
+
+
+def _memories(spec: ScenarioSpec, plan: RequestPlan) -> list[MemoryModel]:
+    return [memory_model(spec.nodes[node].memory) for node in plan.path]
+
+
+def _coherence_time(spec: ScenarioSpec, plan: RequestPlan) -> float | None:
+    """``None`` when no memory on the path decoheres, else ``1 / r1`` of the first node's
+    memory (on a chain with a closed form, every memory's depolarizing coherence time: its
+    three character decay rates are equal)."""
+    memories = _memories(spec, plan)
+    if all(m.ideal for m in memories):
+        return None
+    rate = memories[0].decay_rates[0]
+    return 1.0 / rate if rate > 0 else math.inf
+
+
+def _common_depolarizing_rate(memories: list[MemoryModel]) -> float | None:
+    """The one character decay rate of memories that all depolarize alike, else ``None``.
+
+    A memory whose three character decay rates are equal depolarizes its qubit (Werner
+    pairs stay Werner pairs), as the nested recursion of
+    :func:`~qfab.engines.chain_analytics.nested_mean_werner` needs.
+    """
+    rates = {m.decay_rates for m in memories}
+    if len(rates) != 1:
+        return None
+    first, second, third = rates.pop()
+    return first if first == second == third else None
 
 
 def _link_indices(spec: ScenarioSpec, plan: RequestPlan) -> list[int]:

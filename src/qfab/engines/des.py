@@ -13,11 +13,11 @@ import time
 
 import numpy as np
 
-from qfab.engines.base import ProgressCallback
+from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.request_result import applications, request_result
+from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult, mean_with_ci95
 from qfab.hardware.link import HeraldedLink
-from qfab.orchestrator.domains import find_domains
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.protocols.requests import RequestApp
@@ -46,25 +46,35 @@ class DesEngine:
 
     name = "des"
 
+    def supports(self, spec: ScenarioSpec) -> Support:
+        """Yes for every scenario the orchestrator can plan whose applications take one pair
+        at a time: the reference models every parameter."""
+        served = scenario_support(spec, self.name)
+        if served:
+            network = NetworkGraph(spec)
+            served = _link_support(network)
+            plan_network(spec, network)
+        return served
+
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Simulate ``spec`` with random streams derived from ``seed``."""
         started = time.perf_counter()
         applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)
+        _link_support(network).require()
         plan = plan_network(spec, network)
         sim = Simulation()
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),
                                  _FORMALISMS[spec.formalism])
         self._advance(sim, runtime, seconds_to_ps(spec.duration), progress)
         now = sim.now
-        domains = find_domains(spec, network.graph)
         return RunResult(
             scenario=spec.name, engine=self.name, seed=seed, sim_time_s=ps_to_seconds(now),
             wall_time_s=time.perf_counter() - started, events=sim.events_processed,
             links=[_link_result(link, now) for link in runtime.links],
             requests=[_request_result(app, spec) for app in runtime.apps],
-            nodes=[NodeResult(name, spec.nodes[name].tier, domains[name].name, node.qubits,
+            nodes=[NodeResult(name, spec.nodes[name].tier, plan.domains[name], node.qubits,
                               node.utilization(now))
                    for name, node in runtime.nodes.items()],
         )
@@ -82,6 +92,17 @@ class DesEngine:
                 progress(min(1.0, max(sim.now / end, runtime.request_progress())))
         if progress is not None:
             progress(1.0)
+
+
+def _link_support(network: NetworkGraph) -> Support:
+    """Yes unless a link's success probability or pair state changes inside a window: the
+    link layer draws geometric runs of attempts."""
+    for model in network.models:
+        if model.varies_in_window:
+            return Support.no(f"{model.availability_path}: the event simulation draws "
+                              "geometric runs of attempts, so it needs a success probability "
+                              "and a pair state that are constant while the link is up")
+    return Support.yes()
 
 
 def _link_result(link: HeraldedLink, now_ps: int) -> LinkResult:

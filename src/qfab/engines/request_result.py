@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.apps.base import Application, application_for
+from qfab.engines.support import scenario_support
 from qfab.engines.result import RequestResult, mean_with_ci95, target_met
-from qfab.errors import EngineError
 from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
@@ -31,18 +31,12 @@ def applications(spec: ScenarioSpec, engine: str) -> list[Application]:
     Raises
     ------
     EngineError
-        If an application needs several pairs at once: every engine so far delivers one
-        pair at a time.
+        With the reason of :func:`~qfab.engines.support.scenario_support` if ``engine`` does
+        not serve one.
     """
-    apps = []
-    for index, request in enumerate(spec.requests):
-        app = application_for(request, where=f"requests[{index}]")
-        if app.pairs_at_once != 1:
-            raise EngineError(f"requests[{index}].kind: {request.kind!r} needs "
-                              f"{app.pairs_at_once} pairs at once; the {engine} engine "
-                              "delivers one pair at a time")
-        apps.append(app)
-    return apps
+    scenario_support(spec, engine).require()
+    return [application_for(request, where=f"requests[{index}]")
+            for index, request in enumerate(spec.requests)]
 
 
 def deadline_met(complete: bool, last_s: float | None, deadline: float | None) -> bool | None:

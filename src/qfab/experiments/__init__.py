@@ -1,14 +1,13 @@
 """Parameter sweeps: tasks named by content hashes, mergeable statistics, a resumable store,
 and executors (serial, processes, Dask).
 
-A scenario with a ``sweep:`` block (:class:`SweepSpec`) expands into tasks (:func:`expand_tasks`),
-one per point and seed, each with a ``strong_id`` that hashes everything its result depends on.
-:func:`run_sweep` runs the tasks its store does not hold yet and writes one Parquet part file per
-task; :func:`read_table` reads them back and :func:`summarize` gives mean and standard error
-per point over seeds.
+A scenario with a ``sweep:`` block (:class:`qfab.spec.sweep.SweepSpec`, part of the scenario
+format) expands into tasks (:func:`expand_tasks`), one per point and seed, each with a
+``strong_id`` that hashes everything its result depends on. :func:`run_sweep` runs the tasks
+its store does not hold yet and writes one Parquet part file per task; :func:`read_table` reads
+them back and :func:`summarize` gives mean and standard error per point over seeds.
 
-Names are imported on first use, so ``import qfab.experiments.sweep_spec`` stays light (the
-scenario models embed :class:`SweepSpec`) and pyarrow and dask load only when needed.
+Names are imported on first use, so pyarrow and dask load only when needed.
 """
 
 from __future__ import annotations
@@ -20,11 +19,11 @@ if TYPE_CHECKING:  # the names, for type checkers; imported on first use otherwi
     from qfab.experiments.executors import (
         DaskExecutor as DaskExecutor,
         Executor as Executor,
-        make_executor as make_executor,
         ProcessExecutor as ProcessExecutor,
-        run_task as run_task,
         SerialExecutor as SerialExecutor,
         TaskError as TaskError,
+        make_executor as make_executor,
+        run_task as run_task,
     )
     from qfab.experiments.stats import (
         ColumnStats as ColumnStats,
@@ -32,28 +31,23 @@ if TYPE_CHECKING:  # the names, for type checkers; imported on first use otherwi
         summarize as summarize,
     )
     from qfab.experiments.store import (
+        ResultStore as ResultStore,
         done_ids as done_ids,
         read_table as read_table,
-        ResultStore as ResultStore,
     )
     from qfab.experiments.sweep import (
+        SweepSummary as SweepSummary,
         read_document as read_document,
         run_sweep as run_sweep,
-        SweepSummary as SweepSummary,
-    )
-    from qfab.experiments.sweep_spec import (
-        ParameterSpec as ParameterSpec,
-        SweepSpec as SweepSpec,
     )
     from qfab.experiments.tasks import (
+        Task as Task,
         expand_tasks as expand_tasks,
         parse_override as parse_override,
         strong_id as strong_id,
-        Task as Task,
     )
 
 _EXPORTS = {
-    "SweepSpec": "sweep_spec", "ParameterSpec": "sweep_spec",
     "Task": "tasks", "expand_tasks": "tasks", "parse_override": "tasks", "strong_id": "tasks",
     "ColumnStats": "stats", "result_row": "stats", "summarize": "stats",
     "ResultStore": "store", "read_table": "store", "done_ids": "store",
@@ -64,9 +58,9 @@ _EXPORTS = {
 }
 
 __all__ = ["ColumnStats", "DaskExecutor", "done_ids", "Executor", "expand_tasks", "make_executor",
-           "ParameterSpec", "parse_override", "ProcessExecutor", "read_document", "read_table",
+           "parse_override", "ProcessExecutor", "read_document", "read_table",
            "result_row", "ResultStore", "run_sweep", "run_task", "SerialExecutor", "strong_id",
-           "summarize", "SweepSpec", "SweepSummary", "Task", "TaskError"]
+           "summarize", "SweepSummary", "Task", "TaskError"]
 
 
 def __getattr__(name: str) -> Any:

@@ -87,14 +87,24 @@ def _sweep(args: argparse.Namespace) -> int:
         done = ResultStore(args.out).done_ids()
         for task in tasks:
             point = " ".join(f"{path}={value!r}" for path, value in task.params.items())
-            mark = "stored" if task.strong_id in done else "to run"
-            print(f"{task.strong_id[:12]}  {mark:6}  {task.engine}  seed={task.seed}  {point}")
+            mark = ("stored" if task.strong_id in done else
+                    "to run" if task.unsupported is None else "unsupported")
+            reason = f"  ({task.unsupported})" if mark == "unsupported" else ""
+            print(f"{task.strong_id[:12]}  {mark:6}  {task.engine}  seed={task.seed}  {point}"
+                  f"{reason}")
         stored = sum(task.strong_id in done for task in tasks)
-        print(f"{len(tasks)} tasks, {stored} stored, {len(tasks) - stored} to run")
+        refused = sum(task.strong_id not in done and task.unsupported is not None
+                      for task in tasks)
+        print(f"{len(tasks)} tasks, {stored} stored, {len(tasks) - stored - refused} to run"
+              + (f", {refused} unsupported by their engine" if refused else ""))
         return 0
     summary = run_sweep(document, base_dir=args.file.parent, engine=args.engine, seed=args.seed,
                         overrides=args.overrides, out=args.out, executor=executor,
                         workers=args.workers, scheduler=args.scheduler)
-    print(f"{summary.total} tasks: {summary.run} run, {summary.skipped} already stored "
-          f"-> {summary.out}", file=sys.stdout)
+    for line in summary.unsupported:
+        print(f"not run: {line}", file=sys.stdout)
+    refused = summary.total - summary.run - summary.skipped
+    print(f"{summary.total} tasks: {summary.run} run, {summary.skipped} already stored"
+          + (f", {refused} unsupported by their engine" if refused else "")
+          + f" -> {summary.out}", file=sys.stdout)
     return 0

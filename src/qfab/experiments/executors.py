@@ -46,7 +46,7 @@ def run_task(payload: dict[str, Any]) -> dict[str, Any]:
     """
     from qfab.engines import run
     from qfab.experiments.stats import result_row
-    from qfab.spec import parse_scenario
+    from qfab.loading import parse_scenario
 
     try:
         result = run(parse_scenario(payload["document"]), engine=payload["engine"],

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from qfab.experiments.executors import make_executor
 from qfab.experiments.store import ResultStore
-from qfab.experiments.tasks import Overrides, expand_tasks
+from qfab.experiments.tasks import Overrides, Task, expand_tasks
 from qfab.spec.loader import read_document
 
 __all__ = ["SweepSummary", "run_sweep", "read_document"]
@@ -26,12 +26,17 @@ __all__ = ["SweepSummary", "run_sweep", "read_document"]
 
 @dataclass(frozen=True)
 class SweepSummary:
-    """What a sweep did: ``total`` tasks, ``skipped`` (already stored), ``run`` (this time)."""
+    """What a sweep did: ``total`` tasks, ``skipped`` (already stored), ``run`` (this time).
+
+    ``unsupported`` holds one line per point whose engine does not support it (its tasks
+    are neither run nor stored): the reason and the point.
+    """
 
     total: int
     skipped: int
     run: int
     out: Path
+    unsupported: tuple[str, ...] = ()
 
 
 def run_sweep(document: Mapping[str, Any], *, out: str | os.PathLike[str],
@@ -67,12 +72,16 @@ def run_sweep(document: Mapping[str, Any], *, out: str | os.PathLike[str],
     Returns
     -------
     SweepSummary
+        Points whose engine does not support them are skipped, each with its reason in
+        :attr:`SweepSummary.unsupported`.
     """
     tasks = expand_tasks(document, base_dir=None if base_dir is None else Path(base_dir),
                          engine=engine, seed=seed, overrides=overrides)
     store = ResultStore(out)
     done = store.done_ids()
     pending = [task for task in tasks if task.strong_id not in done]
+    refused = [task for task in pending if task.unsupported is not None]
+    pending = [task for task in pending if task.unsupported is None]
     if pending:
         with make_executor(executor, workers=workers, scheduler=scheduler) as runner, \
                 _progress_bar(len(pending), progress) as advance:
@@ -81,8 +90,16 @@ def run_sweep(document: Mapping[str, Any], *, out: str | os.PathLike[str],
                 advance()
                 if on_row is not None:
                     on_row(row)
-    return SweepSummary(total=len(tasks), skipped=len(tasks) - len(pending),
-                        run=len(pending), out=store.path)
+    return SweepSummary(total=len(tasks), skipped=len(tasks) - len(pending) - len(refused),
+                        run=len(pending), out=store.path,
+                        unsupported=tuple(dict.fromkeys(_refusal(task) for task in refused)))
+
+
+def _refusal(task: Task) -> str:
+    """``engine X: reason (at sweep point ...)`` for a task its engine does not support."""
+    point = ", ".join(f"{path}={value!r}" for path, value in task.params.items())
+    return (f"engine {task.engine}: {task.unsupported}"
+            + (f" (at sweep point {point})" if point else ""))
 
 
 @contextmanager

@@ -18,20 +18,24 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from qfab import __version__
 from qfab.errors import EngineError, ScenarioError
-from qfab.experiments.paths import parse_path, set_path
-from qfab.experiments.sweep_spec import ParameterSpec, SweepSpec
+from qfab.spec.paths import parse_path, set_path
+from qfab.spec.sweep import ParameterSpec, SweepSpec
 
 __all__ = ["Task", "expand_tasks", "parse_override", "sweep_from_document", "strong_id"]
 
 #: A ``--set`` override: ``"path=values"`` text, or a path and its values.
 Overrides = Sequence[str] | Mapping[str, ParameterSpec | Sequence[Any] | Mapping[str, Any]]
+
+if TYPE_CHECKING:
+    from qfab.engines.base import Engine, Support
+    from qfab.spec.models import ScenarioSpec
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -57,6 +61,9 @@ class Task:
     strong_id
         Hex SHA-256 of the canonical JSON of the validated scenario, engine, seed and qfab
         version.
+    unsupported
+        Why the engine does not support this point (:func:`qfab.engines.supports`), or
+        ``None`` when it does; a sweep does not run such a task.
     """
 
     document: dict[str, Any]
@@ -64,6 +71,7 @@ class Task:
     seed: int
     params: dict[str, Any]
     strong_id: str = field(compare=False)
+    unsupported: str | None = field(default=None, compare=False)
 
     def payload(self) -> dict[str, Any]:
         """The task as plain data (what executors send to workers)."""
@@ -173,7 +181,8 @@ def expand_tasks(document: Mapping[str, Any], *, base_dir: Path | None = None,
     -------
     list of Task
         Points in sweep order (grid: the first parameter varies slowest), seeds innermost.
-        Points that resolve to the same scenario appear once.
+        Points that resolve to the same scenario appear once. Points the engine does not
+        support carry the reason in :attr:`Task.unsupported`.
 
     Raises
     ------
@@ -181,11 +190,11 @@ def expand_tasks(document: Mapping[str, Any], *, base_dir: Path | None = None,
         For a bad sweep block, a bad path (``sweep.parameters.<path>: ...``) or a point that
         is not a valid scenario.
     EngineError
-        For an unknown engine.
+        For an unknown engine, or a point no engine can serve (no plan exists).
     """
-    from qfab.engines import ENGINES
-    from qfab.spec import parse_scenario
-    from qfab.spec.topology import expand_topology
+    from qfab.engines import ENGINES, engine_named
+    from qfab.loading import parse_scenario
+    from qfab.topology import expand_topology
 
     if not isinstance(document, Mapping):
         kind = "empty" if document is None else type(document).__name__
@@ -216,6 +225,7 @@ def expand_tasks(document: Mapping[str, Any], *, base_dir: Path | None = None,
         if spec.engine not in ENGINES:
             raise EngineError(f"engine: unknown engine {spec.engine!r} "
                               f"(choose from {', '.join(ENGINES)})")
+        support = _support(engine_named(spec.engine), spec, point)
         first = spec.seed if seed is None else seed
         spec_json = spec.model_dump(mode="json")
         params = {path: column for path, (_, column) in point.items() if path != "engine"}
@@ -228,8 +238,20 @@ def expand_tasks(document: Mapping[str, Any], *, base_dir: Path | None = None,
             seen.add(identity)
             tasks.append(Task(document={**resolved, "seed": task_seed, "engine": spec.engine},
                               engine=spec.engine, seed=task_seed, params=dict(params),
-                              strong_id=identity))
+                              strong_id=identity, unsupported=support.reason))
     return tasks
+
+
+def _support(engine: Engine, spec: ScenarioSpec,
+             point: Mapping[str, tuple[Any, Any]]) -> Support:
+    """Whether ``engine`` supports the point, naming the point if no plan exists for it."""
+    try:
+        return engine.supports(spec)
+    except EngineError as error:
+        if not point:
+            raise
+        listed = ", ".join(f"{path}={value!r}" for path, (value, _) in point.items())
+        raise EngineError(f"{error} (at sweep point {listed})") from None
 
 
 def _located(error: ScenarioError, point: Mapping[str, tuple[Any, Any]]) -> ScenarioError:

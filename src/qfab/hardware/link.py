@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from qfab.hardware.qnode import Slot
+from qfab.linkwindows import AttemptWindows
 from qfab.sim.time import seconds_to_ps
 
 __all__ = ["HeraldedLink"]
@@ -30,10 +31,13 @@ class HeraldedLink:
         Attempt period in seconds.
     herald_delay
         Seconds from emission until both ends hold the herald.
-    herald_fidelity
-        Fidelity of a pair at its herald (summed into ``fidelity_sum`` per success).
     rng
         The link's own random stream.
+    windows
+        The link's up windows in seconds (see :mod:`qfab.linkwindows`), or ``None`` when it
+        is always up; kept here in integer picoseconds as :attr:`windows_ps`.
+    herald_fidelity
+        Fidelity of a pair at its herald (summed into ``fidelity_sum`` per success).
 
     Notes
     -----
@@ -44,7 +48,8 @@ class HeraldedLink:
 
     def __init__(self, index: int, slots: list[tuple[Slot, Slot]], *,
                  p_success: float, period: float, herald_delay: float,
-                 rng: np.random.Generator, herald_fidelity: float = 0.0) -> None:
+                 rng: np.random.Generator, windows: AttemptWindows | None = None,
+                 herald_fidelity: float = 0.0) -> None:
         self.index = index
         self.slots = slots
         self.between = (slots[0][0].node.name, slots[0][1].node.name)
@@ -53,6 +58,9 @@ class HeraldedLink:
         self.herald_delay_ps = seconds_to_ps(herald_delay)
         self.rng = rng
         self.herald_fidelity = herald_fidelity
+        self.windows_ps = None if windows is None else AttemptWindows(
+            seconds_to_ps(windows.period), seconds_to_ps(windows.up),
+            seconds_to_ps(windows.offset), self.period_ps, margin=1)
         #: For each channel, the pairs each request still needs from it.
         self.credits: list[dict[int, int]] = [{} for _ in slots]
         self.buffer = 0
@@ -99,8 +107,14 @@ class HeraldedLink:
         return self._draws.pop()
 
     def attempts_until(self, now_ps: int) -> int:
-        """Attempts counted so far: completed rounds plus full periods of unfinished ones."""
+        """Attempts counted so far: completed rounds plus the finished attempts of unfinished
+        ones (with windows, only attempts made while the link was up)."""
         period = max(self.period_ps, 1)
+        windows = self.windows_ps
+        if windows is not None:
+            return self.attempts + sum(int(windows.attempts_started(start, now_ps - period))
+                                       for start in self.pending_since_ps
+                                       if start is not None and now_ps >= start + period)
         return self.attempts + sum((now_ps - start) // period
                                    for start in self.pending_since_ps if start is not None)
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from qfab.quantum.base import PairState
-from qfab.quantum.bell_diagonal import BellDiagonalState
 from qfab.sim.event import ScheduledEvent
 from qfab.sim.time import ps_to_seconds
 
@@ -114,13 +112,6 @@ class Pair:
             a, b = self.ends[0].node, self.ends[1].node
             if a.decoheres or b.decoheres:
                 dt = ps_to_seconds(elapsed)
-                state = self.state
-                if type(state) is BellDiagonalState:  # the common case, without checks
-                    self.state = state.decayed(
-                        math.exp(-dt * (a.relaxation_rate + b.relaxation_rate)),
-                        math.exp(-dt * (a.dephasing_rate + b.dephasing_rate)))
-                else:
-                    self.state = state.decohere(dt, dt, t1_a=a.t1, t2_a=a.t2,
-                                                t1_b=b.t1, t2_b=b.t2)
+                self.state = self.state.stored(dt, dt, a.memory, b.memory)
             self.updated_ps = now_ps
         return self.state

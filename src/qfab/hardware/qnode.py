@@ -1,14 +1,14 @@
-"""A quantum node in the event simulation: memory slots per link, coherence times, gates."""
+"""A quantum node in the event simulation: memory slots per link, its memory model, gates."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from qfab.spec.models import GateSpec
 
 if TYPE_CHECKING:
     from qfab.hardware.pair import Pair
+    from qfab.memorymodel import MemoryModel
 
 __all__ = ["QuantumNode", "Slot"]
 
@@ -38,7 +38,7 @@ class Slot:
 
 
 class QuantumNode:
-    """A node's memory (slots per neighbour, T1, T2), its gates, and its usage statistics.
+    """A node's memory (slots per neighbour, its model), its gates, and its usage statistics.
 
     Parameters
     ----------
@@ -46,22 +46,17 @@ class QuantumNode:
         Node name.
     slots_per_neighbour
         Qubits dedicated to the link towards each neighbour.
-    t1, t2
-        Relaxation and total coherence times (s), ``inf`` for none.
+    memory
+        The memory model: how a stored qubit decoheres.
     gates
         Swap success probability and gate noise.
     """
 
-    def __init__(self, name: str, slots_per_neighbour: dict[str, int], *, t1: float, t2: float,
-                 gates: GateSpec) -> None:
+    def __init__(self, name: str, slots_per_neighbour: dict[str, int], *,
+                 memory: MemoryModel, gates: GateSpec) -> None:
         self.name = name
-        self.t1 = t1
-        self.t2 = t2
-        self.decoheres = math.isfinite(t1) or math.isfinite(t2)
-        #: 1 / T1 and 1 / T2 (0 for none): a stored qubit's Bell characters decay as
-        #: exp(-t / T1) (the Psi- one) and exp(-t / T2) (the other two).
-        self.relaxation_rate = 1.0 / t1
-        self.dephasing_rate = 1.0 / t2
+        self.memory = memory
+        self.decoheres = not memory.ideal
         self.gates = gates
         self.slots = {neighbour: [Slot(self, neighbour, i) for i in range(count)]
                       for neighbour, count in slots_per_neighbour.items()}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from qfab.physics import bell_diagonal
+from qfab.physics import bell_diagonal, purification
 from qfab.spec.models import GateSpec
 
 __all__ = ["PathEstimate", "PurificationPlan", "estimate_path", "plan_purification",
@@ -119,12 +119,12 @@ def plan_purification(vector: NDArray[np.float64], *, scheme: str, rounds: int |
     depolarization
         Probability that a round's output is depolarized (imperfect local gates).
     """
-    purify = {"bbpssw": bell_diagonal.bbpssw, "dejmps": bell_diagonal.dejmps}.get(scheme)
+    purify = purification.SCHEMES.get(scheme)
     steps = [(vector, 1.0)]
     limit = 0 if purify is None else (MAX_ROUNDS if rounds is None else rounds)
     current, pairs = vector, 1.0
     for _ in range(limit):
-        out, p = purify(current, current)  # type: ignore[misc]
+        out, p = purify(current, current)  # type: ignore[misc]  # (None only with 0 rounds)
         current = np.asarray(bell_diagonal.depolarize(out, depolarization), dtype=np.float64)
         pairs = 2 * pairs / float(p)
         steps.append((current, pairs))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qfab.errors import EngineError
+from qfab import plugins
+from qfab.errors import EngineError, ScenarioError
 from qfab.orchestrator.domains import Domain, find_domains, segments_of
 from qfab.orchestrator.estimates import PurificationPlan, estimate_path, plan_purification
 from qfab.orchestrator.network import NetworkGraph
@@ -19,6 +20,7 @@ from qfab.orchestrator.rules import (
     Rule,
     SwapRule,
 )
+from qfab.physics.bell_diagonal import combined_depolarization
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
 __all__ = ["plan_network", "swap_rules"]
@@ -38,6 +40,20 @@ class _Option:
 
 def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> NetworkPlan:
     """Plan every request of ``spec``.
+
+    Parameters
+    ----------
+    spec
+        A validated scenario.
+    network
+        Its :class:`NetworkGraph`, when the caller has one (an engine builds it once and
+        runs on it too); built here otherwise.
+
+    Returns
+    -------
+    NetworkPlan
+        The requests' plans, every node's rules and every node's domain
+        (:attr:`NetworkPlan.domains`), so nothing downstream recomputes them.
 
     Raises
     ------
@@ -71,13 +87,14 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
         nodes=[NodeRules(node=name, rules=[rule for _, rule in sorted(entries, key=lambda e: e[0])])
                for name, entries in rules.items()],
         cutoff=spec.policy.cutoff, buffer=spec.policy.buffer,
+        domains={node: domain.name for node, domain in domain_of.items()},
     )
 
 
 def _choose(spec: ScenarioSpec, network: NetworkGraph, index: int,
             request: PairRequestSpec) -> _Option:
     source, target = request.between
-    paths = candidate_paths(network, source, target)
+    paths = _candidates(spec, network, source, target)
     if not paths:
         raise EngineError(f"requests[{index}].between: no path between {source} and {target}")
     schemes = {"none": ["none"], "bbpssw": ["bbpssw"], "dejmps": ["dejmps"],
@@ -101,13 +118,32 @@ def _choose(spec: ScenarioSpec, network: NetworkGraph, index: int,
         f"x{best.purification.rounds}){hint}")
 
 
+def _candidates(spec: ScenarioSpec, network: NetworkGraph, source: str,
+                target: str) -> list[list[str]]:
+    """Candidate paths from the default routing or the plugin policy ``policy.routing``."""
+    name = spec.policy.routing
+    if name == "default":
+        return candidate_paths(network, source, target)
+    policies = plugins.registry().routing
+    if name not in policies:
+        known = ", ".join(["default", *sorted(policies)])
+        raise ScenarioError("policy.routing", f"unknown routing policy {name!r} (known: {known})")
+    paths = [list(path) for path in policies[name](network, source, target)]
+    for path in paths:
+        if path[0] != source or path[-1] != target or any(
+                not network.graph.has_edge(a, b) for a, b in zip(path, path[1:])):
+            raise ScenarioError("policy.routing", f"policy {name!r} returned {path}, not a "
+                                f"path of links from {source} to {target}")
+    return paths
+
+
 def _evaluate(spec: ScenarioSpec, network: NetworkGraph, path: list[str], scheme: str,
               target: float | None) -> _Option:
     models = network.path_models(path)
     estimate = estimate_path([m.heralded_state for m in models], [m.pair_rate for m in models],
                              [spec.nodes[node].gates for node in path[1:-1]])
     ends = (spec.nodes[path[0]].gates, spec.nodes[path[-1]].gates)
-    depolarization = 1 - (1 - ends[0].depolarization) * (1 - ends[1].depolarization)
+    depolarization = combined_depolarization(ends[0].depolarization, ends[1].depolarization)
     purification = plan_purification(estimate.vector, scheme=scheme,
                                      rounds=spec.policy.purification_rounds, target=target,
                                      depolarization=depolarization)

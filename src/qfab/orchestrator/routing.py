@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import networkx as nx
 
 from qfab.orchestrator.network import NetworkGraph
+from qfab.physics.bell_diagonal import werner_parameter
 
 __all__ = ["candidate_paths"]
 
@@ -28,16 +30,27 @@ def candidate_paths(network: NetworkGraph, source: str, target: str) -> list[lis
     graph = network.graph
     if not nx.has_path(graph, source, target):
         return []
-    for a, b, data in graph.edges(data=True):
-        model = network.models[data["index"]]
-        data["time_cost"] = 1.0 / model.pair_rate if model.pair_rate > 0 else math.inf
-        werner = (4 * float(model.heralded_state[0]) - 1) / 3
-        data["fidelity_cost"] = -math.log(werner) if werner > 0 else math.inf
+    # costs per link index, kept here: the shared graph is only read
+    time_cost: list[float] = []
+    fidelity_cost: list[float] = []
+    for model in network.models:
+        time_cost.append(1.0 / model.pair_rate if model.pair_rate > 0 else math.inf)
+        werner = float(werner_parameter(min(float(model.heralded_state[0]), 1.0)))  # rounding
+        fidelity_cost.append(-math.log(werner) if werner > 0 else math.inf)
     found: dict[tuple[str, ...], None] = {}
-    for weight in ("time_cost", "fidelity_cost"):
+    for costs in (time_cost, fidelity_cost):
+        weight = _by_link(costs)
         for path in _first(nx.shortest_simple_paths(graph, source, target, weight=weight)):
             found.setdefault(tuple(path), None)
     return [list(path) for path in found]
+
+
+def _by_link(costs: list[float]) -> Callable[[str, str, dict[str, Any]], float]:
+    """A networkx weight function reading ``costs`` by the edge's link index."""
+    def weight(_a: str, _b: str, data: dict[str, Any]) -> float:
+        index: int = data["index"]
+        return costs[index]
+    return weight
 
 
 def _first(paths: Iterator[list[str]]) -> list[list[str]]:

@@ -7,7 +7,7 @@ diffed and tested without running a simulation.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,7 +66,7 @@ class DeliverRule(_Plan):
     level: int
 
 
-Rule = Annotated[Union[SwapRule, PurifyRule, DeliverRule], Field(discriminator="kind")]
+Rule = Annotated[SwapRule | PurifyRule | DeliverRule, Field(discriminator="kind")]
 
 
 class NodeRules(_Plan):
@@ -97,6 +97,8 @@ class NetworkPlan(_Plan):
     nodes: list[NodeRules]
     cutoff: float | None = Field(None, description="seconds after which any pair is discarded")
     buffer: int = 0
+    domains: dict[str, str] = Field(
+        default_factory=dict, description="the domain of every node (see find_domains)")
 
     def rules_of(self, node: str) -> list[Rule]:
         """The rules installed at ``node`` (empty if it has none)."""

@@ -11,31 +11,58 @@ a probability distribution over one-sided Pauli errors, and composing Pauli erro
 (swapping, Pauli channels) convolves these distributions over the Klein four-group.
 
 Pauli-channel probabilities are given in the order ``(p_I, p_X, p_Y, p_Z)``.
+
+Two layers: the checked functions (``werner``, ``swap``, ``bbpssw``, ...) validate their
+arguments and return NumPy arrays; each computes through one unchecked *array form*
+(``compose``, ``swapped``, ``depolarized``, ``bbpssw_step``, ...) that works on NumPy or
+CuPy arrays (the namespace is that of the arguments) and, where it is only arithmetic, on
+Python floats. Engines call the array forms in their loops; the formulas exist once.
+
+Characters: the Fourier transform of a Pauli-error distribution over the Klein group
+``Z2 x Z2`` (:func:`characters`). Composition of Pauli errors (swapping, Pauli channels,
+memory decay) multiplies characters, which is how the event simulation keeps its pairs.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from qfab.physics import _checks
 from qfab.physics._checks import FloatArray
+from qfab.physics._xp import namespace
 
 __all__ = [
     "BELL_ORDER",
     "BELL_PAULI",
     "MAXIMALLY_MIXED",
     "bbpssw",
+    "bbpssw_step",
+    "bilateral_cnot",
+    "characters",
+    "combined_depolarization",
+    "compose",
     "dejmps",
+    "dejmps_step",
     "depolarize",
+    "depolarized",
+    "depolarizing_characters",
     "fidelity",
+    "fidelity_from_characters",
     "fidelity_from_werner_parameter",
+    "from_characters",
     "is_normalized",
+    "measurement_error_characters",
     "normalize",
     "pauli_channel_to_bell",
     "swap",
     "swap_measurement_error_channel",
+    "swap_noise_characters",
+    "swapped",
     "twirl",
+    "twirled",
     "werner",
     "werner_parameter",
 ]
@@ -50,14 +77,9 @@ BELL_PAULI: tuple[str, str, str, str] = ("I", "Y", "X", "Z")
 MAXIMALLY_MIXED: FloatArray = np.full(4, 0.25)
 MAXIMALLY_MIXED.flags.writeable = False
 
-# Binary (x, z) code of the Pauli of each Bell index: I=00, Y=11, X=10, Z=01 (as 2x+z).
-_CODE = np.array([0, 3, 2, 1])
-_INDEX_OF_CODE = np.argsort(_CODE)
-# _PRODUCT[i, j]: Bell index of (Pauli i)·(Pauli j), up to phase (XOR of the codes).
-_PRODUCT = _INDEX_OF_CODE[_CODE[:, None] ^ _CODE[None, :]]
-# Bell-order position of each Pauli of the order (I, X, Y, Z).
-# Reorder Pauli probabilities (I, X, Y, Z) into Bell order (I, Y, X, Z).
-_BELL_FROM_PAULI = np.array([0, 2, 1, 3])
+# Reorder Pauli probabilities (I, X, Y, Z) into Bell order (I, Y, X, Z) (and back: the
+# permutation is its own inverse).
+_BELL_FROM_PAULI = [0, 2, 1, 3]
 
 
 def werner(fidelity: ArrayLike) -> FloatArray:
@@ -150,7 +172,10 @@ def fidelity_from_werner_parameter(w: ArrayLike) -> FloatArray:
     Source: inverse of :func:`werner_parameter` (Werner, PRA 40, 4277 (1989)).
     """
     w_ = _checks.as_float("w", w)
-    if np.asarray(w_ < -1.0 / 3.0 - _checks.TOLERANCE).any() or np.asarray(w_ > 1.0 + _checks.TOLERANCE).any():
+    if (
+        np.asarray(w_ < -1.0 / 3.0 - _checks.TOLERANCE).any()
+        or np.asarray(w_ > 1.0 + _checks.TOLERANCE).any()
+    ):
         raise ValueError("w: Werner parameter must lie in [-1/3, 1]")
     return _checks.scalar_or_array((1.0 + 3.0 * w_) / 4.0)
 
@@ -196,7 +221,10 @@ def is_normalized(v: ArrayLike, *, atol: float = 1e-9) -> bool:
         return False
     if not np.asarray(np.isfinite(vec)).all():
         return False
-    return bool(np.asarray(vec >= -atol).all() and np.asarray(np.abs(vec.sum(axis=-1) - 1.0) <= atol).all())
+    return bool(
+        np.asarray(vec >= -atol).all()
+        and np.asarray(np.abs(vec.sum(axis=-1) - 1.0) <= atol).all()
+    )
 
 
 def depolarize(v: ArrayLike, p: ArrayLike) -> FloatArray:
@@ -224,7 +252,7 @@ def depolarize(v: ArrayLike, p: ArrayLike) -> FloatArray:
     """
     vec = _checks.bell_vector("v", v)
     p_ = _checks.probability("p", p)[..., None]
-    return (1.0 - p_) * vec + p_ * 0.25
+    return np.asarray(depolarized(vec, p_), dtype=np.float64)
 
 
 def twirl(v: ArrayLike) -> FloatArray:
@@ -247,14 +275,7 @@ def twirl(v: ArrayLike) -> FloatArray:
     722 (1996) and Bennett, DiVincenzo, Smolin, Wootters, PRA 54, 3824 (1996), Sec. III.
     """
     vec = _checks.bell_vector("v", v)
-    return werner(np.clip(vec[..., 0], 0.0, 1.0))
-
-
-def _convolve(v1: FloatArray, v2: FloatArray) -> FloatArray:
-    """Bell vector of the product of independent one-sided Pauli errors (group convolution)."""
-    # out[..., k] = sum_i v1[..., i] * v2[..., j] with Pauli(i)·Pauli(j) = Pauli(k);
-    # for the Klein four-group j = i ⊕ k, i.e. j = _PRODUCT[i, k].
-    return np.asarray(np.einsum("...i,...ik->...k", v1, v2[..., _PRODUCT]), dtype=np.float64)
+    return np.asarray(twirled(np.clip(vec, 0.0, 1.0)), dtype=np.float64)
 
 
 def pauli_channel_to_bell(v: ArrayLike, p: ArrayLike) -> FloatArray:
@@ -285,7 +306,7 @@ def pauli_channel_to_bell(v: ArrayLike, p: ArrayLike) -> FloatArray:
     """
     vec = _checks.bell_vector("v", v)
     probs = _checks.bell_vector("p", p)
-    return _convolve(vec, probs[..., _BELL_FROM_PAULI])
+    return np.asarray(compose(vec, probs[..., _BELL_FROM_PAULI]), dtype=np.float64)
 
 
 def swap_measurement_error_channel(measurement_error: ArrayLike) -> FloatArray:
@@ -313,7 +334,7 @@ def swap_measurement_error_channel(measurement_error: ArrayLike) -> FloatArray:
     independently.
     """
     e = _checks.probability("measurement_error", measurement_error)
-    return np.stack([(1 - e) ** 2, e * (1 - e), e**2, e * (1 - e)], axis=-1)
+    return np.asarray(_measurement_error_bell(np, e)[..., _BELL_FROM_PAULI], dtype=np.float64)
 
 
 def swap(
@@ -353,41 +374,17 @@ def swap(
     Sources: entanglement swapping of Bell-diagonal pairs, H.-J. Briegel, W. Dür,
     J. I. Cirac, P. Zoller, PRL 81, 5932 (1998) and W. Dür, H.-J. Briegel, J. I. Cirac,
     P. Zoller, PRA 59, 169 (1999), Sec. III (connection of two pairs); the Werner case
-    ``w_out = w1 w2`` as used by Brand, Coopmans, Elkouss, IEEE JSAC 38, 619 (2020). Every Bell outcome is equally likely (1/4) for Bell-diagonal
-    inputs, and after its correction each outcome leaves the same state, so the result
-    is the same whether outcomes are averaged or sampled.
+    ``w_out = w1 w2`` as used by Brand, Coopmans, Elkouss, IEEE JSAC 38, 619 (2020).
+    Every Bell outcome is equally likely (1/4) for Bell-diagonal inputs, and after its
+    correction each outcome leaves the same state, so the result is the same whether
+    outcomes are averaged or sampled.
     """
     a = _checks.bell_vector("v1", v1)
     b = _checks.bell_vector("v2", v2)
-    out = _convolve(a, b)
-    channel = swap_measurement_error_channel(measurement_error)
-    if np.any(channel[..., 0] != 1.0):
-        out = _convolve(out, channel[..., _BELL_FROM_PAULI])
-    return depolarize(out, gate_depolarization)
-
-
-def _bilateral_cnot(v1: FloatArray, v2: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Bilateral CNOT (pair 1 controls pair 2), Z measurement of pair 2, keep if equal.
-
-    Returns the normalised Bell vector of pair 1 and the success probability. Bit errors
-    (X, Y) of the target are detected through its parity; phase errors (Z) of the target
-    propagate to the control. Verified against a 4-qubit density-matrix simulation.
-    """
-    a1, b1, c1, d1 = (v1[..., i] for i in range(4))
-    a2, b2, c2, d2 = (v2[..., i] for i in range(4))
-    unnormalized = np.stack(
-        [
-            a1 * a2 + d1 * d2,  # Phi+: (I,I) or (Z,Z)
-            b1 * c2 + c1 * b2,  # Psi-: (Y,X) or (X,Y)
-            c1 * c2 + b1 * b2,  # Psi+: (X,X) or (Y,Y)
-            a1 * d2 + d1 * a2,  # Phi-: (I,Z) or (Z,I)
-        ],
-        axis=-1,
-    )
-    p_success = (a1 + d1) * (a2 + d2) + (b1 + c1) * (b2 + c2)
-    safe = np.where(p_success > 0.0, p_success, 1.0)[..., None]
-    out = np.where(p_success[..., None] > 0.0, unnormalized / safe, 0.25)
-    return out, p_success
+    e = _checks.probability("measurement_error", measurement_error)
+    p = _checks.probability("gate_depolarization", gate_depolarization)
+    out = swapped(a, b, measurement_error=e, gate_depolarization=p[..., None])
+    return np.asarray(out, dtype=np.float64)
 
 
 def bbpssw(v1: ArrayLike, v2: ArrayLike | None = None) -> tuple[FloatArray, FloatArray]:
@@ -420,10 +417,10 @@ def bbpssw(v1: ArrayLike, v2: ArrayLike | None = None) -> tuple[FloatArray, Floa
     frame). For different inputs ``F1, F2`` the same steps give
     ``F' = (F1 F2 + q1 q2)/N`` with ``N = (F1 + q1)(F2 + q2) + 4 q1 q2``.
     """
-    w1 = twirl(v1)
-    w2 = w1 if v2 is None else twirl(v2)
-    out, p = _bilateral_cnot(w1, w2)
-    return twirl(out), _checks.scalar_or_array(p)
+    a = _checks.bell_vector("v1", v1)
+    b = a if v2 is None else _checks.bell_vector("v2", v2)
+    out, p = bbpssw_step(np.clip(a, 0.0, 1.0), np.clip(b, 0.0, 1.0))
+    return np.asarray(out, dtype=np.float64), _checks.scalar_or_array(p)
 
 
 def dejmps(v1: ArrayLike, v2: ArrayLike | None = None) -> tuple[FloatArray, FloatArray]:
@@ -466,6 +463,215 @@ def dejmps(v1: ArrayLike, v2: ArrayLike | None = None) -> tuple[FloatArray, Floa
     """
     a = _checks.bell_vector("v1", v1)
     b = a if v2 is None else _checks.bell_vector("v2", v2)
-    rotate = [0, 3, 2, 1]  # Rx(pi/2) ⊗ Rx(-pi/2) exchanges Psi- and Phi-
-    out, p = _bilateral_cnot(a[..., rotate], b[..., rotate])
-    return out, _checks.scalar_or_array(p)
+    out, p = dejmps_step(a, b)
+    return np.asarray(out, dtype=np.float64), _checks.scalar_or_array(p)
+
+
+# -- array forms: unchecked, any array namespace (NumPy, CuPy) ------------------------------
+
+
+def compose(v1: Any, v2: Any) -> Any:
+    """Bell vector of the product of two independent one-sided Pauli errors.
+
+    ``out[k] = sum_{P_i P_j = P_k} v1[i] v2[j]``: the convolution over the Klein group
+    (Pauli group modulo phases). This is entanglement swapping of Bell-diagonal pairs and
+    the action of a one-sided Pauli channel (given in Bell order) on a pair. Unchecked;
+    ``v1`` and ``v2`` broadcast, shape ``(..., 4)``, any array namespace.
+
+    Notes
+    -----
+    Source: Dür, Briegel, Cirac, Zoller, PRA 59, 169 (1999), Sec. III; see :func:`swap`.
+    In Bell order (I, Y, X, Z): ``I·I = Y·Y = X·X = Z·Z = I``, ``X·Z = Y`` (up to phase).
+    """
+    xp = namespace(v1, v2)
+    a0, a1, a2, a3 = (v1[..., i] for i in range(4))
+    b0, b1, b2, b3 = (v2[..., i] for i in range(4))
+    return xp.stack([a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3,
+                     a0 * b1 + a1 * b0 + a2 * b3 + a3 * b2,
+                     a0 * b2 + a2 * b0 + a1 * b3 + a3 * b1,
+                     a0 * b3 + a3 * b0 + a1 * b2 + a2 * b1], axis=-1)
+
+
+def characters(v: Any) -> Any:
+    """Klein-group characters of Bell vectors: ``chi[..., c] = sum_P v_P (-1)^(a x_P + b z_P)``.
+
+    The characters ``c = (a, b) = (0, 0), (1, 0), (0, 1), (1, 1)`` of ``Z2 x Z2`` with the
+    Pauli codes ``I = (0, 0)``, ``X = (1, 0)``, ``Z = (0, 1)``, ``Y = (1, 1)`` (bits
+    ``(x, z)``). Composition (:func:`compose`) becomes an elementwise product of characters;
+    ``chi[..., 0]`` is the total probability. For a Pauli channel the characters are its
+    Pauli-transfer eigenvalues ``(1, lambda_Z, lambda_X, lambda_Y)``. Unchecked, any
+    namespace; inverse :func:`from_characters`.
+
+    Notes
+    -----
+    Source: the Fourier transform on the Klein four-group; the Pauli-transfer eigenvalues of
+    Pauli channels, e.g. Ghosh, Fowler, Geller, PRA 86, 062318 (2012), Sec. II.
+    """
+    xp = namespace(v)
+    i, y, x, z = (v[..., k] for k in range(4))  # Bell order (Phi+, Psi-, Psi+, Phi-)
+    return xp.stack([i + x + y + z, i - x - y + z, i + x - y - z, i - x + y - z], axis=-1)
+
+
+def from_characters(chi: Any) -> Any:
+    """Bell vectors with the given Klein-group characters (inverse of :func:`characters`).
+
+    Notes
+    -----
+    Source: inverse Fourier transform on ``Z2 x Z2`` (the character table is its own inverse
+    up to the factor 1/4).
+    """
+    xp = namespace(chi)
+    c0, c1, c2, c3 = (chi[..., k] for k in range(4))
+    return xp.stack([(c0 + c1 + c2 + c3) / 4, (c0 - c1 - c2 + c3) / 4,
+                     (c0 - c1 + c2 - c3) / 4, (c0 + c1 - c2 - c3) / 4], axis=-1)
+
+
+def fidelity_from_characters(chi: Any) -> Any:
+    """Fidelity ``v[..., 0]`` of the Bell vector with characters ``chi``: ``sum_c chi_c / 4``.
+
+    Unchecked, any namespace; ``chi`` of shape ``(..., 4)``.
+
+    Notes
+    -----
+    Source: :func:`from_characters`, first coefficient.
+    """
+    return (chi[..., 0] + chi[..., 1] + chi[..., 2] + chi[..., 3]) / 4
+
+
+def depolarizing_characters(p: Any) -> tuple[Any, Any, Any, Any]:
+    """Characters ``(1, 1 - p, 1 - p, 1 - p)`` of the two-qubit depolarising channel.
+
+    ``rho -> (1 - p) rho + p I/4`` (:func:`depolarize`) multiplies the characters of a
+    Bell-diagonal pair by these. Works on floats and arrays.
+
+    Notes
+    -----
+    Source: Nielsen & Chuang (2000), Sec. 8.3.4; characters of ``I/4`` are ``(1, 0, 0, 0)``.
+    """
+    keep = 1.0 - p
+    return (1.0, keep, keep, keep)
+
+
+def measurement_error_characters(e: Any) -> tuple[Any, Any, Any, Any]:
+    """Characters ``(1, 1 - 2e, 1 - 2e, (1 - 2e)^2)`` of :func:`swap_measurement_error_channel`.
+
+    Each outcome bit flips independently with probability ``e``; a bit flip's channel has
+    character ``1 - 2e`` on the characters it anticommutes with. Floats or arrays.
+
+    Notes
+    -----
+    Source: as :func:`swap_measurement_error_channel` (Dür et al., PRA 59, 169 (1999)).
+    """
+    flip = 1.0 - 2.0 * e
+    return (1.0, flip, flip, flip * flip)
+
+
+def swap_noise_characters(gate_depolarization: Any,
+                          measurement_error: Any) -> tuple[Any, Any, Any, Any]:
+    """Characters of a swap's noise: measurement bit flips, then gate depolarisation.
+
+    The product of :func:`measurement_error_characters` and :func:`depolarizing_characters`
+    (written out: the event simulation calls this at every swap), by which :func:`swap`
+    multiplies the product of its inputs' characters. Floats or arrays.
+    """
+    flip = 1.0 - 2.0 * measurement_error
+    noise = (1.0 - gate_depolarization) * flip
+    return (1.0, noise, noise, noise * flip)
+
+
+def depolarized(v: Any, p: Any) -> Any:
+    """``(1 - p) v + p / 4``: :func:`depolarize` unchecked (``p`` broadcasts with ``v``).
+
+    ``p`` is a float or an array that broadcasts against ``v`` (shape ``(..., 1)``).
+    """
+    if isinstance(p, float) and p == 0.0:
+        return v
+    return (1.0 - p) * v + p * 0.25
+
+
+def combined_depolarization(p_a: Any, p_b: Any) -> Any:
+    """One depolarising probability for two independent ones: ``1 - (1 - p_a)(1 - p_b)``.
+
+    A pair depolarised by the gates of both end nodes (probabilities ``p_a`` and ``p_b``)
+    is depolarised with this probability. Floats or arrays.
+
+    Notes
+    -----
+    Source: composition of depolarising channels, Nielsen & Chuang (2000), Sec. 8.3.4
+    (their characters multiply, :func:`depolarizing_characters`).
+    """
+    return 1.0 - (1.0 - p_a) * (1.0 - p_b)
+
+
+def _measurement_error_bell(xp: Any, e: Any) -> Any:
+    """Bell-order Pauli distribution of the swap's measurement bit flips (see
+    :func:`swap_measurement_error_channel`): I, Y (both bits), X (parity), Z (phase)."""
+    keep = 1.0 - e
+    return xp.stack([keep * keep, e * e, e * keep, e * keep], axis=-1)
+
+
+def swapped(v1: Any, v2: Any, *, gate_depolarization: Any = 0.0,
+            measurement_error: Any = 0.0) -> Any:
+    """:func:`swap` unchecked, for any array namespace.
+
+    ``gate_depolarization`` must broadcast against the Bell vectors (a float, or an array
+    of shape ``(..., 1)``); ``measurement_error`` is a float or an array of shape ``(...)``.
+    """
+    xp = namespace(v1, v2)
+    out = compose(v1, v2)
+    if bool(xp.any(xp.asarray(measurement_error) != 0)):
+        out = compose(out, _measurement_error_bell(xp, xp.asarray(measurement_error)))
+    return depolarized(out, gate_depolarization)
+
+
+def twirled(v: Any) -> Any:
+    """:func:`twirl` unchecked: ``(F, (1-F)/3, (1-F)/3, (1-F)/3)`` with ``F = v[..., 0]``."""
+    xp = namespace(v)
+    f = v[..., 0]
+    rest = (1.0 - f) / 3.0
+    return xp.stack([f, rest, rest, rest], axis=-1)
+
+
+def bilateral_cnot(v1: Any, v2: Any) -> tuple[Any, Any]:
+    """Bilateral CNOT (pair 1 controls pair 2), Z measurement of pair 2, keep if equal.
+
+    Returns the normalised Bell vector of pair 1 (the maximally mixed vector where the
+    success probability is 0) and the success probability. Bit errors (X, Y) of the target
+    are detected through its parity; phase errors (Z) of the target propagate to the
+    control. Unchecked, any namespace.
+
+    Notes
+    -----
+    Source: the common step of BBPSSW (Bennett et al., PRL 76, 722 (1996)) and DEJMPS
+    (Deutsch et al., PRL 77, 2818 (1996)); verified against a 4-qubit density-matrix
+    simulation.
+    """
+    xp = namespace(v1, v2)
+    a1, b1, c1, d1 = (v1[..., i] for i in range(4))
+    a2, b2, c2, d2 = (v2[..., i] for i in range(4))
+    unnormalized = xp.stack(
+        [
+            a1 * a2 + d1 * d2,  # Phi+: (I,I) or (Z,Z)
+            b1 * c2 + c1 * b2,  # Psi-: (Y,X) or (X,Y)
+            c1 * c2 + b1 * b2,  # Psi+: (X,X) or (Y,Y)
+            a1 * d2 + d1 * a2,  # Phi-: (I,Z) or (Z,I)
+        ],
+        axis=-1,
+    )
+    p_success = (a1 + d1) * (a2 + d2) + (b1 + c1) * (b2 + c2)
+    safe = xp.where(p_success > 0.0, p_success, 1.0)[..., None]
+    out = xp.where(p_success[..., None] > 0.0, unnormalized / safe, 0.25)
+    return out, p_success
+
+
+def bbpssw_step(kept: Any, sacrificed: Any) -> tuple[Any, Any]:
+    """:func:`bbpssw` unchecked: twirl both inputs and the kept output, any namespace."""
+    out, p = bilateral_cnot(twirled(kept), twirled(sacrificed))
+    return twirled(out), p
+
+
+def dejmps_step(kept: Any, sacrificed: Any) -> tuple[Any, Any]:
+    """:func:`dejmps` unchecked: ``Rx(pi/2) ⊗ Rx(-pi/2)`` exchanges Psi- and Phi-, then
+    the bilateral CNOT; any namespace."""
+    rotate = [0, 3, 2, 1]
+    return bilateral_cnot(kept[..., rotate], sacrificed[..., rotate])

@@ -52,7 +52,9 @@ def transmittance(length: ArrayLike, attenuation_db_per_m: ArrayLike) -> FloatAr
     return _checks.scalar_or_array(10.0 ** (-attenuation * length_ / 10.0))
 
 
-def propagation_delay(length: ArrayLike, *, speed: ArrayLike = SPEED_OF_LIGHT_IN_FIBER) -> FloatArray:
+def propagation_delay(
+    length: ArrayLike, *, speed: ArrayLike = SPEED_OF_LIGHT_IN_FIBER
+) -> FloatArray:
     """Time a signal takes to travel through a fibre.
 
     ``delay = length / speed``.

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from qfab.hardware.link import HeraldedLink
 from qfab.sim.kernel import Simulation
 
-__all__ = ["LinkLayer", "HeraldHandler"]
+__all__ = ["LinkLayer", "WindowedLinkLayer", "HeraldHandler", "link_layer"]
 
 #: Called with (link, channel, emission time in ps) when a herald reaches both ends.
 HeraldHandler = Callable[[HeraldedLink, int, int], None]
@@ -76,3 +76,45 @@ class LinkLayer:
         self.on_herald(link, channel, self.sim.now - self._delay)
         if link.slots[channel][0].pair is None:  # not stored (characterization, cutoff)
             self.kick(channel)
+
+
+class WindowedLinkLayer(LinkLayer):
+    """The link layer of a link that is up only in windows.
+
+    A channel that becomes ready draws the number of attempts up to the next success as
+    before, and :meth:`~qfab.linkwindows.AttemptWindows.attempt_start` places the successful
+    one on the windows' attempt grid: attempts are made only if they start while the link is
+    up (a channel ready while the link is down waits for the next window), and the herald
+    arrives one attempt period after that attempt started. Pairs already in memory are not
+    affected by the windows. The attempt counter counts attempts made.
+    """
+
+    __slots__ = ("_windows",)
+
+    def __init__(self, sim: Simulation, link: HeraldedLink, on_herald: HeraldHandler) -> None:
+        super().__init__(sim, link, on_herald)
+        assert link.windows_ps is not None
+        self._windows = link.windows_ps
+
+    def kick(self, channel: int) -> None:
+        """Start ``channel``'s attempts if it is idle, its slots free and a pair wanted."""
+        if self._pending[channel]:
+            return
+        link = self.link
+        slot_a, slot_b = link.slots[channel]
+        if slot_a.pair is not None or slot_a.blocked or slot_b.pair is not None or \
+                slot_b.blocked or not link.wants_pairs(channel):
+            return
+        attempts = link.attempts_until_success()
+        self._pending[channel] = True
+        now = self.sim.now
+        link.pending_since_ps[channel] = now
+        herald = self._windows.attempt_start(now, attempts) + self._period
+        self.sim.schedule(herald - now, self._herald, channel, attempts)
+
+
+def link_layer(sim: Simulation, link: HeraldedLink, on_herald: HeraldHandler) -> LinkLayer:
+    """The link layer for ``link``: windowed when the link has up windows."""
+    if link.windows_ps is None:
+        return LinkLayer(sim, link, on_herald)
+    return WindowedLinkLayer(sim, link, on_herald)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode
 from qfab.orchestrator.rules import PurifyRule
+from qfab.physics import bell_diagonal
 from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.delays import ClassicalDelays
 from qfab.protocols.ledger import CreditLedger
@@ -81,7 +82,8 @@ class Purification:
         app = self._apps[rule.request]
         state, p_success = kept.state_at(now).purify(sacrificed.state_at(now), rule.scheme)
         ends = [self._nodes[name].gates for name in rule.ends]
-        depolarization = 1 - (1 - ends[0].depolarization) * (1 - ends[1].depolarization)
+        depolarization = bell_diagonal.combined_depolarization(ends[0].depolarization,
+                                                               ends[1].depolarization)
         state = state.depolarize(depolarization)
         self._consume(kept, app)
         self._consume(sacrificed, app)

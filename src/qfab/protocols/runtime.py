@@ -20,6 +20,7 @@ from collections.abc import Callable
 from qfab.hardware.link import HeraldedLink
 from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode
+from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
 from qfab.protocols.cutoffs import Cutoffs
@@ -28,7 +29,7 @@ from qfab.protocols.delivery import Delivery
 from qfab.protocols.heralds import Heralds
 from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.lifecycle import RequestLifecycle
-from qfab.protocols.link_layer import LinkLayer
+from qfab.protocols.link_layer import LinkLayer, link_layer
 from qfab.protocols.purification import Purification
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
@@ -90,7 +91,7 @@ class NetworkRuntime:
         self.nodes = {
             name: QuantumNode(name, {nb: spec.qubits_per_link(name, nb)
                                      for nb in spec.neighbours(name)},
-                              t1=node.memory.t1, t2=node.memory.t2, gates=node.gates)
+                              memory=memory_model(node.memory), gates=node.gates)
             for name, node in spec.nodes.items()}
         self.links: list[HeraldedLink] = []
         emitted: list[PairState] = []
@@ -102,6 +103,7 @@ class NetworkRuntime:
             link = HeraldedLink(index, slots, p_success=model.p_success,
                                 period=model.period, herald_delay=model.herald_delay,
                                 rng=streams.stream(f"link:{a.name}-{b.name}"),
+                                windows=model.windows,
                                 herald_fidelity=float(model.heralded_state[0]))
             link.buffer = len(slots) if self.characterize else plan.buffer
             self.links.append(link)
@@ -131,7 +133,7 @@ class NetworkRuntime:
                           characterize=self.characterize)
 
         for link in self.links:
-            layer = LinkLayer(sim, link, heralds.on_herald)
+            layer = link_layer(sim, link, heralds.on_herald)
             self.link_layers.append(layer)
             sim.schedule(0, layer.kick_all)  # buffers fill from the start
         actions = _Actions(swapping.swap, purification.purify, delivery.deliver)

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["PairState"]
+__all__ = ["PairState", "StorageChannel"]
 
 _INF = float("inf")
+
+
+class StorageChannel(Protocol):
+    """What a pair state needs of a memory (:class:`qfab.memorymodel.MemoryModel` is one).
+
+    Attributes
+    ----------
+    decay_rates
+        Decay rates (1/s) of the Klein-group characters 1, 2, 3 of a pair one of whose
+        qubits is stored (:mod:`qfab.physics.memory`).
+    """
+
+    @property
+    def decay_rates(self) -> tuple[float, float, float]:
+        """Character decay rates (1/s)."""
+        ...
+
+    def kraus(self, wait: float) -> NDArray[Any]:
+        """Kraus operators, shape ``(k, 2, 2)``, of a qubit stored ``wait`` s."""
+        ...
 
 
 @runtime_checkable
@@ -44,6 +64,12 @@ class PairState(Protocol):
         ``t1_*`` are relaxation times and ``t2_*`` total coherence times
         (``T2 <= 2 T1``; ``inf`` for no decay).
         """
+        ...
+
+    def stored(self, t_a: float, t_b: float, memory_a: StorageChannel,
+               memory_b: StorageChannel) -> Self:
+        """State after qubit a was stored ``t_a`` s in ``memory_a`` and qubit b ``t_b`` s in
+        ``memory_b`` (times finite and ``>= 0``; unchecked)."""
         ...
 
     def depolarize(self, p: float) -> Self:

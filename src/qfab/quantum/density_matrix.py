@@ -1,8 +1,9 @@
 """Density-matrix pair state: a full 4x4 matrix, the reference formalism for small checks.
 
 Qubit order is ``(a, b)``: basis ``|ab>`` with ``a`` the most significant bit. Memory
-decoherence applies the exact Kraus operators of :func:`qfab.physics.memory.t1_t2_kraus`
-to the requested qubit; an entanglement swap is an explicit Bell measurement on the two
+decoherence applies the exact Kraus operators of each memory
+(:meth:`qfab.memorymodel.MemoryModel.kraus`, e.g. :func:`qfab.physics.memory.t1_t2_kraus`)
+to its qubit; an entanglement swap is an explicit Bell measurement on the two
 middle qubits of the 4-qubit state followed by the Pauli correction of its outcome; a
 purification round is an explicit bilateral CNOT on the 4-qubit state of the two pairs, a Z
 measurement of the target pair and post-selection on agreeing outcomes.
@@ -10,13 +11,14 @@ measurement of the target pair and post-selection on agreeing outcomes.
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from qfab.physics import bell_diagonal as bd
 from qfab.physics import memory
+from qfab.quantum.base import StorageChannel
 
 __all__ = ["BELL_BASIS", "PAULIS", "DensityMatrixState"]
 
@@ -154,11 +156,17 @@ class DensityMatrixState:
 
         Uses :func:`qfab.physics.memory.t1_t2_kraus` (``|1>`` decays to ``|0>``).
         """
+        return self._with_kraus(memory.t1_t2_kraus(t_a, t1=t1_a, t2=t2_a),
+                                memory.t1_t2_kraus(t_b, t1=t1_b, t2=t2_b))
+
+    def stored(self, t_a: float, t_b: float, memory_a: StorageChannel,
+               memory_b: StorageChannel) -> Self:
+        """Apply the exact channel of each memory (its Kraus operators) to its qubit."""
+        return self._with_kraus(memory_a.kraus(t_a), memory_b.kraus(t_b))
+
+    def _with_kraus(self, kraus_a: NDArray[Any], kraus_b: NDArray[Any]) -> Self:
         rho = self._rho
-        for kraus, lift in (
-            (memory.t1_t2_kraus(t_a, t1=t1_a, t2=t2_a), lambda k: np.kron(k, _I2)),
-            (memory.t1_t2_kraus(t_b, t1=t1_b, t2=t2_b), _on_b),
-        ):
+        for kraus, lift in ((kraus_a, lambda k: np.kron(k, _I2)), (kraus_b, _on_b)):
             ops = [lift(k.astype(np.complex128)) for k in kraus]
             rho = sum((op @ rho @ op.conj().T for op in ops), np.zeros((4, 4), np.complex128))
         return type(self)(rho)
@@ -264,7 +272,8 @@ class DensityMatrixState:
         return state, p_success
 
     def _twirled(self) -> NDArray[np.complex128]:
-        """The Werner state with this state's fidelity (:func:`qfab.physics.bell_diagonal.twirl`)."""
+        """The Werner state with this state's fidelity
+        (:func:`qfab.physics.bell_diagonal.twirl`)."""
         werner = bd.twirl(self.bell_vector())
         return np.asarray(BELL_BASIS @ np.diag(werner) @ BELL_BASIS.conj().T,
                           dtype=np.complex128)

@@ -145,7 +145,9 @@ def _figure(
                             f"available columns: {available}")
     if plob:
         if not plob_attenuation_db_per_km >= 0.0:
-            raise QfabError(f"PLOB attenuation must be >= 0 dB/km, got {plob_attenuation_db_per_km}")
+            raise QfabError(
+                f"PLOB attenuation must be >= 0 dB/km, got {plob_attenuation_db_per_km}"
+            )
         if plob_rate_hz is not None and not plob_rate_hz > 0.0:
             raise QfabError(f"PLOB rate must be > 0 Hz, got {plob_rate_hz}")
 
@@ -324,7 +326,9 @@ def read_results(path: Path) -> ArrowTable:
     pyarrow = _require("pyarrow")
     try:
         if path.is_dir():
-            table: ArrowTable = _require("pyarrow.dataset").dataset(path, format="parquet").to_table()
+            table: ArrowTable = (
+                _require("pyarrow.dataset").dataset(path, format="parquet").to_table()
+            )
         else:
             table = _require("pyarrow.parquet").read_table(path)
     except (pyarrow.ArrowException, OSError, ValueError) as error:

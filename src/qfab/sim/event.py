@@ -55,5 +55,7 @@ class ScheduledEvent:
 
     def __repr__(self) -> str:
         callback = self._callback
-        what = "cancelled" if callback is None else getattr(callback, "__qualname__", repr(callback))
+        what = (
+            "cancelled" if callback is None else getattr(callback, "__qualname__", repr(callback))
+        )
         return f"<ScheduledEvent t={self._time} ps {what}>"

@@ -297,7 +297,9 @@ class Simulation:
         """Create a one-shot :class:`~qfab.sim.process.Signal` of this simulation."""
         return Signal(self)
 
-    def process(self, generator: Generator[Any, Any, _T], *, name: str | None = None) -> Process[_T]:
+    def process(
+        self, generator: Generator[Any, Any, _T], *, name: str | None = None
+    ) -> Process[_T]:
         """Start a generator as a :class:`~qfab.sim.process.Process`.
 
         Parameters

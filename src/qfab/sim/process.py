@@ -195,12 +195,14 @@ class Process(Signal[_T]):
     ) -> None:
         if not (hasattr(generator, "send") and hasattr(generator, "throw")):
             raise TypeError(
-                f"a process needs a generator (call the generator function: sim.process(body(...))),"
-                f" got {type(generator).__name__}"
+                "a process needs a generator (call the generator function:"
+                f" sim.process(body(...))), got {type(generator).__name__}"
             )
         super().__init__(sim)
         self._generator: Generator[Any, Any, _T] | None = generator
-        self._name: str = name if name is not None else getattr(generator, "__qualname__", "process")
+        self._name: str = (
+            name if name is not None else getattr(generator, "__qualname__", "process")
+        )
         self._cancelled = False
         self._on_signal_cb = self._on_signal  # cached: added to a signal on every wait
         # The process's wake-up event. A process sleeps on at most one event at a
@@ -244,7 +246,9 @@ class Process(Signal[_T]):
         if generator is None:
             return
         if getattr(generator, "gi_running", False):
-            raise RuntimeError(f"process {self._name!r} cannot cancel itself; return from it instead")
+            raise RuntimeError(
+                f"process {self._name!r} cannot cancel itself; return from it instead"
+            )
         self._detach(renew=False)
         self._generator = None
         self._cancelled = True
@@ -354,8 +358,8 @@ class Process(Signal[_T]):
                 return delay
             return ValueError(f"process {self._name!r} yielded a negative delay: {delay} ps")
         return TypeError(
-            f"process {self._name!r} yielded {target!r} ({type(target).__name__}); a process may yield"
-            " an int delay in ps, a Signal, a Process or sim.any_of(...)"
+            f"process {self._name!r} yielded {target!r} ({type(target).__name__});"
+            " a process may yield an int delay in ps, a Signal, a Process or sim.any_of(...)"
         )
 
     def __repr__(self) -> str:

@@ -1,8 +1,16 @@
-"""Scenario format: frozen models, YAML loading with path-aware errors, JSON schema."""
+"""Scenario format: frozen models, documents read and validated with path-aware errors, JSON
+schema.
 
-from qfab.spec.loader import load_scenario, parse_scenario
+Loading a scenario file (reading, expanding a ``topology`` section, validating) is
+:func:`qfab.loading.load_scenario` / :func:`qfab.loading.parse_scenario`, since topology
+expansion (:mod:`qfab.topology`) sits above the format.
+"""
+
+from qfab.spec.loader import read_document, validate_scenario
 from qfab.spec.models import (
+    AvailabilitySpec,
     DepolarizingLinkSpec,
+    DepolarizingMemorySpec,
     DetectorSpec,
     DoubleClickLinkSpec,
     EmitterSpec,
@@ -16,14 +24,17 @@ from qfab.spec.models import (
     RequestSpec,
     ScenarioSpec,
     SingleClickLinkSpec,
+    T1T2MemorySpec,
     TeleportationRequestSpec,
 )
 from qfab.spec.schema import scenario_json_schema
+from qfab.spec.sweep import ParameterSpec, SweepSpec
 
 __all__ = [
-    "load_scenario", "parse_scenario", "scenario_json_schema",
-    "ScenarioSpec", "NodeSpec", "MemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "read_document", "validate_scenario", "scenario_json_schema",
+    "ScenarioSpec", "NodeSpec", "MemorySpec", "T1T2MemorySpec",
+    "DepolarizingMemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
-    "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
-    "PolicySpec",
+    "AvailabilitySpec", "PairRequestSpec", "EntanglementRequestSpec",
+    "TeleportationRequestSpec", "RequestSpec", "PolicySpec", "SweepSpec", "ParameterSpec",
 ]

@@ -1,7 +1,9 @@
-"""Load scenario files: YAML -> validated :class:`ScenarioSpec`, or a :class:`ScenarioError`.
+"""Scenario documents: YAML -> plain data, and plain data -> a validated :class:`ScenarioSpec`.
 
 Validation errors are reported as one line naming the YAML path of the offending field,
-e.g. ``links[2].detector.efficiency: must be <= 1, got 1.3``.
+e.g. ``links[2].detector.efficiency: must be <= 1, got 1.3``. A document's ``topology``
+section is expanded into nodes and links before validation by :mod:`qfab.topology`; the
+whole pipeline (read, expand, validate) is :func:`qfab.loading.load_scenario`.
 """
 
 from __future__ import annotations
@@ -14,26 +16,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from qfab.errors import ScenarioError
-from qfab.spec.models import ScenarioSpec
-from qfab.spec.topology import expand_topology
+from qfab.spec.models import DEFAULT_MEMORY_KIND, ScenarioSpec
 
-__all__ = ["load_scenario", "read_document", "parse_scenario", "format_validation_error"]
-
-
-def load_scenario(path: str | Path) -> ScenarioSpec:
-    """Read and validate a scenario file.
-
-    Parameters
-    ----------
-    path
-        A YAML (or JSON) scenario file.
-
-    Raises
-    ------
-    ScenarioError
-        If the file cannot be read, is not YAML, or does not describe a valid scenario.
-    """
-    return parse_scenario(read_document(path), base_dir=Path(path).parent)
+__all__ = ["read_document", "validate_scenario", "format_validation_error", "require_mapping"]
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
@@ -56,28 +41,36 @@ def read_document(path: str | Path) -> dict[str, Any]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or "invalid YAML"
         raise ScenarioError("", f"{path}: not valid YAML{where}: {problem}") from None
-    _require_mapping(document)
+    require_mapping(document)
     return document  # type: ignore[no-any-return]
 
 
-def _require_mapping(document: Any) -> None:
+def require_mapping(document: Any) -> None:
+    """Raise a :class:`ScenarioError` unless ``document`` is a mapping."""
     if not isinstance(document, dict):
         kind = "empty" if document is None else type(document).__name__
         raise ScenarioError("", f"a scenario must be a mapping of keys to values, got {kind}")
 
 
-def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSpec:
-    """Validate a scenario given as plain data (the result of parsing YAML or JSON).
+def validate_scenario(document: Any, *,
+                      model: type[ScenarioSpec] = ScenarioSpec) -> ScenarioSpec:
+    """Validate a scenario given as plain data whose nodes and links are all written out.
 
-    A ``topology`` section is expanded into nodes and links first; files it names are
-    looked up relative to ``base_dir``.
+    A ``topology`` section is validated as a section but not expanded here: its nodes and
+    links must already be in the document (:func:`qfab.topology.expand_topology`).
+    ``model`` is the scenario model to validate with (one that admits plugin kinds:
+    :func:`qfab.spec.extend.extended_scenario_model`).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the YAML path of the first offending field.
     """
-    _require_mapping(document)
-    document = expand_topology(document, base_dir=base_dir)
+    require_mapping(document)
     try:
-        return ScenarioSpec.model_validate(document)
+        return model.model_validate(document)
     except ValidationError as error:
-        raise format_validation_error(error, document, ScenarioSpec) from None
+        raise format_validation_error(error, document, model) from None
 
 
 def format_validation_error(
@@ -99,7 +92,7 @@ def _yaml_path(loc: tuple[Any, ...], document: Any) -> str:
         elif isinstance(node, dict) and part in node:
             path += f".{part}" if path else str(part)
             node = node[part]
-        elif isinstance(node, dict) and node.get("kind") == part:
+        elif isinstance(node, dict) and node.get("kind", _DEFAULT_TAGS.get(part)) == part:
             continue  # the discriminator tag pydantic inserts for tagged unions
         else:
             path += f".{part}" if path else str(part)
@@ -169,5 +162,8 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
         found += _models_in(metadata)
     return found
 
+
+#: Union tags that a mapping may leave out (its kind then defaults to the tag).
+_DEFAULT_TAGS = {DEFAULT_MEMORY_KIND: DEFAULT_MEMORY_KIND}
 
 _ALL_FIELD_NAMES = sorted(_field_names(ScenarioSpec, set()))

@@ -8,12 +8,11 @@ perfect visibility), so a scenario states its imperfections explicitly.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import math
-from typing import Annotated, Literal, Union
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from qfab.errors import ScenarioError
 from qfab.spec.base import SpecModel, Tier
@@ -33,12 +32,15 @@ from qfab.spec.requests import (
     RequestSpec,
     TeleportationRequestSpec,
 )
+from qfab.spec.sweep import SweepSpec
 from qfab.spec.topology import TopologySpec
-from qfab.experiments.sweep_spec import SweepSpec
 
 __all__ = [
-    "SpecModel", "MemorySpec", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
-    "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
+    "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
+    "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
+    "AvailabilitySpec",
+    "LinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec",
+    "LinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec",
 ]
@@ -46,24 +48,64 @@ __all__ = [
 NodeName = Annotated[str, Field(min_length=1)]
 
 
-class MemorySpec(SpecModel):
-    """A node's quantum memory.
-
-    ``t2`` is the total coherence time (it includes the T1 contribution), so ``t2 <= 2 t1``.
-    """
+class _MemorySpecBase(SpecModel):
+    """What every kind of memory has: its qubits and how they are split among links."""
 
     qubits: int = Field(1, ge=1, description="communication/storage qubits at the node, "
                         "split evenly among its links unless 'per_link' assigns them")
     per_link: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
         None, description="qubits reserved for the link to each named neighbour")
+
+
+#: Base of every memory spec (a plugin's memory kind subclasses it; see :mod:`qfab.plugins`).
+MemorySpecBase = _MemorySpecBase
+
+
+class T1T2MemorySpec(_MemorySpecBase):
+    """A memory with energy relaxation (T1) and dephasing (the default kind, ``t1t2``).
+
+    ``t2`` is the total coherence time (it includes the T1 contribution), so ``t2 <= 2 t1``.
+    """
+
+    kind: Literal["t1t2"] = "t1t2"
     t1: PositiveDuration = Field(math.inf, description="energy relaxation time")
     t2: PositiveDuration = Field(math.inf, description="total coherence time (<= 2 t1)")
 
     @model_validator(mode="after")
-    def _t2_at_most_twice_t1(self) -> MemorySpec:
+    def _t2_at_most_twice_t1(self) -> T1T2MemorySpec:
         if self.t2 > 2 * self.t1:
             raise ValueError(f"t2 must be <= 2 t1, got t2 = {self.t2:g} s and t1 = {self.t1:g} s")
         return self
+
+
+class DepolarizingMemorySpec(_MemorySpecBase):
+    """A memory whose stored qubits depolarize with one time constant (``depolarizing``).
+
+    A qubit stored for ``t`` is kept with probability ``exp(-t / coherence_time)`` and
+    replaced by the maximally mixed state otherwise.
+    """
+
+    kind: Literal["depolarizing"]
+    coherence_time: PositiveDuration = Field(
+        math.inf, description="depolarizing time constant of each stored qubit")
+
+
+#: The memory kind of a ``memory`` mapping without a ``kind`` key.
+DEFAULT_MEMORY_KIND = "t1t2"
+
+
+def _memory_kind(value: Any) -> str:
+    """The memory kind of a raw mapping or a model (``t1t2`` when it names none)."""
+    if isinstance(value, dict):
+        return str(value.get("kind", DEFAULT_MEMORY_KIND))
+    return str(getattr(value, "kind", DEFAULT_MEMORY_KIND))
+
+
+MemorySpec = Annotated[
+    Annotated[T1T2MemorySpec, Tag("t1t2")]
+    | Annotated[DepolarizingMemorySpec, Tag("depolarizing")],
+    Discriminator(_memory_kind),
+]
 
 
 class GateSpec(SpecModel):
@@ -82,7 +124,7 @@ class NodeSpec(SpecModel):
     """A network node: a quantum network interface with a memory."""
 
     tier: Tier | None = None
-    memory: MemorySpec = MemorySpec()
+    memory: MemorySpec = T1T2MemorySpec()
     gates: GateSpec = GateSpec()
 
 
@@ -110,6 +152,30 @@ class EmitterSpec(SpecModel):
     efficiency: Probability = 1.0
 
 
+class AvailabilitySpec(SpecModel):
+    """When a link is up: the first ``up`` seconds of every ``period``, shifted by ``offset``.
+
+    The link is up at time ``t`` when ``(t - offset) mod period < up``. An attempt is made only
+    if it starts while the link is up; an attempt started in a window runs to its end (its
+    herald counts) even if the window closes meanwhile, so the link must stay down for at least
+    one attempt period between windows. ``up = period`` is a link that is always up.
+    """
+
+    period: PositiveDuration = Field(description="length of one cycle of the schedule")
+    up: PositiveDuration = Field(description="time the link is up at the start of each cycle")
+    offset: Duration = Field(0.0, description="start of the first window (< period)")
+
+    @model_validator(mode="after")
+    def _window_fits_period(self) -> AvailabilitySpec:
+        if self.up > self.period:
+            raise ValueError(f"up must be <= period, got up = {self.up:g} s and "
+                             f"period = {self.period:g} s")
+        if self.offset >= self.period:
+            raise ValueError(f"offset must be < period, got offset = {self.offset:g} s and "
+                             f"period = {self.period:g} s")
+        return self
+
+
 class _LinkSpecBase(SpecModel):
     between: tuple[NodeName, NodeName]
     length: Length = Field(0.0, description="fiber length between the two nodes; the heralding "
@@ -117,6 +183,8 @@ class _LinkSpecBase(SpecModel):
     fiber: FiberSpec = FiberSpec()
     cycle_time: Duration = Field(0.0, description="local time per attempt; the attempt period "
                                  "is cycle_time + length / fiber.speed")
+    availability: AvailabilitySpec | None = Field(
+        None, description="windows when the link is up (default: always up)")
 
     @field_validator("between")
     @classmethod
@@ -131,6 +199,14 @@ class _LinkSpecBase(SpecModel):
             raise ValueError("cycle_time must be > 0 when length is 0 (the attempt period is "
                              "cycle_time + length / fiber.speed)")
         return self
+
+    def attempt_period(self) -> float:
+        """Seconds per attempt: ``cycle_time + length / fiber.speed``."""
+        return float(self.cycle_time + self.length / self.fiber.speed)
+
+
+#: Base of every link spec (a plugin's link kind subclasses it; see :mod:`qfab.plugins`).
+LinkSpecBase = _LinkSpecBase
 
 
 class DepolarizingLinkSpec(_LinkSpecBase):
@@ -162,7 +238,7 @@ class DoubleClickLinkSpec(_OpticalLinkSpecBase):
 
 
 LinkSpec = Annotated[
-    Union[DepolarizingLinkSpec, SingleClickLinkSpec, DoubleClickLinkSpec],
+    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec,
     Field(discriminator="kind"),
 ]
 
@@ -178,6 +254,9 @@ class PolicySpec(SpecModel):
         "fewest that reach the request's min_fidelity")
     buffer: int = Field(0, ge=0, description="pairs each link generates ahead of demand and "
                         "keeps in memory (0: generate on demand only)")
+    routing: str = Field("default", min_length=1, description="path selection: 'default' "
+                         "(candidates ranked by rate and fidelity) or a policy a plugin "
+                         "registered")
 
 
 class FastSpec(SpecModel):
@@ -190,6 +269,24 @@ class FastSpec(SpecModel):
         "request's rate is within this relative error (up to max_shots)")
     max_shots: int = Field(1_000_000, ge=2)
     device: Literal["cpu", "gpu"] = "cpu"
+
+
+def _check_down_time(link: _LinkSpecBase, index: int) -> None:
+    """A link with windows must stay down at least one attempt period between them.
+
+    An attempt started at the end of a window heralds one attempt period later; it must do
+    so before the next window opens, so that every window's attempts start at its opening.
+    """
+    availability = link.availability
+    if availability is None or availability.up >= availability.period:
+        return
+    down = availability.period - availability.up
+    attempt = link.attempt_period()
+    if down < attempt:
+        raise ScenarioError(f"links[{index}].availability",
+                            f"the link is down for {down:g} s, shorter than one attempt period "
+                            f"({attempt:g} s): an attempt started at the end of a window would "
+                            "still run when the next window opens")
 
 
 class ScenarioSpec(SpecModel):
@@ -218,15 +315,20 @@ class ScenarioSpec(SpecModel):
             for index, item in enumerate(items):
                 for end in item.between:
                     if end not in self.nodes:
-                        raise ScenarioError(f"{section}[{index}].between",
-                                            f"unknown node {end!r} (nodes: {', '.join(self.nodes)})")
+                        raise ScenarioError(
+                            f"{section}[{index}].between",
+                            f"unknown node {end!r} (nodes: {', '.join(self.nodes)})",
+                        )
         seen: set[frozenset[str]] = set()
         for index, link in enumerate(self.links):
             pair = frozenset(link.between)
             if pair in seen:
-                raise ScenarioError(f"links[{index}].between",
-                                    f"a second link between {link.between[0]} and {link.between[1]}")
+                raise ScenarioError(
+                    f"links[{index}].between",
+                    f"a second link between {link.between[0]} and {link.between[1]}",
+                )
             seen.add(pair)
+            _check_down_time(link, index)
         for name, node in self.nodes.items():
             degree = self.degree(name)
             allocation = node.memory.per_link
@@ -238,8 +340,10 @@ class ScenarioSpec(SpecModel):
                                             f"{name} has no link to {other!r}")
                 missing = neighbours - set(allocation)
                 if missing:
-                    raise ScenarioError(f"nodes.{name}.memory.per_link",
-                                        f"no qubits for the link(s) to {', '.join(sorted(missing))}")
+                    raise ScenarioError(
+                        f"nodes.{name}.memory.per_link",
+                        f"no qubits for the link(s) to {', '.join(sorted(missing))}",
+                    )
                 if sum(allocation.values()) > node.memory.qubits:
                     raise ScenarioError(f"nodes.{name}.memory.per_link",
                                         f"assigns {sum(allocation.values())} qubits, the node "

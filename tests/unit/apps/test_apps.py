@@ -19,13 +19,14 @@ from qfab.apps.base import (
 )
 from qfab.apps.entanglement import EntanglementApp
 from qfab.apps.teleportation import TeleportationApp
-from qfab.engines import run
+from qfab.engines import run, supports
 from qfab.engines.result import RequestResult, RunResult
 from qfab.errors import EngineError, ScenarioError
+from qfab.loading import parse_scenario
 from qfab.quantum.bell_diagonal import BellDiagonalState
 from qfab.quantum.density_matrix import DensityMatrixState
 from qfab.report.table import format_result
-from qfab.spec import EntanglementRequestSpec, TeleportationRequestSpec, parse_scenario
+from qfab.spec import EntanglementRequestSpec, TeleportationRequestSpec
 from tests.scenarios import two_node
 
 LINK = {"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.5,
@@ -73,8 +74,10 @@ def test_engines_refuse_applications_that_need_several_pairs_at_once(
                         MappingProxyType({"entanglement": _PairOfPairsApp}))
     spec = parse_scenario(two_node(LINK, pairs=5))
     with pytest.raises(EngineError, match=rf"^requests\[0\]\.kind: 'entanglement' needs 2 "
-                                          rf"pairs at once; the {engine} engine"):
+                                          rf"pairs at once; the {engine} engine") as refused:
         run(spec, engine=engine)
+    support = supports(spec, engine=engine)
+    assert not support and support.reason == str(refused.value)
 
 
 def _teleportation_result() -> RunResult:

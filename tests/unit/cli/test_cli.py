@@ -88,6 +88,21 @@ def test_request_between_disconnected_nodes_exits_2(
     assert "requests[0].between: no path between a and c" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["run", "--engine", "fast"], ["estimate"]])
+def test_an_engine_that_does_not_support_the_scenario_exits_2_with_its_reason(
+        command: list[str], tmp_path: Path, depolarizing_document: dict[str, Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    depolarizing_document["policy"] = {"buffer": 2}
+    out = tmp_path / "out"
+    path = str(_write(tmp_path, depolarizing_document))
+    assert main([command[0], path, *command[1:], "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and not out.exists()
+    assert captured.err == ("qfab: error: policy.buffer: the fast engine serves requests on "
+                            "demand only; use engine des\n")
+    assert main(["run", path, "--engine", "des"]) == 0
+
+
 def test_validate_accepts_a_good_file(tmp_path: Path, depolarizing_document: dict[str, Any],
                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(_write(tmp_path, depolarizing_document))]) == 0

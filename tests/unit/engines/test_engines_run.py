@@ -8,7 +8,7 @@ import pytest
 
 from qfab.engines import run
 from qfab.errors import EngineError
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 
 
 def test_default_engine_and_seed_come_from_the_scenario(

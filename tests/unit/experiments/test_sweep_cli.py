@@ -65,3 +65,20 @@ def test_bad_options_are_rejected_by_the_parser(tmp_path: Path, option: list[str
     with pytest.raises(SystemExit) as caught:
         _main(["sweep", "x.yaml", "-o", str(tmp_path / "r"), *option])
     assert caught.value.code == 2
+
+
+def test_unsupported_points_are_named_and_not_run(tmp_path: Path, link_document: dict[str, Any],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    link_document["sweep"]["parameters"] = {"policy.buffer": {"values": [0, 2]}}
+    file, out = _scenario(tmp_path, link_document), str(tmp_path / "results.parquet")
+    assert _main(["sweep", file, "-o", out, "--engine", "fast", "--dry-run"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "unsupported" in lines[2] and "(policy.buffer: the fast engine serves" in lines[2]
+    assert lines[-1] == "4 tasks, 0 stored, 2 to run, 2 unsupported by their engine"
+    assert _main(["sweep", file, "-o", out, "--engine", "fast"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("not run: engine fast: policy.buffer: the fast engine serves "
+                               "requests on demand only")
+    assert lines[0].endswith("(at sweep point policy.buffer=2)")
+    assert lines[-1].startswith("4 tasks: 2 run, 0 already stored, 2 unsupported by their "
+                                "engine")

@@ -93,3 +93,31 @@ def test_the_example_sweeps_link_length(tmp_path: Path) -> None:
     assert all(a > b for a, b in zip(p, p[1:], strict=False))
     # eta^2 / 2 with eta ~ 10^(-0.02 L_km / 2): 199 km more costs 10^(-0.02 * 199) in p
     assert p[-1] / p[0] == pytest.approx(10 ** (-0.02 * 199), rel=0.05)
+
+
+def _engines_and_buffers(document: dict[str, Any]) -> dict[str, Any]:
+    """Two engines by two buffer sizes: the fast engine does not support a buffer."""
+    document["sweep"] = {"mode": "grid", "seeds": 1, "parameters": {
+        "engine": {"values": ["analytic", "fast"]},
+        "policy.buffer": {"values": [0, 2]},
+    }}
+    document["fast"] = {"shots": 50}
+    return document
+
+
+def test_a_point_its_engine_does_not_support_is_skipped_with_the_reason(
+        tmp_path: Path, link_document: dict[str, Any]) -> None:
+    document = _engines_and_buffers(link_document)
+    tasks = expand_tasks(document)
+    assert [(t.engine, t.params["policy.buffer"], t.unsupported is None) for t in tasks] == [
+        ("analytic", 0, True), ("analytic", 2, True), ("fast", 0, True), ("fast", 2, False)]
+    summary = run_sweep(document, out=tmp_path / "r")
+    assert (summary.total, summary.skipped, summary.run) == (4, 0, 3)
+    assert summary.unsupported == (
+        ("engine fast: policy.buffer: the fast engine serves requests on demand only; use "
+         "engine des (at sweep point policy.buffer=2)"),)
+    rows = read_table(tmp_path / "r").to_pylist()
+    assert sorted((r["engine"], r["policy.buffer"]) for r in rows) == [
+        ("analytic", 0), ("analytic", 2), ("fast", 0)]
+    again = run_sweep(document, out=tmp_path / "r")
+    assert (again.skipped, again.run, len(again.unsupported)) == (3, 0, 1)

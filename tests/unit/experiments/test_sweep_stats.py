@@ -9,7 +9,7 @@ import pytest
 
 from qfab.engines import run
 from qfab.experiments.stats import ColumnStats, parameter_columns, result_row, summarize
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 from tests.scenarios import two_node
 
 pa = pytest.importorskip("pyarrow")

@@ -14,7 +14,7 @@ import pytest
 
 from qfab.errors import EngineError, ScenarioError
 from qfab.experiments.tasks import expand_tasks, parse_override, sweep_from_document
-from qfab.spec import parse_scenario
+from qfab.loading import parse_scenario
 
 ROOT = Path(__file__).resolve().parents[3]
 

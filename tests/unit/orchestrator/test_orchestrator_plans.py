@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
+from qfab.loading import parse_scenario
 from qfab.orchestrator import NetworkPlan, plan_network
 from qfab.orchestrator.domains import find_domains, segments_of
 from qfab.orchestrator.estimates import expected_max_exponential
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import DeliverRule, PurifyRule, SwapRule
-from qfab.spec import parse_scenario
 
 
 def link(a: str, b: str, *, p: float = 0.5, fidelity: float = 0.95) -> dict[str, Any]:

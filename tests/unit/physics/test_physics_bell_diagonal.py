@@ -41,7 +41,9 @@ def _purify_reference(v1: np.ndarray, v2: np.ndarray, *, rotate: bool) -> tuple[
     joint = np.kron(_rho(v1), _rho(v2)).reshape((2,) * 8)  # a1 b1 a2 b2
     rho = joint.transpose(0, 2, 1, 3, 4, 6, 5, 7).reshape(16, 16)  # a1 a2 b1 b2
     if rotate:
-        u = np.kron(np.kron(_rx(np.pi / 2), _rx(np.pi / 2)), np.kron(_rx(-np.pi / 2), _rx(-np.pi / 2)))
+        u = np.kron(
+            np.kron(_rx(np.pi / 2), _rx(np.pi / 2)), np.kron(_rx(-np.pi / 2), _rx(-np.pi / 2))
+        )
         rho = u @ rho @ u.conj().T
     cnot = np.eye(4, dtype=complex)[[0, 1, 3, 2]]
     u = np.kron(cnot, cnot)
@@ -104,9 +106,16 @@ def test_twirl_keeps_fidelity_and_equalises_the_rest() -> None:
 
 @pytest.mark.parametrize(
     ("pauli", "expected"),
-    [((1, 0, 0, 0), PHI_PLUS), ((0, 1, 0, 0), PSI_PLUS), ((0, 0, 1, 0), PSI_MINUS), ((0, 0, 0, 1), PHI_MINUS)],
+    [
+        ((1, 0, 0, 0), PHI_PLUS),
+        ((0, 1, 0, 0), PSI_PLUS),
+        ((0, 0, 1, 0), PSI_MINUS),
+        ((0, 0, 0, 1), PHI_MINUS),
+    ],
 )
-def test_pauli_errors_map_phi_plus_to_the_named_bell_state(pauli: tuple[int, ...], expected: np.ndarray) -> None:
+def test_pauli_errors_map_phi_plus_to_the_named_bell_state(
+    pauli: tuple[int, ...], expected: np.ndarray
+) -> None:
     # (p_I, p_X, p_Y, p_Z): X -> Psi+, Y -> Psi-, Z -> Phi-.
     np.testing.assert_allclose(bd.pauli_channel_to_bell(PHI_PLUS, pauli), expected)
 
@@ -145,7 +154,9 @@ def test_swap_of_general_bell_diagonal_states_is_the_group_convolution() -> None
 
 def test_swap_multiplies_werner_parameters() -> None:
     out = bd.swap(bd.werner(0.8), bd.werner(0.7))
-    assert bd.werner_parameter(out[0]) == pytest.approx(bd.werner_parameter(0.8) * bd.werner_parameter(0.7))
+    assert bd.werner_parameter(out[0]) == pytest.approx(
+        bd.werner_parameter(0.8) * bd.werner_parameter(0.7)
+    )
     np.testing.assert_allclose(out, bd.twirl(out))
 
 
@@ -155,7 +166,9 @@ def test_swap_measurement_error_flips_each_bit() -> None:
 
 
 def test_swap_with_random_outcome_bits_destroys_entanglement() -> None:
-    np.testing.assert_allclose(bd.swap(PHI_PLUS, PHI_PLUS, measurement_error=0.5), bd.MAXIMALLY_MIXED)
+    np.testing.assert_allclose(
+        bd.swap(PHI_PLUS, PHI_PLUS, measurement_error=0.5), bd.MAXIMALLY_MIXED
+    )
 
 
 def test_swap_gate_depolarization() -> None:

@@ -6,8 +6,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from qfab.physics import plob_bound as exported_plob
-from qfab.physics import tgw_bound as exported_tgw
+from qfab.physics import plob_bound as exported_plob, tgw_bound as exported_tgw
 from qfab.physics._checks import FloatArray
 from qfab.physics.bounds import plob_bound, tgw_bound
 

@@ -40,9 +40,12 @@ def test_click_probability_is_the_poisson_average_of_the_photon_number_yield() -
     # Y_n = 1 - (1 - p_dark)(1 - eta)^n averaged over a Poisson photon number (Ma et al. 2005).
     mu, eta, pd = 0.7, 0.3, 0.01
     expected = sum(
-        math.exp(-mu) * mu**n / math.factorial(n) * (1 - (1 - pd) * (1 - eta) ** n) for n in range(60)
+        math.exp(-mu) * mu**n / math.factorial(n) * (1 - (1 - pd) * (1 - eta) ** n)
+        for n in range(60)
     )
-    assert click_probability(mu, eta, dark_count_probability=pd) == pytest.approx(expected, rel=1e-12)
+    assert click_probability(mu, eta, dark_count_probability=pd) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_single_photon_detection_probability() -> None:
@@ -54,7 +57,9 @@ def test_perfect_detector_always_clicks_on_a_photon() -> None:
 
 
 def test_detection_probabilities_broadcast() -> None:
-    out = detection_probability(np.linspace(0, 1, 5), dark_count_probability=np.array([[0.0], [0.5]]))
+    out = detection_probability(
+        np.linspace(0, 1, 5), dark_count_probability=np.array([[0.0], [0.5]])
+    )
     assert out.shape == (2, 5)
 
 

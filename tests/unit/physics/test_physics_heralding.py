@@ -38,7 +38,9 @@ def _create(state: State, node: int, coefficients: dict[int, complex], n_modes: 
     return out
 
 
-def _emission(eta: float, phase: complex, overlap: float, offset: int) -> tuple[dict[int, complex], dict[int, complex]]:
+def _emission(
+    eta: float, phase: complex, overlap: float, offset: int
+) -> tuple[dict[int, complex], dict[int, complex]]:
     """Mode coefficients of the photons of nodes a and b for one round.
 
     Modes (from ``offset``): c0, c1, d0, d1 (detector c or d, internal mode 0 or 1), env_a, env_b.
@@ -78,7 +80,9 @@ def _corrected_bell_diagonal(rho: np.ndarray, pauli: np.ndarray) -> np.ndarray:
     return np.real(np.einsum("ki,ij,kj->k", _KETS, u @ rho @ u.conj().T, _KETS))
 
 
-def _single_click_reference(alpha: float, eta: float, pd: float, phases: list[complex]) -> tuple[float, np.ndarray]:
+def _single_click_reference(
+    alpha: float, eta: float, pd: float, phases: list[complex]
+) -> tuple[float, np.ndarray]:
     p_total, vec_total = 0.0, np.zeros(4)
     for phase in phases:  # phase noise: average over the given optical phases
         amp = {0: math.sqrt(1 - alpha), 1: math.sqrt(alpha)}
@@ -156,7 +160,9 @@ def test_single_click_dark_counts_match_brute_force() -> None:
 
 def test_single_click_phase_visibility_matches_phase_averaging() -> None:
     theta = math.acos(0.8)  # <cos(phase)> = V over the two phases
-    p_ref, v_ref = _single_click_reference(0.1, 0.3, 0.02, [np.exp(1j * theta), np.exp(-1j * theta)])
+    p_ref, v_ref = _single_click_reference(
+        0.1, 0.3, 0.02, [np.exp(1j * theta), np.exp(-1j * theta)]
+    )
     p, v = single_click(0.1, 0.3, dark_count_probability=0.02, visibility=0.8)
     assert p == pytest.approx(p_ref, rel=1e-12)
     np.testing.assert_allclose(v, v_ref, atol=1e-12)

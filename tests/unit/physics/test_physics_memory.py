@@ -52,7 +52,8 @@ def test_finite_t1_needs_finite_t2() -> None:
 
 
 def test_twirled_probabilities_broadcast() -> None:
-    assert pauli_twirled_t1_t2(np.linspace(0, 1, 5), t1=np.array([[1.0], [2.0]]), t2=1.0).shape == (2, 5, 4)
+    out = pauli_twirled_t1_t2(np.linspace(0, 1, 5), t1=np.array([[1.0], [2.0]]), t2=1.0)
+    assert out.shape == (2, 5, 4)
 
 
 def test_kraus_operators_are_complete() -> None:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from qfab.loading import load_scenario, parse_scenario
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.protocols.runtime import NetworkRuntime
 from qfab.quantum.bell_diagonal import BellDiagonalState
 from qfab.rng import RandomStreams
 from qfab.sim.kernel import Simulation
-from qfab.spec import load_scenario, parse_scenario
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from qfab.physics import bell_diagonal as bd
 from qfab.quantum import BellDiagonalState, DensityMatrixState
 

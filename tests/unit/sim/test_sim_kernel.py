@@ -530,7 +530,9 @@ def test_a_callback_of_one_simulation_may_run_another() -> None:
 
 def test_sim_package_imports_only_the_standard_library_and_itself() -> None:
     package_dir = Path(inspect.getfile(qfab.sim)).parent
-    allowed_stdlib = {"__future__", "collections", "heapq", "itertools", "math", "operator", "typing"}
+    allowed_stdlib = {
+        "__future__", "collections", "heapq", "itertools", "math", "operator", "typing",
+    }
     for path in package_dir.glob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 from qfab.errors import ScenarioError
-from qfab.spec import load_scenario, parse_scenario
+from qfab.loading import load_scenario, parse_scenario
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -23,7 +24,8 @@ def _set(path: list[Any], value: Any) -> Edit:
 
 
 CASES: list[tuple[str, Edit, str]] = [
-    ("unknown top-level key", _set(["lenght"], 3), r"^lenght: unknown key 'lenght'; did you mean 'length'\?$"),
+    ("unknown top-level key", _set(["lenght"], 3),
+     r"^lenght: unknown key 'lenght'; did you mean 'length'\?$"),
     ("unknown nested key", _set(["links", 0, "detector", "efficency"], 1),
      r"^links\[0\]\.detector\.efficency: unknown key .*did you mean 'efficiency'"),
     ("misspelled kind", _set(["links", 0, "kind"], "single_clik"),
@@ -68,7 +70,9 @@ def test_missing_version_says_what_to_write(depolarizing_document: dict[str, Any
 def test_zero_period_is_rejected(depolarizing_document: dict[str, Any]) -> None:
     link = {"kind": "double_click", "between": ["alice", "bob"]}
     depolarizing_document["links"] = [link]
-    with pytest.raises(ScenarioError, match=r"^links\[0\]: cycle_time must be > 0 when length is 0"):
+    with pytest.raises(
+        ScenarioError, match=r"^links\[0\]: cycle_time must be > 0 when length is 0"
+    ):
         parse_scenario(depolarizing_document)
 
 

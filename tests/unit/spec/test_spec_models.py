@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from qfab.errors import ScenarioError
-from qfab.spec import SingleClickLinkSpec, parse_scenario
+from qfab.loading import parse_scenario
+from qfab.spec import SingleClickLinkSpec
 
 
 def test_quantities_are_stored_in_si(single_click_document: dict[str, Any]) -> None:
@@ -51,7 +52,9 @@ def test_qubits_are_split_evenly_among_links() -> None:
 
 
 def test_a_node_needs_a_qubit_per_link() -> None:
-    with pytest.raises(ScenarioError, match=r"nodes\.r\.memory\.qubits: 1 qubit\(s\) cannot serve 2"):
+    with pytest.raises(
+        ScenarioError, match=r"nodes\.r\.memory\.qubits: 1 qubit\(s\) cannot serve 2"
+    ):
         parse_scenario({
             "qfab": 1, "nodes": {"a": {}, "r": {}, "b": {}},
             "links": [{"kind": "depolarizing", "between": ["a", "r"], "fidelity": 0.9,

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from qfab.errors import ScenarioError
+from qfab.loading import parse_scenario
 from qfab.spec import (
     EntanglementRequestSpec,
     TeleportationRequestSpec,
-    parse_scenario,
     scenario_json_schema,
 )
 from tests.scenarios import two_node

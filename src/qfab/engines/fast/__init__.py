@@ -4,6 +4,11 @@ Every request runs along the orchestrator's path; each trajectory is one complet
 request (its ``pairs`` deliveries), sampled for ``fast.shots`` independent runs at once on
 NumPy or, with ``fast.device: gpu``, on CuPy. Results carry 95 % intervals over the runs;
 ``fast.target_rel_error`` keeps sampling batches until the rate is that precise.
+
+Each request compiles into the object of the scheme that models its path
+(:mod:`qfab.engines.fast.schemes`: one link, a purified link, swap-asap, swap-asap with a
+cutoff, nested swapping), whose ``sample(shots, backend)`` draws the runs;
+:meth:`FastEngine.supports` says which scenarios have such a scheme, and why not.
 """
 
 from __future__ import annotations
@@ -16,25 +21,33 @@ from typing import Any
 import numpy as np
 
 from qfab.apps.base import Application
-from qfab.engines.base import ProgressCallback
-from qfab.engines.fast.backend import backend_for
-from qfab.engines.fast.compile import CompiledPath, compile_request
-from qfab.engines.fast.sample import sample_path
+from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.fast.backend import backend_for, device_support
+from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.request_result import applications, request_result
+from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
-from qfab.errors import EngineError
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
-from qfab.orchestrator.rules import RequestPlan
+from qfab.orchestrator.rules import NetworkPlan, RequestPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["FastEngine", "CompiledPath", "compile_request", "sample_path"]
+__all__ = ["CompiledPath", "FastEngine", "compile_request"]
 
 
 class FastEngine:
     """Vectorized Monte Carlo over complete runs of each request."""
 
     name = "fast"
+
+    def supports(self, spec: ScenarioSpec) -> Support:
+        """Yes when a scheme models every request on its own links, on demand, and
+        ``fast.device`` is available here."""
+        served = scenario_support(spec, self.name)
+        if not served:
+            return served
+        network = NetworkGraph(spec)
+        return _support(spec, network, plan_network(spec, network))
 
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
@@ -43,7 +56,7 @@ class FastEngine:
         apps = applications(spec, self.name)
         network = NetworkGraph(spec)
         plan = plan_network(spec, network)
-        _check_independent(plan.requests)
+        _support(spec, network, plan).require()
         compiled = [compile_request(spec, network, request) for request in plan.requests]
         backend = backend_for(spec.fast.device, seed)
         requests = []
@@ -69,15 +82,36 @@ class FastEngine:
         )
 
 
-def _check_independent(plans: list[RequestPlan]) -> None:
+def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
+    """Every refusal of the fast engine after its applications (:func:`applications`): the
+    device, the policy, shared links, then each request's path."""
+    device = device_support(spec.fast.device)
+    if not device:
+        return device
+    if spec.policy.buffer:
+        return Support.no("policy.buffer: the fast engine serves requests on demand only; "
+                          "use engine des")
+    independent = _independent(plan.requests)
+    if not independent:
+        return independent
+    for request_plan in plan.requests:
+        support = request_support(spec, network, request_plan)
+        if not support:
+            return support
+    return Support.yes()
+
+
+def _independent(plans: list[RequestPlan]) -> Support:
+    """Yes when no two requests share a link (the engine samples each request alone)."""
     seen: dict[frozenset[str], int] = {}
     for plan in plans:
         for a, b in zip(plan.path, plan.path[1:]):
             other = seen.setdefault(frozenset((a, b)), plan.request)
             if other != plan.request:
-                raise EngineError(
+                return Support.no(
                     f"requests[{plan.request}]: shares the link {a} - {b} with "
                     f"requests[{other}]; contending requests need engine des")
+    return Support.yes()
 
 
 def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) -> dict[str, Any]:
@@ -90,13 +124,13 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     last_times: list[np.ndarray] = []
     shots = 0
     while True:
-        batch = sample_path(path, backend, options.shots, horizon=horizon)
+        batch = path.sample(options.shots, backend, horizon=horizon)
         while path.pairs < spec.requests[path.request].pairs and \
                 bool((backend.to_host(batch.times)[:, -1] <= horizon).any()):
             # a run delivered every sampled pair before the time limit: sample more pairs
             path = replace(path, pairs=min(2 * path.pairs,
                                            spec.requests[path.request].pairs))
-            batch = sample_path(path, backend, options.shots, horizon=horizon)
+            batch = path.sample(options.shots, backend, horizon=horizon)
         times = backend.to_host(batch.times)
         fidelity = backend.to_host(batch.fidelity)
         within = times <= horizon + 1e-15

@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from qfab.errors import EngineError
+from qfab.engines.base import Support
 
-__all__ = ["ArrayBackend", "backend_for", "Device"]
+__all__ = ["ArrayBackend", "backend_for", "device_support", "Device"]
 
 Device = Literal["cpu", "gpu"]
 
@@ -67,26 +67,38 @@ class ArrayBackend:
         return np.asarray(array)
 
 
+def device_support(device: str) -> Support:
+    """Whether ``device`` can run here: always for ``"cpu"``; for ``"gpu"``, when CuPy and a
+    CUDA device are available."""
+    if device == "cpu":
+        return Support.yes()
+    if device != "gpu":
+        return Support.no(f"--device: unknown device {device!r} (cpu or gpu)")
+    try:
+        import cupy
+    except ImportError:
+        return Support.no("--device gpu: CuPy is not installed (pip install 'qfab[gpu]' "
+                          "on a machine with an NVIDIA GPU and CUDA)")
+    try:
+        if cupy.cuda.runtime.getDeviceCount() < 1:
+            return Support.no("--device gpu: no CUDA device found")
+    except cupy.cuda.runtime.CUDARuntimeError as error:
+        return Support.no(f"--device gpu: no usable CUDA device ({error})")
+    return Support.yes()
+
+
 def backend_for(device: Device, seed: int) -> ArrayBackend:
     """The backend for ``device``, seeded with ``seed``.
 
     Raises
     ------
     EngineError
-        If ``device`` is ``"gpu"`` and CuPy or a CUDA device is not available.
+        If ``device`` is ``"gpu"`` and CuPy or a CUDA device is not available (the reason
+        :func:`device_support` gives).
     """
+    device_support(device).require()
     if device == "cpu":
         return ArrayBackend(np, np.random.default_rng(seed), "cpu")
-    if device != "gpu":
-        raise EngineError(f"--device: unknown device {device!r} (cpu or gpu)")
-    try:
-        import cupy
-    except ImportError:
-        raise EngineError("--device gpu: CuPy is not installed (pip install 'qfab[gpu]' "
-                          "on a machine with an NVIDIA GPU and CUDA)") from None
-    try:
-        if cupy.cuda.runtime.getDeviceCount() < 1:
-            raise EngineError("--device gpu: no CUDA device found")
-    except cupy.cuda.runtime.CUDARuntimeError as error:
-        raise EngineError(f"--device gpu: no usable CUDA device ({error})") from None
+    import cupy
+
     return ArrayBackend(cupy, cupy.random.default_rng(seed), "gpu")

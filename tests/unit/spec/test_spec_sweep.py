@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from qfab.errors import ScenarioError
-from qfab.experiments.sweep_spec import ParameterSpec, SweepSpec, quantity_to_si
+from qfab.spec.sweep import ParameterSpec, SweepSpec, quantity_to_si
 
 
 def test_linspace_with_units_gives_evenly_spaced_si_values() -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from qfab.errors import ScenarioError
 from qfab.spec.models import ScenarioSpec
-from qfab.spec.topology import ChainTopologySpec, StarTopologySpec, expand_topology, generate
+from qfab.spec.topology import ChainTopologySpec, StarTopologySpec
+from qfab.topology import expand_topology, generate
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "topologies"
 

@@ -10,14 +10,14 @@
         links[0].detector.dark_count_rate: {logspace: [1 Hz, 1 kHz, 4]}
       seeds: 1                    # repeats per point, seeds seed, seed + 1, ...
 
-Keys of ``parameters`` are paths into the scenario document (:mod:`qfab.experiments.paths`).
+Keys of ``parameters`` are paths into the scenario document (:mod:`qfab.spec.paths`).
 ``linspace`` and ``logspace`` take ``[start, stop, num]`` with endpoints in value space (numbers
 in SI units or strings with a unit, both of one dimension) and produce SI numbers, evenly or
 geometrically spaced; ``values`` lists values as they would be written in the scenario. A plain
 list is shorthand for ``values``.
 
-This module imports nothing from :mod:`qfab.spec`, so the scenario models can embed
-:class:`SweepSpec` without an import cycle.
+The block is part of the scenario format: :class:`~qfab.spec.models.ScenarioSpec` embeds
+:class:`SweepSpec`, and :mod:`qfab.experiments` expands it into tasks.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qfab.errors import ScenarioError
-from qfab.experiments.paths import parse_path
+from qfab.spec.paths import parse_path
 from qfab.units import UNITS, Dimension, UnitError, to_si
 
 __all__ = ["ParameterSpec", "SweepSpec", "quantity_to_si"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from qfab.experiments.paths import format_path, parse_path, set_path
+from qfab.spec.paths import format_path, parse_path, set_path
 
 
 @pytest.mark.parametrize(("text", "segments"), [
