@@ -38,11 +38,12 @@ class Cutoffs:
         self._free = store.free
         self._refund = ledger.refund
 
-    def arm(self, pair: Pair) -> None:
-        """Schedule ``pair``'s discard at the cutoff, or discard it now if it is too old."""
+    def arm(self, pair: Pair, now_ps: int) -> None:
+        """Schedule ``pair``'s discard at the cutoff, or discard it now (``now_ps``, the
+        current time) if it is too old."""
         if self.cutoff_ps is not None:
             expiry = pair.created_ps + self.cutoff_ps
-            if expiry <= self._sim.now:
+            if expiry <= now_ps:
                 self.discard(pair)
             else:
                 pair.cutoff_event = self._sim.schedule_at(expiry, self.discard, pair)
@@ -52,9 +53,9 @@ class Cutoffs:
         if not pair.alive:
             return
         pair.cutoff_event = None
-        self._consume(pair, None)
-        self._refund(pair)
         now = self._sim.now
+        self._consume(pair, None, now)
+        self._refund(pair)
         for slot in pair.ends:
             if slot.pair is pair:
                 self._free(slot, now)

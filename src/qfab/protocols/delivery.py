@@ -61,7 +61,7 @@ class Delivery:
             return
         now = self._sim.now
         app = self._apps[request]
-        self._consume(pair, app)
+        self._consume(pair, app, now)
         if pair.link is not None and app.active:
             self._next_round(app, pair.ends[0].index)
         for slot in pair.ends:

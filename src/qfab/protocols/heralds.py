@@ -69,7 +69,7 @@ class Heralds:
         slot_b.node.occupy(slot_b, pair, now)
         link.stored_changed(+1, now)
         if self._arm is not None:
-            self._arm(pair)
+            self._arm(pair, now)
         if pair.alive:
             # both ends hold the herald now: they act on it at once (no wake-up event)
             engines = self._engines

@@ -85,8 +85,8 @@ class Purification:
         depolarization = bell_diagonal.combined_depolarization(ends[0].depolarization,
                                                                ends[1].depolarization)
         state = state.depolarize(depolarization)
-        self._consume(kept, app)
-        self._consume(sacrificed, app)
+        self._consume(kept, app, now)
+        self._consume(sacrificed, app, now)
         for pair in (kept, sacrificed):
             if pair.link is not None:
                 self._next_round(app, pair.ends[0].index)
@@ -103,5 +103,5 @@ class Purification:
         for slot in pair.ends:
             slot.node.occupy(slot, pair, now)
         self._own(rule.request, pair)
-        self._arm(pair)
+        self._arm(pair, now)
         self._poke(node.name, known)

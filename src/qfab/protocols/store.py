@@ -51,8 +51,9 @@ class PairStore:
         """The live pairs ``request`` owns (a copy)."""
         return list(self._owned[request])
 
-    def consume(self, pair: Pair, app: RequestApp | None) -> None:
-        """Retire ``pair`` (its qubits are measured or handed over); ``app`` used it, if any."""
+    def consume(self, pair: Pair, app: RequestApp | None, now_ps: int) -> None:
+        """Retire ``pair`` at ``now_ps`` (the current time): its qubits are measured or handed
+        over; ``app`` used it, if any."""
         pair.alive = False
         if pair.cutoff_event is not None:
             pair.cutoff_event.cancel()
@@ -61,7 +62,7 @@ class PairStore:
         if pair.link is not None:
             hit = app is not None and pair.heralded_ps is not None and \
                 pair.heralded_ps <= app.start_ps
-            self._links[pair.link].stored_left(self._sim.now, app is not None, hit)
+            self._links[pair.link].stored_left(now_ps, app is not None, hit)
 
     def free(self, slot: Slot, now_ps: int) -> None:
         """Free ``slot`` at ``now_ps`` (the current time) and let its link attempt again if

@@ -96,8 +96,8 @@ class Swapping:
             state_l = state_l.exchanged()  # the swapped qubit must be side b of the left pair
         if end_r == 1:
             state_r = state_r.exchanged()  # ... and side a of the right pair
-        self._consume(left, app)
-        self._consume(right, app)
+        self._consume(left, app, now)
+        self._consume(right, app, now)
         node.release(near_l, now)
         node.release(near_r, now)
         self._layers[near_l.link].kick(near_l.index)
@@ -129,7 +129,7 @@ class Swapping:
         far_r.node.occupy(far_r, pair, now)
         self._own(request, pair)
         if self._arm is not None:
-            self._arm(pair)
+            self._arm(pair, now)
         news_nodes = self._news_nodes
         if news_nodes:
             for slot, known in zip(pair.ends, pair.known_ps):
