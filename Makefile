@@ -1,5 +1,6 @@
 # make demo         -- set up .venv and run the main example
 # make test         -- set up .venv and run the test suite
+# make lint         -- ruff and mypy (strict) at the pinned versions
 # make constraints  -- refresh constraints.txt with the newest versions that pass the tests
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +9,7 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 REFRESH := .venv-refresh
 
-.PHONY: demo test bench bench-peers clean constraints
+.PHONY: demo test lint bench bench-peers clean constraints
 
 # the tested versions from constraints.txt; the package itself keeps ranges
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -24,6 +25,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# ruff (configured in pyproject.toml) and mypy --strict, at the pinned versions
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test,dev]'
+	$(BIN)/ruff check .
+	$(BIN)/mypy src
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_kernel.py
