@@ -94,7 +94,8 @@ class BellDiagonalState:
         t1_b: float = _INF,
         t2_b: float = _INF,
     ) -> Self:
-        """Apply the Pauli-twirled T1/T2 channel to each qubit (:func:`qfab.physics.memory.decohere`).
+        """Apply the Pauli-twirled T1/T2 channel to each qubit
+        (:func:`qfab.physics.memory.decohere`).
 
         Raises
         ------
@@ -136,7 +137,8 @@ class BellDiagonalState:
                                  c3 * (second if third is None else third)))
 
     def depolarize(self, p: float) -> Self:
-        """Replace by ``I/4`` with probability ``p`` (:func:`qfab.physics.bell_diagonal.depolarize`)."""
+        """Replace by ``I/4`` with probability ``p``
+        (:func:`qfab.physics.bell_diagonal.depolarize`)."""
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"p: must be a probability in [0, 1], got {p!r}")
         _, k1, k2, k3 = bd.depolarizing_characters(p)

@@ -16,8 +16,7 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from qfab.physics import bell_diagonal as bd
-from qfab.physics import memory
+from qfab.physics import bell_diagonal as bd, memory
 from qfab.quantum.base import StorageChannel
 
 __all__ = ["BELL_BASIS", "PAULIS", "DensityMatrixState"]
@@ -220,7 +219,8 @@ class DensityMatrixState:
                 np.zeros((4, 4), np.complex128),
             )
             rho = sum(
-                (float(flips[i]) * _on_b(PAULIS[i]) @ rho @ _on_b(PAULIS[i]).conj().T for i in range(4)),
+                (float(flips[i]) * _on_b(PAULIS[i]) @ rho @ _on_b(PAULIS[i]).conj().T
+                 for i in range(4)),
                 np.zeros((4, 4), np.complex128),
             )
         else:
@@ -283,7 +283,8 @@ class DensityMatrixState:
         """Bell-diagonal density matrix ``sum_k v_k |B_k><B_k|``."""
         vec = np.asarray(v, dtype=np.float64)
         if vec.shape != (4,) or not bd.is_normalized(vec):
-            raise ValueError(f"v: must be 4 non-negative Bell coefficients summing to 1, got {vec!r}")
+            raise ValueError(
+                f"v: must be 4 non-negative Bell coefficients summing to 1, got {vec!r}")
         return cls(BELL_BASIS @ np.diag(vec) @ BELL_BASIS.conj().T)
 
     @classmethod

@@ -5,8 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from qfab.physics import bell_diagonal as bd
-from qfab.physics import memory
+from qfab.physics import bell_diagonal as bd, memory
 from qfab.quantum import BellDiagonalState, DensityMatrixState, PairState
 
 
@@ -44,13 +43,16 @@ def test_operations_return_new_states() -> None:
 def test_decohere_delegates_to_physics() -> None:
     v = np.array([0.7, 0.1, 0.15, 0.05])
     out = BellDiagonalState(v).decohere(0.1, 0.2, t1_a=1.0, t2_a=0.5, t2_b=0.3)
-    np.testing.assert_allclose(out.vector, memory.decohere(v, 0.1, 0.2, t1_a=1.0, t2_a=0.5, t2_b=0.3))
+    np.testing.assert_allclose(out.vector,
+                               memory.decohere(v, 0.1, 0.2, t1_a=1.0, t2_a=0.5, t2_b=0.3))
 
 
 def test_swap_delegates_to_physics() -> None:
     v1, v2 = np.array([0.7, 0.1, 0.15, 0.05]), np.array([0.6, 0.2, 0.15, 0.05])
-    out = BellDiagonalState(v1).swap(BellDiagonalState(v2), gate_depolarization=0.01, measurement_error=0.02)
-    np.testing.assert_allclose(out.vector, bd.swap(v1, v2, gate_depolarization=0.01, measurement_error=0.02))
+    out = BellDiagonalState(v1).swap(BellDiagonalState(v2), gate_depolarization=0.01,
+                                     measurement_error=0.02)
+    np.testing.assert_allclose(out.vector, bd.swap(v1, v2, gate_depolarization=0.01,
+                                                   measurement_error=0.02))
 
 
 def test_swap_with_another_formalism_is_rejected() -> None:

@@ -49,18 +49,21 @@ def test_matrix_is_read_only() -> None:
 
 def test_decohere_applies_the_kraus_operators_to_qubit_a() -> None:
     rho0 = DensityMatrixState.from_bell_vector([0.6, 0.2, 0.15, 0.05])
-    expected = sum(np.kron(k, np.eye(2)) @ rho0.rho @ np.kron(k, np.eye(2)).T for k in _hand_kraus(T, T1, T2))
+    expected = sum(np.kron(k, np.eye(2)) @ rho0.rho @ np.kron(k, np.eye(2)).T
+                   for k in _hand_kraus(T, T1, T2))
     np.testing.assert_allclose(rho0.decohere(T, 0.0, t1_a=T1, t2_a=T2).rho, expected, atol=1e-15)
 
 
 def test_decohere_applies_the_kraus_operators_to_qubit_b() -> None:
     rho0 = DensityMatrixState.from_bell_vector([0.6, 0.2, 0.15, 0.05])
-    expected = sum(np.kron(np.eye(2), k) @ rho0.rho @ np.kron(np.eye(2), k).T for k in _hand_kraus(T, T1, T2))
+    expected = sum(np.kron(np.eye(2), k) @ rho0.rho @ np.kron(np.eye(2), k).T
+                   for k in _hand_kraus(T, T1, T2))
     np.testing.assert_allclose(rho0.decohere(0.0, T, t1_b=T1, t2_b=T2).rho, expected, atol=1e-15)
 
 
 def test_relaxation_populates_the_ground_state() -> None:
-    rho = DensityMatrixState.werner(1.0).decohere(1.0, 1.0, t1_a=0.1, t2_a=0.2, t1_b=0.1, t2_b=0.2).rho
+    rho = DensityMatrixState.werner(1.0).decohere(1.0, 1.0, t1_a=0.1, t2_a=0.2,
+                                                  t1_b=0.1, t2_b=0.2).rho
     assert rho[0, 0].real == pytest.approx(1 - 0.5 * math.exp(-10) * (2 - math.exp(-10)), rel=1e-12)
 
 
@@ -99,12 +102,14 @@ def test_sampled_swap_averages_to_the_outcome_average() -> None:
     b = DensityMatrixState.werner(1.0).decohere(0.5, 0.0, t1_a=0.5, t2_a=0.5)
     samples = np.array([a.swap(b, rng=rng).fidelity() for _ in range(2000)])
     assert samples.std() > 0.01  # the outcomes really differ
-    assert samples.mean() == pytest.approx(a.swap(b).fidelity(), abs=5 * samples.std() / math.sqrt(2000))
+    assert samples.mean() == pytest.approx(a.swap(b).fidelity(),
+                                           abs=5 * samples.std() / math.sqrt(2000))
 
 
 def test_swap_measurement_error_flips_the_correction() -> None:
     phi = DensityMatrixState.werner(1.0)
-    np.testing.assert_allclose(phi.swap(phi, measurement_error=0.1).bell_vector(), [0.81, 0.01, 0.09, 0.09], atol=1e-12)
+    np.testing.assert_allclose(phi.swap(phi, measurement_error=0.1).bell_vector(),
+                               [0.81, 0.01, 0.09, 0.09], atol=1e-12)
 
 
 def test_swap_with_another_formalism_is_rejected() -> None:

@@ -26,7 +26,9 @@ def test_density_matrix_swap_of_bell_diagonal_states_gives_the_bell_diagonal_swa
     b1, d1 = _both(V1)
     b2, d2 = _both(V2)
     np.testing.assert_allclose(d1.swap(d2).bell_vector(), b1.swap(b2).vector, atol=1e-12)
-    np.testing.assert_allclose(d1.swap(d2).rho, DensityMatrixState.from_bell_vector(b1.swap(b2).vector).rho, atol=1e-12)
+    np.testing.assert_allclose(d1.swap(d2).rho,
+                               DensityMatrixState.from_bell_vector(b1.swap(b2).vector).rho,
+                               atol=1e-12)
 
 
 def test_imperfect_swap() -> None:
@@ -40,7 +42,8 @@ def test_imperfect_swap() -> None:
 def test_pure_dephasing_on_both_sides() -> None:
     b, d = _both(V1)
     kw = {"t2_a": 0.5, "t2_b": 0.3}
-    np.testing.assert_allclose(d.decohere(0.1, 0.2, **kw).bell_vector(), b.decohere(0.1, 0.2, **kw).vector, atol=1e-12)
+    np.testing.assert_allclose(d.decohere(0.1, 0.2, **kw).bell_vector(),
+                               b.decohere(0.1, 0.2, **kw).vector, atol=1e-12)
 
 
 @pytest.mark.parametrize("side", ["a", "b"])
@@ -50,7 +53,8 @@ def test_relaxation_and_dephasing_on_one_side(side: str) -> None:
         args, kw = (0.1, 0.2), {"t1_a": 1.0, "t2_a": 0.5, "t2_b": 0.3}
     else:
         args, kw = (0.2, 0.1), {"t2_a": 0.3, "t1_b": 1.0, "t2_b": 0.5}
-    assert d.decohere(*args, **kw).fidelity() == pytest.approx(b.decohere(*args, **kw).fidelity(), abs=1e-12)
+    assert d.decohere(*args, **kw).fidelity() == pytest.approx(
+        b.decohere(*args, **kw).fidelity(), abs=1e-12)
 
 
 def test_relaxation_on_both_sides_differs_by_the_dropped_ground_state_correlation() -> None:
@@ -65,7 +69,8 @@ def test_relaxation_on_both_sides_differs_by_the_dropped_ground_state_correlatio
 
 def test_depolarize() -> None:
     b, d = _both(V1)
-    np.testing.assert_allclose(d.depolarize(0.3).bell_vector(), b.depolarize(0.3).vector, atol=1e-12)
+    np.testing.assert_allclose(d.depolarize(0.3).bell_vector(), b.depolarize(0.3).vector,
+                               atol=1e-12)
 
 
 def test_exchanging_sides_moves_one_sided_decay_to_the_other_qubit() -> None:
