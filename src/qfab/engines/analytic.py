@@ -33,8 +33,8 @@ import numpy as np
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.request_result import applications, request_result
-from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, RunResult
+from qfab.engines.support import scenario_support
 from qfab.linkmodel import LinkModel
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.network import NetworkGraph

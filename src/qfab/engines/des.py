@@ -15,8 +15,8 @@ import numpy as np
 
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.request_result import applications, request_result
-from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult, mean_with_ci95
+from qfab.engines.support import scenario_support
 from qfab.hardware.link import HeraldedLink
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network

@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.apps.base import Application, application_for
-from qfab.engines.support import scenario_support
 from qfab.engines.result import RequestResult, mean_with_ci95, target_met
+from qfab.engines.support import scenario_support
 from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 

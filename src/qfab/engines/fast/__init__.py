@@ -25,8 +25,8 @@ from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.request_result import applications, request_result
-from qfab.engines.support import scenario_support
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
+from qfab.engines.support import scenario_support
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
