@@ -290,8 +290,14 @@ def t1_t2_decay_rates(t1: float = _INF, t2: float = _INF) -> DecayRates:
     ``lambda_Z = exp(-t/T1)``, ``lambda_X = lambda_Y = exp(-t/T2)`` (Ghosh, Fowler, Geller,
     PRA 86, 062318 (2012), Sec. II); :func:`pauli_twirled_t1_t2` is this channel.
     """
-    _decay_factors(0.0, t1, t2)
-    return (1.0 / float(t1), 1.0 / float(t2), 1.0 / float(t2))
+    t1_, t2_ = float(t1), float(t2)  # scalars: checked without arrays (built per node and run)
+    for name, value in (("t1", t1_), ("t2", t2_)):
+        if not value > 0.0:
+            raise ValueError(f"{name}: must be > 0, got {value!r}")
+    if t2_ > 2.0 * t1_:
+        raise ValueError("t2: the total coherence time must satisfy T2 <= 2 T1 "
+                         f"(got T1 = {t1!r} s, T2 = {t2!r} s)")
+    return (1.0 / t1_, 1.0 / t2_, 1.0 / t2_)
 
 
 def depolarizing_decay_rates(coherence_time: float = _INF) -> DecayRates:
