@@ -25,7 +25,7 @@ from qfab.testing.mutations import FAMILIES, Case, dump, example_files, mutate, 
 from qfab.testing.runner import BAD, COMMANDS, FuzzPool, Outcome, cpu_workers
 
 ROOT = Path(__file__).resolve().parents[1]
-CATEGORIES = ("ok", "clean-error", *BAD)
+CATEGORIES = ("ok", "clean-error", "usage-error", *BAD)
 
 
 def _valid_examples() -> tuple[list[tuple[str, bytes]], list[str]]:

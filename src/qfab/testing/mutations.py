@@ -227,8 +227,8 @@ def _wrong_type(document: Any) -> Iterator[Mutation]:
 def _numeric(document: Any) -> Iterator[tuple[Path_, Any]]:
     for path, value in leaves(document):
         if (_is_number(value) or _is_quantity_text(value)) and render(path) != "qfab" \
-                and _key(path) != "between":
-            yield path, value
+                and _key(path) != "between" and path[0] != "sweep":
+            yield path, value  # a sweep's values are the sweep-values family's
 
 
 def _unit(value: Any) -> str:
@@ -326,6 +326,10 @@ def _huge_size(document: Any) -> Iterator[Mutation]:
     for key, values in (("duration", ("1e9 s", "1e15 s")),):
         for new in values:
             yield f"{key} -> {new}", _replaced(document, (key,), new), None
+    for path, _ in leaves(document):
+        if _key(path) == "cycle_time" and path[-1] == "cycle_time":
+            for new in (1.0e300, "1e300 s"):
+                yield f"{render(path)} -> {new!r}", _replaced(document, path, new), None
     if not isinstance(document.get("fast", {}), dict):
         return
     for new in (10**9, 10**6):
@@ -335,10 +339,6 @@ def _huge_size(document: Any) -> Iterator[Mutation]:
     doc = copy.deepcopy(document)
     doc["fast"] = {**doc.get("fast", {}), "target_rel_error": 1e-9, "max_shots": 10**12}
     yield "fast.target_rel_error -> 1e-9", doc, None
-    for path, value in leaves(document):
-        if _key(path) == "cycle_time" and path[-1] == "cycle_time":
-            for new in (1.0e300, "1e300 s"):
-                yield f"{render(path)} -> {new!r}", _replaced(document, path, new), None
 
 
 def _late_start(document: Any) -> Iterator[Mutation]:

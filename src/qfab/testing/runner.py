@@ -9,6 +9,9 @@ worker that runs past the wall-time bound and starts a new one. Outcomes:
     exit 0 (for a case that need not be refused);
 ``clean-error``
     exit 2, stderr exactly one line ``qfab: error: ...``, nothing on stdout, nothing written;
+``usage-error``
+    exit 2 with argparse's usage message and one ``qfab COMMAND: error: ...`` line (a bad
+    command-line option, reported the way every argparse program does);
 ``traceback``
     an exception escaped :func:`qfab.cli.main`;
 ``hang``
@@ -29,6 +32,7 @@ import contextlib
 import io
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -77,6 +81,12 @@ def _one_line(text: str) -> bool:
     return len(lines) == 1 and lines[0].startswith("qfab: error: ")
 
 
+def _usage(text: str) -> bool:
+    lines = text.splitlines()
+    return bool(lines) and lines[0].startswith("usage: qfab") and \
+        re.match(r"^qfab \w+: error: ", lines[-1]) is not None
+
+
 def classify(case: Case, exit_status: int, stdout: str, stderr: str, written: list[str]) -> str:
     """The category of a command that returned ``exit_status`` (no exception escaped)."""
     if exit_status == 0:
@@ -85,6 +95,8 @@ def classify(case: Case, exit_status: int, stdout: str, stderr: str, written: li
         return "wrote-on-error"
     if exit_status == 2 and _one_line(stderr) and not stdout.strip():
         return "clean-error"
+    if exit_status == 2 and _usage(stderr) and not stdout.strip():
+        return "usage-error"
     return "bad-error"
 
 
@@ -173,8 +185,8 @@ class FuzzPool:
 
     def __init__(self, workers: int = 1, timeout_s: float = 10.0,
                  memory_mb: int | None = 4096) -> None:
-        self._context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self._context: Any = multiprocessing.get_context(method)
         self._count = workers
         self._timeout = timeout_s
         self._memory = None if memory_mb is None else memory_mb * 2**20
