@@ -97,7 +97,7 @@ def test_known_failing_families(pool: FuzzPool, family: str) -> None:
 
 def test_the_classifier_sees_a_traceback_and_accepted_nonsense(pool: FuzzPool) -> None:
     """The harness itself: an escaped exception and an accepted invalid case are findings."""
-    text = SOURCES[0].read_bytes()
+    text = (EXAMPLES / "depolarizing_link.yaml").read_bytes()
     accepted = pool.run_one(Case("check", "x", "valid but flagged", text, True), "validate")
     assert accepted.category == "nonsense-accepted"
     broken = pool.run_one(Case("check", "x", "stdout closed", text, None, stdout="broken"),

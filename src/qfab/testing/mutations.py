@@ -47,7 +47,8 @@ class Case:
     detail
         What was changed, e.g. ``links[0].fidelity -> .nan``.
     data
-        The file's bytes.
+        The file's bytes, or ``None`` when they are ``document`` written as YAML (written when
+        needed: see :meth:`file_bytes`).
     expect_invalid
         ``True`` if every command must refuse it; ``None`` if a clean refusal and a correct
         run are both acceptable; ``False`` for a valid scenario.
@@ -58,16 +59,23 @@ class Case:
         created.
     stdout
         ``broken``: writing to stdout raises :class:`BrokenPipeError` (``qfab run X | head``).
+    document
+        The mutated document, for a case whose ``data`` is ``None``.
     """
 
     family: str
     source: str
     detail: str
-    data: bytes
+    data: bytes | None
     expect_invalid: bool | None
     options: tuple[str, ...] = ()
     out: OutMode = "fresh"
     stdout: StdoutMode = "capture"
+    document: Any = field(default=None, compare=False, repr=False)
+
+    def file_bytes(self) -> bytes:
+        """The scenario file's contents."""
+        return self.data if self.data is not None else dump(self.document)
 
     @property
     def name(self) -> str:
@@ -80,7 +88,9 @@ Path_ = tuple[str | int, ...]
 
 def dump(document: Any) -> bytes:
     """A document as YAML bytes (block style, keys in their order)."""
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode("utf-8")
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(document, Dumper=dumper, sort_keys=False,
+                     allow_unicode=True).encode("utf-8")
 
 
 def example_files(root: Path) -> list[Path]:
@@ -116,15 +126,27 @@ def _get(document: Any, path: Path_) -> Any:
     return document
 
 
+def _spine(document: Any, path: Path_) -> tuple[Any, Any]:
+    """A copy of ``document`` sharing everything but the containers along ``path``; returns
+    the copy and its container at ``path``."""
+    root = copy.copy(document)
+    node = root
+    for part in path:
+        child = copy.copy(node[part])
+        node[part] = child
+        node = child
+    return root, node
+
+
 def _replaced(document: Any, path: Path_, value: Any) -> Any:
-    new = copy.deepcopy(document)
-    _get(new, path[:-1])[path[-1]] = value
+    new, parent = _spine(document, path[:-1])
+    parent[path[-1]] = value
     return new
 
 
 def _deleted(document: Any, path: Path_) -> Any:
-    new = copy.deepcopy(document)
-    del _get(new, path[:-1])[path[-1]]
+    new, parent = _spine(document, path[:-1])
+    del parent[path[-1]]
     return new
 
 
@@ -295,8 +317,8 @@ def _unknown_key(document: Any) -> Iterator[Mutation]:
             target = _get(document, path)
             if key in target:
                 continue
-            new = copy.deepcopy(document)
-            _get(new, path)[key] = 1
+            new, mapping = _spine(document, path)
+            mapping[key] = 1
             yield f"{render(path) or '<root>'}.{key} added", new, True
 
 
@@ -507,7 +529,7 @@ def mutate(source: str, text: bytes, families: tuple[str, ...] = FAMILIES) -> li
     for name, family in DOCUMENT_FAMILIES.items():
         if name in families:
             for detail, new, expect in family(document):
-                case = counter.unique(Case(name, source, detail, dump(new), expect))
+                case = counter.unique(Case(name, source, detail, None, expect, document=new))
                 if case is not None:
                     cases.append(case)
     for name, text_family in TEXT_FAMILIES.items():
@@ -537,5 +559,5 @@ def stacked(source: str, text: bytes, count: int, seed: int) -> list[Case]:
             detail, document, _ = rng.choice(options)
             details.append(detail)
         cases.append(Case("stacked", source, f"#{len(cases)}: " + "; ".join(details),
-                          dump(document), None))
+                          None, None, document=document))
     return cases

@@ -110,7 +110,7 @@ def execute(case: Case, command: str, workdir: Path) -> tuple[str, int | None, s
     folder = Path(tempfile.mkdtemp(dir=workdir))
     try:
         scenario = folder / "scenario.yaml"
-        scenario.write_bytes(case.data)
+        scenario.write_bytes(case.file_bytes())
         argv = [command, str(scenario)]
         out: Path | None = None
         if command != "validate":
