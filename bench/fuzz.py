@@ -25,7 +25,7 @@ from qfab.testing.mutations import FAMILIES, Case, dump, example_files, mutate, 
 from qfab.testing.runner import BAD, COMMANDS, FuzzPool, Outcome, cpu_workers
 
 ROOT = Path(__file__).resolve().parents[1]
-CATEGORIES = ("ok", "clean-error", "usage-error", *BAD)
+CATEGORIES = ("ok", "stalled", "clean-error", "usage-error", *BAD)
 
 
 def _valid_examples() -> tuple[list[tuple[str, bytes]], list[str]]:
@@ -141,9 +141,10 @@ def main() -> int:
             seen: set[str] = set()
             shown = 0
             for outcome in sorted(chosen, key=lambda o: o.case.name):
-                if outcome.message in seen and category != "nonsense-accepted":
-                    continue  # one example per distinct message
-                seen.add(outcome.message)
+                key = f"{outcome.case.family}: {outcome.message}"
+                if key in seen:
+                    continue  # one example per family and message
+                seen.add(key)
                 print(f"  {outcome.command} {outcome.case.name}\n    {outcome.message[:300]}")
                 shown += 1
                 if shown >= args.show:

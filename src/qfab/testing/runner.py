@@ -9,6 +9,9 @@ worker that runs past the wall-time bound and starts a new one. Outcomes:
     exit 0 (for a case that need not be refused);
 ``clean-error``
     exit 2, stderr exactly one line ``qfab: error: ...``, nothing on stdout, nothing written;
+``stalled``
+    exit 3: the event simulation ended early because no request could progress, and said so
+    (an honest result, not an error: its files may be written);
 ``usage-error``
     exit 2 with argparse's usage message and one ``qfab COMMAND: error: ...`` line (a bad
     command-line option, reported the way every argparse program does);
@@ -53,6 +56,9 @@ COMMANDS: tuple[str, ...] = ("validate", "run", "estimate")
 BAD: tuple[str, ...] = ("traceback", "hang", "crash", "nonsense-accepted", "wrote-on-error",
                         "bad-error")
 
+#: Exit status of a run that stalled (no request could progress any more).
+STALLED = 3
+
 #: A folder that cannot be created, for ``--out`` (``/proc`` refuses new entries, even to root).
 UNWRITABLE = Path("/proc/qfab-fuzz/out")
 
@@ -89,8 +95,10 @@ def _usage(text: str) -> bool:
 
 def classify(case: Case, exit_status: int, stdout: str, stderr: str, written: list[str]) -> str:
     """The category of a command that returned ``exit_status`` (no exception escaped)."""
-    if exit_status == 0:
-        return "nonsense-accepted" if case.expect_invalid else "ok"
+    if exit_status in (0, STALLED):
+        if case.expect_invalid:
+            return "nonsense-accepted"
+        return "ok" if exit_status == 0 else "stalled"
     if written:
         return "wrote-on-error"
     if exit_status == 2 and _one_line(stderr) and not stdout.strip():
