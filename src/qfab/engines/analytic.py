@@ -34,7 +34,12 @@ from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RunResult
-from qfab.engines.support import scenario_support
+from qfab.engines.support import (
+    formalism_support,
+    priority_support,
+    scenario_support,
+    segmentation_support,
+)
 from qfab.linkmodel import LinkModel
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.network import NetworkGraph
@@ -117,6 +122,14 @@ def _link_result(model: LinkModel) -> LinkResult:
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
     """Yes when every request has a closed form, else the first request's reason."""
+    for shared in (formalism_support(spec, "analytic"),
+                   segmentation_support(plan, "analytic"),
+                   priority_support(spec, plan, "analytic")):
+        if not shared:
+            return shared
+    if spec.policy.buffer:
+        return Support.no("policy.buffer: the analytic engine computes pairs used at the "
+                          "herald, not pairs buffered in memory ahead of demand; use engine des")
     for request_plan in plan.requests:
         support = _windows_support(network, request_plan, plan.requests)
         if support:

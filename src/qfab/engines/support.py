@@ -11,9 +11,11 @@ from __future__ import annotations
 from qfab.apps.base import application_for
 from qfab.engines.base import Support
 from qfab.memorymodel import memory_model
+from qfab.orchestrator.rules import NetworkPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["application_support", "memory_support", "scenario_support"]
+__all__ = ["application_support", "formalism_support", "memory_support", "priority_support",
+           "scenario_support", "segmentation_support"]
 
 
 def application_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -40,6 +42,52 @@ def memory_support(spec: ScenarioSpec, engine: str) -> Support:
             return Support.no(f"nodes.{name}.memory: kind {model.kind!r} has a storage-time "
                               f"dependent retrieval efficiency, which the {engine} engine "
                               "does not model")
+    return Support.yes()
+
+
+def formalism_support(spec: ScenarioSpec, engine: str) -> Support:
+    """Whether ``engine`` computes in the formalism ``spec`` asks for: the closed forms and
+    the sampled schemes carry Bell-diagonal (Pauli-twirled) pairs only."""
+    if spec.formalism != "bell_diagonal":
+        return Support.no(f"formalism: {spec.formalism!r}; the {engine} engine computes "
+                          "Bell-diagonal (Pauli-twirled) pairs only, which differ from the "
+                          "exact state when pairs are not Bell-diagonal; use engine des")
+    return Support.yes()
+
+
+def segmentation_support(plan: NetworkPlan, engine: str) -> Support:
+    """Whether ``engine``'s model of every path is the protocol the event simulation runs.
+
+    A path that crosses tier domains is cut into per-domain segments, each swapped on its
+    own and stitched to the next at a gateway (:mod:`qfab.orchestrator.domains`); an engine
+    that models plain swap-asap or nested swapping over the whole path computes another
+    protocol, so it refuses such a path (one link crossing domains has nothing to stitch).
+    """
+    for request in plan.requests:
+        if request.gateways:
+            return Support.no(
+                f"requests[{request.request}]: the path crosses the domains "
+                f"{', '.join(request.domains)} and is swapped per domain, stitched at the "
+                f"gateways {', '.join(request.gateways)}; the {engine} engine models swapping "
+                "over the whole path only; use engine des")
+    return Support.yes()
+
+
+def priority_support(spec: ScenarioSpec, plan: NetworkPlan, engine: str) -> Support:
+    """Whether ``engine``, which serves requests that share a link one after another in
+    scenario order, serves them in the order the event simulation does: it does when all
+    requests sharing a link have the same ``priority`` (larger is served first)."""
+    seen: dict[frozenset[str], int] = {}
+    for request in plan.requests:
+        for a, b in zip(request.path, request.path[1:]):
+            other = seen.setdefault(frozenset((a, b)), request.request)
+            mine, theirs = (spec.requests[request.request].priority,
+                            spec.requests[other].priority)
+            if mine != theirs:
+                return Support.no(
+                    f"requests[{request.request}].priority: {mine} against {theirs} of "
+                    f"requests[{other}], which shares the link {a} - {b}; the {engine} "
+                    "engine serves requests sharing a link in scenario order; use engine des")
     return Support.yes()
 
 

@@ -26,7 +26,7 @@ from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
-from qfab.engines.support import scenario_support
+from qfab.engines.support import formalism_support, scenario_support, segmentation_support
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
@@ -84,10 +84,13 @@ class FastEngine:
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
     """Every refusal of the fast engine after its applications (:func:`applications`): the
-    device, the policy, shared links, then each request's path."""
+    device, the formalism, tier segments, the policy, shared links, then each request's path."""
     device = device_support(spec.fast.device)
     if not device:
         return device
+    for shared in (formalism_support(spec, "fast"), segmentation_support(plan, "fast")):
+        if not shared:
+            return shared
     if spec.policy.buffer:
         return Support.no("policy.buffer: the fast engine serves requests on demand only; "
                           "use engine des")
