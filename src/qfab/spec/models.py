@@ -210,7 +210,12 @@ LinkSpecBase = _LinkSpecBase
 
 
 class DepolarizingLinkSpec(_LinkSpecBase):
-    """Phenomenological link: one attempt per period, Werner pairs of a given fidelity."""
+    """Phenomenological link: one attempt per period, Werner pairs of a given fidelity.
+
+    The success probability is given, so ``fiber.attenuation`` has no effect: a non-zero one
+    is refused (:func:`_check_unused_physics`); ``length`` and ``fiber.speed`` set the
+    attempt period and the classical delays.
+    """
 
     kind: Literal["depolarizing"] = "depolarizing"
     fidelity: float = Field(ge=0.25, le=1, description="fidelity of each heralded pair (Werner)")
@@ -289,6 +294,18 @@ def _check_down_time(link: _LinkSpecBase, index: int) -> None:
                             "still run when the next window opens")
 
 
+def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
+    """Refuse a physical parameter the link's kind does not use, rather than ignore it.
+
+    Only a value other than the default counts (a dumped spec, which lists every default,
+    loads again)."""
+    if isinstance(link, DepolarizingLinkSpec) and link.fiber.attenuation != 0:
+        raise ScenarioError(f"links[{index}].fiber.attenuation",
+                            "depolarizing links take their success probability as given; "
+                            "fiber.attenuation has no effect (length and fiber.speed still "
+                            "set the delays)")
+
+
 class ScenarioSpec(SpecModel):
     """A complete scenario (format version 1)."""
 
@@ -329,6 +346,7 @@ class ScenarioSpec(SpecModel):
                 )
             seen.add(pair)
             _check_down_time(link, index)
+            _check_unused_physics(link, index)
         for name, node in self.nodes.items():
             degree = self.degree(name)
             allocation = node.memory.per_link
