@@ -21,6 +21,7 @@ from qfab.orchestrator.rules import (
     SwapRule,
 )
 from qfab.physics.bell_diagonal import combined_depolarization
+from qfab.physics.purification import parity_error
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
 __all__ = ["plan_network", "swap_rules"]
@@ -146,7 +147,9 @@ def _evaluate(spec: ScenarioSpec, network: NetworkGraph, path: list[str], scheme
     depolarization = combined_depolarization(ends[0].depolarization, ends[1].depolarization)
     purification = plan_purification(estimate.vector, scheme=scheme,
                                      rounds=spec.policy.purification_rounds, target=target,
-                                     depolarization=depolarization)
+                                     depolarization=depolarization,
+                                     parity_error=parity_error(ends[0].measurement_error,
+                                                               ends[1].measurement_error))
     missing = None
     needed = purification.rounds + 1
     for end, neighbour in ((path[0], path[1]), (path[-1], path[-2])):
