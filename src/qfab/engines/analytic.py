@@ -5,7 +5,9 @@ exact answer:
 
 * one link with ``k`` parallel channels: pairs at ``k p / period`` (a geometric number of
   attempts has mean ``1/p``), each with the heralded state; requests sharing a link are
-  served one after the other in scenario order, as in the event simulation;
+  served one after the other in scenario order, as in the event simulation when their
+  ``priority`` is the same (requests of different priorities on a shared link are
+  refused);
 * a chain of links (equal periods, zero length, one qubit per link at each node, ideal
   memories, or for nested swapping Werner links and equal memories that depolarize each
   qubit, no purification or cutoff): with swap-asap and ideal swaps a round lasts
@@ -19,7 +21,10 @@ exact answer:
   successes within ``duration`` and the expected time of the last one, exactly, from the
   window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
 
-Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the engine cannot
+Pairs are used at the herald: ``policy.buffer`` (pairs stored ahead of demand) is refused,
+and so are ``formalism: density_matrix`` and paths of several links that cross tier
+domains (the event simulation swaps them per domain and stitches the segments at the
+gateways). Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the engine cannot
 model, and :meth:`AnalyticEngine.run` raises :class:`~qfab.errors.EngineError` with that reason.
 """
 

@@ -112,7 +112,8 @@ class GateSpec(SpecModel):
     """Local operations of a node: Bell-state measurement for swapping, two-qubit gates.
 
     ``depolarization`` depolarizes the output pair of a swap or purification with that
-    probability; ``measurement_error`` flips each measured bit with that probability.
+    probability; ``measurement_error`` flips each measured bit with that probability (the
+    two bits of a swap's Bell measurement, and this node's bit of a purification round).
     """
 
     swap_success_probability: PositiveProbability = 1.0
