@@ -291,8 +291,8 @@ def _chain_reasons(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel
     if not ideal and not (depolarizing and (spec.policy.swap == "nested" or len(models) == 2)):
         reasons.append("ideal memories (or, for nested swapping, Werner links and equal "
                        "depolarizing memories: kind depolarizing, or T1 = T2)")
-    if spec.policy.cutoff is not None or spec.policy.buffer:
-        reasons.append("no cutoff and no buffer")
+    if spec.policy.cutoff is not None:
+        reasons.append("no cutoff")
     if len(spec.requests) > 1:
         reasons.append("a single request")
     return reasons

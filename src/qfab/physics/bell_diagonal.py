@@ -424,8 +424,7 @@ def bbpssw(v1: ArrayLike, v2: ArrayLike | None = None, *,
     """
     a = _checks.bell_vector("v1", v1)
     b = a if v2 is None else _checks.bell_vector("v2", v2)
-    q = _checks.probability("parity_error", parity_error)
-    out, p = bbpssw_step(np.clip(a, 0.0, 1.0), np.clip(b, 0.0, 1.0), q)
+    out, p = bbpssw_step(np.clip(a, 0.0, 1.0), np.clip(b, 0.0, 1.0), _parity(parity_error))
     return np.asarray(out, dtype=np.float64), _checks.scalar_or_array(p)
 
 
@@ -474,8 +473,18 @@ def dejmps(v1: ArrayLike, v2: ArrayLike | None = None, *,
     """
     a = _checks.bell_vector("v1", v1)
     b = a if v2 is None else _checks.bell_vector("v2", v2)
-    out, p = dejmps_step(a, b, _checks.probability("parity_error", parity_error))
+    out, p = dejmps_step(a, b, _parity(parity_error))
     return np.asarray(out, dtype=np.float64), _checks.scalar_or_array(p)
+
+
+def _parity(parity_error: ArrayLike) -> float | FloatArray:
+    """``parity_error`` checked as a probability (a plain float stays one: the event
+    simulation purifies one pair at a time)."""
+    if isinstance(parity_error, float | int):
+        if not 0.0 <= parity_error <= 1.0:
+            raise ValueError(f"parity_error: must be a probability in [0, 1], got {parity_error}")
+        return float(parity_error)
+    return _checks.probability("parity_error", parity_error)
 
 
 # -- array forms: unchecked, any array namespace (NumPy, CuPy) ------------------------------
@@ -682,7 +691,11 @@ def bilateral_cnot(v1: Any, v2: Any, parity_error: Any = 0.0) -> tuple[Any, Any]
         axis=-1,
     )
     p_success = (a1 + d1) * (a2 + d2) + (b1 + c1) * (b2 + c2)
-    if bool(xp.any(xp.asarray(parity_error) != 0)):
+    if isinstance(parity_error, float | int):
+        flips = parity_error != 0
+    else:
+        flips = bool(xp.any(xp.asarray(parity_error) != 0))
+    if flips:
         q = xp.asarray(parity_error)
         odd = xp.stack(
             [
