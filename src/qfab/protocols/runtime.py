@@ -137,7 +137,8 @@ class NetworkRuntime:
             self.link_layers.append(layer)
             sim.schedule(0, layer.kick_all)  # buffers fill from the start
         actions = _Actions(swapping.swap, purification.purify, delivery.deliver)
-        self.engines = {name: RuleEngine(node, plan.rules_of(name), actions, self.apps, sim)
+        self.engines = {name: RuleEngine(node, plan.rules_of(name), actions, self.apps, sim,
+                                           wakeups.poke)
                         for name, node in self.nodes.items()}
         wakeups.attach(self.engines)
         heralds.attach(self.engines)
