@@ -32,7 +32,7 @@ class RuleEngine:
     actions
         What the rules' actions do (swap, purify, deliver).
     apps
-        The requests, by index (a rule of an inactive request does not fire).
+        The requests, by index (a rule of a request not being served does not fire).
     sim
         The simulation (its clock tells which pairs a node knows).
     wake
@@ -82,7 +82,7 @@ class RuleEngine:
         while fired:
             fired = False
             for rule, attempt in self._attempts:
-                if apps[rule.request].active and attempt(rule, lane):
+                if apps[rule.request].serving and attempt(rule, lane):
                     fired = True
                     break
 

@@ -35,6 +35,7 @@ from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
 from qfab.protocols.store import PairStore
 from qfab.protocols.swapping import Swapping
+from qfab.protocols.turns import PathTurns
 from qfab.protocols.wakeups import Wakeups
 from qfab.quantum.base import PairState
 from qfab.rng import RandomStreams
@@ -122,13 +123,16 @@ class NetworkRuntime:
         store = PairStore(sim, self.links, self.link_layers, [app.index for app in self.apps])
         ledger = CreditLedger(self.links, self.link_layers, self.apps)
         cutoffs = Cutoffs(sim, self.cutoff_ps, store, ledger)
+        turns = PathTurns(sim, self.apps, [spec.requests[app.index].priority for app in self.apps],
+                          self.links, store, ledger, cutoffs, wakeups)
         self._lifecycle = lifecycle = RequestLifecycle(sim, self.apps, store, ledger, cutoffs,
-                                                       wakeups)
+                                                       wakeups, turns)
         swapping = Swapping(sim, self.apps, self.link_layers, delays, streams, store, ledger,
                             cutoffs, wakeups)
         purification = Purification(sim, self.apps, self.nodes, delays, streams, store,
                                     ledger, cutoffs, wakeups)
-        delivery = Delivery(sim, self.apps, store, ledger, wakeups, lifecycle.finish)
+        delivery = Delivery(sim, self.apps, store, ledger, wakeups, lifecycle.finish,
+                            turns.delivered if turns.contended else None)
         heralds = Heralds(sim, emitted, priority_order, cutoffs,
                           characterize=self.characterize)
 

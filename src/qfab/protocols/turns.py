@@ -1,0 +1,165 @@
+"""Turns: requests that share links take the whole path in turns, so they cannot deadlock.
+
+Two requests whose paths share a link compete for the same memory slots. Left to
+themselves, each can end up holding one half of what the other needs (a repeater holds one
+request's pair towards one neighbour and the other's towards the next), and neither ever
+swaps again. Requests therefore *reserve* their path: a request is served (its links owe it
+pairs and its rules fire) only while no request sharing a link with it is served. A
+reservation covers every link of the path and every lane at once and is taken
+all-or-nothing, so no request holds part of what it needs while it waits for the rest: a
+circular wait cannot form.
+
+Who is served next:
+
+* a higher ``priority`` goes first: a request that starts while requests of lower priority
+  hold its links preempts them (their unfinished pairs are discarded and their links owe
+  them nothing until their next turn), and it keeps its path until it is done;
+* requests of equal priority take turns of one delivered pair each, in the order they
+  started waiting (first come, first served), so each gets about an equal share;
+* a request waiting for its turn is not overtaken on its links by requests that started
+  waiting after it.
+
+A request that shares no link with any other is served from its start to its end, exactly
+as without reservations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qfab.hardware.link import HeraldedLink
+from qfab.protocols.cutoffs import Cutoffs
+from qfab.protocols.ledger import CreditLedger
+from qfab.protocols.requests import RequestApp
+from qfab.protocols.store import PairStore
+from qfab.protocols.wakeups import Wakeups
+from qfab.sim.kernel import Simulation
+
+__all__ = ["PathTurns"]
+
+
+class PathTurns:
+    """Reservations of the requests' paths, and who is served when.
+
+    Parameters
+    ----------
+    sim
+        The simulation.
+    apps
+        The requests, by index.
+    priorities
+        Each request's priority, by index (larger first).
+    links
+        The links, by index (to find the fresh pairs made for a preempted request).
+    store, ledger, cutoffs, wakeups
+        A preempted request's pairs, its credits, the discard of its unfinished pairs, and
+        the wake-ups of the nodes on a path when its request's turn begins.
+    """
+
+    __slots__ = ("_apps", "_discard", "_ledger", "_links", "_poke", "_priority", "_queue",
+                 "_rivals", "_seq", "_sim", "_store", "contended")
+
+    def __init__(self, sim: Simulation, apps: Sequence[RequestApp], priorities: Sequence[int],
+                 links: Sequence[HeraldedLink], store: PairStore, ledger: CreditLedger,
+                 cutoffs: Cutoffs, wakeups: Wakeups) -> None:
+        self._sim = sim
+        self._apps = apps
+        self._priority = list(priorities)
+        self._links = links
+        self._store = store
+        self._ledger = ledger
+        self._discard = cutoffs.discard
+        self._poke = wakeups.poke
+        users: dict[int, list[int]] = {}
+        for app in apps:
+            for link in set(app.links):
+                users.setdefault(link, []).append(app.index)
+        #: For each request, the requests that share a link with it.
+        self._rivals: list[frozenset[int]] = [
+            frozenset(other for link in set(app.links) for other in users[link]
+                      if other != app.index) for app in apps]
+        #: Whether any two requests share a link (otherwise every request is always served).
+        self.contended = any(self._rivals)
+        #: Waiting requests: request index -> place in line (smaller waited longer).
+        self._queue: dict[int, int] = {}
+        self._seq = 0
+
+    def start(self, app: RequestApp) -> None:
+        """``app`` starts: serve it now, or put it in line for its path."""
+        self._enqueue(app.index)
+        self._admit()
+
+    def finish(self, app: RequestApp) -> None:
+        """``app`` is done (its credits are closed and its pairs discarded by the caller):
+        its path is free for the requests waiting for it."""
+        app.serving = False
+        self._queue.pop(app.index, None)
+        if self._rivals[app.index]:
+            self._admit()
+
+    def delivered(self, app: RequestApp) -> None:
+        """``app`` got a pair and is not done: its turn ends if a request sharing a link with
+        it waits and has at least its priority."""
+        index = app.index
+        if not app.serving or not self._rivals[index]:
+            return
+        priority = self._priority[index]
+        if any(other in self._queue and self._priority[other] >= priority
+               for other in self._rivals[index]):
+            self._preempt(index)
+            self._enqueue(index)
+            self._admit()
+
+    def _enqueue(self, index: int) -> None:
+        self._queue[index] = self._seq
+        self._seq += 1
+
+    def _admit(self) -> None:
+        """Serve every waiting request whose path is free, in order of priority and then of
+        waiting time; a request preempts served rivals of lower priority only when nothing
+        else stands in its way, and no request overtakes an earlier rival in line."""
+        priority = self._priority
+        apps = self._apps
+        changed = True
+        while changed:
+            changed = False
+            waiting = sorted(self._queue, key=lambda i: (-priority[i], self._queue[i], i))
+            ahead: set[int] = set()
+            for index in waiting:
+                rivals = self._rivals[index]
+                blocked = not rivals.isdisjoint(ahead)
+                served = [other for other in rivals if apps[other].serving]
+                if not blocked and all(priority[other] < priority[index] for other in served):
+                    for other in served:
+                        self._preempt(other)
+                        self._enqueue(other)
+                    self._serve(index)
+                    changed = True
+                    break
+                ahead.add(index)
+
+    def _serve(self, index: int) -> None:
+        app = self._apps[index]
+        del self._queue[index]
+        app.serving = True
+        self._ledger.open(app)
+        now = self._sim.now
+        for node in app.plan.path:
+            self._poke(node, now)
+
+    def _preempt(self, index: int) -> None:
+        """End ``index``'s turn: its links owe it nothing and its unfinished pairs (those not
+        already being handed over) are discarded."""
+        app = self._apps[index]
+        app.serving = False
+        self._ledger.close(app)
+        for pair in self._store.owned(index):
+            if not pair.reserved:
+                self._discard(pair)
+        for link in app.links:
+            for slot_a, _ in self._links[link].slots:
+                fresh = slot_a.pair
+                if fresh is not None and fresh.link is not None and not fresh.reserved and \
+                        fresh.charged is not None and \
+                        any(request == index for _, _, request in fresh.charged):
+                    self._discard(fresh)
