@@ -15,7 +15,8 @@ Who is served next:
   hold its links preempts them (their unfinished pairs are discarded and their links owe
   them nothing until their next turn), and it keeps its path until it is done;
 * requests of equal priority take turns of one delivered pair each, in the order they
-  started waiting (first come, first served), so each gets about an equal share;
+  started waiting (first come, first served), so each gets an equal share; a turn ends
+  the same way as a preemption;
 * a request waiting for its turn is not overtaken on its links by requests that started
   waiting after it.
 
@@ -148,8 +149,9 @@ class PathTurns:
             self._poke(node, now)
 
     def _preempt(self, index: int) -> None:
-        """End ``index``'s turn: its links owe it nothing and its unfinished pairs (those not
-        already being handed over) are discarded."""
+        """End ``index``'s turn: its links owe it nothing, and its unfinished pairs (swapped
+        or purified, not already being handed over) are discarded. Fresh link pairs made for
+        it stay in memory for whoever uses the link next, charged to nobody."""
         app = self._apps[index]
         app.serving = False
         self._ledger.close(app)
@@ -159,7 +161,6 @@ class PathTurns:
         for link in app.links:
             for slot_a, _ in self._links[link].slots:
                 fresh = slot_a.pair
-                if fresh is not None and fresh.link is not None and not fresh.reserved and \
-                        fresh.charged is not None and \
-                        any(request == index for _, _, request in fresh.charged):
-                    self._discard(fresh)
+                if fresh is not None and fresh.link is not None and fresh.charged is not None \
+                        and any(request == index for _, _, request in fresh.charged):
+                    fresh.charged = None

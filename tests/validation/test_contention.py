@@ -1,0 +1,171 @@
+"""Requests that share memories, and purification on repeater chains: everyone is served.
+
+Two requests crossing on a chain with one qubit per link used to lock each other out of a
+repeater (each held one side of it), and purification on a repeater chain waited forever for
+its second pair; both ran to the end of the simulated time and reported "0/50". The counts
+below are exact (every requested pair is delivered); fidelities are the orchestrator's
+closed form (no memory noise: every delivered pair has it); the turn time of two contending
+requests is bounded by the closed form of one turn (``tests.scenarios.max_geometric_moments``,
+five standard errors).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from qfab.loading import parse_scenario
+from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.planner import plan_network
+from qfab.protocols.runtime import NetworkRuntime
+from qfab.quantum.bell_diagonal import BellDiagonalState
+from qfab.rng import RandomStreams
+from qfab.sim.kernel import Simulation
+from qfab.sim.time import seconds_to_ps
+from tests.scenarios import max_geometric_moments
+
+LINK = {"kind": "depolarizing", "fidelity": 0.97, "success_probability": 0.1,
+        "cycle_time": "10 us"}
+
+
+def crossing(pairs: int = 50, priorities: tuple[int, int] = (0, 0),
+             starts: tuple[str, str] = ("0 s", "0 s")) -> dict[str, Any]:
+    """Two requests crossing in opposite directions on a 5-node chain, one qubit per link."""
+    return {
+        "qfab": 1, "duration": "10 s",
+        "topology": {"kind": "chain", "nodes": 5, "spacing": "1 km",
+                     "node": {"memory": {"qubits": 1}}, "link": LINK},
+        "requests": [
+            {"kind": "entanglement", "between": ["n1", "n4"], "pairs": pairs,
+             "priority": priorities[0], "start": starts[0]},
+            {"kind": "entanglement", "between": ["n3", "n0"], "pairs": pairs,
+             "priority": priorities[1], "start": starts[1]},
+        ],
+    }
+
+
+def grid_corners() -> dict[str, Any]:
+    """A 3 x 3 grid, one qubit per link, two corner-to-corner requests."""
+    return {
+        "qfab": 1, "duration": "10 s",
+        "topology": {"kind": "grid", "rows": 3, "cols": 3, "spacing": "1 km",
+                     "node": {"memory": {"qubits": 1}}, "link": LINK},
+        "requests": [{"kind": "entanglement", "between": ["n0_0", "n2_2"], "pairs": 200},
+                     {"kind": "entanglement", "between": ["n0_2", "n2_0"], "pairs": 200}],
+    }
+
+
+def purified_chain(nodes: int, qubits: int, rounds: int) -> dict[str, Any]:
+    """Swap-asap repeater chain with end-to-end BBPSSW purification."""
+    return {
+        "qfab": 1, "duration": "60 s",
+        "topology": {"kind": "chain", "nodes": nodes, "spacing": "10 km",
+                     "node": {"memory": {"qubits": qubits}},
+                     "link": {"kind": "depolarizing", "fidelity": 0.9,
+                              "success_probability": 0.05, "cycle_time": "10 us"}},
+        "policy": {"swap": "asap", "purification": "bbpssw", "purification_rounds": rounds},
+        "requests": [{"kind": "entanglement", "between": ["n0", f"n{nodes - 1}"],
+                      "pairs": 100}],
+    }
+
+
+def simulate(document: dict[str, Any], seed: int = 0) -> NetworkRuntime:
+    """Run ``document``'s event simulation to its end and return the runtime."""
+    spec = parse_scenario(document)
+    network = NetworkGraph(spec)
+    sim = Simulation()
+    runtime = NetworkRuntime(sim, spec, network, plan_network(spec, network),
+                             RandomStreams(seed), BellDiagonalState)
+    sim.run(until=seconds_to_ps(spec.duration))
+    return runtime
+
+
+def assert_all_served(runtime: NetworkRuntime) -> None:
+    """Every request has every pair, each at the orchestrator's closed-form fidelity."""
+    for app in runtime.apps:
+        assert len(app.delivery_ps) == app.requested
+        assert not app.active and not app.serving
+        for fidelity in app.fidelities:
+            assert fidelity == pytest.approx(app.plan.expected_fidelity, rel=1e-9)
+    assert runtime.outstanding == 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_crossing_requests_are_both_served(seed: int) -> None:
+    assert_all_served(simulate(crossing(), seed))
+
+
+def test_grid_corner_requests_are_both_served() -> None:
+    assert_all_served(simulate(grid_corners()))
+
+
+def test_equal_priorities_take_turns_of_one_pair() -> None:
+    """One lane each: a turn delivers exactly one pair, so deliveries alternate, starting
+    with the request that started waiting first (the first in the scenario)."""
+    runtime = simulate(crossing(pairs=40))
+    order = [index for _, index in sorted((t, app.index) for app in runtime.apps
+                                          for t in app.delivery_ps)]
+    assert order == [0, 1] * 40
+
+
+def test_turns_waste_no_time() -> None:
+    """A turn starts when the previous one delivers, with the new request's three links
+    attempting at once (pairs left from earlier attempts only shorten it): its mean length
+    is at most the mean of the maximum of three geometric waiting times, plus one period for
+    the swap messages (3 km of fiber, 15 us, one attempt period of 10 us + 1 km / c)."""
+    pairs = 1500
+    document = crossing(pairs=pairs)
+    document["duration"] = "100 s"
+    runtime = simulate(document, seed=3)
+    assert all(len(app.delivery_ps) == pairs for app in runtime.apps)
+    period = runtime.links[0].period_ps
+    mean, variance = max_geometric_moments(3, 0.1)
+    turns = 2 * pairs
+    last = max(max(app.delivery_ps) for app in runtime.apps)
+    bound = (mean + 1) * period + 5 * math.sqrt(variance / turns) * period
+    assert last / turns <= bound
+
+
+@pytest.mark.parametrize("high", [0, 1])
+def test_higher_priority_is_served_first(high: int) -> None:
+    """Both start together; the higher priority gets every pair before the other any."""
+    priorities = (1, 0) if high == 0 else (0, 1)
+    runtime = simulate(crossing(priorities=priorities))
+    assert_all_served(runtime)
+    first, second = runtime.apps[high], runtime.apps[1 - high]
+    assert max(first.delivery_ps) < min(second.delivery_ps)
+
+
+def test_higher_priority_preempts_a_running_request() -> None:
+    """A lower-priority request runs alone until a higher one starts: from then on it gets
+    nothing until the higher one is done, and then it finishes too."""
+    runtime = simulate(crossing(priorities=(0, 1), starts=("0 s", "2 ms")))
+    assert_all_served(runtime)
+    low, high = runtime.apps
+    start, done = seconds_to_ps(2e-3), max(high.delivery_ps)
+    assert any(t < start for t in low.delivery_ps)
+    assert not any(start < t < done for t in low.delivery_ps)
+
+
+def test_requests_sharing_no_link_are_not_contended() -> None:
+    """Disjoint paths (n0 - n1 and n2 - n4): both served from their start, in parallel."""
+    document = crossing()
+    document["requests"][0]["between"] = ["n0", "n1"]
+    document["requests"][1]["between"] = ["n2", "n4"]
+    runtime = simulate(document)
+    assert_all_served(runtime)
+    assert min(runtime.apps[1].delivery_ps) < max(runtime.apps[0].delivery_ps)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_purification_on_a_repeater_chain_delivers(seed: int) -> None:
+    """4 nodes, the 2 qubits per link the orchestrator asks for one round."""
+    assert_all_served(simulate(purified_chain(4, 2, 1), seed))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_two_purification_rounds_on_a_repeater_chain_deliver(seed: int) -> None:
+    """5 nodes, 3 qubits per link, 2 rounds."""
+    assert_all_served(simulate(purified_chain(5, 3, 2), seed))
