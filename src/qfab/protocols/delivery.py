@@ -31,21 +31,14 @@ class Delivery:
         Retire the pair and free its slots, grant the next round, wake the delivering node.
     on_done
         Called with a request once it has every pair it asked for.
-    on_delivered
-        Called with a request that got a pair and is not done yet (its turn may end, see
-        :meth:`qfab.protocols.turns.PathTurns.delivered`); ``None`` when no requests share
-        links.
     """
 
-    __slots__ = ("_apps", "_consume", "_free", "_next_round", "_on_delivered", "_on_done",
-                 "_poke", "_sim")
+    __slots__ = ("_apps", "_consume", "_free", "_next_round", "_on_done", "_poke", "_sim")
 
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp], store: PairStore,
                  ledger: CreditLedger, wakeups: Wakeups,
-                 on_done: Callable[[RequestApp], None],
-                 on_delivered: Callable[[RequestApp], None] | None = None) -> None:
+                 on_done: Callable[[RequestApp], None]) -> None:
         self._sim = sim
-        self._on_delivered = on_delivered
         self._apps = apps
         self._consume = store.consume
         self._free = store.free
@@ -79,6 +72,4 @@ class Delivery:
         if app.done:
             self._on_done(app)
         else:
-            if self._on_delivered is not None:
-                self._on_delivered(app)
             self._poke(pair.ends[0].node.name, now)

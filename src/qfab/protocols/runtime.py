@@ -131,8 +131,7 @@ class NetworkRuntime:
                             cutoffs, wakeups)
         purification = Purification(sim, self.apps, self.nodes, delays, streams, store,
                                     ledger, cutoffs, wakeups)
-        delivery = Delivery(sim, self.apps, store, ledger, wakeups, lifecycle.finish,
-                            turns.delivered if turns.contended else None)
+        delivery = Delivery(sim, self.apps, store, ledger, wakeups, lifecycle.finish)
         heralds = Heralds(sim, emitted, priority_order, cutoffs,
                           characterize=self.characterize)
 

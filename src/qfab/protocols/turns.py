@@ -12,13 +12,13 @@ circular wait cannot form.
 Who is served next:
 
 * a higher ``priority`` goes first: a request that starts while requests of lower priority
-  hold its links preempts them (their unfinished pairs are discarded and their links owe
-  them nothing until their next turn), and it keeps its path until it is done;
-* requests of equal priority take turns of one delivered pair each, in the order they
-  started waiting (first come, first served), so each gets an equal share; a turn ends
-  the same way as a preemption;
-* a request waiting for its turn is not overtaken on its links by requests that started
-  waiting after it.
+  hold its links preempts them (their swapped or purified pairs are discarded, their fresh
+  link pairs stay in memory for whoever uses the link next, and their links owe them
+  nothing until their turn comes again);
+* requests of equal priority are served one after the other, first come first served (in
+  scenario order when they start together): a request keeps its path until it is done,
+  unless a higher priority preempts it (it then keeps its place in line);
+* a waiting request is not overtaken on its links by requests behind it in line.
 
 A request that shares no link with any other is served from its start to its end, exactly
 as without reservations.
@@ -57,8 +57,8 @@ class PathTurns:
         the wake-ups of the nodes on a path when its request's turn begins.
     """
 
-    __slots__ = ("_apps", "_discard", "_ledger", "_links", "_poke", "_priority", "_queue",
-                 "_rivals", "_seq", "_sim", "_store", "contended")
+    __slots__ = ("_apps", "_arrival", "_discard", "_ledger", "_links", "_poke", "_priority",
+                 "_queue", "_rivals", "_sim", "_store")
 
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp], priorities: Sequence[int],
                  links: Sequence[HeraldedLink], store: PairStore, ledger: CreditLedger,
@@ -79,11 +79,10 @@ class PathTurns:
         self._rivals: list[frozenset[int]] = [
             frozenset(other for link in set(app.links) for other in users[link]
                       if other != app.index) for app in apps]
-        #: Whether any two requests share a link (otherwise every request is always served).
-        self.contended = any(self._rivals)
-        #: Waiting requests: request index -> place in line (smaller waited longer).
+        #: Waiting requests: request index -> place in line (smaller came first).
         self._queue: dict[int, int] = {}
-        self._seq = 0
+        #: Each started request's place in line (the order they started).
+        self._arrival: dict[int, int] = {}
 
     def start(self, app: RequestApp) -> None:
         """``app`` starts: serve it now, or put it in line for its path."""
@@ -98,27 +97,14 @@ class PathTurns:
         if self._rivals[app.index]:
             self._admit()
 
-    def delivered(self, app: RequestApp) -> None:
-        """``app`` got a pair and is not done: its turn ends if a request sharing a link with
-        it waits and has at least its priority."""
-        index = app.index
-        if not app.serving or not self._rivals[index]:
-            return
-        priority = self._priority[index]
-        if any(other in self._queue and self._priority[other] >= priority
-               for other in self._rivals[index]):
-            self._preempt(index)
-            self._enqueue(index)
-            self._admit()
-
     def _enqueue(self, index: int) -> None:
-        self._queue[index] = self._seq
-        self._seq += 1
+        """Put ``index`` in line, at its first place if it has been in line before."""
+        self._queue[index] = self._arrival.setdefault(index, len(self._arrival))
 
     def _admit(self) -> None:
         """Serve every waiting request whose path is free, in order of priority and then of
-        waiting time; a request preempts served rivals of lower priority only when nothing
-        else stands in its way, and no request overtakes an earlier rival in line."""
+        arrival; a request preempts served rivals of lower priority only when nothing else
+        stands in its way, and no request overtakes a rival ahead of it in line."""
         priority = self._priority
         apps = self._apps
         changed = True
