@@ -169,3 +169,25 @@ def test_purification_on_a_repeater_chain_delivers(seed: int) -> None:
 def test_two_purification_rounds_on_a_repeater_chain_deliver(seed: int) -> None:
     """5 nodes, 3 qubits per link, 2 rounds."""
     assert_all_served(simulate(purified_chain(5, 3, 2), seed))
+
+
+def test_nobody_overtakes_a_request_ahead_in_line() -> None:
+    """n0 - n2, n1 - n3, n2 - n4 on a one-qubit chain: the first and the last share no link,
+    but the last shares one with the middle, which came before it and waits for the first;
+    so they are served in scenario order, and the report says who waits for whom."""
+    document = crossing(pairs=20)
+    document["requests"] = [{"kind": "entanglement", "between": [f"n{i}", f"n{i + 2}"],
+                             "pairs": 20} for i in range(3)]
+    spec = parse_scenario(document)
+    network = NetworkGraph(spec)
+    sim = Simulation()
+    runtime = NetworkRuntime(sim, spec, network, plan_network(spec, network),
+                             RandomStreams(0), BellDiagonalState)
+    sim.run(until=1)
+    assert runtime.turns.waiting() == {1: frozenset({0}), 2: frozenset({1})}
+    sim.run(until=seconds_to_ps(spec.duration))
+    assert_all_served(runtime)
+    first, middle, last = runtime.apps
+    assert max(first.delivery_ps) < min(middle.delivery_ps)
+    assert max(middle.delivery_ps) < min(last.delivery_ps)
+    assert runtime.turns.waiting() == {}

@@ -123,8 +123,11 @@ class NetworkRuntime:
         store = PairStore(sim, self.links, self.link_layers, [app.index for app in self.apps])
         ledger = CreditLedger(self.links, self.link_layers, self.apps)
         cutoffs = Cutoffs(sim, self.cutoff_ps, store, ledger)
-        turns = PathTurns(sim, self.apps, [spec.requests[app.index].priority for app in self.apps],
-                          self.links, store, ledger, cutoffs, wakeups)
+        #: Who is served when requests share links (:meth:`PathTurns.waiting` says who waits
+        #: for whom).
+        self.turns = turns = PathTurns(
+            sim, self.apps, [spec.requests[app.index].priority for app in self.apps],
+            self.links, store, ledger, cutoffs, wakeups)
         self._lifecycle = lifecycle = RequestLifecycle(sim, self.apps, store, ledger, cutoffs,
                                                        wakeups, turns)
         swapping = Swapping(sim, self.apps, self.link_layers, delays, streams, store, ledger,

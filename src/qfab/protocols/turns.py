@@ -97,6 +97,19 @@ class PathTurns:
         if self._rivals[app.index]:
             self._admit()
 
+    def waiting(self) -> dict[int, frozenset[int]]:
+        """The requests waiting for their turn, each with the requests it waits for: those
+        sharing a link with it that are served, or ahead of it in line."""
+        queue, apps, key = self._queue, self._apps, self._place
+        return {index: frozenset(other for other in self._rivals[index]
+                                 if apps[other].serving or
+                                 (other in queue and key(other) < key(index)))
+                for index in queue}
+
+    def _place(self, index: int) -> tuple[int, int, int]:
+        """Sort key of a waiting request in line: priority first, then arrival."""
+        return -self._priority[index], self._queue[index], index
+
     def _enqueue(self, index: int) -> None:
         """Put ``index`` in line, at its first place if it has been in line before."""
         self._queue[index] = self._arrival.setdefault(index, len(self._arrival))
@@ -110,7 +123,7 @@ class PathTurns:
         changed = True
         while changed:
             changed = False
-            waiting = sorted(self._queue, key=lambda i: (-priority[i], self._queue[i], i))
+            waiting = sorted(self._queue, key=self._place)
             ahead: set[int] = set()
             for index in waiting:
                 rivals = self._rivals[index]
