@@ -18,31 +18,96 @@ from pydantic import BaseModel, ValidationError
 from qfab.errors import ScenarioError
 from qfab.spec.models import DEFAULT_MEMORY_KIND, ScenarioSpec
 
-__all__ = ["read_document", "validate_scenario", "format_validation_error", "require_mapping"]
+__all__ = ["read_document", "parse_yaml", "MAX_DEPTH", "validate_scenario", "format_validation_error", "require_mapping"]
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
     """Read a scenario file as plain data, without validating its contents.
 
+    The file must be UTF-8 YAML (or JSON), a mapping at the top, nested at most
+    :data:`MAX_DEPTH` levels deep, and no mapping may repeat a key (YAML would keep the last
+    value silently).
+
     Raises
     ------
     ScenarioError
-        If the file cannot be read, is not YAML, or is not a mapping.
+        If the file cannot be read, is not UTF-8 or not YAML, is nested too deeply, repeats
+        a key (naming its path), or is not a mapping.
     """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioError("", f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise ScenarioError("", f"{path}: not UTF-8 text (byte {error.object[error.start]:#04x} "
+                            f"at offset {error.start}); save the file as UTF-8") from None
+    return parse_yaml(text, source=str(path))
+
+
+def parse_yaml(text: str, *, source: str = "<string>") -> dict[str, Any]:
+    """Parse scenario text as plain data, with the checks of :func:`read_document`.
+
+    Raises
+    ------
+    ScenarioError
+        As :func:`read_document` does (``source`` names the text in messages).
+    """
+    loader = yaml.SafeLoader(text)
     try:
-        document = yaml.safe_load(text)
+        node = loader.get_single_node()
+        if node is not None:
+            _check_nodes(node)
+        document = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or "invalid YAML"
-        raise ScenarioError("", f"{path}: not valid YAML{where}: {problem}") from None
+        raise ScenarioError("", f"{source}: not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise ScenarioError("", f"{source}: nested more than {MAX_DEPTH} levels deep") from None
+    finally:
+        loader.dispose()
     require_mapping(document)
     return document  # type: ignore[no-any-return]
+
+
+#: Deepest nesting of mappings and lists a scenario document may have.
+MAX_DEPTH = 64
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse documents nested deeper than :data:`MAX_DEPTH` and mappings with a repeated key.
+
+    Walks the composed YAML nodes without recursion (so deep nesting cannot overflow the
+    stack); each node is checked once, so aliases cannot make the walk loop.
+    """
+    stack: list[tuple[yaml.Node, str, int]] = [(root, "", 0)]
+    seen: set[int] = set()
+    while stack:
+        node, where, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise ScenarioError(where, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.MappingNode):
+            keys: set[Any] = set()
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    stack.append((value_node, where, depth + 1))
+                    continue
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                child = f"{where}.{key}" if where else str(key)
+                if key is not None and key in keys:
+                    raise ScenarioError(child, f"duplicate key {key!r} (line "
+                                        f"{key_node.start_mark.line + 1}); YAML would keep only "
+                                        "the last value")
+                keys.add(key)
+                stack.append((value_node, child, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((item, f"{where}[{index}]", depth + 1))
 
 
 def require_mapping(document: Any) -> None:

@@ -62,7 +62,7 @@ class ChainTopologySpec(_TopologySpecBase):
     """
 
     kind: Literal["chain"] = "chain"
-    nodes: int = Field(ge=2, description="number of nodes")
+    nodes: int = Field(ge=2, strict=True, description="number of nodes")
     spacing: Length = Field(description="length of each link")
 
 
@@ -70,7 +70,7 @@ class RingTopologySpec(_TopologySpecBase):
     """A ring: the chain ``{prefix}0 .. {prefix}{N-1}`` plus the closing link to ``{prefix}0``."""
 
     kind: Literal["ring"] = "ring"
-    nodes: int = Field(ge=3, description="number of nodes")
+    nodes: int = Field(ge=3, strict=True, description="number of nodes")
     spacing: Length = Field(description="length of each link")
 
 
@@ -81,7 +81,7 @@ class StarTopologySpec(_TopologySpecBase):
     """
 
     kind: Literal["star"] = "star"
-    leaves: int = Field(ge=1, description="number of leaves")
+    leaves: int = Field(ge=1, strict=True, description="number of leaves")
     spacing: Length = Field(description="length of each link (center to leaf)")
     center: str = Field("hub", min_length=1, description="name of the center node")
 
@@ -105,8 +105,8 @@ class GridTopologySpec(_TopologySpecBase):
     """
 
     kind: Literal["grid"] = "grid"
-    rows: int = Field(ge=1)
-    cols: int = Field(ge=1)
+    rows: int = Field(ge=1, strict=True)
+    cols: int = Field(ge=1, strict=True)
     spacing: Length = Field(description="length of each link")
 
     @model_validator(mode="after")
