@@ -9,8 +9,9 @@ whole pipeline (read, expand, validate) is :func:`qfab.loading.load_scenario`.
 from __future__ import annotations
 
 import difflib
+import types
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -143,6 +144,9 @@ def format_validation_error(
 ) -> ScenarioError:
     """Turn pydantic's first error into a :class:`ScenarioError` with a YAML path."""
     detail = error.errors()[0]
+    if detail["type"] == "extra_forbidden":
+        return ScenarioError(_yaml_path(detail["loc"], document),
+                             _unknown_key(tuple(detail["loc"]), model))
     return ScenarioError(_yaml_path(detail["loc"], document), _reason(detail))
 
 
@@ -170,9 +174,6 @@ def _reason(detail: Any) -> str:
     ctx = detail.get("ctx", {})
     value = detail.get("input")
     got = f", got {value!r}" if not isinstance(value, (dict, list)) else ""
-    if kind == "extra_forbidden":
-        key = detail["loc"][-1]
-        return f"unknown key {key!r}" + _suggestion(str(key))
     if kind == "missing":
         return "required (the scenario format version: write 'qfab: 1')" \
             if detail["loc"] == ("qfab",) else "required"
@@ -198,37 +199,82 @@ def _reason(detail: Any) -> str:
     return f"{detail['msg'][0].lower()}{detail['msg'][1:]}{got}"
 
 
-def _suggestion(key: str) -> str:
-    if key in _ALL_FIELD_NAMES:
-        return " here (it belongs to another kind of entry)"
-    close = difflib.get_close_matches(key, _ALL_FIELD_NAMES, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+def _unknown_key(loc: tuple[Any, ...], model: type[BaseModel]) -> str:
+    """'unknown key' with a hint drawn only from the keys valid at that place."""
+    key = str(loc[-1])
+    here, siblings = _models_at(model, loc[:-1])
+    valid = sorted({name for candidate in here for name in candidate.model_fields})
+    close = difflib.get_close_matches(key, valid, n=1)
+    if close:
+        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    owners = [kind for other in siblings
+              if other not in here and key in other.model_fields and (kind := _kind_of(other))]
+    if len(here) == 1 and owners:
+        listed = ", ".join(repr(kind) for kind in owners)
+        return (f"unknown key {key!r} for kind {_kind_of(here[0])!r} (it belongs to another "
+                f"kind: {listed})")
+    listed = f" (keys here: {', '.join(valid)})" if valid and len(valid) <= 16 else ""
+    return f"unknown key {key!r}{listed}"
 
 
-def _field_names(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
-    if model in seen:
-        return set()
-    seen.add(model)
-    names = set(model.model_fields)
-    for field in model.model_fields.values():
-        for candidate in _models_in(field.annotation):
-            names |= _field_names(candidate, seen)
-    return names
+def _models_at(model: type[BaseModel], loc: tuple[Any, ...]
+               ) -> tuple[list[type[BaseModel]], list[type[BaseModel]]]:
+    """The models that may sit at ``loc`` (pydantic's location, union tags included) and the
+    kinds of the union they were chosen from."""
+    candidates: list[Any] = [model]
+    siblings: list[type[BaseModel]] = []
+    for part in loc:
+        leaves = [leaf for candidate in candidates for leaf in _leaves(candidate)]
+        models = [leaf for leaf in leaves
+                  if isinstance(leaf, type) and issubclass(leaf, BaseModel)]
+        tagged = [leaf for leaf in models if part in _kinds(leaf)]
+        if tagged:  # the tag pydantic puts in the location of a tagged union's member
+            siblings, candidates = models, list(tagged)
+            continue
+        following: list[Any] = []
+        for leaf in leaves:
+            origin = get_origin(leaf)
+            args = get_args(leaf)
+            if isinstance(leaf, type) and issubclass(leaf, BaseModel):
+                if isinstance(part, str) and part in leaf.model_fields:
+                    following.append(leaf.model_fields[part].annotation)
+            elif origin is dict and len(args) == 2 and isinstance(part, str):
+                following.append(args[1])
+            elif origin is list and args and isinstance(part, int):
+                following.append(args[0])
+            elif origin is tuple and args and isinstance(part, int):
+                variadic = args[-1] is Ellipsis or part >= len(args)
+                following.append(args[0] if variadic else args[part])
+        candidates = following
+    models = [leaf for candidate in candidates for leaf in _leaves(candidate)
+              if isinstance(leaf, type) and issubclass(leaf, BaseModel)]
+    if len(models) > 1:  # an untagged union: every kind is possible here
+        siblings = models
+    return models, siblings
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    found: list[type[BaseModel]] = []
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found += _models_in(arg)
-    metadata = getattr(annotation, "__origin__", None)
-    if metadata is not None and hasattr(annotation, "__metadata__"):
-        found += _models_in(metadata)
-    return found
+def _leaves(annotation: Any) -> list[Any]:
+    """The members of a union (through ``Annotated`` and ``Optional``), or the annotation."""
+    if hasattr(annotation, "__metadata__"):
+        return _leaves(annotation.__origin__)
+    if get_origin(annotation) is Union or isinstance(annotation, types.UnionType):
+        return [leaf for arg in get_args(annotation) for leaf in _leaves(arg)]
+    return [annotation]
+
+
+def _kinds(model: type[BaseModel]) -> tuple[Any, ...]:
+    """The ``kind`` tags a model answers to (its ``kind: Literal[...]`` field)."""
+    field = model.model_fields.get("kind")
+    if field is None or get_origin(field.annotation) is not Literal:
+        return ()
+    return get_args(field.annotation)
+
+
+def _kind_of(model: type[BaseModel]) -> str:
+    kinds = _kinds(model)
+    return str(kinds[0]) if kinds else ""
 
 
 #: Union tags that a mapping may leave out (its kind then defaults to the tag).
 _DEFAULT_TAGS = {DEFAULT_MEMORY_KIND: DEFAULT_MEMORY_KIND}
 
-_ALL_FIELD_NAMES = sorted(_field_names(ScenarioSpec, set()))
