@@ -83,8 +83,18 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _object_or_list(schema: dict[str, Any]) -> None:
+    """JSON schema of a parameter: its mapping, or a plain list (shorthand for ``values``)."""
+    mapping = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [mapping, {"type": "array", "minItems": 1,
+                                 "description": "shorthand for {values: [...]}"}]
+
+
 class ParameterSpec(_Model):
     """The values one parameter takes: exactly one of ``linspace``, ``logspace``, ``values``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_object_or_list)
 
     linspace: tuple[float | str, float | str, StrictInt] | None = Field(
         None, description="[start, stop, num]: num evenly spaced values, endpoints included")
