@@ -10,15 +10,24 @@ The pipeline has three steps, each owned by its layer: read the file as plain da
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 from qfab import plugins
-from qfab.spec.loader import read_document, require_mapping, validate_scenario
+from qfab.errors import ScenarioError
+from qfab.spec.loader import (
+    read_document,
+    require_mapping,
+    scenario_field_names,
+    validate_scenario,
+)
 from qfab.spec.models import ScenarioSpec
+from qfab.spec.paths import parse_path, set_path
+from qfab.spec.sweep import SweepSpec
 from qfab.topology import expand_topology
 
-__all__ = ["load_scenario", "parse_scenario"]
+__all__ = ["load_scenario", "parse_scenario", "check_sweep_values"]
 
 
 def load_scenario(path: str | Path) -> ScenarioSpec:
@@ -59,5 +68,59 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     (['n0', 'n1', 'n2'], 10000.0)
     """
     require_mapping(document)
-    return validate_scenario(expand_topology(document, base_dir=base_dir),
-                             model=plugins.scenario_model())
+    model = plugins.scenario_model()
+    spec = validate_scenario(expand_topology(document, base_dir=base_dir), model=model)
+    if spec.sweep is not None:
+        check_sweep_values(document, spec.sweep, base_dir=base_dir, model=model)
+    return spec
+
+
+def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
+                       base_dir: Path | None = None,
+                       model: type[ScenarioSpec] = ScenarioSpec) -> None:
+    """Check every value of every swept parameter as the field it is written into.
+
+    Each value is written alone into the scenario (the other parameters keep the scenario's
+    own values) and the result validated, so a value of the wrong type or out of range
+    (``links[0].length: {values: ["-5 km"]}``) is refused by ``validate``, ``run`` and
+    ``estimate`` as by ``qfab sweep``. Only problems at the swept field are reported here:
+    a combination of values that is invalid only together is reported by ``qfab sweep``
+    when it expands the points.
+
+    Raises
+    ------
+    ScenarioError
+        ``sweep.parameters.<path>: <reason> (value <value>)``.
+    """
+    base = {key: value for key, value in document.items() if key != "sweep"}
+    creatable = scenario_field_names(model)
+    for path, parameter in sweep.parameters.items():
+        swept = ".".join(str(segment) for segment in parse_path(path))
+        checked: set[str] = set()
+        for value in parameter.document_values():
+            key = repr(value)
+            if key in checked:
+                continue
+            checked.add(key)
+            resolved = copy.deepcopy(base)
+            try:
+                set_path(resolved, path, copy.deepcopy(value), creatable=creatable)
+            except ValueError as error:
+                raise ScenarioError(f"sweep.parameters.{path}", str(error)) from None
+            try:
+                validate_scenario(expand_topology(resolved, base_dir=base_dir), model=model)
+            except ScenarioError as error:
+                if _on_path(error.path, swept):
+                    raise ScenarioError(f"sweep.parameters.{path}",
+                                        f"{error.reason} (value {value!r})") from None
+
+
+def _on_path(error_path: str, swept: str) -> bool:
+    """Whether an error at ``error_path`` lies on the swept field (at it, inside it, or at a
+    section the sweep created)."""
+    try:
+        at = ".".join(str(segment) for segment in parse_path(error_path)) if error_path else ""
+    except ValueError:
+        return False
+    return bool(at) and (at == swept or at.startswith(swept + ".")
+                         or swept.startswith(at + "."))

@@ -9,6 +9,7 @@ whole pipeline (read, expand, validate) is :func:`qfab.loading.load_scenario`.
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
@@ -19,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 from qfab.errors import ScenarioError
 from qfab.spec.models import DEFAULT_MEMORY_KIND, ScenarioSpec
 
-__all__ = ["read_document", "parse_yaml", "MAX_DEPTH", "validate_scenario", "format_validation_error", "require_mapping"]
+__all__ = ["read_document", "parse_yaml", "MAX_DEPTH", "validate_scenario",
+           "format_validation_error", "require_mapping", "scenario_field_names"]
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
@@ -273,6 +275,31 @@ def _kinds(model: type[BaseModel]) -> tuple[Any, ...]:
 def _kind_of(model: type[BaseModel]) -> str:
     kinds = _kinds(model)
     return str(kinds[0]) if kinds else ""
+
+
+def scenario_field_names(model: type[BaseModel] = ScenarioSpec) -> frozenset[str]:
+    """Every field name of ``model`` and the models inside it (keys a sweep may create)."""
+    return _field_names_cached(model)
+
+
+@functools.cache
+def _field_names_cached(model: type[BaseModel]) -> frozenset[str]:
+    names: set[str] = set()
+    seen: set[Any] = set()
+    pending: list[Any] = [model]
+    while pending:
+        annotation = pending.pop()
+        for leaf in _leaves(annotation):
+            if isinstance(leaf, type) and issubclass(leaf, BaseModel):
+                if leaf in seen:
+                    continue
+                seen.add(leaf)
+                names.update(leaf.model_fields)
+                pending.extend(info.annotation for info in leaf.model_fields.values())
+            else:
+                pending.extend(arg for arg in get_args(leaf) if arg is not Ellipsis
+                               and not isinstance(arg, (str, int, float, bool)))
+    return frozenset(names)
 
 
 #: Union tags that a mapping may leave out (its kind then defaults to the tag).
