@@ -83,9 +83,9 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
     Each value is written alone into the scenario (the other parameters keep the scenario's
     own values) and the result validated, so a value of the wrong type or out of range
     (``links[0].length: {values: ["-5 km"]}``) is refused by ``validate``, ``run`` and
-    ``estimate`` as by ``qfab sweep``. Only problems at the swept field are reported here:
-    a combination of values that is invalid only together is reported by ``qfab sweep``
-    when it expands the points.
+    ``estimate`` as by ``qfab sweep``. Only problems that the value causes alone are reported
+    here: a combination of swept values that is invalid only together (``t1`` and ``t2`` of
+    one memory) is reported by ``qfab sweep`` when it expands the points.
 
     Raises
     ------
@@ -95,7 +95,8 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
     base = {key: value for key, value in document.items() if key != "sweep"}
     creatable = scenario_field_names(model)
     for path, parameter in sweep.parameters.items():
-        swept = ".".join(str(segment) for segment in parse_path(path))
+        swept = _dotted(path)
+        others = [_dotted(other) for other in sweep.parameters if other != path]
         checked: set[str] = set()
         for value in parameter.document_values():
             key = repr(value)
@@ -110,17 +111,26 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
             try:
                 validate_scenario(expand_topology(resolved, base_dir=base_dir), model=model)
             except ScenarioError as error:
-                if _on_path(error.path, swept):
+                if _on_path(error.path, swept, others):
                     raise ScenarioError(f"sweep.parameters.{path}",
                                         f"{error.reason} (value {value!r})") from None
 
 
-def _on_path(error_path: str, swept: str) -> bool:
-    """Whether an error at ``error_path`` lies on the swept field (at it, inside it, or at a
-    section the sweep created)."""
+def _dotted(path: str) -> str:
+    return ".".join(str(segment) for segment in parse_path(path))
+
+
+def _on_path(error_path: str, swept: str, others: list[str]) -> bool:
+    """Whether an error at ``error_path`` comes from the swept field alone: at it, inside it,
+    or at a section holding it that no other swept parameter lies in (``t2 <= 2 t1`` at a
+    memory is the swept t2's fault unless t1 is swept too)."""
     try:
-        at = ".".join(str(segment) for segment in parse_path(error_path)) if error_path else ""
+        at = _dotted(error_path) if error_path else ""
     except ValueError:
         return False
-    return bool(at) and (at == swept or at.startswith(swept + ".")
-                         or swept.startswith(at + "."))
+    if not at:
+        return False
+    if at == swept or at.startswith(swept + "."):
+        return True
+    return swept.startswith(at + ".") and not any(other.startswith(at + ".")
+                                                  for other in others)

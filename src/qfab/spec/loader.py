@@ -72,7 +72,8 @@ def parse_yaml(text: str, *, source: str = "<string>") -> dict[str, Any]:
     finally:
         loader.dispose()
     require_mapping(document)
-    return document  # type: ignore[no-any-return]
+    assert isinstance(document, dict)
+    return document
 
 
 #: Deepest nesting of mappings and lists a scenario document may have.

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from qfab.errors import ScenarioError
-from qfab.spec.base import SpecModel, Tier
+from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.quantities import (
     Attenuation,
     CoherenceTime,
@@ -53,9 +53,9 @@ NodeName = Annotated[str, Field(min_length=1)]
 class _MemorySpecBase(SpecModel):
     """What every kind of memory has: its qubits and how they are split among links."""
 
-    qubits: int = Field(1, ge=1, strict=True, description="communication/storage qubits at the node, "
+    qubits: Integer = Field(1, ge=1, description="communication/storage qubits at the node, "
                         "split evenly among its links unless 'per_link' assigns them")
-    per_link: dict[str, Annotated[int, Field(ge=1, strict=True)]] | None = Field(
+    per_link: dict[str, Annotated[Integer, Field(ge=1)]] | None = Field(
         None, description="qubits reserved for the link to each named neighbour")
 
 
@@ -251,10 +251,10 @@ class PolicySpec(SpecModel):
     swap: Literal["asap", "nested"] = "asap"
     cutoff: PositiveDuration | None = Field(None, description="discard pairs older than this")
     purification: Literal["none", "bbpssw", "dejmps", "auto"] = "none"
-    purification_rounds: int | None = Field(
-        None, ge=0, strict=True, le=8, description="recurrence rounds on end-to-end pairs; default: the "
+    purification_rounds: Integer | None = Field(
+        None, ge=0, le=8, description="recurrence rounds on end-to-end pairs; default: the "
         "fewest that reach the request's min_fidelity")
-    buffer: int = Field(0, ge=0, strict=True, description="pairs each link generates ahead of demand and "
+    buffer: Integer = Field(0, ge=0, description="pairs each link generates ahead of demand and "
                         "keeps in memory (0: generate on demand only)")
     routing: str = Field("default", min_length=1, description="path selection: 'default' "
                          "(candidates ranked by rate and fidelity) or a policy a plugin "
@@ -264,12 +264,12 @@ class PolicySpec(SpecModel):
 class FastSpec(SpecModel):
     """Options of the fast engine: how many trajectories, on which device."""
 
-    shots: int = Field(200, ge=2, strict=True, description="independent runs of each request sampled at "
+    shots: Integer = Field(200, ge=2, description="independent runs of each request sampled at "
                        "once (a batch)")
     target_rel_error: Number | None = Field(
         None, gt=0, lt=1, description="keep sampling batches until the 95 % interval of each "
         "request's rate is within this relative error (up to max_shots)")
-    max_shots: int = Field(1_000_000, ge=2, strict=True)
+    max_shots: Integer = Field(1_000_000, ge=2)
     device: Literal["cpu", "gpu"] = "cpu"
 
 
@@ -296,7 +296,7 @@ class ScenarioSpec(SpecModel):
 
     qfab: Literal[1] = Field(description="scenario format version")
     name: str = "scenario"
-    seed: int = Field(0, ge=0, strict=True)
+    seed: Integer = Field(0, ge=0)
     engine: Literal["des", "fast", "analytic"] = "des"
     duration: PositiveDuration = Field(10.0, description="simulated-time limit for des")
     formalism: Literal["bell_diagonal", "density_matrix"] = Field(

@@ -29,9 +29,10 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qfab.errors import ScenarioError
+from qfab.spec.base import Integer
 from qfab.spec.paths import parse_path
 from qfab.units import UNITS, Dimension, UnitError, to_si
 
@@ -96,9 +97,9 @@ class ParameterSpec(_Model):
 
     model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_object_or_list)
 
-    linspace: tuple[float | str, float | str, StrictInt] | None = Field(
+    linspace: tuple[float | str, float | str, Integer] | None = Field(
         None, description="[start, stop, num]: num evenly spaced values, endpoints included")
-    logspace: tuple[float | str, float | str, StrictInt] | None = Field(
+    logspace: tuple[float | str, float | str, Integer] | None = Field(
         None, description="[start, stop, num]: num geometrically spaced values between the "
         "endpoints (given in value space, both > 0), endpoints included")
     values: list[Any] | None = Field(
@@ -201,7 +202,7 @@ class SweepSpec(_Model):
                                          "(parallel lists of equal length)")
     parameters: dict[str, ParameterSpec] = Field(
         default_factory=dict, description="path in the scenario -> values it takes")
-    seeds: int = Field(1, ge=1, strict=True, description="runs per point, with seeds seed, seed + 1, ...")
+    seeds: Integer = Field(1, ge=1, description="runs per point, with seeds seed, seed + 1, ...")
 
     @field_validator("parameters")
     @classmethod
