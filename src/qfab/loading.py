@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from qfab import plugins
+from qfab.errors import ScenarioError
 from qfab.spec.loader import read_document, require_mapping, validate_scenario
 from qfab.spec.models import ScenarioSpec
-from qfab.topology import expand_topology
+from qfab.topology import expand_topology, in_template_terms
 
 __all__ = ["load_scenario", "parse_scenario"]
 
@@ -59,5 +60,8 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     (['n0', 'n1', 'n2'], 10000.0)
     """
     require_mapping(document)
-    return validate_scenario(expand_topology(document, base_dir=base_dir),
-                             model=plugins.scenario_model())
+    expanded = expand_topology(document, base_dir=base_dir)
+    try:
+        return validate_scenario(expanded, model=plugins.scenario_model())
+    except ScenarioError as error:  # a generated entry's error names the template it came from
+        raise in_template_terms(error, document, expanded) from None
