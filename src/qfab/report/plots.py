@@ -224,9 +224,9 @@ def _check_plob(x: str, x_quantity: Quantity, y: str, y_quantity: Quantity, *,
                         f"a {x_quantity.dimension}")
     if y_quantity.plob == "no":
         raise QfabError(f"y: {y!r} ({y_quantity.name}) is not comparable with the PLOB bound, "
-                        f"which bounds pairs or bits per channel use; plot a rate "
-                        f"(r0_rate_hz with the channel uses per second) or a quantity per "
-                        f"channel use")
+                        f"which bounds pairs or bits per channel use; plot a rate in Hz "
+                        f"(r0_rate_hz, l0_rate_hz) with the channel uses per second "
+                        f"(--plob-rate), or a quantity per channel use")
     if y_quantity.plob == "rate" and not rate_given:
         raise QfabError(f"y: {y!r} is a rate in Hz and the PLOB bound is per channel use; "
                         f"give the channel uses per second (--plob-rate) to compare them")
