@@ -182,7 +182,7 @@ def _figure(
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for key, (xs, means, errors, repeated) in groups.items():
-        label = y_quantity.name if hue is None else f"{hue} = {_show(key)}"
+        label = y_quantity.name if hue is None else _hue_label(hue, key)
         (line,) = axes.plot(xs * scale, means * y_scale, marker="o", markersize=4, label=label)
         if repeated:
             axes.errorbar(xs * scale, means * y_scale, yerr=errors * y_scale, fmt="none",
@@ -330,6 +330,16 @@ def _sorted(keys: Any) -> list[Any]:
     except TypeError:
         ordered = sorted(present, key=str)
     return ordered + [None] * (len(present) < len(keys))
+
+
+def _hue_label(hue: str, value: Any) -> str:
+    """Legend entry of one hue value: ``"links[0].length = 20 km"``, ``"scheme = x"``."""
+    quantity = describe(hue)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and quantity.unit:
+        shown = value * quantity.scale
+        text = _show(round(shown, 12) if isinstance(shown, float) else shown)
+        return f"{hue} = {text} {quantity.unit}"
+    return f"{hue} = {_show(value)}"
 
 
 def _show(value: Any) -> str:

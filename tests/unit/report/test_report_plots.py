@@ -373,3 +373,13 @@ def test_building_the_plot_parser_does_not_import_numpy_or_matplotlib() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+@needs_matplotlib
+def test_hue_values_are_shown_in_their_unit() -> None:
+    table = {"links[0].visibility": [0.9, 0.9], "links[0].length": [10e3, 20e3],
+             "r0_rate_hz": [1.0, 2.0]}
+    figure = _figure(table, x="links[0].visibility", y="r0_rate_hz", hue="links[0].length")
+    assert [line.get_label() for line in _data_lines(figure)] == [
+        "links[0].length = 10 km", "links[0].length = 20 km"]
+    assert figure.axes[0].get_title() == "request 0 rate vs links[0].visibility, by links[0].length"
