@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-#: Fast-engine options and the engines that take them (the others would ignore them).
+#: Fast-engine options (attribute -> flag): only the fast engine takes them; another engine
+#: would ignore them, so the command refuses them there.
 _FAST_OPTIONS = {"shots": "--shots", "target_rel_error": "--rel-error", "device": "--device"}
 
 #: Seconds a run must last before a progress bar appears.
@@ -86,7 +87,9 @@ def _parser() -> argparse.ArgumentParser:
         "validate", help="check a scenario file and plan it (as run and plan do)",
         description="Check a scenario file: its fields, and that the orchestrator can plan "
                     "every request (paths, purification, qubits, min_fidelity), as 'qfab run' "
-                    "and 'qfab plan' would. Exit status 2 with one line on the first problem.")
+                    "and 'qfab plan' would. Exit status 2 with one line on the first problem. "
+                    "Whether an engine models every parameter is for 'qfab run --engine E' "
+                    "to say (a scenario may suit one engine and not another).")
     validate_parser.add_argument("file", type=Path, help="scenario YAML file")
     validate_parser.set_defaults(handler=_validate)
 
@@ -211,8 +214,8 @@ def _write_atomically(directory: Path, files: dict[str, str]) -> None:
         mode = _file_mode()
         for name, text in files.items():
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
-            os.chmod(temporary, mode)  # mkstemp makes files 0600; results are ordinary files
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                os.chmod(temporary, mode)  # mkstemp makes files 0600; results are ordinary
                 stream.write(text)
             staged.append((temporary, directory / name))
         for temporary, final in staged:
