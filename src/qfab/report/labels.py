@@ -13,6 +13,8 @@ no unit and no conversion.
 ('links[0].length (km)', 0.001)
 >>> describe("l0_p_success").plob
 'no'
+>>> describe("r0_rate_hz_mean").label
+'request 0 rate, mean over seeds (Hz)'
 """
 
 from __future__ import annotations
@@ -98,8 +100,33 @@ _PER_USE = re.compile(r"_per_(channel_)?use$")
 _INDEX = re.compile(r"\[\d+\]$")
 
 
+#: Suffixes of :func:`qfab.experiments.stats.summarize`'s columns.
+_SUMMARY = re.compile(r"^(?P<column>.+)_(?P<statistic>mean|stderr|count)$")
+
+
 def describe(column: str) -> Quantity:
-    """The :class:`Quantity` a results column holds (its name shown as is if unknown)."""
+    """The :class:`Quantity` a results column holds (its name shown as is if unknown).
+
+    Summary columns (``r0_rate_hz_mean``, ``..._stderr``, ``..._count``) are described from
+    the column they summarize: the mean keeps its unit and its comparison with the PLOB
+    bound; the standard error keeps the unit only; the count is a count.
+    """
+    summary = _SUMMARY.match(column)
+    if summary is not None:
+        base = _describe(summary["column"])
+        if base.name != summary["column"] or base.unit:  # a known column
+            statistic = summary["statistic"]
+            if statistic == "mean":
+                return Quantity(f"{base.name}, mean over seeds", base.unit, base.scale,
+                                base.plob, base.dimension)
+            if statistic == "stderr":
+                return Quantity(f"{base.name}, standard error", base.unit, base.scale,
+                                _NOT, base.dimension)
+            return Quantity(f"{base.name}, runs", plob=_NOT, dimension="count")
+    return _describe(column)
+
+
+def _describe(column: str) -> Quantity:
     if column in _RESULTS:
         return _RESULTS[column]
     request = _REQUEST.match(column)

@@ -383,3 +383,17 @@ def test_hue_values_are_shown_in_their_unit() -> None:
     assert [line.get_label() for line in _data_lines(figure)] == [
         "links[0].length = 10 km", "links[0].length = 20 km"]
     assert figure.axes[0].get_title() == "request 0 rate vs links[0].visibility, by links[0].length"
+
+
+@pytest.mark.parametrize(("column", "label", "plob"), [
+    ("r0_rate_hz_mean", "request 0 rate, mean over seeds (Hz)", "rate"),
+    ("r0_rate_hz_stderr", "request 0 rate, standard error (Hz)", "no"),
+    ("l0_p_success_count", "link 0 success probability per attempt, runs", "no"),
+    ("links[0].length_mean", "links[0].length, mean over seeds (km)", "no"),
+    ("my_mean", "my_mean", "unknown"),
+])
+def test_summary_columns_are_described_from_the_column_they_summarize(
+        column: str, label: str, plob: str) -> None:
+    from qfab.report.labels import describe
+
+    assert (describe(column).label, describe(column).plob) == (label, plob)
