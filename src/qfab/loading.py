@@ -25,7 +25,7 @@ from qfab.spec.loader import (
 from qfab.spec.models import ScenarioSpec
 from qfab.spec.paths import parse_path, set_path
 from qfab.spec.sweep import SweepSpec
-from qfab.topology import expand_topology
+from qfab.topology import expand_topology, in_template_terms
 
 __all__ = ["load_scenario", "parse_scenario", "check_sweep_values"]
 
@@ -69,7 +69,11 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     """
     require_mapping(document)
     model = plugins.scenario_model()
-    spec = validate_scenario(expand_topology(document, base_dir=base_dir), model=model)
+    expanded = expand_topology(document, base_dir=base_dir)
+    try:
+        spec = validate_scenario(expanded, model=model)
+    except ScenarioError as error:  # a generated entry's error names the template it came from
+        raise in_template_terms(error, document, expanded) from None
     if spec.sweep is not None:
         check_sweep_values(document, spec.sweep, base_dir=base_dir, model=model)
     return spec
