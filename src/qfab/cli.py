@@ -1,6 +1,9 @@
 """Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema``.
 
-User errors (bad scenario, bad option) print one line on stderr and exit with status 2.
+User errors (bad scenario, bad option) print one line on stderr and exit with status 2. A
+``run`` or ``estimate`` that stalled (no pending event could bring any request another pair:
+a deadlock) prints its table with a ``STALLED`` line, writes its results as usual and exits
+with status 3 (:data:`EXIT_STALLED`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from qfab.report.table import format_result
 from qfab.spec import scenario_json_schema
 from qfab.spec.models import FastSpec, ScenarioSpec
 
-__all__ = ["main"]
+__all__ = ["EXIT_STALLED", "main"]
+
+#: Exit status of a run that stalled (see :class:`qfab.engines.result.StallResult`).
+EXIT_STALLED = 3
 
 #: Seconds a run must last before a progress bar appears.
 _PROGRESS_DELAY_S = 1.5
@@ -124,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         _write_atomically(args.out, {"result.json": document + "\n", "summary.txt": summary + "\n"})
     print(document if args.json else summary)
-    return 0
+    return EXIT_STALLED if result.stalled is not None else 0
 
 
 def _validate(args: argparse.Namespace) -> int:
