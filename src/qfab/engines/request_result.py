@@ -53,7 +53,7 @@ def active_time(complete: bool, last_s: float | None, request: PairRequestSpec,
     them, else to the end of the run (``duration``)."""
     if complete and last_s is not None:
         return last_s
-    return max(duration - request.start, 0.0)
+    return max(float(duration) - float(request.start), 0.0)
 
 
 def request_result(request: PairRequestSpec, plan: RequestPlan, application: Application, *,
