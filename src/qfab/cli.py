@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QfabError as error:
         print(f"qfab: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (``qfab run X --json | head``): stop quietly, as shells expect
+        _silence_stdout()
+        return 141
     except KeyboardInterrupt:
         print("qfab: interrupted", file=sys.stderr)
         return 130
@@ -121,6 +125,8 @@ def _with_fast_options(spec: ScenarioSpec, args: argparse.Namespace) -> Scenario
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        _check_out_dir(args.out)  # before the run, so that an error writes nothing
     spec = _with_fast_options(load_scenario(args.file), args)
     supports(spec, engine=args.engine).require()  # refuse before any progress bar appears
     with _progress_bar() as progress:
@@ -128,7 +134,12 @@ def _run(args: argparse.Namespace) -> int:
     document = json.dumps(result.to_dict(), indent=2)
     summary = format_result(result)
     if args.out is not None:
-        _write_atomically(args.out, {"result.json": document + "\n", "summary.txt": summary + "\n"})
+        try:
+            _write_atomically(args.out, {"result.json": document + "\n",
+                                         "summary.txt": summary + "\n"})
+        except OSError as error:
+            raise QfabError(f"--out: cannot write into {args.out}: "
+                            f"{error.strerror or error}") from None
     print(document if args.json else summary)
     return EXIT_STALLED if result.stalled is not None else 0
 
@@ -166,6 +177,40 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
         def update(fraction: float) -> None:
             bar.update(max(0, round(fraction * 1000) - bar.n))
         yield update
+
+
+def _check_out_dir(directory: Path) -> None:
+    """Refuse an ``--out`` that is not a directory that exists or could be created and written.
+
+    Raises
+    ------
+    QfabError
+        Naming the problem (a file in the way, a parent that is not a directory, no write
+        permission).
+    """
+    if directory.exists():
+        if not directory.is_dir():
+            raise QfabError(f"--out: {directory} exists and is not a directory")
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise QfabError(f"--out: cannot write into {directory} (permission denied)")
+        return
+    parent = directory.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise QfabError(f"--out: cannot create {directory}: {parent} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise QfabError(f"--out: cannot create {directory} in {parent} (permission denied)")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises no second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _write_atomically(directory: Path, files: dict[str, str]) -> None:

@@ -24,6 +24,7 @@ from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
+from qfab.engines.fast.memory import memory_support
 from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.engines.support import scenario_support
@@ -88,6 +89,9 @@ def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Su
     device = device_support(spec.fast.device)
     if not device:
         return device
+    memory = memory_support(spec, plan)
+    if not memory:
+        return memory
     if spec.policy.buffer:
         return Support.no("policy.buffer: the fast engine serves requests on demand only; "
                           "use engine des")
