@@ -1,6 +1,9 @@
 """Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema``.
 
-User errors (bad scenario, bad option) print one line on stderr and exit with status 2.
+User errors (bad scenario, bad option) print one line on stderr and exit with status 2. A
+``run`` or ``estimate`` that stalled (no pending event could bring any request another pair:
+a deadlock) prints its table with a ``STALLED`` line, writes its results as usual and exits
+with status 3 (:data:`EXIT_STALLED`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,10 @@ if TYPE_CHECKING:
 # SciPy or matplotlib. Modules beyond argparse are imported inside the handlers that need
 # them (tests/unit/cli/test_cli_startup.py checks which modules ``import qfab.cli`` loads).
 
-__all__ = ["main"]
+__all__ = ["EXIT_STALLED", "main"]
+
+#: Exit status of a run that stalled (see :class:`qfab.engines.result.StallResult`).
+EXIT_STALLED = 3
 
 #: Fast-engine options (attribute -> flag): only the fast engine takes them; another engine
 #: would ignore them, so the command refuses them there.
@@ -171,7 +177,7 @@ def _run(args: argparse.Namespace) -> int:
             raise QfabError(f"--out: cannot write into {args.out}: "
                             f"{error.strerror or error}") from None
     print(document if args.json else summary)
-    return 0
+    return EXIT_STALLED if result.stalled is not None else 0
 
 
 def _validate(args: argparse.Namespace) -> int:
