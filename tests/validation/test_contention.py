@@ -191,3 +191,15 @@ def test_nobody_overtakes_a_request_ahead_in_line() -> None:
     assert max(first.delivery_ps) < min(middle.delivery_ps)
     assert max(middle.delivery_ps) < min(last.delivery_ps)
     assert runtime.turns.waiting() == {}
+
+
+def test_the_earlier_deadline_goes_first_on_a_shared_path() -> None:
+    """Equal priorities, the second request's deadline first: it preempts the first at the
+    start and gets every pair before it."""
+    document = crossing()
+    document["requests"][0]["deadline"] = "5 s"
+    document["requests"][1]["deadline"] = "1 s"
+    runtime = simulate(document)
+    assert_all_served(runtime)
+    late, early = runtime.apps
+    assert max(early.delivery_ps) < min(late.delivery_ps)

@@ -22,6 +22,7 @@ from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode
 from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
 from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.delays import ClassicalDelays
@@ -114,7 +115,7 @@ class NetworkRuntime:
                                  zip(request_plan.path, request_plan.path[1:])])
                      for request_plan in plan.requests]
         priority_order = [app.index for app in sorted(
-            self.apps, key=lambda app: (-spec.requests[app.index].priority, app.index))]
+            self.apps, key=lambda app: service_key(app.index, spec.requests[app.index]))]
 
         # components; the link layers are filled in below, before the run starts
         self.link_layers: list[LinkLayer] = []
@@ -126,7 +127,8 @@ class NetworkRuntime:
         #: Who is served when requests share links (:meth:`PathTurns.waiting` says who waits
         #: for whom).
         self.turns = turns = PathTurns(
-            sim, self.apps, [spec.requests[app.index].priority for app in self.apps],
+            sim, self.apps, [service_key(app.index, spec.requests[app.index])[:2]
+                             for app in self.apps],
             self.links, store, ledger, cutoffs, wakeups)
         self._lifecycle = lifecycle = RequestLifecycle(sim, self.apps, store, ledger, cutoffs,
                                                        wakeups, turns)

@@ -9,15 +9,16 @@ reservation covers every link of the path and every lane at once and is taken
 all-or-nothing, so no request holds part of what it needs while it waits for the rest: a
 circular wait cannot form.
 
-Who is served next:
+Who is served next follows the service order of :mod:`qfab.orchestrator.order`: a higher
+``priority`` first, then the earliest deadline; ties go to the request that started first
+(the scenario's order for equal starts):
 
-* a higher ``priority`` goes first: a request that starts while requests of lower priority
-  hold its links preempts them (their swapped or purified pairs are discarded, their fresh
-  link pairs stay in memory for whoever uses the link next, and their links owe them
-  nothing until their turn comes again);
-* requests of equal priority are served one after the other, first come first served (in
-  scenario order when they start together): a request keeps its path until it is done,
-  unless a higher priority preempts it (it then keeps its place in line);
+* a request that starts while requests later in that order (by priority or deadline) hold
+  its links preempts them: their swapped or purified pairs are discarded, their fresh link
+  pairs stay in memory for whoever uses the link next, their links owe them nothing until
+  their turn comes again, and they keep their place in line;
+* among requests of equal priority and deadline, the one served first keeps its path until
+  it is done (first come, first served);
 * a waiting request is not overtaken on its links by requests behind it in line.
 
 A request that shares no link with any other is served from its start to its end, exactly
@@ -48,8 +49,9 @@ class PathTurns:
         The simulation.
     apps
         The requests, by index.
-    priorities
-        Each request's priority, by index (larger first).
+    ranks
+        Each request's rank in the service order without the tie-break, by index: smaller
+        is served first (``service_key(...)[:2]``, see :mod:`qfab.orchestrator.order`).
     links
         The links, by index (to find the fresh pairs made for a preempted request).
     store, ledger, cutoffs, wakeups
@@ -57,15 +59,16 @@ class PathTurns:
         the wake-ups of the nodes on a path when its request's turn begins.
     """
 
-    __slots__ = ("_apps", "_arrival", "_discard", "_ledger", "_links", "_poke", "_priority",
-                 "_queue", "_rivals", "_sim", "_store")
+    __slots__ = ("_apps", "_arrival", "_discard", "_ledger", "_links", "_poke", "_queue",
+                 "_rank", "_rivals", "_sim", "_store")
 
-    def __init__(self, sim: Simulation, apps: Sequence[RequestApp], priorities: Sequence[int],
-                 links: Sequence[HeraldedLink], store: PairStore, ledger: CreditLedger,
-                 cutoffs: Cutoffs, wakeups: Wakeups) -> None:
+    def __init__(self, sim: Simulation, apps: Sequence[RequestApp],
+                 ranks: Sequence[tuple[int, float]], links: Sequence[HeraldedLink],
+                 store: PairStore, ledger: CreditLedger, cutoffs: Cutoffs,
+                 wakeups: Wakeups) -> None:
         self._sim = sim
         self._apps = apps
-        self._priority = list(priorities)
+        self._rank = list(ranks)
         self._links = links
         self._store = store
         self._ledger = ledger
@@ -106,19 +109,19 @@ class PathTurns:
                                  (other in queue and key(other) < key(index)))
                 for index in queue}
 
-    def _place(self, index: int) -> tuple[int, int, int]:
-        """Sort key of a waiting request in line: priority first, then arrival."""
-        return -self._priority[index], self._queue[index], index
+    def _place(self, index: int) -> tuple[int, float, int, int]:
+        """Sort key of a waiting request in line: its rank, then its arrival."""
+        return *self._rank[index], self._queue[index], index
 
     def _enqueue(self, index: int) -> None:
         """Put ``index`` in line, at its first place if it has been in line before."""
         self._queue[index] = self._arrival.setdefault(index, len(self._arrival))
 
     def _admit(self) -> None:
-        """Serve every waiting request whose path is free, in order of priority and then of
-        arrival; a request preempts served rivals of lower priority only when nothing else
+        """Serve every waiting request whose path is free, in order of rank and then of
+        arrival; a request preempts served rivals of a later rank only when nothing else
         stands in its way, and no request overtakes a rival ahead of it in line."""
-        priority = self._priority
+        rank = self._rank
         apps = self._apps
         changed = True
         while changed:
@@ -129,7 +132,7 @@ class PathTurns:
                 rivals = self._rivals[index]
                 blocked = not rivals.isdisjoint(ahead)
                 served = [other for other in rivals if apps[other].serving]
-                if not blocked and all(priority[other] < priority[index] for other in served):
+                if not blocked and all(rank[other] > rank[index] for other in served):
                     for other in served:
                         self._preempt(other)
                         self._enqueue(other)
