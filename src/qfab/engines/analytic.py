@@ -37,7 +37,7 @@ import numpy as np
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
-from qfab.engines.request_result import applications, request_result
+from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import LinkResult, RunResult
 from qfab.engines.support import (
     formalism_support,
@@ -106,6 +106,7 @@ class AnalyticEngine:
             requests.append(request_result(
                 request, request_plan, application, delivered=delivered,
                 complete=delivered == request.pairs, last_s=last,
+                active_s=active_time(delivered == request.pairs, last, request, spec.duration),
                 fidelity=fidelity if delivered else None, fidelity_ci95=None,
                 fidelity_min=fidelity if delivered else None,
                 figures=application.figures(np.array([fidelity])) if delivered else {}))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from qfab.apps.base import application_for
 from qfab.engines.base import Support
 from qfab.memorymodel import memory_model
+from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan
 from qfab.spec.models import ScenarioSpec
 
@@ -75,20 +76,33 @@ def segmentation_support(plan: NetworkPlan, engine: str) -> Support:
 
 def priority_support(spec: ScenarioSpec, plan: NetworkPlan, engine: str) -> Support:
     """Whether ``engine``, which serves requests that share a link one after another in
-    scenario order, serves them in the order the event simulation does: it does when all
-    requests sharing a link have the same ``priority`` (larger is served first)."""
-    seen: dict[frozenset[str], int] = {}
+    scenario order, serves them in the order the event simulation does: by ``priority``
+    (larger first), then earliest deadline (:func:`qfab.orchestrator.order.service_key`).
+
+    It does when, on every shared link, no request is served before one listed earlier.
+    """
+    seen: dict[frozenset[str], list[int]] = {}
     for request in plan.requests:
+        index = request.request
+        mine = service_key(index, spec.requests[index])
         for a, b in zip(request.path, request.path[1:]):
-            other = seen.setdefault(frozenset((a, b)), request.request)
-            mine, theirs = (spec.requests[request.request].priority,
-                            spec.requests[other].priority)
-            if mine != theirs:
-                return Support.no(
-                    f"requests[{request.request}].priority: {mine} against {theirs} of "
-                    f"requests[{other}], which shares the link {a} - {b}; the {engine} "
-                    "engine serves requests sharing a link in scenario order; use engine des")
+            earlier = seen.setdefault(frozenset((a, b)), [])
+            for other in earlier:
+                if service_key(other, spec.requests[other]) > mine:
+                    return Support.no(_order_reason(spec, index, other, f"{a} - {b}", engine))
+            earlier.append(index)
     return Support.yes()
+
+
+def _order_reason(spec: ScenarioSpec, index: int, other: int, link: str, engine: str) -> str:
+    """Why ``requests[index]``, served before the earlier ``requests[other]``, is refused."""
+    mine, theirs = spec.requests[index], spec.requests[other]
+    field, values = ("priority", f"{mine.priority} against {theirs.priority}")
+    if mine.priority == theirs.priority:
+        field, values = ("deadline", "an earlier deadline than that")
+    return (f"requests[{index}].{field}: {values} of requests[{other}], which shares the "
+            f"link {link}, serves it first; the {engine} engine serves requests sharing a "
+            "link in scenario order; use engine des")
 
 
 def scenario_support(spec: ScenarioSpec, engine: str) -> Support:

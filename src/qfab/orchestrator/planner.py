@@ -10,6 +10,7 @@ from qfab.errors import EngineError, ScenarioError
 from qfab.orchestrator.domains import Domain, find_domains, segments_of
 from qfab.orchestrator.estimates import PurificationPlan, estimate_path, plan_purification
 from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.order import ServiceKey, service_key
 from qfab.orchestrator.routing import candidate_paths
 from qfab.orchestrator.rules import (
     DeliverRule,
@@ -65,7 +66,8 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
     network = network or NetworkGraph(spec)
     domain_of = find_domains(spec, network.graph)
     plans: list[RequestPlan] = []
-    rules: dict[str, list[tuple[tuple[int, int, int], Rule]]] = {name: [] for name in spec.nodes}
+    rules: dict[str, list[tuple[tuple[ServiceKey, int], Rule]]] = {
+        name: [] for name in spec.nodes}
     for index, request in enumerate(spec.requests):
         option = _choose(spec, network, index, request)
         path = option.path
@@ -82,7 +84,7 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
         for order, (node, rule) in enumerate(
                 _request_rules(index, request, path, segments, option.purification,
                                spec.policy.swap)):
-            rules[node].append(((-request.priority, index, order), rule))
+            rules[node].append(((service_key(index, request), order), rule))
     return NetworkPlan(
         requests=plans,
         nodes=[NodeRules(node=name, rules=[rule for _, rule in sorted(entries, key=lambda e: e[0])])

@@ -43,11 +43,15 @@ def _purified_chain() -> dict[str, Any]:
     return document
 
 
-def _link_requests(*priorities: int) -> dict[str, Any]:
-    """One link serving a request of each priority, in this order."""
+def _link_requests(*priorities: int,
+                   deadlines: tuple[str | None, ...] = ()) -> dict[str, Any]:
+    """One link serving a request of each priority (and deadline), in this order."""
     document = _link()
     request = document["requests"][0]
     document["requests"] = [{**request, "priority": p} for p in priorities]
+    for entry, deadline in zip(document["requests"], deadlines):
+        if deadline is not None:
+            entry["deadline"] = deadline
     return document
 
 
@@ -139,11 +143,19 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, str | None]]] = {
     "two requests on one link, equal priorities": (_link_requests(0, 0), {
         "analytic": None,
         "fast": "requests[1]: shares the link alice - bob with requests[0]"}),
-    "two requests on one link, priorities differ": (_link_requests(0, 1), {
+    "two requests on one link, the second of higher priority": (_link_requests(0, 1), {
         "analytic": "requests[1].priority: 1 against 0 of requests[0], which shares the link "
-                    "alice - bob; the analytic engine serves requests sharing a link in "
-                    "scenario order",
+                    "alice - bob, serves it first; the analytic engine serves requests "
+                    "sharing a link in scenario order",
         "fast": "requests[1]: shares the link alice - bob with requests[0]"}),
+    "two requests on one link, the first of higher priority": (_link_requests(1, 0), {
+        "analytic": None,
+        "fast": "requests[1]: shares the link alice - bob with requests[0]"}),
+    "two requests on one link, the second with the earlier deadline": (
+        _link_requests(0, 0, deadlines=(None, "500 s")), {
+            "analytic": "requests[1].deadline: an earlier deadline than that of requests[0], "
+                        "which shares the link alice - bob, serves it first",
+            "fast": "requests[1]: shares the link alice - bob with requests[0]"}),
     "two requests on one link": (_two_requests(), {
         "analytic": "requests[0]: the analytic engine computes chains with a single request",
         "fast": "requests[1]: shares the link n0 - n1 with requests[0]; contending requests "
