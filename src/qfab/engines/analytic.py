@@ -5,9 +5,9 @@ exact answer:
 
 * one link with ``k`` parallel channels: pairs at ``k p / period`` (a geometric number of
   attempts has mean ``1/p``), each with the heralded state; requests sharing a link are
-  served one after the other in scenario order, as in the event simulation when their
-  ``priority`` is the same (requests of different priorities on a shared link are
-  refused);
+  served one after the other in scenario order, accepted where that is the event
+  simulation's service order (``priority``, then earliest ``deadline``:
+  :func:`~qfab.orchestrator.order.service_key`) and refused otherwise;
 * a chain of links (equal periods, zero length, one qubit per link at each node, ideal
   memories, or for nested swapping Werner links and equal memories that depolarize each
   qubit, no purification or cutoff): with swap-asap and ideal swaps a round lasts
@@ -24,8 +24,9 @@ exact answer:
 Pairs are used at the herald: ``policy.buffer`` (pairs stored ahead of demand) is refused,
 and so are ``formalism: density_matrix`` and paths of several links that cross tier
 domains (the event simulation swaps them per domain and stitches the segments at the
-gateways). Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the engine cannot
-model, and :meth:`AnalyticEngine.run` raises :class:`~qfab.errors.EngineError` with that reason.
+gateways). Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the
+engine cannot model, and :meth:`AnalyticEngine.run` raises
+:class:`~qfab.errors.EngineError` with that reason.
 """
 
 from __future__ import annotations

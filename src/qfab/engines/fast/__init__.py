@@ -85,7 +85,8 @@ class FastEngine:
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
     """Every refusal of the fast engine after its applications (:func:`applications`): the
-    device, the formalism, tier segments, the policy, shared links, then each request's path."""
+    device, the formalism, tier segments, memory, the policy, shared links, then each
+    request's path."""
     device = device_support(spec.fast.device)
     if not device:
         return device
