@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["non_negative_int", "positive_int"]
+__all__ = ["ENGINE_NAMES", "EXECUTOR_NAMES", "non_negative_int", "positive_int"]
+
+#: Names of the engines, for ``--engine`` choices: written out so that building a parser
+#: does not import the engines (``sorted(qfab.engines.ENGINES)``; a test keeps them equal).
+ENGINE_NAMES = ("analytic", "des", "fast")
+#: Names of the sweep executors, for ``--executor`` (``qfab.experiments.executors.EXECUTORS``).
+EXECUTOR_NAMES = ("serial", "processes", "dask")
 
 
 def non_negative_int(text: str) -> int:

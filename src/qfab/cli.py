@@ -1,6 +1,9 @@
 """Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema``.
 
-User errors (bad scenario, bad option) print one line on stderr and exit with status 2.
+User errors (bad scenario, bad option) print one line on stderr and exit with status 2. A
+``run`` or ``estimate`` that stalled (no pending event could bring any request another pair:
+a deadlock) prints its table with a ``STALLED`` line, writes its results as usual and exits
+with status 3 (:data:`EXIT_STALLED`).
 """
 
 from __future__ import annotations
@@ -13,21 +16,30 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from qfab import __version__, plugins
-from qfab.argtypes import non_negative_int
-from qfab.engines import ENGINES, ProgressCallback, run, supports
+from qfab import __version__
+from qfab.argtypes import ENGINE_NAMES, non_negative_int
 from qfab.errors import QfabError
 from qfab.experiments.cli import add_sweep_command
-from qfab.loading import load_scenario
-from qfab.report.plots import add_plot_command
-from qfab.report.table import format_result
-from qfab.spec import scenario_json_schema
-from qfab.spec.models import FastSpec, ScenarioSpec
+from qfab.report.plot_command import add_plot_command
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from qfab.engines import ProgressCallback
+    from qfab.spec.models import ScenarioSpec
+
+# Start-up time: ``qfab --help`` and ``qfab validate`` must not pay for the engines, NumPy,
+# SciPy or matplotlib. Modules beyond argparse are imported inside the handlers that need
+# them (tests/unit/cli/test_cli_startup.py checks which modules ``import qfab.cli`` loads).
+
+__all__ = ["EXIT_STALLED", "main"]
+
+#: Exit status of a run that stalled (see :class:`qfab.engines.result.StallResult`).
+EXIT_STALLED = 3
+
+#: Fast-engine options (attribute -> flag): only the fast engine takes them; another engine
+#: would ignore them, so the command refuses them there.
+_FAST_OPTIONS = {"shots": "--shots", "target_rel_error": "--rel-error", "device": "--device"}
 
 #: Seconds a run must last before a progress bar appears.
 _PROGRESS_DELAY_S = 1.5
@@ -42,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QfabError as error:
         print(f"qfab: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (``qfab run X --json | head``): stop quietly, as shells expect
+        _silence_stdout()
+        return 141
     except KeyboardInterrupt:
         print("qfab: interrupted", file=sys.stderr)
         return 130
@@ -55,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run_parser = commands.add_parser("run", help="run a scenario and print its results")
     run_parser.add_argument("file", type=Path, help="scenario YAML file")
-    run_parser.add_argument("--engine", choices=sorted(ENGINES),
+    run_parser.add_argument("--engine", choices=ENGINE_NAMES,
                             help="engine to use (default: the scenario's 'engine')")
     run_parser.add_argument("--seed", type=non_negative_int,
                             help="seed (default: the scenario's 'seed')")
@@ -68,14 +84,23 @@ def _parser() -> argparse.ArgumentParser:
     estimate_parser = commands.add_parser(
         "estimate", help="run a scenario on the fast engine (vectorized Monte Carlo)")
     estimate_parser.add_argument("file", type=Path, help="scenario YAML file")
-    estimate_parser.add_argument("--seed", type=non_negative_int)
-    estimate_parser.add_argument("--json", action="store_true")
-    estimate_parser.add_argument("--out", type=Path, metavar="DIR")
+    estimate_parser.add_argument("--seed", type=non_negative_int,
+                                 help="seed (default: the scenario's 'seed')")
+    estimate_parser.add_argument("--json", action="store_true",
+                                 help="print the JSON result document")
+    estimate_parser.add_argument("--out", type=Path, metavar="DIR",
+                                 help="also write result.json and summary.txt into DIR")
     _add_fast_options(estimate_parser)
     estimate_parser.set_defaults(handler=_run, engine="fast")
 
-    validate_parser = commands.add_parser("validate", help="check a scenario file")
-    validate_parser.add_argument("file", type=Path)
+    validate_parser = commands.add_parser(
+        "validate", help="check a scenario file and plan it (as run and plan do)",
+        description="Check a scenario file: its fields, and that the orchestrator can plan "
+                    "every request (paths, purification, qubits, min_fidelity), as 'qfab run' "
+                    "and 'qfab plan' would. Exit status 2 with one line on the first problem. "
+                    "Whether an engine models every parameter is for 'qfab run --engine E' "
+                    "to say (a scenario may suit one engine and not another).")
+    validate_parser.add_argument("file", type=Path, help="scenario YAML file")
     validate_parser.set_defaults(handler=_validate)
 
     plan_parser = commands.add_parser(
@@ -92,7 +117,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_fast_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("fast engine")
+    group = parser.add_argument_group(
+        "fast engine", "only with the fast engine; any other engine refuses them")
     group.add_argument("--shots", type=int, help="runs of each request per batch")
     group.add_argument("--rel-error", type=float, dest="target_rel_error",
                        help="sample until the rate's 95%% interval is this relative error")
@@ -100,11 +126,27 @@ def _add_fast_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _with_fast_options(spec: ScenarioSpec, args: argparse.Namespace) -> ScenarioSpec:
-    """The scenario with the command line's fast-engine options applied."""
-    changes = {key: getattr(args, key) for key in ("shots", "target_rel_error", "device")
+    """The scenario with the command line's fast-engine options applied.
+
+    Raises
+    ------
+    QfabError
+        A fast-engine option given for another engine (which would ignore it), or an
+        out-of-range value.
+    """
+    from pydantic import ValidationError
+
+    from qfab.spec.models import FastSpec
+
+    changes = {key: getattr(args, key) for key in _FAST_OPTIONS
                if getattr(args, key, None) is not None}
     if not changes:
         return spec
+    engine = args.engine or spec.engine
+    if engine != "fast":
+        given = ", ".join(_FAST_OPTIONS[key] for key in changes)
+        raise QfabError(f"{given}: only the fast engine takes this; engine {engine} would "
+                        f"ignore it (use --engine fast or qfab estimate)")
     try:
         fast = FastSpec.model_validate({**spec.fast.model_dump(), **changes})
     except ValidationError as error:
@@ -115,6 +157,12 @@ def _with_fast_options(spec: ScenarioSpec, args: argparse.Namespace) -> Scenario
 
 
 def _run(args: argparse.Namespace) -> int:
+    from qfab.engines import run, supports
+    from qfab.loading import load_scenario
+    from qfab.report.table import format_result
+
+    if args.out is not None:
+        _check_out_dir(args.out)  # before the run, so that an error writes nothing
     spec = _with_fast_options(load_scenario(args.file), args)
     supports(spec, engine=args.engine).require()  # refuse before any progress bar appears
     with _progress_bar() as progress:
@@ -122,19 +170,29 @@ def _run(args: argparse.Namespace) -> int:
     document = json.dumps(result.to_dict(), indent=2)
     summary = format_result(result)
     if args.out is not None:
-        _write_atomically(args.out, {"result.json": document + "\n", "summary.txt": summary + "\n"})
+        try:
+            _write_atomically(args.out, {"result.json": document + "\n",
+                                         "summary.txt": summary + "\n"})
+        except OSError as error:
+            raise QfabError(f"--out: cannot write into {args.out}: "
+                            f"{error.strerror or error}") from None
     print(document if args.json else summary)
-    return 0
+    return EXIT_STALLED if result.stalled is not None else 0
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from qfab.loading import load_scenario
+    from qfab.orchestrator import plan_network
+
     spec = load_scenario(args.file)
+    plan_network(spec)  # what run and plan refuse: no path, too few qubits, min_fidelity
     print(f"{args.file}: valid scenario {spec.name!r} ({len(spec.nodes)} nodes, "
           f"{len(spec.links)} links, {len(spec.requests)} requests)")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from qfab.loading import load_scenario
     from qfab.orchestrator import plan_network
 
     print(plan_network(load_scenario(args.file)).model_dump_json(indent=2))
@@ -142,6 +200,9 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from qfab import plugins
+    from qfab.spec import scenario_json_schema
+
     del args
     print(json.dumps(scenario_json_schema(plugins.scenario_model()), indent=2))
     return 0
@@ -162,14 +223,50 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
         yield update
 
 
+def _check_out_dir(directory: Path) -> None:
+    """Refuse an ``--out`` that is not a directory that exists or could be created and written.
+
+    Raises
+    ------
+    QfabError
+        Naming the problem (a file in the way, a parent that is not a directory, no write
+        permission).
+    """
+    if directory.exists():
+        if not directory.is_dir():
+            raise QfabError(f"--out: {directory} exists and is not a directory")
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise QfabError(f"--out: cannot write into {directory} (permission denied)")
+        return
+    parent = directory.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise QfabError(f"--out: cannot create {directory}: {parent} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise QfabError(f"--out: cannot create {directory} in {parent} (permission denied)")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises no second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def _write_atomically(directory: Path, files: dict[str, str]) -> None:
     """Write all files or none: each goes to a temporary file first, then is renamed."""
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
+        mode = _file_mode()
         for name, text in files.items():
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                os.chmod(temporary, mode)  # mkstemp makes files 0600; results are ordinary
                 stream.write(text)
             staged.append((temporary, directory / name))
         for temporary, final in staged:
@@ -177,6 +274,13 @@ def _write_atomically(directory: Path, files: dict[str, str]) -> None:
     finally:
         for temporary, _ in staged:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _file_mode() -> int:
+    """The mode ``open()`` gives a new file: 0666 less the process's umask."""
+    umask = os.umask(0o022)  # the umask can only be read by setting it; put it back at once
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,15 +10,24 @@ The pipeline has three steps, each owned by its layer: read the file as plain da
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 from qfab import plugins
-from qfab.spec.loader import read_document, require_mapping, validate_scenario
+from qfab.errors import ScenarioError
+from qfab.spec.loader import (
+    read_document,
+    require_mapping,
+    scenario_field_names,
+    validate_scenario,
+)
 from qfab.spec.models import ScenarioSpec
-from qfab.topology import expand_topology
+from qfab.spec.paths import parse_path, set_path
+from qfab.spec.sweep import SweepSpec
+from qfab.topology import expand_topology, in_template_terms
 
-__all__ = ["load_scenario", "parse_scenario"]
+__all__ = ["load_scenario", "parse_scenario", "check_sweep_values"]
 
 
 def load_scenario(path: str | Path) -> ScenarioSpec:
@@ -59,5 +68,73 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     (['n0', 'n1', 'n2'], 10000.0)
     """
     require_mapping(document)
-    return validate_scenario(expand_topology(document, base_dir=base_dir),
-                             model=plugins.scenario_model())
+    model = plugins.scenario_model()
+    expanded = expand_topology(document, base_dir=base_dir)
+    try:
+        spec = validate_scenario(expanded, model=model)
+    except ScenarioError as error:  # a generated entry's error names the template it came from
+        raise in_template_terms(error, document, expanded) from None
+    if spec.sweep is not None:
+        check_sweep_values(document, spec.sweep, base_dir=base_dir, model=model)
+    return spec
+
+
+def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
+                       base_dir: Path | None = None,
+                       model: type[ScenarioSpec] = ScenarioSpec) -> None:
+    """Check every value of every swept parameter as the field it is written into.
+
+    Each value is written alone into the scenario (the other parameters keep the scenario's
+    own values) and the result validated, so a value of the wrong type or out of range
+    (``links[0].length: {values: ["-5 km"]}``) is refused by ``validate``, ``run`` and
+    ``estimate`` as by ``qfab sweep``. Only problems that the value causes alone are reported
+    here: a combination of swept values that is invalid only together (``t1`` and ``t2`` of
+    one memory) is reported by ``qfab sweep`` when it expands the points.
+
+    Raises
+    ------
+    ScenarioError
+        ``sweep.parameters.<path>: <reason> (value <value>)``.
+    """
+    base = {key: value for key, value in document.items() if key != "sweep"}
+    creatable = scenario_field_names(model)
+    for path, parameter in sweep.parameters.items():
+        swept = _dotted(path)
+        others = [_dotted(other) for other in sweep.parameters if other != path]
+        checked: set[str] = set()
+        for value in parameter.document_values():
+            key = repr(value)
+            if key in checked:
+                continue
+            checked.add(key)
+            resolved = copy.deepcopy(base)
+            try:
+                set_path(resolved, path, copy.deepcopy(value), creatable=creatable)
+            except ValueError as error:
+                raise ScenarioError(f"sweep.parameters.{path}", str(error)) from None
+            try:
+                validate_scenario(expand_topology(resolved, base_dir=base_dir), model=model)
+            except ScenarioError as error:
+                if _on_path(error.path, swept, others):
+                    raise ScenarioError(f"sweep.parameters.{path}",
+                                        f"{error.reason} (value {value!r})") from None
+
+
+def _dotted(path: str) -> str:
+    return ".".join(str(segment) for segment in parse_path(path))
+
+
+def _on_path(error_path: str, swept: str, others: list[str]) -> bool:
+    """Whether an error at ``error_path`` comes from the swept field alone: at it, inside it,
+    or at a section holding it that no other swept parameter lies in (``t2 <= 2 t1`` at a
+    memory is the swept t2's fault unless t1 is swept too)."""
+    try:
+        at = _dotted(error_path) if error_path else ""
+    except ValueError:
+        return False
+    if not at:
+        return False
+    if at == swept or at.startswith(swept + "."):
+        return True
+    return swept.startswith(at + ".") and not any(other.startswith(at + ".")
+                                                  for other in others)

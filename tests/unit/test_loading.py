@@ -31,7 +31,7 @@ def test_a_topology_file_is_found_next_to_the_scenario_file(tmp_path: Path) -> N
     ({"qfab": 1, "topology": {"kind": "chain", "nodes": 3, "spcing": "1 km", "link": LINK}},
      "topology.spcing"),
     ({"qfab": 1, "topology": {"kind": "chain", "nodes": 3, "spacing": "1 km",
-                              "link": {**LINK, "fidelity": 1.5}}}, "links[0].fidelity"),
+                              "link": {**LINK, "fidelity": 1.5}}}, "topology.link.fidelity"),
     ({"qfab": 1, "topology": {"kind": "chain", "nodes": 2, "spacing": "1 km", "link": LINK},
       "nodes": {"n0": {"memory": {"t2": "-1 s"}}}}, "nodes.n0.memory.t2"),
 ])

@@ -62,6 +62,13 @@ def purified(scheme: str, rounds: int, *, length: str, t2: str) -> dict[str, Any
     return document
 
 
+def read_out(document: dict[str, Any], *errors: float) -> dict[str, Any]:
+    """``document`` with the ``gates.measurement_error`` of each node, in order."""
+    nodes = {name: {**node, "gates": {**node.get("gates", {}), "measurement_error": error}}
+             for (name, node), error in zip(document["nodes"].items(), errors)}
+    return {**document, "nodes": nodes}
+
+
 def windowed(document: dict[str, Any], *schedules: dict[str, str]) -> dict[str, Any]:
     """``document`` with link ``i`` up only in the windows ``schedules[i]``."""
     links = [{**link, "availability": schedule}
@@ -109,6 +116,8 @@ SCENARIOS = {
                   for i in range(5)}},
     "link, DEJMPS x2": purified("dejmps", 2, length="0 km", t2="inf"),
     "link, BBPSSW x1, 20 km, T2": purified("bbpssw", 1, length="20 km", t2="20 ms"),
+    "link, BBPSSW x1, 20 km, T2, read-out errors": read_out(
+        purified("bbpssw", 1, length="20 km", t2="20 ms"), 0.25, 0.0),
 }
 
 

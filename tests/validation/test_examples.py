@@ -55,7 +55,8 @@ def test_engines_agree_on_single_link_example(path: Path) -> None:
 def test_analytic_engine_says_why_it_cannot_run_a_network_example(path: Path) -> None:
     support = supports(load_scenario(path), engine="analytic")
     assert not support and support.reason is not None
-    assert support.reason.startswith("requests[") and support.reason.endswith("use engine des")
+    assert support.reason.startswith(("requests[", "policy."))
+    assert support.reason.endswith("use engine des")
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
@@ -75,3 +76,14 @@ def test_four_tier_request_crosses_every_tier() -> None:
                                "cluster-2", "nodal-2"]
     tiers = {node.tier for node in result.nodes}
     assert tiers == {"nodal", "cluster", "campus", "wan"}
+
+
+@pytest.mark.parametrize("engine", ["analytic", "fast"])
+def test_four_tier_is_left_to_the_engine_that_stitches_segments(engine: str) -> None:
+    """The path crosses seven domains; only the event simulation swaps it per segment."""
+    spec = load_scenario(EXAMPLES / "four_tier.yaml")
+    assert supports(spec, engine="des")
+    support = supports(spec, engine=engine)
+    assert not support and support.reason is not None
+    assert support.reason.startswith("requests[0]: the path crosses the domains nodal-1, ")
+    assert f"the {engine} engine models swapping over the whole path only" in support.reason

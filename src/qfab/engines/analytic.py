@@ -5,7 +5,9 @@ exact answer:
 
 * one link with ``k`` parallel channels: pairs at ``k p / period`` (a geometric number of
   attempts has mean ``1/p``), each with the heralded state; requests sharing a link are
-  served one after the other in scenario order, as in the event simulation;
+  served one after the other in scenario order, accepted where that is the event
+  simulation's service order (``priority``, then earliest ``deadline``:
+  :func:`~qfab.orchestrator.order.service_key`) and refused otherwise;
 * a chain of links (equal periods, zero length, one qubit per link at each node, ideal
   memories, or for nested swapping Werner links and equal memories that depolarize each
   qubit, no purification or cutoff): with swap-asap and ideal swaps a round lasts
@@ -19,8 +21,12 @@ exact answer:
   successes within ``duration`` and the expected time of the last one, exactly, from the
   window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
 
-Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the engine cannot
-model, and :meth:`AnalyticEngine.run` raises :class:`~qfab.errors.EngineError` with that reason.
+Pairs are used at the herald: ``policy.buffer`` (pairs stored ahead of demand) is refused,
+and so are ``formalism: density_matrix`` and paths of several links that cross tier
+domains (the event simulation swaps them per domain and stitches the segments at the
+gateways). Other scenarios are refused: :meth:`AnalyticEngine.supports` names what the
+engine cannot model, and :meth:`AnalyticEngine.run` raises
+:class:`~qfab.errors.EngineError` with that reason.
 """
 
 from __future__ import annotations
@@ -32,9 +38,14 @@ import numpy as np
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
-from qfab.engines.request_result import applications, request_result
+from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import LinkResult, RunResult
-from qfab.engines.support import scenario_support
+from qfab.engines.support import (
+    formalism_support,
+    priority_support,
+    scenario_support,
+    segmentation_support,
+)
 from qfab.linkmodel import LinkModel
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.network import NetworkGraph
@@ -96,6 +107,7 @@ class AnalyticEngine:
             requests.append(request_result(
                 request, request_plan, application, delivered=delivered,
                 complete=delivered == request.pairs, last_s=last,
+                active_s=active_time(delivered == request.pairs, last, request, spec.duration),
                 fidelity=fidelity if delivered else None, fidelity_ci95=None,
                 fidelity_min=fidelity if delivered else None,
                 figures=application.figures(np.array([fidelity])) if delivered else {}))
@@ -117,6 +129,14 @@ def _link_result(model: LinkModel) -> LinkResult:
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
     """Yes when every request has a closed form, else the first request's reason."""
+    for shared in (formalism_support(spec, "analytic"),
+                   segmentation_support(plan, "analytic"),
+                   priority_support(spec, plan, "analytic")):
+        if not shared:
+            return shared
+    if spec.policy.buffer:
+        return Support.no("policy.buffer: the analytic engine computes pairs used at the "
+                          "herald, not pairs buffered in memory ahead of demand; use engine des")
     for request_plan in plan.requests:
         support = _windows_support(network, request_plan, plan.requests)
         if support:
@@ -273,8 +293,8 @@ def _chain_reasons(spec: ScenarioSpec, plan: RequestPlan, models: list[LinkModel
     if not ideal and not (depolarizing and (spec.policy.swap == "nested" or len(models) == 2)):
         reasons.append("ideal memories (or, for nested swapping, Werner links and equal "
                        "depolarizing memories: kind depolarizing, or T1 = T2)")
-    if spec.policy.cutoff is not None or spec.policy.buffer:
-        reasons.append("no cutoff and no buffer")
+    if spec.policy.cutoff is not None:
+        reasons.append("no cutoff")
     if len(spec.requests) > 1:
         reasons.append("a single request")
     return reasons

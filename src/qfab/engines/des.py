@@ -4,7 +4,10 @@ The orchestrator plans every request (path, swaps, purification) as rule sets; l
 generate pairs on demand (or ahead of it, with ``policy.buffer``), node rule engines swap,
 purify and deliver, and classical messages take their propagation time. A scenario without
 requests characterizes its links: they attempt for ``duration`` and release every pair at
-once. The run ends when every request is complete or ``duration`` has passed.
+once. The run ends when every request is complete or ``duration`` has passed,
+or at once when it stalls: no event is pending while requests are outstanding, so none can
+get another pair (the result's ``stalled`` names what each waits for; the check is made only
+when the event queue runs dry, never per event).
 """
 
 from __future__ import annotations
@@ -14,14 +17,22 @@ import time
 import numpy as np
 
 from qfab.engines.base import ProgressCallback, Support
-from qfab.engines.request_result import applications, request_result
-from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult, mean_with_ci95
+from qfab.engines.request_result import active_time, applications, request_result
+from qfab.engines.result import (
+    LinkResult,
+    NodeResult,
+    RequestResult,
+    RunResult,
+    StallResult,
+    mean_with_ci95,
+)
 from qfab.engines.support import scenario_support
 from qfab.hardware.link import HeraldedLink
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.runtime import NetworkRuntime
+from qfab.protocols.stall import stall_reasons
 from qfab.quantum.base import PairState
 from qfab.quantum.bell_diagonal import BellDiagonalState
 from qfab.quantum.density_matrix import DensityMatrixState
@@ -67,29 +78,36 @@ class DesEngine:
         sim = Simulation()
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),
                                  _FORMALISMS[spec.formalism])
-        self._advance(sim, runtime, seconds_to_ps(spec.duration), progress)
-        now = sim.now
+        end = seconds_to_ps(spec.duration)
+        self._advance(sim, runtime, end, progress)
+        stalled = _stall(sim, runtime, end)
+        # a stalled run's figures are those of the whole duration: nothing more would happen
+        now = end if stalled is not None else sim.now
         return RunResult(
-            scenario=spec.name, engine=self.name, seed=seed, sim_time_s=ps_to_seconds(now),
+            scenario=spec.name, engine=self.name, seed=seed, sim_time_s=ps_to_seconds(sim.now),
             wall_time_s=time.perf_counter() - started, events=sim.events_processed,
             links=[_link_result(link, now) for link in runtime.links],
             requests=[_request_result(app, spec) for app in runtime.apps],
             nodes=[NodeResult(name, spec.nodes[name].tier, plan.domains[name], node.qubits,
                               node.utilization(now))
                    for name, node in runtime.nodes.items()],
+            stalled=stalled,
         )
 
     @staticmethod
     def _advance(sim: Simulation, runtime: NetworkRuntime, end: int,
                  progress: ProgressCallback | None) -> None:
-        """Run until every request is done or ``end`` passes, reporting progress."""
+        """Run until every request is done, ``end`` passes or nothing is left to happen,
+        reporting progress."""
         if progress is None or not runtime.apps:
-            sim.run(until=end)
+            sim.run(until=end, stop_when_idle=bool(runtime.apps))
         else:
             step = max(end // _PROGRESS_STEPS, 1)
             while runtime.outstanding and sim.now < end:
-                sim.run(until=min(sim.now + step, end))
+                sim.run(until=min(sim.now + step, end), stop_when_idle=True)
                 progress(min(1.0, max(sim.now / end, runtime.request_progress())))
+                if sim.idle:
+                    break
         if progress is not None:
             progress(1.0)
 
@@ -103,6 +121,14 @@ def _link_support(network: NetworkGraph) -> Support:
                               "geometric runs of attempts, so it needs a success probability "
                               "and a pair state that are constant while the link is up")
     return Support.yes()
+
+
+def _stall(sim: Simulation, runtime: NetworkRuntime, end: int) -> StallResult | None:
+    """The stall report if requests are outstanding and no event is pending before ``end``."""
+    if not runtime.outstanding or sim.now >= end or not sim.idle:
+        return None
+    waits = stall_reasons(runtime.apps, runtime.nodes, runtime.turns.waiting())
+    return StallResult(time_s=ps_to_seconds(sim.now), reason="; ".join(waits), waits=waits)
 
 
 def _link_result(link: HeraldedLink, now_ps: int) -> LinkResult:
@@ -122,10 +148,13 @@ def _request_result(app: RequestApp, spec: ScenarioSpec) -> RequestResult:
     delivered = len(app.delivery_ps)
     fidelities = np.asarray(app.fidelities)
     fidelity, ci95 = mean_with_ci95(fidelities)
+    request = spec.requests[app.index]
+    last_s = ps_to_seconds(app.delivery_ps[-1] - app.start_ps) if delivered else None
     return request_result(
-        spec.requests[app.index], app.plan, app.application, delivered=delivered,
-        complete=app.done,
-        last_s=ps_to_seconds(app.delivery_ps[-1] - app.start_ps) if delivered else None,
+        request, app.plan, app.application, delivered=delivered,
+        complete=app.done, last_s=last_s,
+        # a stalled run counts to ``duration`` too: nothing more would have come
+        active_s=active_time(app.done, last_s, request, spec.duration),
         fidelity=fidelity, fidelity_ci95=ci95,
         fidelity_min=float(fidelities.min()) if delivered else None,
         figures=app.application.received())

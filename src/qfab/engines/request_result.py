@@ -1,9 +1,10 @@
 """One builder of :class:`~qfab.engines.result.RequestResult` for every engine.
 
 Each engine finds, for one request, how many pairs were delivered, when the last one came and
-the fidelities; this module turns that into the result with the same rules everywhere
-(rate, latency, target and deadline) and adds the application's figures, each summarized as
-a mean with its 95 % interval (``teleportation_fidelity`` and ``teleportation_fidelity_ci95``).
+the fidelities; this module turns that into the result with the same rules everywhere (rate
+and latency over the request's active time, target and deadline) and adds the application's
+figures, each summarized as a mean with its 95 % interval (``teleportation_fidelity`` and
+``teleportation_fidelity_ci95``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from qfab.engines.support import scenario_support
 from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
-__all__ = ["applications", "deadline_met", "request_result"]
+__all__ = ["active_time", "applications", "deadline_met", "request_result"]
 
 Interval = tuple[float, float]
 
@@ -46,8 +47,17 @@ def deadline_met(complete: bool, last_s: float | None, deadline: float | None) -
     return complete and last_s is not None and last_s <= deadline
 
 
+def active_time(complete: bool, last_s: float | None, request: PairRequestSpec,
+                duration: float) -> float:
+    """The time a request was active: from its start to its last pair if it got all of
+    them, else to the end of the run (``duration``)."""
+    if complete and last_s is not None:
+        return last_s
+    return max(float(duration) - float(request.start), 0.0)
+
+
 def request_result(request: PairRequestSpec, plan: RequestPlan, application: Application, *,
-                   delivered: int, complete: bool, last_s: float | None,
+                   delivered: int, complete: bool, last_s: float | None, active_s: float,
                    fidelity: float | None, fidelity_ci95: Interval | None,
                    fidelity_min: float | None,
                    figures: Mapping[str, NDArray[np.float64]],
@@ -64,20 +74,26 @@ def request_result(request: PairRequestSpec, plan: RequestPlan, application: App
     complete
         Whether every requested pair was delivered (in every run).
     last_s
-        Time from the request's start to its last delivery (``None`` if none).
+        Time from the request's start to its last delivery (``None`` if none); decides
+        ``deadline_met``.
+    active_s
+        The request's active time (:func:`active_time`; a mean over runs for engines that
+        sample many).
     fidelity, fidelity_ci95, fidelity_min
         Mean fidelity of the delivered pairs, its 95 % interval, the lowest seen.
     figures
         Samples of each of the application's figures (per pair, per run, or one expected
         value); each is reported as its mean and 95 % interval, ``None`` without samples.
     measured_rate
-        Rate and its 95 % interval estimated over many runs; default
-        ``delivered / last_s``. The latency is then ``1 / rate``, else ``last_s / delivered``.
+        Rate and its 95 % interval estimated over many runs (pairs over active time, both
+        summed over the runs); default ``delivered / active_s`` without an interval. The
+        latency is the mean active time per delivered pair: ``active_s / delivered``, or
+        ``1 / rate`` for a measured rate.
     """
     if measured_rate is None:
-        rate = delivered / last_s if last_s else None
+        rate = delivered / active_s if delivered and active_s > 0 else None
         rate_ci95 = None
-        latency = last_s / delivered if delivered and last_s is not None else None
+        latency = active_s / delivered if delivered else None
     else:
         rate, rate_ci95 = measured_rate
         latency = 1.0 / rate if rate else None

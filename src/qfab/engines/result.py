@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LinkResult", "NodeResult", "RequestResult", "RunResult", "mean_with_ci95", "target_met"]
+__all__ = ["LinkResult", "NodeResult", "RequestResult", "RunResult", "StallResult",
+           "mean_with_ci95", "target_met"]
 
 RESULT_FORMAT_VERSION = 1
 
@@ -48,9 +49,13 @@ class NodeResult:
 class RequestResult:
     """Per-request figures.
 
-    ``rate_hz`` is delivered pairs divided by the time from the request's start to its last
-    delivery; ``fidelity`` is the mean fidelity of delivered pairs at delivery; ``latency_s``
-    is the mean time a pair was waited for (from the request's start or previous delivery).
+    ``rate_hz`` is delivered pairs divided by the request's active time: from its start to
+    its last pair when it got all of them, else to the end of the run (``duration``), so an
+    unfinished request is not credited with the time it was still waiting. ``latency_s`` is
+    the mean time per delivered pair over the same active time (``1 / rate_hz``).
+    ``fidelity`` is the mean fidelity of delivered pairs at delivery. ``rate_ci95`` is the
+    rate's 95 % interval where an engine samples many runs (``None`` otherwise).
+    ``deadline_met`` tells whether every pair came within ``deadline`` of the start.
     """
 
     between: tuple[str, str]
@@ -82,8 +87,28 @@ class RequestResult:
 
 
 @dataclass(frozen=True)
+class StallResult:
+    """Why a run ended early: no pending event could lead to another delivery.
+
+    ``time_s`` is the simulated time of the last event; ``waits`` says, per outstanding
+    request, what it waits for (e.g. ``"requests[0] waits for a qubit at n2 held by
+    requests[1]"``); ``reason`` joins them. The run's ``sim_time_s`` is then ``time_s``,
+    while its link, node and request figures cover the whole ``duration``, as if it had run
+    on (nothing would have changed).
+    """
+
+    time_s: float
+    reason: str
+    waits: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class RunResult:
-    """The result document of one run."""
+    """The result document of one run.
+
+    ``stalled`` is ``None`` unless the run stalled (see :class:`StallResult`): its requests
+    then got nothing more than the table shows, however long the run had gone on.
+    """
 
     scenario: str
     engine: str
@@ -94,6 +119,7 @@ class RunResult:
     links: list[LinkResult] = field(default_factory=list)
     requests: list[RequestResult] = field(default_factory=list)
     nodes: list[NodeResult] = field(default_factory=list)
+    stalled: StallResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready document, core keys in the order of the format description."""

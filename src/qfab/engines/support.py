@@ -11,9 +11,12 @@ from __future__ import annotations
 from qfab.apps.base import application_for
 from qfab.engines.base import Support
 from qfab.memorymodel import memory_model
+from qfab.orchestrator.order import service_key
+from qfab.orchestrator.rules import NetworkPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["application_support", "memory_support", "scenario_support"]
+__all__ = ["application_support", "formalism_support", "memory_support", "priority_support",
+           "scenario_support", "segmentation_support"]
 
 
 def application_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -41,6 +44,65 @@ def memory_support(spec: ScenarioSpec, engine: str) -> Support:
                               f"dependent retrieval efficiency, which the {engine} engine "
                               "does not model")
     return Support.yes()
+
+
+def formalism_support(spec: ScenarioSpec, engine: str) -> Support:
+    """Whether ``engine`` computes in the formalism ``spec`` asks for: the closed forms and
+    the sampled schemes carry Bell-diagonal (Pauli-twirled) pairs only."""
+    if spec.formalism != "bell_diagonal":
+        return Support.no(f"formalism: {spec.formalism!r}; the {engine} engine computes "
+                          "Bell-diagonal (Pauli-twirled) pairs only, which differ from the "
+                          "exact state when pairs are not Bell-diagonal; use engine des")
+    return Support.yes()
+
+
+def segmentation_support(plan: NetworkPlan, engine: str) -> Support:
+    """Whether ``engine``'s model of every path is the protocol the event simulation runs.
+
+    A path that crosses tier domains is cut into per-domain segments, each swapped on its
+    own and stitched to the next at a gateway (:mod:`qfab.orchestrator.domains`); an engine
+    that models plain swap-asap or nested swapping over the whole path computes another
+    protocol, so it refuses such a path (one link crossing domains has nothing to stitch).
+    """
+    for request in plan.requests:
+        if request.gateways:
+            return Support.no(
+                f"requests[{request.request}]: the path crosses the domains "
+                f"{', '.join(request.domains)} and is swapped per domain, stitched at the "
+                f"gateways {', '.join(request.gateways)}; the {engine} engine models swapping "
+                "over the whole path only; use engine des")
+    return Support.yes()
+
+
+def priority_support(spec: ScenarioSpec, plan: NetworkPlan, engine: str) -> Support:
+    """Whether ``engine``, which serves requests that share a link one after another in
+    scenario order, serves them in the order the event simulation does: by ``priority``
+    (larger first), then earliest deadline (:func:`qfab.orchestrator.order.service_key`).
+
+    It does when, on every shared link, no request is served before one listed earlier.
+    """
+    seen: dict[frozenset[str], list[int]] = {}
+    for request in plan.requests:
+        index = request.request
+        mine = service_key(index, spec.requests[index])
+        for a, b in zip(request.path, request.path[1:]):
+            earlier = seen.setdefault(frozenset((a, b)), [])
+            for other in earlier:
+                if service_key(other, spec.requests[other]) > mine:
+                    return Support.no(_order_reason(spec, index, other, f"{a} - {b}", engine))
+            earlier.append(index)
+    return Support.yes()
+
+
+def _order_reason(spec: ScenarioSpec, index: int, other: int, link: str, engine: str) -> str:
+    """Why ``requests[index]``, served before the earlier ``requests[other]``, is refused."""
+    mine, theirs = spec.requests[index], spec.requests[other]
+    field, values = ("priority", f"{mine.priority} against {theirs.priority}")
+    if mine.priority == theirs.priority:
+        field, values = ("deadline", "an earlier deadline than that")
+    return (f"requests[{index}].{field}: {values} of requests[{other}], which shares the "
+            f"link {link}, serves it first; the {engine} engine serves requests sharing a "
+            "link in scenario order; use engine des")
 
 
 def scenario_support(spec: ScenarioSpec, engine: str) -> Support:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qfab.argtypes import non_negative_int, positive_int
+from qfab.argtypes import ENGINE_NAMES, EXECUTOR_NAMES, non_negative_int, positive_int
 
 __all__ = ["add_sweep_command"]
 
@@ -39,9 +39,6 @@ def add_sweep_command(subparsers: Any) -> argparse.ArgumentParser:
         What :meth:`argparse.ArgumentParser.add_subparsers` returned. The new parser's
         ``handler`` default takes the parsed arguments and returns the exit status.
     """
-    from qfab.engines import ENGINES
-    from qfab.experiments.executors import EXECUTORS
-
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "sweep", help="run a scenario over a grid of parameter values into a Parquet store",
         description="Run every point of a scenario's sweep block (and --set overrides),\n"
@@ -50,13 +47,13 @@ def add_sweep_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("file", type=Path, help="scenario YAML file (with or without 'sweep:')")
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="PATH=VALUES", help="sweep PATH over VALUES (repeatable)")
-    parser.add_argument("--engine", choices=sorted(ENGINES),
+    parser.add_argument("--engine", choices=ENGINE_NAMES,
                         help="engine to use (default: the scenario's 'engine')")
     parser.add_argument("--seed", type=non_negative_int, help="first seed (default: the "
                         "scenario's 'seed'); repeats use seed + 1, ...")
     parser.add_argument("-o", "--out", type=Path, required=True, metavar="results.parquet",
                         help="results directory; tasks already in it are skipped")
-    parser.add_argument("--executor", choices=EXECUTORS,
+    parser.add_argument("--executor", choices=EXECUTOR_NAMES,
                         help="where tasks run (default: dask with --scheduler, processes with "
                         "--workers, else serial)")
     parser.add_argument("--workers", type=positive_int, metavar="N",

@@ -97,7 +97,8 @@ def estimate_path(link_vectors: Sequence[NDArray[np.float64]], link_rates: Seque
 
 
 def plan_purification(vector: NDArray[np.float64], *, scheme: str, rounds: int | None,
-                      target: float | None, depolarization: float = 0.0) -> PurificationPlan:
+                      target: float | None, depolarization: float = 0.0,
+                      parity_error: float = 0.0) -> PurificationPlan:
     """Rounds of recurrence purification needed to reach ``target``.
 
     Each round purifies two pairs of the previous round (Bennett et al., PRL 76, 722 (1996);
@@ -118,13 +119,17 @@ def plan_purification(vector: NDArray[np.float64], *, scheme: str, rounds: int |
         Fidelity to reach, or ``None``.
     depolarization
         Probability that a round's output is depolarized (imperfect local gates).
+    parity_error
+        Probability that a round compares its measured bits wrongly (the end nodes'
+        read-out errors, :func:`qfab.physics.purification.parity_error`).
     """
     purify = purification.SCHEMES.get(scheme)
     steps = [(vector, 1.0)]
     limit = 0 if purify is None else (MAX_ROUNDS if rounds is None else rounds)
     current, pairs = vector, 1.0
     for _ in range(limit):
-        out, p = purify(current, current)  # type: ignore[misc]  # (None only with 0 rounds)
+        out, p = purify(current, current,  # type: ignore[misc]  # (None only with 0 rounds)
+                        parity_error=parity_error)
         current = np.asarray(bell_diagonal.depolarize(out, depolarization), dtype=np.float64)
         pairs = 2 * pairs / float(p)
         steps.append((current, pairs))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
 
 from qfab.linkmodel import LinkModel, link_model
 from qfab.spec.models import ScenarioSpec
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 __all__ = ["NetworkGraph"]
 
@@ -59,6 +61,9 @@ class NetworkGraph:
         (``inf`` where no route exists)."""
         table = self._delays.get(a)
         if table is None:
+            # SciPy only when delays are asked for: planning (qfab validate, plan) needs none
+            from scipy.sparse.csgraph import dijkstra
+
             table = self._delays[a] = dijkstra(self._delay_matrix(), directed=False,
                                                indices=self._position[a])
         return table
@@ -66,6 +71,8 @@ class NetworkGraph:
     def _delay_matrix(self) -> csr_array:
         """Sparse matrix of the links' one-way delays (s), built on first use."""
         if self._delay_graph is None:
+            from scipy.sparse import csr_array
+
             fastest: dict[tuple[int, int], float] = {}
             for model in self.models:
                 key = (self._position[model.between[0]], self._position[model.between[1]])

@@ -10,6 +10,7 @@ from qfab.errors import EngineError, ScenarioError
 from qfab.orchestrator.domains import Domain, find_domains, segments_of
 from qfab.orchestrator.estimates import PurificationPlan, estimate_path, plan_purification
 from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.order import ServiceKey, service_key
 from qfab.orchestrator.routing import candidate_paths
 from qfab.orchestrator.rules import (
     DeliverRule,
@@ -21,6 +22,7 @@ from qfab.orchestrator.rules import (
     SwapRule,
 )
 from qfab.physics.bell_diagonal import combined_depolarization
+from qfab.physics.purification import parity_error
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
 __all__ = ["plan_network", "swap_rules"]
@@ -64,7 +66,8 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
     network = network or NetworkGraph(spec)
     domain_of = find_domains(spec, network.graph)
     plans: list[RequestPlan] = []
-    rules: dict[str, list[tuple[tuple[int, int, int], Rule]]] = {name: [] for name in spec.nodes}
+    rules: dict[str, list[tuple[tuple[ServiceKey, int], Rule]]] = {
+        name: [] for name in spec.nodes}
     for index, request in enumerate(spec.requests):
         option = _choose(spec, network, index, request)
         path = option.path
@@ -81,7 +84,7 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
         for order, (node, rule) in enumerate(
                 _request_rules(index, request, path, segments, option.purification,
                                spec.policy.swap)):
-            rules[node].append(((-request.priority, index, order), rule))
+            rules[node].append(((service_key(index, request), order), rule))
     return NetworkPlan(
         requests=plans,
         nodes=[NodeRules(node=name, rules=[rule for _, rule in sorted(entries, key=lambda e: e[0])])
@@ -146,7 +149,9 @@ def _evaluate(spec: ScenarioSpec, network: NetworkGraph, path: list[str], scheme
     depolarization = combined_depolarization(ends[0].depolarization, ends[1].depolarization)
     purification = plan_purification(estimate.vector, scheme=scheme,
                                      rounds=spec.policy.purification_rounds, target=target,
-                                     depolarization=depolarization)
+                                     depolarization=depolarization,
+                                     parity_error=parity_error(ends[0].measurement_error,
+                                                               ends[1].measurement_error))
     missing = None
     needed = purification.rounds + 1
     for end, neighbour in ((path[0], path[1]), (path[-1], path[-2])):

@@ -1,8 +1,9 @@
 """Link credits: which request each link owes pairs to, in which lane.
 
-A request grants each link on its path one pair per lane when it starts; a pair that spans
-the request's ends was made in one lane and grants each link one more pair in that lane (the
-next round); a pair lost before spanning them refunds the link pairs charged to it.
+A request grants each link on its path one pair per lane when its turn starts
+(:mod:`qfab.protocols.turns`); a pair that spans the request's ends was made in one lane and
+grants each link one more pair in that lane (the next round); a pair lost before spanning them
+refunds the link pairs charged to it. Only a request being served is granted pairs.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class CreditLedger:
     def next_round(self, app: RequestApp, lane: int) -> None:
         """A pair spanning ``app``'s ends was made in ``lane``: each link on its path owes
         one more pair in that lane."""
-        if app.active:
+        if app.serving:
             request = app.index
             for index in app.links:
                 self._links[index].grant(request, lane)
@@ -60,7 +61,7 @@ class CreditLedger:
     def refund(self, pair: Pair) -> None:
         """``pair`` was lost before spanning its request: its links owe their pairs again."""
         for index, channel, request in pair.charged or ():
-            if self._apps[request].active:
+            if self._apps[request].serving:
                 self._links[index].grant(request, channel)
                 self._layers[index].kick(channel)
         pair.charged = None

@@ -8,6 +8,7 @@ from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.store import PairStore
+from qfab.protocols.turns import PathTurns
 from qfab.protocols.wakeups import Wakeups
 from qfab.sim.kernel import Simulation
 
@@ -28,13 +29,18 @@ class RequestLifecycle:
     store, ledger, cutoffs, wakeups
         The requests' pairs, their link credits, the discard of pairs a finished request
         still owns, and the wake-ups of the nodes on their paths.
+    turns
+        Who is served when requests share links (a started request may wait its turn).
     """
 
-    __slots__ = ("_apps", "_discard", "_ledger", "_poke", "_sim", "_store", "outstanding")
+    __slots__ = ("_apps", "_discard", "_ledger", "_poke", "_sim", "_store", "_turns",
+                 "outstanding")
 
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp], store: PairStore,
-                 ledger: CreditLedger, cutoffs: Cutoffs, wakeups: Wakeups) -> None:
+                 ledger: CreditLedger, cutoffs: Cutoffs, wakeups: Wakeups,
+                 turns: PathTurns) -> None:
         self._sim = sim
+        self._turns = turns
         self._apps = apps
         self._store = store
         self._ledger = ledger
@@ -49,24 +55,24 @@ class RequestLifecycle:
             self._sim.schedule_at(max(app.start_ps, 0), self.activate, app)
 
     def activate(self, app: RequestApp) -> None:
-        """``app`` starts: its links owe it pairs and the nodes on its path look at theirs."""
+        """``app`` starts: once it is its turn, its links owe it pairs and the nodes on its
+        path look at theirs."""
         app.active = True
-        self._ledger.open(app)
-        for node in app.plan.path:
-            self._poke(node, self._sim.now)
+        self._turns.start(app)
 
     def finish(self, app: RequestApp) -> None:
         """``app`` has every pair: release what it still holds; stop after the last one."""
-        app.active = False
+        app.active = app.serving = False
         self._ledger.close(app)
         for pair in self._store.owned(app.index):
             self._discard(pair)
+        self._turns.finish(app)
         self.outstanding -= 1
         if self.outstanding == 0:
             self._sim.stop()
         else:
             for other in self._apps:
-                if other.active:
+                if other.serving:
                     for node in other.plan.path:
                         self._poke(node, self._sim.now)
 

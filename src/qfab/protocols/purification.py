@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode
 from qfab.orchestrator.rules import PurifyRule
-from qfab.physics import bell_diagonal
+from qfab.physics import bell_diagonal, purification
 from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.delays import ClassicalDelays
 from qfab.protocols.ledger import CreditLedger
@@ -80,8 +80,11 @@ class Purification:
         """One recurrence round on two pairs between the same ends, started by ``node``."""
         now = self._sim.now
         app = self._apps[rule.request]
-        state, p_success = kept.state_at(now).purify(sacrificed.state_at(now), rule.scheme)
         ends = [self._nodes[name].gates for name in rule.ends]
+        state, p_success = kept.state_at(now).purify(
+            sacrificed.state_at(now), rule.scheme,
+            parity_error=purification.parity_error(ends[0].measurement_error,
+                                                   ends[1].measurement_error))
         depolarization = bell_diagonal.combined_depolarization(ends[0].depolarization,
                                                                ends[1].depolarization)
         state = state.depolarize(depolarization)

@@ -36,7 +36,11 @@ class RequestApp:
         self._receive = self.application.receive if self.application.receives_pairs else None
         #: The two end nodes of the request's path.
         self.ends = frozenset((plan.path[0], plan.path[-1]))
+        #: Started and not yet done.
         self.active = False
+        #: Its turn: its links owe it pairs and its rules fire (see
+        #: :mod:`qfab.protocols.turns`; always while active when it shares no link).
+        self.serving = False
         self.delivery_ps: list[int] = []
         self.fidelities: list[float] = []
 

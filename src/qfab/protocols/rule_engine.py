@@ -32,14 +32,20 @@ class RuleEngine:
     actions
         What the rules' actions do (swap, purify, deliver).
     apps
-        The requests, by index (a rule of an inactive request does not fire).
+        The requests, by index (a rule of a request not being served does not fire).
     sim
         The simulation (its clock tells which pairs a node knows).
+    wake
+        Schedules this node's next evaluation at a time (``(node name, time in ps)``); a
+        purify rule whose pairs are not yet known at both ends asks for one at the time they
+        are (no other message wakes the node then).
     """
 
     def __init__(self, node: QuantumNode, rules: Sequence[Rule], actions: RuleActions,
-                 apps: Sequence[RequestApp], sim: Simulation) -> None:
+                 apps: Sequence[RequestApp], sim: Simulation,
+                 wake: Callable[[str, int], None] | None = None) -> None:
         self.node = node
+        self._wake = wake
         self.rules = list(rules)
         self._apps = apps
         self._sim = sim
@@ -76,7 +82,7 @@ class RuleEngine:
         while fired:
             fired = False
             for rule, attempt in self._attempts:
-                if apps[rule.request].active and attempt(rule, lane):
+                if apps[rule.request].serving and attempt(rule, lane):
                     fired = True
                     break
 
@@ -124,14 +130,24 @@ class RuleEngine:
                     if {pair.ends[0].node.name, pair.ends[1].node.name} == {first, last}:
                         yield pair
 
-    def _known_everywhere(self, pair: Pair) -> bool:
-        return max(pair.known_ps) <= self._sim.now
-
     def _try_purify(self, rule: PurifyRule, lane: int | None) -> bool:
-        candidates = [pair for pair in self._pairs_between(rule.ends)
-                      if not pair.reserved and pair.level == rule.level
-                      and pair.owner in (None, rule.request) and self._known_everywhere(pair)]
+        now = self._sim.now
+        candidates: list[Pair] = []
+        later: list[int] = []
+        for pair in self._pairs_between(rule.ends):
+            if not pair.reserved and pair.level == rule.level and \
+                    pair.owner in (None, rule.request):
+                known = max(pair.known_ps)
+                if known <= now:
+                    candidates.append(pair)
+                else:
+                    later.append(known)
         if len(candidates) < 2:
+            if later and len(candidates) + len(later) >= 2 and self._wake is not None:
+                # the round can start once a second pair is known at both ends: the
+                # messages that make it known wake only the end they reach
+                later.sort()
+                self._wake(self.node.name, later[1 - len(candidates)])
             return False
         candidates.sort(key=lambda pair: pair.created_ps, reverse=True)
         self._purify(self.node, candidates[0], candidates[1], rule)

@@ -22,6 +22,7 @@ from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode
 from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
 from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.delays import ClassicalDelays
@@ -35,6 +36,7 @@ from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
 from qfab.protocols.store import PairStore
 from qfab.protocols.swapping import Swapping
+from qfab.protocols.turns import PathTurns
 from qfab.protocols.wakeups import Wakeups
 from qfab.quantum.base import PairState
 from qfab.rng import RandomStreams
@@ -113,7 +115,7 @@ class NetworkRuntime:
                                  zip(request_plan.path, request_plan.path[1:])])
                      for request_plan in plan.requests]
         priority_order = [app.index for app in sorted(
-            self.apps, key=lambda app: (-spec.requests[app.index].priority, app.index))]
+            self.apps, key=lambda app: service_key(app.index, spec.requests[app.index]))]
 
         # components; the link layers are filled in below, before the run starts
         self.link_layers: list[LinkLayer] = []
@@ -122,8 +124,14 @@ class NetworkRuntime:
         store = PairStore(sim, self.links, self.link_layers, [app.index for app in self.apps])
         ledger = CreditLedger(self.links, self.link_layers, self.apps)
         cutoffs = Cutoffs(sim, self.cutoff_ps, store, ledger)
+        #: Who is served when requests share links (:meth:`PathTurns.waiting` says who waits
+        #: for whom).
+        self.turns = turns = PathTurns(
+            sim, self.apps, [service_key(app.index, spec.requests[app.index])[:2]
+                             for app in self.apps],
+            self.links, store, ledger, cutoffs, wakeups)
         self._lifecycle = lifecycle = RequestLifecycle(sim, self.apps, store, ledger, cutoffs,
-                                                       wakeups)
+                                                       wakeups, turns)
         swapping = Swapping(sim, self.apps, self.link_layers, delays, streams, store, ledger,
                             cutoffs, wakeups)
         purification = Purification(sim, self.apps, self.nodes, delays, streams, store,
@@ -137,7 +145,8 @@ class NetworkRuntime:
             self.link_layers.append(layer)
             sim.schedule(0, layer.kick_all)  # buffers fill from the start
         actions = _Actions(swapping.swap, purification.purify, delivery.deliver)
-        self.engines = {name: RuleEngine(node, plan.rules_of(name), actions, self.apps, sim)
+        self.engines = {name: RuleEngine(node, plan.rules_of(name), actions, self.apps, sim,
+                                           wakeups.poke)
                         for name, node in self.nodes.items()}
         wakeups.attach(self.engines)
         heralds.attach(self.engines)

@@ -98,7 +98,8 @@ class PairState(Protocol):
         """
         ...
 
-    def purify(self, other: Self, scheme: str) -> tuple[Self, float]:
+    def purify(self, other: Self, scheme: str, *,
+               parity_error: float = 0.0) -> tuple[Self, float]:
         """One round of recurrence purification of ``self`` with ``other``.
 
         ``self`` is the kept (control) pair and ``other`` the sacrificed (target) pair,
@@ -107,7 +108,9 @@ class PairState(Protocol):
         ``other``, measures the latter in Z, and the round succeeds when the two outcomes
         agree. ``scheme`` is ``"bbpssw"`` (Bennett et al., PRL 76, 722 (1996)) or
         ``"dejmps"`` (Deutsch et al., PRL 77, 2818 (1996)), as in
-        :mod:`qfab.physics.bell_diagonal`.
+        :mod:`qfab.physics.bell_diagonal`. ``parity_error`` is the probability that the
+        two read-out bits compare wrongly (:func:`qfab.physics.purification.parity_error`
+        of the nodes' measurement errors): the pair is then kept on outcomes that disagree.
 
         Returns the kept pair's state on success and the success probability. Gate noise is
         not included (apply :meth:`depolarize` to the result).

@@ -176,9 +176,10 @@ class BellDiagonalState:
             state._chars = (a0 * b0, a1 * b1, a2 * b2, a3 * b3)
         return state
 
-    def purify(self, other: Self, scheme: str) -> tuple[Self, float]:
+    def purify(self, other: Self, scheme: str, *,
+               parity_error: float = 0.0) -> tuple[Self, float]:
         """One recurrence round with ``other`` sacrificed: the scheme's Bell-vector map
-        from :func:`qfab.physics.purification.scheme`.
+        from :func:`qfab.physics.purification.scheme`, read-out errors included.
 
         Raises
         ------
@@ -191,7 +192,7 @@ class BellDiagonalState:
             purifier = purification.scheme(scheme)
         except KeyError as error:
             raise ValueError(f"scheme: {error.args[0]}") from None
-        out, p_success = purifier(self.vector, other.vector)
+        out, p_success = purifier(self.vector, other.vector, parity_error=parity_error)
         return type(self)(out), float(p_success)
 
     @classmethod

@@ -233,13 +233,17 @@ class DensityMatrixState:
         rho = (1.0 - gate_depolarization) * rho + gate_depolarization * np.eye(4) / 4.0
         return type(self)(rho)
 
-    def purify(self, other: Self, scheme: str) -> tuple[Self, float]:
+    def purify(self, other: Self, scheme: str, *,
+               parity_error: float = 0.0) -> tuple[Self, float]:
         """One recurrence round on the density matrices, with ``other`` sacrificed.
 
         The 4-qubit state ``rho_self ⊗ rho_other`` (qubits a1, b1, a2, b2) goes through the
         scheme's local operations and the bilateral CNOT (a1 -> a2, b1 -> b2); a2 and b2 are
         measured in Z and the kept (a1, b1) state is the sum of its projections on the
-        agreeing outcomes ``00`` and ``11``, whose trace is the success probability.
+        agreeing outcomes ``00`` and ``11``, whose trace is the success probability. With
+        ``parity_error`` ``q`` (the read-out bits compare wrongly,
+        :func:`qfab.physics.purification.parity_error`) the kept state is ``1 - q`` times
+        that sum plus ``q`` times the projections on ``01`` and ``10``.
         BBPSSW first twirls both pairs into Werner states of the same fidelity and twirls
         the kept pair again (a physical operation: random bilateral rotations ``U ⊗ U*``,
         :func:`qfab.physics.bell_diagonal.twirl`); DEJMPS twirls nothing, so the
@@ -263,6 +267,9 @@ class DensityMatrixState:
         joint = unitary @ np.kron(kept, sacrificed) @ unitary.conj().T
         tensor = joint.reshape(2, 2, 2, 2, 2, 2, 2, 2)  # (a1 b1 a2 b2), (a1' b1' a2' b2')
         out = (tensor[:, :, 0, 0, :, :, 0, 0] + tensor[:, :, 1, 1, :, :, 1, 1]).reshape(4, 4)
+        if parity_error:
+            odd = (tensor[:, :, 0, 1, :, :, 0, 1] + tensor[:, :, 1, 0, :, :, 1, 0]).reshape(4, 4)
+            out = (1.0 - parity_error) * out + parity_error * odd
         p_success = float(np.real(np.trace(out)))
         if p_success <= 0.0:
             return type(self)(np.eye(4) / 4.0), 0.0

@@ -2,8 +2,12 @@
 
 :func:`plot_table` draws one column against another, one line per value of a third
 column, averaging repeated points (mean ± standard error), and writes a PNG and an SVG.
-:func:`add_plot_command` registers ``qfab plot`` on the command line, which reads the
-table from a Parquet file or a directory of Parquet files.
+Axes are labelled with the quantity and its unit (:func:`qfab.report.labels.describe`), the
+figure has a title, and the PLOB bound is overlaid only on a quantity it bounds: pairs or
+bits per channel use, or a rate in Hz once the channel uses per second are given.
+:func:`qfab.report.plot_command.add_plot_command` registers ``qfab plot`` on the command
+line, which reads the table from a Parquet file or a directory of Parquet files
+(:func:`read_results`).
 
 matplotlib and pyarrow are optional (``pip install 'qfab[plot]'``); they are imported
 inside the functions that need them, and their absence is reported as a
@@ -13,10 +17,8 @@ and never touch :mod:`matplotlib.pyplot`'s global state.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import math
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -28,11 +30,13 @@ from numpy.typing import NDArray
 from qfab.errors import QfabError
 from qfab.physics.bounds import plob_bound
 from qfab.physics.fiber import transmittance
+from qfab.report.labels import Quantity, describe
+from qfab.report.plot_command import add_plot_command, default_output
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["PLOB_LABEL", "add_plot_command", "plot_table", "read_results"]
+__all__ = ["PLOB_LABEL", "add_plot_command", "default_output", "plot_table", "read_results"]
 
 #: Legend label of the PLOB overlay.
 PLOB_LABEL = "PLOB bound (Pirandola et al. 2017)"
@@ -69,6 +73,8 @@ def plot_table(
     plob_attenuation_db_per_km: float = 0.2,
     plob_rate_hz: float | None = None,
     title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
 ) -> list[Path]:
     """Plot column ``y`` against column ``x`` and write a PNG and an SVG.
 
@@ -79,8 +85,10 @@ def plot_table(
         (all of one length). Rows whose ``x`` or ``y`` is missing (``None`` or NaN) are
         left out.
     x, y
-        Names of numeric columns. An ``x`` column whose name ends with ``length`` holds
-        metres and is shown in km (axis label ``"<x> (km)"``).
+        Names of numeric columns, in SI units. Each axis is labelled with the quantity
+        and its unit (:func:`qfab.report.labels.describe`: ``r0_rate_hz`` is
+        ``"request 0 rate (Hz)"``); lengths (a column or swept path ending with
+        ``length`` or ``spacing``) are shown in km. Unknown columns are shown as they are.
     hue
         Name of a column whose distinct values (sorted) get one line each.
     out
@@ -91,14 +99,21 @@ def plot_table(
     plob
         Overlay the PLOB repeaterless bound (:func:`qfab.physics.bounds.plob_bound`) as a
         dashed line over the range of ``x``, which is then taken as a fibre length in
-        metres with transmittance ``10 ** (-attenuation * length / 10)``.
+        metres with transmittance ``10 ** (-attenuation * length / 10)``. The bound is in
+        bits per channel use, so ``y`` must be comparable: a quantity per channel use (a
+        column ending with ``_per_use``), or a rate in Hz together with ``plob_rate_hz``.
+        A quantity that is not (a success probability per attempt, a fidelity, a count, a
+        time) is refused; a column :func:`~qfab.report.labels.describe` does not know is
+        taken as the caller says.
     plob_attenuation_db_per_km
         Fibre attenuation of the overlay, dB/km (default 0.2).
     plob_rate_hz
         Channel uses per second: the overlay is the bound in bits per channel use times
         this rate (bit/s). Without it, the overlay is in bits per channel use.
     title
-        Figure title (none by default).
+        Figure title; default ``"<y> vs <x>"`` (with ``", by <hue>"``); ``""`` for none.
+    xlabel, ylabel
+        Axis labels instead of the quantity and unit of the column.
 
     Returns
     -------
@@ -109,12 +124,12 @@ def plot_table(
     ------
     qfab.errors.QfabError
         A column that the table does not have (the message lists those it has), a
-        non-numeric ``x`` or ``y``, no plottable rows, bad overlay parameters, or
-        matplotlib not installed.
+        non-numeric ``x`` or ``y``, no plottable rows, bad overlay parameters, a PLOB
+        overlay on a quantity it does not bound, or matplotlib not installed.
     """
     figure = _figure(table, x=x, y=y, hue=hue, logx=logx, logy=logy, plob=plob,
                      plob_attenuation_db_per_km=plob_attenuation_db_per_km,
-                     plob_rate_hz=plob_rate_hz, title=title)
+                     plob_rate_hz=plob_rate_hz, title=title, xlabel=xlabel, ylabel=ylabel)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     paths = [out.with_suffix(".png"), out.with_suffix(".svg")]
@@ -135,6 +150,8 @@ def _figure(
     plob_attenuation_db_per_km: float = 0.2,
     plob_rate_hz: float | None = None,
     title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
 ) -> Figure:
     """Draw the figure of :func:`plot_table` (same arguments, without ``out``)."""
     columns = _columns(table)
@@ -150,9 +167,12 @@ def _figure(
             )
         if plob_rate_hz is not None and not plob_rate_hz > 0.0:
             raise QfabError(f"PLOB rate must be > 0 Hz, got {plob_rate_hz}")
+    x_quantity, y_quantity = describe(x), describe(y)
+    if plob:
+        _check_plob(x, x_quantity, y, y_quantity, rate_given=plob_rate_hz is not None)
 
     groups = _group(columns, x=x, y=y, hue=hue)
-    scale = 1e-3 if _is_length(x) else 1.0
+    scale, y_scale = x_quantity.scale, y_quantity.scale
 
     _require("matplotlib")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -162,11 +182,11 @@ def _figure(
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for key, (xs, means, errors, repeated) in groups.items():
-        label = y if hue is None else f"{hue} = {_show(key)}"
-        (line,) = axes.plot(xs * scale, means, marker="o", markersize=4, label=label)
+        label = y_quantity.name if hue is None else _hue_label(hue, key)
+        (line,) = axes.plot(xs * scale, means * y_scale, marker="o", markersize=4, label=label)
         if repeated:
-            axes.errorbar(xs * scale, means, yerr=errors, fmt="none", ecolor=line.get_color(),
-                          capsize=3, label="_nolegend_")
+            axes.errorbar(xs * scale, means * y_scale, yerr=errors * y_scale, fmt="none",
+                          ecolor=line.get_color(), capsize=3, label="_nolegend_")
 
     if plob:
         lengths = _overlay_lengths(groups, logx=logx)
@@ -176,21 +196,43 @@ def _figure(
         bound = plob_bound(transmittance(lengths, plob_attenuation_db_per_km * 1e-3))
         if plob_rate_hz is not None:
             bound = bound * plob_rate_hz
-        axes.plot(lengths * scale, bound, linestyle="--", color="black", linewidth=1.2,
-                  label=PLOB_LABEL)
+        axes.plot(lengths * scale, bound * y_scale, linestyle="--", color="black",
+                  linewidth=1.2, label=PLOB_LABEL)
 
-    axes.set_xlabel(f"{x} (km)" if scale != 1.0 else x)
-    axes.set_ylabel(y)
+    axes.set_xlabel(x_quantity.label if xlabel is None else xlabel)
+    axes.set_ylabel(y_quantity.label if ylabel is None else ylabel)
     if logx:
         axes.set_xscale("log")
     if logy:
         axes.set_yscale("log")
-    if title is not None:
+    if title is None:
+        title = f"{y_quantity.name} vs {x_quantity.name}" + (
+            "" if hue is None else f", by {describe(hue).name}")
+    if title:
         axes.set_title(title)
     axes.grid(True, which="major", alpha=0.3)
     if hue is not None or plob:
         axes.legend(title=None, fontsize="small")
     return figure
+
+
+def _check_plob(x: str, x_quantity: Quantity, y: str, y_quantity: Quantity, *,
+                rate_given: bool) -> None:
+    """Refuse a PLOB overlay that would not bound what is plotted (a :class:`QfabError`)."""
+    if x_quantity.dimension not in (None, "length"):
+        raise QfabError(f"x: the PLOB overlay needs fibre length on the x axis, and {x!r} is "
+                        f"a {x_quantity.dimension}")
+    if y_quantity.plob == "no":
+        raise QfabError(f"y: {y!r} ({y_quantity.name}) is not comparable with the PLOB bound, "
+                        f"which bounds pairs or bits per channel use; plot a rate in Hz "
+                        f"(r0_rate_hz, l0_rate_hz) with the channel uses per second "
+                        f"(--plob-rate), or a quantity per channel use")
+    if y_quantity.plob == "rate" and not rate_given:
+        raise QfabError(f"y: {y!r} is a rate in Hz and the PLOB bound is per channel use; "
+                        f"give the channel uses per second (--plob-rate) to compare them")
+    if y_quantity.plob == "per_use" and rate_given:
+        raise QfabError(f"y: {y!r} is per channel use, as the PLOB bound is; leave out the "
+                        f"channel uses per second (--plob-rate)")
 
 
 #: Per hue value: sorted unique x, mean y, standard error of y, whether any x repeats.
@@ -290,14 +332,20 @@ def _sorted(keys: Any) -> list[Any]:
     return ordered + [None] * (len(present) < len(keys))
 
 
+def _hue_label(hue: str, value: Any) -> str:
+    """Legend entry of one hue value: ``"links[0].length = 20 km"``, ``"scheme = x"``."""
+    quantity = describe(hue)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and quantity.unit:
+        shown = value * quantity.scale
+        text = _show(round(shown, 12) if isinstance(shown, float) else shown)
+        return f"{hue} = {text} {quantity.unit}"
+    return f"{hue} = {_show(value)}"
+
+
 def _show(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
-
-
-def _is_length(column: str) -> bool:
-    return column.lower().endswith("length")
 
 
 def _require(module: str) -> ModuleType:
@@ -307,9 +355,6 @@ def _require(module: str) -> ModuleType:
     except ImportError:
         top = module.split(".")[0]
         raise QfabError(f"plotting needs {top}, which is not installed; {_INSTALL_HINT}") from None
-
-
-# --- command line -------------------------------------------------------------------------
 
 
 def read_results(path: Path) -> ArrowTable:
@@ -335,89 +380,3 @@ def read_results(path: Path) -> ArrowTable:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise QfabError(f"{path}: cannot read it as Parquet ({reason})") from None
     return table
-
-
-def add_plot_command(subparsers: Any) -> argparse.ArgumentParser:
-    """Register ``qfab plot`` on the sub-command set of the ``qfab`` parser.
-
-    ``qfab plot RESULTS --x COL --y COL [--hue COL] [--out PATH] [--logx] [--logy]
-    [--plob] [--plob-rate HZ] [--plob-attenuation DB_PER_KM] [--title TEXT]``. The handler
-    (``args.handler``) returns the exit status and raises :class:`~qfab.errors.QfabError`
-    for user mistakes.
-
-    Parameters
-    ----------
-    subparsers
-        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The ``plot`` parser.
-    """
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "plot", help="plot one column of a results table against another",
-        description="Plot column Y against column X of a results table (Parquet) and "
-                    "write a PNG and an SVG. Repeated X values are averaged (mean and "
-                    "standard-error bars). An X column whose name ends with 'length' "
-                    "holds metres and is shown in km.")
-    parser.add_argument("results", type=Path, metavar="RESULTS",
-                        help="Parquet file or directory of Parquet files")
-    parser.add_argument("--x", required=True, metavar="COL", help="column on the x axis")
-    parser.add_argument("--y", required=True, metavar="COL", help="column on the y axis")
-    parser.add_argument("--hue", metavar="COL", help="one line per value of this column")
-    parser.add_argument("--out", type=Path, metavar="PATH",
-                        help="output path without suffix; .png and .svg are written "
-                             "(default: RESULTS' stem + _<y>_vs_<x>, next to RESULTS)")
-    parser.add_argument("--logx", action="store_true", help="logarithmic x axis")
-    parser.add_argument("--logy", action="store_true", help="logarithmic y axis")
-    parser.add_argument("--plob", action="store_true",
-                        help="overlay the PLOB repeaterless bound, X being fibre length in metres")
-    parser.add_argument("--plob-rate", type=_positive, metavar="HZ",
-                        help="channel uses per second: the bound in bit/s instead of bit per "
-                             "channel use (implies --plob)")
-    parser.add_argument("--plob-attenuation", type=_nonnegative, default=0.2,
-                        metavar="DB_PER_KM", help="fibre attenuation of the bound (default 0.2)")
-    parser.add_argument("--title", help="figure title")
-    parser.set_defaults(handler=_plot_command)
-    return parser
-
-
-def default_output(results: Path, *, x: str, y: str) -> Path:
-    """``RESULTS``' stem + ``_<y>_vs_<x>``, next to ``RESULTS`` (no suffix)."""
-    base = results if results.stem else results.resolve()
-    name = re.sub(r"[^A-Za-z0-9_\-]+", "_", f"{base.stem}_{y}_vs_{x}")
-    return base.parent / name
-
-
-def _plot_command(args: argparse.Namespace) -> int:
-    table = read_results(args.results)
-    out = args.out if args.out is not None else default_output(args.results, x=args.x, y=args.y)
-    paths = plot_table(table, x=args.x, y=args.y, hue=args.hue, out=out, logx=args.logx,
-                       logy=args.logy, plob=args.plob or args.plob_rate is not None,
-                       plob_attenuation_db_per_km=args.plob_attenuation,
-                       plob_rate_hz=args.plob_rate, title=args.title)
-    for path in paths:
-        print(path)
-    return 0
-
-
-def _positive(text: str) -> float:
-    value = _float(text)
-    if not value > 0.0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
-
-
-def _nonnegative(text: str) -> float:
-    value = _float(text)
-    if not value >= 0.0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
-    return value
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None

@@ -10,7 +10,12 @@ __all__ = ["format_result"]
 
 
 def format_result(result: RunResult) -> str:
-    """Summary of a run: a header line, a links table and a requests table."""
+    """Summary of a run: a header line, a links table and a requests table.
+
+    The requests table shows the rate's 95 % interval where an engine has one, a
+    ``deadline`` column (``met`` or ``MISSED``) where a request has a deadline, and a
+    ``STALLED`` line with what each request waits for when the run stalled.
+    """
     events = f", {result.events:,} events" if result.events is not None else ""
     sim_time = f"{result.sim_time_s:.6g} s simulated, " if result.sim_time_s is not None else ""
     lines = [f"{result.scenario}  [engine {result.engine}, seed {result.seed}]",
@@ -26,6 +31,8 @@ def format_result(result: RunResult) -> str:
                     + (["stored", "hit rate"] if buffered else []), link_rows)
     if result.requests:
         figures = _figure_names(result)
+        rate_ci = any(request.rate_ci95 for request in result.requests)
+        deadlines = any(request.deadline_met is not None for request in result.requests)
         request_rows = []
         for request in result.requests:
             ci = (f"[{request.fidelity_ci95[0]:.4f}, {request.fidelity_ci95[1]:.4f}]"
@@ -33,11 +40,16 @@ def format_result(result: RunResult) -> str:
             met = {True: "yes", False: "NO", None: "-"}[request.target_met]
             request_rows.append([f"{request.between[0]} - {request.between[1]}",
                                  f"{request.delivered}/{request.requested}",
-                                 _num(request.rate_hz), _num(request.fidelity, 4), ci,
-                                 _num(request.latency_s), met]
+                                 _num(request.rate_hz)]
+                                + ([_interval(request.rate_ci95)] if rate_ci else [])
+                                + [_num(request.fidelity, 4), ci, _num(request.latency_s), met]
+                                + ([{True: "met", False: "MISSED", None: "-"}[
+                                    request.deadline_met]] if deadlines else [])
                                 + [_num(request.extra.get(name), 4) for name in figures])
-        lines += [""] + _table(["request", "delivered", "rate (Hz)", "fidelity", "95% CI",
-                                "latency (s)", "met", *figures], request_rows)
+        lines += [""] + _table(["request", "delivered", "rate (Hz)"]
+                               + (["rate 95% CI"] if rate_ci else [])
+                               + ["fidelity", "95% CI", "latency (s)", "met"]
+                               + (["deadline"] if deadlines else []) + figures, request_rows)
         for request in result.requests:
             if request.path and len(request.path) > 2 or request.purification not in (None, "none"):
                 plan = f"  path {' - '.join(request.path or [])}"
@@ -46,6 +58,10 @@ def format_result(result: RunResult) -> str:
                 if request.purification not in (None, "none"):
                     plan += f"  purification {request.purification} x{request.purification_rounds}"
                 lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
+    if result.stalled is not None:
+        lines += ["", f"STALLED at {result.stalled.time_s:.6g} s simulated: no pending event "
+                  "can bring any request another pair"]
+        lines += [f"  {wait}" for wait in result.stalled.waits]
     return "\n".join(lines)
 
 
@@ -67,6 +83,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
         return "  ".join([first.ljust(widths[0])] +
                          [cell.rjust(width) for cell, width in zip(rest, widths[1:])])
     return [line(header), "  ".join("-" * width for width in widths)] + [line(r) for r in rows]
+
+
+def _interval(interval: tuple[float, float] | None, digits: int = 4) -> str:
+    return "-" if interval is None else f"[{interval[0]:.{digits}g}, {interval[1]:.{digits}g}]"
 
 
 def _num(value: float | None, digits: int = 4) -> str:

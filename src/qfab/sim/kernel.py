@@ -203,7 +203,7 @@ class Simulation:
 
     # ---------------------------------------------------------------- running
 
-    def run(self, until: int | None = None) -> None:
+    def run(self, until: int | None = None, *, stop_when_idle: bool = False) -> None:
         """Run events in time order.
 
         Parameters
@@ -214,6 +214,12 @@ class Simulation:
             schedule for ``until``); later events stay pending and the clock is
             left at ``until``. Without ``until``, runs until no event is left
             and leaves the clock at the time of the last event.
+        stop_when_idle : bool, optional
+            With ``until``: if no event is pending any more when ``until`` is
+            reached (the queue ran dry before it), leave the clock at the time
+            of the last event instead of ``until``, so that :attr:`idle` and
+            :attr:`now` tell when the simulation ran out of work. The check is
+            made once, when ``until`` is reached: it costs nothing per event.
 
         Raises
         ------
@@ -242,6 +248,10 @@ class Simulation:
             # A run-ending entry after every ordinary event due at `until`
             # keeps the time comparison out of the loop below.
             until_entry = self._push_internal(until, _UNTIL_SEQ_BASE + self._n_internal)
+            if stop_when_idle:
+                # Reached with a None callback (like a cancelled event), so that the clock
+                # still holds the time of the last event when the loop gets to it.
+                until_entry._callback = None
         self._running = True
         pop = heappop
         try:
@@ -250,6 +260,11 @@ class Simulation:
                 callback = event._callback
                 if callback is None:
                     self._skipped += 1
+                    if event is until_entry:
+                        until_entry = None
+                        if not self.idle:
+                            self._now = time
+                        break
                     continue
                 self._now = time
                 callback(*event._args)
@@ -264,6 +279,16 @@ class Simulation:
             if self._stop_entry is not None:
                 self._stop_entry._callback = None
                 self._stop_entry = None
+
+    @property
+    def idle(self) -> bool:
+        """Whether no event is pending (cancelled events and the entries that end runs do not
+        count).
+
+        Looks at every pending entry: meant for checks at the end of a run, not per event.
+        """
+        return all(event._callback is None or event._callback is _raise_stop_run
+                   for _, _, event in self._heap)
 
     def stop(self) -> None:
         """End the current run after the callback that is running now.

@@ -15,12 +15,14 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from qfab.errors import ScenarioError
-from qfab.spec.base import SpecModel, Tier
+from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.quantities import (
     Attenuation,
+    CoherenceTime,
     Duration,
     Frequency,
     Length,
+    Number,
     PositiveDuration,
     PositiveProbability,
     Probability,
@@ -51,9 +53,9 @@ NodeName = Annotated[str, Field(min_length=1)]
 class _MemorySpecBase(SpecModel):
     """What every kind of memory has: its qubits and how they are split among links."""
 
-    qubits: int = Field(1, ge=1, description="communication/storage qubits at the node, "
+    qubits: Integer = Field(1, ge=1, description="communication/storage qubits at the node, "
                         "split evenly among its links unless 'per_link' assigns them")
-    per_link: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
+    per_link: dict[str, Annotated[Integer, Field(ge=1)]] | None = Field(
         None, description="qubits reserved for the link to each named neighbour")
 
 
@@ -68,8 +70,8 @@ class T1T2MemorySpec(_MemorySpecBase):
     """
 
     kind: Literal["t1t2"] = "t1t2"
-    t1: PositiveDuration = Field(math.inf, description="energy relaxation time")
-    t2: PositiveDuration = Field(math.inf, description="total coherence time (<= 2 t1)")
+    t1: CoherenceTime = Field(math.inf, description="energy relaxation time")
+    t2: CoherenceTime = Field(math.inf, description="total coherence time (<= 2 t1)")
 
     @model_validator(mode="after")
     def _t2_at_most_twice_t1(self) -> T1T2MemorySpec:
@@ -86,7 +88,7 @@ class DepolarizingMemorySpec(_MemorySpecBase):
     """
 
     kind: Literal["depolarizing"]
-    coherence_time: PositiveDuration = Field(
+    coherence_time: CoherenceTime = Field(
         math.inf, description="depolarizing time constant of each stored qubit")
 
 
@@ -112,12 +114,13 @@ class GateSpec(SpecModel):
     """Local operations of a node: Bell-state measurement for swapping, two-qubit gates.
 
     ``depolarization`` depolarizes the output pair of a swap or purification with that
-    probability; ``measurement_error`` flips each measured bit with that probability.
+    probability; ``measurement_error`` flips each measured bit with that probability (the
+    two bits of a swap's Bell measurement, and this node's bit of a purification round).
     """
 
     swap_success_probability: PositiveProbability = 1.0
     depolarization: Probability = 0.0
-    measurement_error: float = Field(0.0, ge=0, le=0.5)
+    measurement_error: Number = Field(0.0, ge=0, le=0.5)
 
 
 class NodeSpec(SpecModel):
@@ -210,10 +213,15 @@ LinkSpecBase = _LinkSpecBase
 
 
 class DepolarizingLinkSpec(_LinkSpecBase):
-    """Phenomenological link: one attempt per period, Werner pairs of a given fidelity."""
+    """Phenomenological link: one attempt per period, Werner pairs of a given fidelity.
+
+    The success probability is given, so ``fiber.attenuation`` has no effect: a non-zero one
+    is refused (:func:`_check_unused_physics`); ``length`` and ``fiber.speed`` set the
+    attempt period and the classical delays.
+    """
 
     kind: Literal["depolarizing"] = "depolarizing"
-    fidelity: float = Field(ge=0.25, le=1, description="fidelity of each heralded pair (Werner)")
+    fidelity: Number = Field(ge=0.25, le=1, description="fidelity of each heralded pair (Werner)")
     success_probability: PositiveProbability
     cycle_time: PositiveDuration = Field(description="attempt period (plus length / fiber.speed)")
 
@@ -228,7 +236,7 @@ class SingleClickLinkSpec(_OpticalLinkSpecBase):
     """Single-click (single-photon) heralding with bright-state population ``bright_state``."""
 
     kind: Literal["single_click"] = "single_click"
-    bright_state: float = Field(gt=0, lt=1, description="bright-state population alpha")
+    bright_state: Number = Field(gt=0, lt=1, description="bright-state population alpha")
 
 
 class DoubleClickLinkSpec(_OpticalLinkSpecBase):
@@ -249,10 +257,10 @@ class PolicySpec(SpecModel):
     swap: Literal["asap", "nested"] = "asap"
     cutoff: PositiveDuration | None = Field(None, description="discard pairs older than this")
     purification: Literal["none", "bbpssw", "dejmps", "auto"] = "none"
-    purification_rounds: int | None = Field(
+    purification_rounds: Integer | None = Field(
         None, ge=0, le=8, description="recurrence rounds on end-to-end pairs; default: the "
         "fewest that reach the request's min_fidelity")
-    buffer: int = Field(0, ge=0, description="pairs each link generates ahead of demand and "
+    buffer: Integer = Field(0, ge=0, description="pairs each link generates ahead of demand and "
                         "keeps in memory (0: generate on demand only)")
     routing: str = Field("default", min_length=1, description="path selection: 'default' "
                          "(candidates ranked by rate and fidelity) or a policy a plugin "
@@ -262,12 +270,12 @@ class PolicySpec(SpecModel):
 class FastSpec(SpecModel):
     """Options of the fast engine: how many trajectories, on which device."""
 
-    shots: int = Field(200, ge=2, description="independent runs of each request sampled at "
+    shots: Integer = Field(200, ge=2, description="independent runs of each request sampled at "
                        "once (a batch)")
-    target_rel_error: float | None = Field(
+    target_rel_error: Number | None = Field(
         None, gt=0, lt=1, description="keep sampling batches until the 95 % interval of each "
         "request's rate is within this relative error (up to max_shots)")
-    max_shots: int = Field(1_000_000, ge=2)
+    max_shots: Integer = Field(1_000_000, ge=2)
     device: Literal["cpu", "gpu"] = "cpu"
 
 
@@ -289,12 +297,24 @@ def _check_down_time(link: _LinkSpecBase, index: int) -> None:
                             "still run when the next window opens")
 
 
+def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
+    """Refuse a physical parameter the link's kind does not use, rather than ignore it.
+
+    Only a value other than the default counts (a dumped spec, which lists every default,
+    loads again)."""
+    if isinstance(link, DepolarizingLinkSpec) and link.fiber.attenuation != 0:
+        raise ScenarioError(f"links[{index}].fiber.attenuation",
+                            "depolarizing links take their success probability as given; "
+                            "fiber.attenuation has no effect (length and fiber.speed still "
+                            "set the delays)")
+
+
 class ScenarioSpec(SpecModel):
     """A complete scenario (format version 1)."""
 
     qfab: Literal[1] = Field(description="scenario format version")
     name: str = "scenario"
-    seed: int = Field(0, ge=0)
+    seed: Integer = Field(0, ge=0)
     engine: Literal["des", "fast", "analytic"] = "des"
     duration: PositiveDuration = Field(10.0, description="simulated-time limit for des")
     formalism: Literal["bell_diagonal", "density_matrix"] = Field(
@@ -308,6 +328,23 @@ class ScenarioSpec(SpecModel):
     requests: list[RequestSpec] = []
     fast: FastSpec = FastSpec()
     sweep: SweepSpec | None = Field(None, description="parameter sweep, run by qfab sweep")
+
+    @model_validator(mode="after")
+    def _times_fit_the_run(self) -> ScenarioSpec:
+        for index, request in enumerate(self.requests):
+            if request.start >= self.duration:
+                raise ScenarioError(f"requests[{index}].start",
+                                    f"the request starts at {request.start:g} s, not before the "
+                                    f"end of the run (duration {self.duration:g} s)")
+        for index, link in enumerate(self.links):
+            period = link.attempt_period()
+            if period > self.duration:
+                field = "cycle_time" if link.cycle_time > self.duration else "length"
+                raise ScenarioError(f"links[{index}].{field}",
+                                    f"one attempt takes {period:g} s (cycle_time + length / "
+                                    f"fiber.speed), longer than the run (duration "
+                                    f"{self.duration:g} s): no attempt could finish")
+        return self
 
     @model_validator(mode="after")
     def _references_exist(self) -> ScenarioSpec:
@@ -329,6 +366,7 @@ class ScenarioSpec(SpecModel):
                 )
             seen.add(pair)
             _check_down_time(link, index)
+            _check_unused_physics(link, index)
         for name, node in self.nodes.items():
             degree = self.degree(name)
             allocation = node.memory.per_link

@@ -7,6 +7,7 @@ says that both forms are accepted, so editors can complete and check scenario fi
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from typing import Annotated, Any
 
@@ -15,13 +16,35 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 from qfab.units import UNITS, Dimension, to_si
 
 __all__ = [
-    "Length", "Duration", "PositiveDuration", "Frequency", "Attenuation", "Speed",
-    "Probability", "PositiveProbability",
+    "Length", "Duration", "PositiveDuration", "CoherenceTime", "Frequency", "Attenuation",
+    "Speed", "Number", "Probability", "PositiveProbability", "MAX_TIME_S",
 ]
 
 
-def _convert(dimension: Dimension, value: Any) -> Any:
-    return to_si(value, dimension)
+#: The longest time a scenario may give (s): about 31,700 years, far beyond any run, and small
+#: enough that every time converts exactly enough to the event clock's picoseconds.
+MAX_TIME_S = 1e12
+
+
+def _convert(dimension: Dimension, unbounded: bool, value: Any) -> Any:
+    si = to_si(value, dimension)
+    if math.isnan(si):
+        raise ValueError(f"must be a number, got {value!r}")
+    if math.isinf(si):
+        if not (unbounded and si > 0):
+            raise ValueError(f"must be finite, got {value!r}"
+                             + (" (only coherence times may be 'inf')" if dimension == "time"
+                                else ""))
+    elif dimension == "time" and abs(si) > MAX_TIME_S:
+        raise ValueError(f"must be at most {MAX_TIME_S:g} s (about 31,700 years), got {value!r}")
+    return si
+
+
+def _not_bool(value: Any) -> Any:
+    """Refuse ``true``/``false`` where a number is expected (pydantic would read 1 or 0)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    return value
 
 
 def _schema(dimension: Dimension) -> dict[str, Any]:
@@ -36,20 +59,25 @@ def _schema(dimension: Dimension) -> dict[str, Any]:
     }
 
 
-def _quantity(dimension: Dimension, **constraints: Any) -> Any:
+def _quantity(dimension: Dimension, *, unbounded: bool = False, **constraints: Any) -> Any:
     return Annotated[
         float,
-        BeforeValidator(partial(_convert, dimension)),
+        BeforeValidator(partial(_convert, dimension, unbounded)),
         Field(**constraints),
         WithJsonSchema(_schema(dimension)),
     ]
 
 
+#: Quantities are finite; a time is at most :data:`MAX_TIME_S`. Only coherence times may be
+#: ``inf`` (a memory that does not decay).
 Length = _quantity("length", ge=0)
 Duration = _quantity("time", ge=0)
 PositiveDuration = _quantity("time", gt=0)
+CoherenceTime = _quantity("time", unbounded=True, gt=0)
 Frequency = _quantity("frequency", ge=0)
 Attenuation = _quantity("attenuation", ge=0)
 Speed = _quantity("speed", gt=0)
-Probability = Annotated[float, Field(ge=0, le=1)]
-PositiveProbability = Annotated[float, Field(gt=0, le=1)]
+#: A plain number (``true``/``false`` refused).
+Number = Annotated[float, BeforeValidator(_not_bool)]
+Probability = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=1)]
+PositiveProbability = Annotated[float, BeforeValidator(_not_bool), Field(gt=0, le=1)]

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from qfab.spec.base import SpecModel
+from qfab.spec.base import Integer, SpecModel
 from qfab.spec.quantities import Duration, PositiveDuration, Probability
 
 __all__ = [
@@ -29,13 +29,13 @@ class PairRequestSpec(SpecModel):
 
     kind: str
     between: tuple[NodeName, NodeName]
-    pairs: int = Field(ge=1)
+    pairs: Integer = Field(ge=1)
     min_fidelity: Probability | None = Field(
         None, description="least mean fidelity of the delivered pairs")
     start: Duration = Field(0.0, description="simulated time at which the request is made")
     deadline: PositiveDuration | None = Field(
         None, description="time after 'start' by which all pairs should be delivered")
-    priority: int = Field(0, description="larger is served first when requests contend")
+    priority: Integer = Field(0, description="larger is served first when requests contend")
 
     @field_validator("between")
     @classmethod
@@ -59,7 +59,7 @@ class TeleportationRequestSpec(PairRequestSpec):
     """
 
     kind: Literal["teleportation"] = "teleportation"
-    pairs: int = Field(ge=1, description="qubit states to teleport (one pair each)")
+    pairs: Integer = Field(ge=1, description="qubit states to teleport (one pair each)")
 
 
 RequestSpec = Annotated[EntanglementRequestSpec | TeleportationRequestSpec,

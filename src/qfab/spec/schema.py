@@ -1,4 +1,9 @@
-"""JSON Schema of the scenario format, for editors and external validation."""
+"""JSON Schema of the scenario format, for editors and external validation.
+
+The schema describes scenario *files*, before a ``topology`` section is expanded: a file gives
+``topology`` or ``nodes`` and ``links`` (or all three, merged), so neither ``nodes`` nor
+``links`` is required when ``topology`` is there.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,18 @@ from qfab.spec.models import ScenarioSpec
 
 __all__ = ["scenario_json_schema"]
 
+#: Sections that a ``topology`` section generates, so a file that has one may leave them out.
+_GENERATED = ("nodes", "links")
+
 
 def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of :class:`~qfab.spec.models.ScenarioSpec`
-    (or of ``model``, a scenario model that admits plugin kinds)."""
+    """Return the JSON Schema (draft 2020-12) of scenario files of
+    :class:`~qfab.spec.models.ScenarioSpec` (or of ``model``, a scenario model that admits
+    plugin kinds)."""
     schema = model.model_json_schema(mode="validation")
+    required = [name for name in schema.get("required", []) if name not in _GENERATED]
+    schema["required"] = required
+    schema["anyOf"] = [{"required": ["topology"]}, {"required": list(_GENERATED)}]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "qfab scenario (format version 1)"
     return schema

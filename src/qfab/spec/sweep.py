@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qfab.errors import ScenarioError
+from qfab.spec.base import Integer
 from qfab.spec.paths import parse_path
 from qfab.units import UNITS, Dimension, UnitError, to_si
 
@@ -83,12 +84,22 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _object_or_list(schema: dict[str, Any]) -> None:
+    """JSON schema of a parameter: its mapping, or a plain list (shorthand for ``values``)."""
+    mapping = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [mapping, {"type": "array", "minItems": 1,
+                                 "description": "shorthand for {values: [...]}"}]
+
+
 class ParameterSpec(_Model):
     """The values one parameter takes: exactly one of ``linspace``, ``logspace``, ``values``."""
 
-    linspace: tuple[float | str, float | str, int] | None = Field(
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_object_or_list)
+
+    linspace: tuple[float | str, float | str, Integer] | None = Field(
         None, description="[start, stop, num]: num evenly spaced values, endpoints included")
-    logspace: tuple[float | str, float | str, int] | None = Field(
+    logspace: tuple[float | str, float | str, Integer] | None = Field(
         None, description="[start, stop, num]: num geometrically spaced values between the "
         "endpoints (given in value space, both > 0), endpoints included")
     values: list[Any] | None = Field(
@@ -191,7 +202,7 @@ class SweepSpec(_Model):
                                          "(parallel lists of equal length)")
     parameters: dict[str, ParameterSpec] = Field(
         default_factory=dict, description="path in the scenario -> values it takes")
-    seeds: int = Field(1, ge=1, description="runs per point, with seeds seed, seed + 1, ...")
+    seeds: Integer = Field(1, ge=1, description="runs per point, with seeds seed, seed + 1, ...")
 
     @field_validator("parameters")
     @classmethod

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from qfab.errors import ScenarioError
-from qfab.spec.base import SpecModel, Tier
+from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.quantities import Length
 
 __all__ = [
@@ -62,7 +62,7 @@ class ChainTopologySpec(_TopologySpecBase):
     """
 
     kind: Literal["chain"] = "chain"
-    nodes: int = Field(ge=2, description="number of nodes")
+    nodes: Integer = Field(ge=2, description="number of nodes")
     spacing: Length = Field(description="length of each link")
 
 
@@ -70,7 +70,7 @@ class RingTopologySpec(_TopologySpecBase):
     """A ring: the chain ``{prefix}0 .. {prefix}{N-1}`` plus the closing link to ``{prefix}0``."""
 
     kind: Literal["ring"] = "ring"
-    nodes: int = Field(ge=3, description="number of nodes")
+    nodes: Integer = Field(ge=3, description="number of nodes")
     spacing: Length = Field(description="length of each link")
 
 
@@ -81,7 +81,7 @@ class StarTopologySpec(_TopologySpecBase):
     """
 
     kind: Literal["star"] = "star"
-    leaves: int = Field(ge=1, description="number of leaves")
+    leaves: Integer = Field(ge=1, description="number of leaves")
     spacing: Length = Field(description="length of each link (center to leaf)")
     center: str = Field("hub", min_length=1, description="name of the center node")
 
@@ -105,8 +105,8 @@ class GridTopologySpec(_TopologySpecBase):
     """
 
     kind: Literal["grid"] = "grid"
-    rows: int = Field(ge=1)
-    cols: int = Field(ge=1)
+    rows: Integer = Field(ge=1)
+    cols: Integer = Field(ge=1)
     spacing: Length = Field(description="length of each link")
 
     @model_validator(mode="after")

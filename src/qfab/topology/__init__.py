@@ -26,6 +26,6 @@ Layering: this package reads the scenario format (:mod:`qfab.spec`) and nothing 
 :mod:`qfab.loading` runs it between reading a document and validating it.
 """
 
-from qfab.topology.expand import expand_topology, generate
+from qfab.topology.expand import expand_topology, generate, in_template_terms
 
-__all__ = ["expand_topology", "generate"]
+__all__ = ["expand_topology", "generate", "in_template_terms"]

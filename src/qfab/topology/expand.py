@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from qfab.errors import ScenarioError
+from qfab.spec.paths import Segment, format_path, parse_path
 from qfab.spec.topology import FileTopologySpec, TopologySpec, validate_topology
 from qfab.topology.files import read_graph_file
 from qfab.topology.regular import regular_graph
 
-__all__ = ["generate", "expand_topology"]
+__all__ = ["generate", "expand_topology", "in_template_terms"]
 
 Nodes = dict[str, dict[str, Any]]
 Links = list[dict[str, Any]]
@@ -97,6 +98,89 @@ def expand_topology(document: dict[str, Any], *, base_dir: Path | None = None) -
     result["nodes"] = nodes
     result["links"] = links + explicit_links
     return result
+
+
+def in_template_terms(error: ScenarioError, document: Mapping[str, Any],
+                      expanded: Mapping[str, Any]) -> ScenarioError:
+    """An error found in the expanded document, located where the user wrote the value.
+
+    A generated link has no entry of its own in the file, so an error at ``links[i]...`` of
+    a generated link names the link template (``topology.link.fidelity: required (in the
+    link template, for link n0 - n1)``); an error in a generated node's key that
+    comes from the node template (not from an explicit ``nodes`` entry) names
+    ``topology.node...``. Every other error comes back unchanged.
+
+    Parameters
+    ----------
+    error
+        What validating ``expanded`` raised.
+    document
+        The scenario document as written (before :func:`expand_topology`).
+    expanded
+        What :func:`expand_topology` made of it.
+    """
+    topology = document.get("topology") if isinstance(document, Mapping) else None
+    if not isinstance(topology, Mapping):
+        return error
+    try:
+        segments = parse_path(error.path)
+    except ValueError:
+        return error
+    if len(segments) >= 2 and segments[0] == "links" and isinstance(segments[1], int):
+        return _link_in_template_terms(error, segments, document, expanded, topology)
+    if len(segments) >= 3 and segments[0] == "nodes" and isinstance(segments[1], str):
+        return _node_in_template_terms(error, segments, document, topology)
+    return error
+
+
+def _link_in_template_terms(error: ScenarioError, segments: tuple[Segment, ...],
+                            document: Mapping[str, Any], expanded: Mapping[str, Any],
+                            topology: Mapping[str, Any]) -> ScenarioError:
+    explicit = document.get("links")
+    links = expanded.get("links")
+    if not isinstance(links, list):
+        return error
+    generated = len(links) - (len(explicit) if isinstance(explicit, list) else 0)
+    index = segments[1]
+    assert isinstance(index, int)
+    template = topology.get("link")
+    rest = segments[2:]
+    if index >= generated or not isinstance(template, Mapping):
+        return error
+    if rest[:1] == ("between",) or (rest[:1] == ("length",) and "length" not in template):
+        return error  # filled in by the expansion (ends, spacing or edge length), not the template
+    link = links[index]
+    ends = link.get("between") if isinstance(link, Mapping) else None
+    where = (f"link {ends[0]} - {ends[1]}" if isinstance(ends, list) and len(ends) == 2
+             else "every generated link")
+    return ScenarioError(format_path(("topology", "link", *rest)),
+                         f"{error.reason} (in the link template, for {where})")
+
+
+def _node_in_template_terms(error: ScenarioError, segments: tuple[Segment, ...],
+                            document: Mapping[str, Any],
+                            topology: Mapping[str, Any]) -> ScenarioError:
+    name, rest = segments[1], segments[2:]
+    explicit_nodes = document.get("nodes")
+    explicit = explicit_nodes.get(name) if isinstance(explicit_nodes, Mapping) else None
+    if _holds(explicit, rest):
+        return error
+    if rest == ("tier",) and topology.get("tier") is not None and not _holds(
+            topology.get("node"), rest):
+        return ScenarioError("topology.tier", f"{error.reason} (node {name})")
+    if not _holds(topology.get("node"), rest):
+        return error
+    return ScenarioError(format_path(("topology", "node", *rest)),
+                         f"{error.reason} (in the node template, for node {name})")
+
+
+def _holds(entry: Any, path: tuple[Segment, ...]) -> bool:
+    """Whether the mapping ``entry`` has a value at ``path`` (keys only)."""
+    for segment in path:
+        if not isinstance(entry, Mapping) or segment not in entry:
+            return False
+        entry = entry[segment]
+    return True
 
 
 def _generate(topology: TopologySpec, *, base_dir: Path | None,

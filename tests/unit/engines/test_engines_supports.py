@@ -43,6 +43,26 @@ def _purified_chain() -> dict[str, Any]:
     return document
 
 
+def _link_requests(*priorities: int,
+                   deadlines: tuple[str | None, ...] = ()) -> dict[str, Any]:
+    """One link serving a request of each priority (and deadline), in this order."""
+    document = _link()
+    request = document["requests"][0]
+    document["requests"] = [{**request, "priority": p} for p in priorities]
+    for entry, deadline in zip(document["requests"], deadlines):
+        if deadline is not None:
+            entry["deadline"] = deadline
+    return document
+
+
+def _tiered(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with its first node in the nodal tier and the others in the campus tier
+    (the path crosses two domains and is stitched at the gateway ``n1``)."""
+    nodes = {name: {**node, "tier": "campus"} for name, node in document["nodes"].items()}
+    nodes["n0"]["tier"] = "nodal"
+    return {**document, "nodes": nodes}
+
+
 def _two_requests() -> dict[str, Any]:
     document = chain(2, pairs=20)
     document["requests"].append(dict(document["requests"][0]))
@@ -53,7 +73,7 @@ def _two_requests() -> dict[str, Any]:
 CASES: dict[str, tuple[dict[str, Any], dict[str, str | None]]] = {
     "one link": (_link(), {"analytic": None, "fast": None}),
     "one link, buffer": (_with(_link(), buffer=2), {
-        "analytic": None,
+        "analytic": "policy.buffer: the analytic engine computes pairs used at the herald",
         "fast": "policy.buffer: the fast engine serves requests on demand only"}),
     "one link, cutoff below the herald delay": (
         _with({**_link(), "links": [{**_link()["links"][0], "length": "100 km"}]},
@@ -101,6 +121,41 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, str | None]]] = {
     "4-link nested, cutoff": (chain(4, swap="nested", cutoff="10 ms", pairs=20), {
         "analytic": "requests[0]: the analytic engine computes chains with no cutoff",
         "fast": "policy.cutoff: the fast engine models cutoffs"}),
+    "one link, density matrix": ({**_link(), "formalism": "density_matrix"}, {
+        "analytic": "formalism: 'density_matrix'; the analytic engine computes Bell-diagonal",
+        "fast": "formalism: 'density_matrix'; the fast engine computes Bell-diagonal"}),
+    "4-link chain, density matrix": ({**chain(4, pairs=20), "formalism": "density_matrix"}, {
+        "analytic": "formalism: 'density_matrix'", "fast": "formalism: 'density_matrix'"}),
+    "4-link nested, p_swap 0.5, first node in another tier": (
+        _tiered(chain(4, swap="nested", p_swap=0.5, pairs=20)), {
+            "analytic": "requests[0]: the path crosses the domains nodal, campus and is "
+                        "swapped per domain, stitched at the gateways n1; the analytic engine",
+            "fast": "requests[0]: the path crosses the domains nodal, campus and is swapped "
+                    "per domain, stitched at the gateways n1; the fast engine"}),
+    "2-link chain across tiers": (_tiered(chain(2, pairs=20)), {
+        "analytic": "requests[0]: the path crosses the domains nodal, campus",
+        "fast": "requests[0]: the path crosses the domains nodal, campus"}),
+    "one link across tiers": (_tiered({**_link(), "nodes": {"n0": {}, "n1": {}},
+                                       "links": [{**_link()["links"][0], "between": ["n0", "n1"]}],
+                                       "requests": [{**_link()["requests"][0],
+                                                     "between": ["n0", "n1"]}]}),
+                              {"analytic": None, "fast": None}),
+    "two requests on one link, equal priorities": (_link_requests(0, 0), {
+        "analytic": None,
+        "fast": "requests[1]: shares the link alice - bob with requests[0]"}),
+    "two requests on one link, the second of higher priority": (_link_requests(0, 1), {
+        "analytic": "requests[1].priority: 1 against 0 of requests[0], which shares the link "
+                    "alice - bob, serves it first; the analytic engine serves requests "
+                    "sharing a link in scenario order",
+        "fast": "requests[1]: shares the link alice - bob with requests[0]"}),
+    "two requests on one link, the first of higher priority": (_link_requests(1, 0), {
+        "analytic": None,
+        "fast": "requests[1]: shares the link alice - bob with requests[0]"}),
+    "two requests on one link, the second with the earlier deadline": (
+        _link_requests(0, 0, deadlines=(None, "500 s")), {
+            "analytic": "requests[1].deadline: an earlier deadline than that of requests[0], "
+                        "which shares the link alice - bob, serves it first",
+            "fast": "requests[1]: shares the link alice - bob with requests[0]"}),
     "two requests on one link": (_two_requests(), {
         "analytic": "requests[0]: the analytic engine computes chains with a single request",
         "fast": "requests[1]: shares the link n0 - n1 with requests[0]; contending requests "

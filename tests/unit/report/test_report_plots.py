@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ def test_length_in_metres_is_shown_in_km() -> None:
     figure = _figure(SWEEP, x="length", y="rate_hz", hue="scheme")
     (axes,) = figure.axes
     assert axes.get_xlabel() == "length (km)"
-    assert axes.get_ylabel() == "rate_hz"
+    assert axes.get_ylabel() == "rate (Hz)"
     assert list(_line(figure, "scheme = single_click").get_xdata()) == [10.0, 20.0, 30.0]
     assert list(_line(figure, "scheme = single_click").get_ydata()) == [100.0, 50.0, 25.0]
 
@@ -123,7 +124,7 @@ def test_missing_values_are_left_out() -> None:
 
 @needs_matplotlib
 def test_plob_overlay_is_the_bound_over_the_x_range() -> None:
-    figure = _figure(SWEEP, x="length", y="rate_hz", hue="scheme", plob=True)
+    figure = _figure(SWEEP, x="length", y="rate_hz", hue="scheme", plob=True, plob_rate_hz=1.0)
     bound = _line(figure, PLOB_LABEL)
     assert bound.get_linestyle() == "--"
     km = np.asarray(bound.get_xdata())
@@ -279,3 +280,120 @@ def test_missing_matplotlib_is_a_user_error_with_the_install_hint(
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
     with pytest.raises(QfabError, match=r"needs matplotlib.*pip install 'qfab\[plot\]'"):
         _figure(SWEEP, x="length", y="rate_hz")
+
+
+# --- labels, titles and where the PLOB overlay belongs --------------------------------------
+
+SWEPT = {"links[0].length": [10e3, 20e3, 40e3], "r0_rate_hz": [90.0, 40.0, 9.0],
+         "r0_fidelity": [0.95, 0.93, 0.9], "l0_p_success": [0.05, 0.02, 0.004],
+         "skr_per_use": [0.1, 0.05, 0.01], "nodes.a.memory.t2": [0.1, 1.0, 10.0]}
+
+
+@needs_matplotlib
+@pytest.mark.parametrize(("column", "label"), [
+    ("r0_rate_hz", "request 0 rate (Hz)"),
+    ("r2_fidelity", "request 2 fidelity"),
+    ("r0_delivered", "request 0 pairs delivered"),
+    ("l0_p_success", "link 0 success probability per attempt"),
+    ("l0_rate_hz", "link 0 pair rate (Hz)"),
+    ("sim_time_s", "simulated time (s)"),
+    ("nodes.a.memory.t2", "nodes.a.memory.t2 (s)"),
+    ("links[0].fiber.attenuation", "links[0].fiber.attenuation (dB/km)"),
+])
+def test_axis_labels_name_the_quantity_and_its_unit(column: str, label: str) -> None:
+    table = {"links[0].length": [1e3, 2e3], column: [1.0, 2.0]}
+    (axes,) = _figure(table, x="links[0].length", y=column).axes
+    assert axes.get_xlabel() == "links[0].length (km)"
+    assert axes.get_ylabel() == label
+
+
+@needs_matplotlib
+def test_values_are_shown_in_the_unit_of_the_label() -> None:
+    table = {"links[0].length": [1e3, 2e3], "links[0].fiber.attenuation": [2e-4, 3e-4]}
+    (line,) = _data_lines(_figure(table, x="links[0].length", y="links[0].fiber.attenuation"))
+    assert list(line.get_xdata()) == [1.0, 2.0]
+    assert np.asarray(line.get_ydata()) == pytest.approx([0.2, 0.3], rel=1e-12)
+
+
+@needs_matplotlib
+def test_default_title_and_explicit_labels() -> None:
+    (axes,) = _figure(SWEPT, x="links[0].length", y="r0_rate_hz").axes
+    assert axes.get_title() == "request 0 rate vs links[0].length"
+    (axes,) = _figure(SWEEP, x="length", y="rate_hz", hue="scheme").axes
+    assert axes.get_title() == "rate vs length, by scheme"
+    (axes,) = _figure(SWEPT, x="links[0].length", y="r0_rate_hz", title="",
+                      xlabel="distance", ylabel="pairs/s").axes
+    assert axes.get_title() == "" and axes.get_xlabel() == "distance"
+    assert axes.get_ylabel() == "pairs/s"
+
+
+@needs_matplotlib
+@pytest.mark.parametrize("column", ["l0_p_success", "r0_fidelity", "r0_delivered",
+                                    "sim_time_s"])
+def test_plob_overlay_is_refused_on_quantities_it_does_not_bound(column: str) -> None:
+    table = {"links[0].length": [1e3, 2e3], column: [0.5, 0.4]}
+    for rate in (None, 1e6):
+        with pytest.raises(QfabError, match=rf"^y: '{column}' .*not comparable"):
+            _figure(table, x="links[0].length", y=column, plob=True, plob_rate_hz=rate)
+
+
+@needs_matplotlib
+def test_plob_overlay_on_a_rate_needs_the_channel_uses_per_second() -> None:
+    with pytest.raises(QfabError, match="--plob-rate"):
+        _figure(SWEPT, x="links[0].length", y="r0_rate_hz", plob=True)
+    figure = _figure(SWEPT, x="links[0].length", y="r0_rate_hz", plob=True, plob_rate_hz=1e4)
+    bound = _line(figure, PLOB_LABEL)
+    km = np.asarray(bound.get_xdata())
+    assert np.asarray(bound.get_ydata()) == pytest.approx(
+        1e4 * plob_bound(transmittance(km * 1e3, 0.2e-3)), rel=1e-12)
+
+
+@needs_matplotlib
+def test_plob_overlay_per_channel_use_is_drawn_as_is() -> None:
+    figure = _figure(SWEPT, x="links[0].length", y="skr_per_use", plob=True)
+    assert figure.axes[0].get_ylabel() == "skr per use (per channel use)"
+    bound = _line(figure, PLOB_LABEL)
+    km = np.asarray(bound.get_xdata())
+    assert np.asarray(bound.get_ydata()) == pytest.approx(
+        plob_bound(transmittance(km * 1e3, 0.2e-3)), rel=1e-12)
+    with pytest.raises(QfabError, match="per channel use"):
+        _figure(SWEPT, x="links[0].length", y="skr_per_use", plob=True, plob_rate_hz=1e6)
+
+
+@needs_matplotlib
+def test_plob_overlay_needs_a_length_on_the_x_axis() -> None:
+    with pytest.raises(QfabError, match="^x: .*fibre length.*time"):
+        _figure(SWEPT, x="nodes.a.memory.t2", y="skr_per_use", plob=True)
+
+
+def test_building_the_plot_parser_does_not_import_numpy_or_matplotlib() -> None:
+    code = ("import sys, argparse; from qfab.report.plot_command import add_plot_command; "
+            "add_plot_command(argparse.ArgumentParser().add_subparsers()); "
+            "print(sorted(m for m in ('numpy', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+@needs_matplotlib
+def test_hue_values_are_shown_in_their_unit() -> None:
+    table = {"links[0].visibility": [0.9, 0.9], "links[0].length": [10e3, 20e3],
+             "r0_rate_hz": [1.0, 2.0]}
+    figure = _figure(table, x="links[0].visibility", y="r0_rate_hz", hue="links[0].length")
+    assert [line.get_label() for line in _data_lines(figure)] == [
+        "links[0].length = 10 km", "links[0].length = 20 km"]
+    assert figure.axes[0].get_title() == "request 0 rate vs links[0].visibility, by links[0].length"
+
+
+@pytest.mark.parametrize(("column", "label", "plob"), [
+    ("r0_rate_hz_mean", "request 0 rate, mean over seeds (Hz)", "rate"),
+    ("r0_rate_hz_stderr", "request 0 rate, standard error (Hz)", "no"),
+    ("l0_p_success_count", "link 0 success probability per attempt, runs", "no"),
+    ("links[0].length_mean", "links[0].length, mean over seeds (km)", "no"),
+    ("my_mean", "my_mean", "unknown"),
+])
+def test_summary_columns_are_described_from_the_column_they_summarize(
+        column: str, label: str, plob: str) -> None:
+    from qfab.report.labels import describe
+
+    assert (describe(column).label, describe(column).plob) == (label, plob)

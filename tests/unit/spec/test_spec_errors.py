@@ -24,8 +24,15 @@ def _set(path: list[Any], value: Any) -> Edit:
 
 
 CASES: list[tuple[str, Edit, str]] = [
-    ("unknown top-level key", _set(["lenght"], 3),
-     r"^lenght: unknown key 'lenght'; did you mean 'length'\?$"),
+    ("unknown top-level key", _set(["duraton"], 3),
+     r"^duraton: unknown key 'duraton'; did you mean 'duration'\?$"),
+    ("a key of another section is not suggested", _set(["lenght"], 3),
+     r"^lenght: unknown key 'lenght' \(keys here: .*duration.*\)$"),
+    ("a node key is suggested only from node keys", _set(["nodes", "alice", "colour"], "red"),
+     r"^nodes\.alice\.colour: unknown key 'colour' \(keys here: gates, memory, tier\)$"),
+    ("a key of another link kind", _set(["links", 0, "fidelity"], 0.9),
+     r"^links\[0\]\.fidelity: unknown key 'fidelity' for kind 'single_click' \(it belongs "
+     r"to another kind: 'depolarizing'\)$"),
     ("unknown nested key", _set(["links", 0, "detector", "efficency"], 1),
      r"^links\[0\]\.detector\.efficency: unknown key .*did you mean 'efficiency'"),
     ("misspelled kind", _set(["links", 0, "kind"], "single_clik"),

@@ -74,3 +74,28 @@ def test_link_between_finds_either_orientation(depolarizing_document: dict[str, 
     spec = parse_scenario(depolarizing_document)
     found = spec.link_between("bob", "alice")
     assert found is not None and found[0] == 0
+
+
+def test_a_depolarizing_link_refuses_the_attenuation_it_would_ignore(
+        depolarizing_document: dict[str, Any]) -> None:
+    """Its success probability is given: fiber.attenuation would have no effect."""
+    link = {**depolarizing_document["links"][0], "length": "10 km",
+            "fiber": {"attenuation": "0.2 dB/km"}}
+    with pytest.raises(ScenarioError) as refused:
+        parse_scenario({**depolarizing_document, "links": [link]})
+    assert str(refused.value) == (
+        "links[0].fiber.attenuation: depolarizing links take their success probability as "
+        "given; fiber.attenuation has no effect (length and fiber.speed still set the delays)")
+
+
+def test_a_depolarizing_link_keeps_the_length_and_speed_that_set_its_delays(
+        depolarizing_document: dict[str, Any]) -> None:
+    link = {**depolarizing_document["links"][0], "length": "10 km", "cycle_time": "1 us",
+            "fiber": {"speed": 1e8}}
+    spec = parse_scenario({**depolarizing_document, "links": [link]})
+    assert spec.links[0].attempt_period() == pytest.approx(1e-6 + 1e4 / 1e8)
+    assert parse_scenario(spec.model_dump()) == spec  # the dump lists attenuation 0
+
+
+def test_an_optical_link_uses_its_attenuation(single_click_document: dict[str, Any]) -> None:
+    assert parse_scenario(single_click_document).links[0].fiber.attenuation > 0

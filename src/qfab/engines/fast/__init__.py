@@ -24,9 +24,10 @@ from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
+from qfab.engines.fast.memory import memory_support
 from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
-from qfab.engines.support import scenario_support
+from qfab.engines.support import formalism_support, scenario_support, segmentation_support
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
@@ -84,10 +85,17 @@ class FastEngine:
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
     """Every refusal of the fast engine after its applications (:func:`applications`): the
-    device, the policy, shared links, then each request's path."""
+    device, the formalism, tier segments, memory, the policy, shared links, then each
+    request's path."""
     device = device_support(spec.fast.device)
     if not device:
         return device
+    for shared in (formalism_support(spec, "fast"), segmentation_support(plan, "fast")):
+        if not shared:
+            return shared
+    memory = memory_support(spec, plan)
+    if not memory:
+        return memory
     if spec.policy.buffer:
         return Support.no("policy.buffer: the fast engine serves requests on demand only; "
                           "use engine des")
@@ -122,6 +130,8 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     delivered_all: list[np.ndarray] = []
     fidelity_min = math.inf
     last_times: list[np.ndarray] = []
+    active_times: list[np.ndarray] = []
+    requested = spec.requests[path.request].pairs
     shots = 0
     while True:
         batch = path.sample(options.shots, backend, horizon=horizon)
@@ -140,10 +150,12 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
         fidelity_sums.append(np.where(within, fidelity, 0.0).sum(axis=1))
         if within.any():
             fidelity_min = min(fidelity_min, float(fidelity[within].min()))
-        last_times.append(np.where(delivered > 0, last, horizon))
+        last_times.append(last)
+        # active time: to the last pair in a run that got them all, else to the end
+        active_times.append(np.where(delivered == requested, last, horizon))
         shots += options.shots
         mean, ci = _ratio_with_ci95(np.concatenate(delivered_all).astype(float),
-                                    np.concatenate(last_times))
+                                    np.concatenate(active_times))
         precise = (options.target_rel_error is None or mean is None or ci is None
                    or (ci[1] - ci[0]) / 2 <= options.target_rel_error * abs(mean))
         if precise or shots >= options.max_shots:
@@ -154,8 +166,15 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     return {"rate": mean, "rate_ci": ci, "delivered": delivered, "fidelity": fidelity_mean,
             "fidelity_ci": fidelity_ci, "per_run_fidelity": per_run_fidelity,
             "fidelity_min": fidelity_min if math.isfinite(fidelity_min) else None,
-            "last": float(np.mean(np.concatenate(last_times))), "shots": shots,
-            "sim_time": path.start + float(np.mean(np.concatenate(last_times)))}
+            "last": _mean_or_none(np.concatenate(last_times)),
+            "active": float(np.mean(np.concatenate(active_times))), "shots": shots,
+            "sim_time": path.start + float(np.mean(np.concatenate(active_times)))}
+
+
+def _mean_or_none(times: np.ndarray) -> float | None:
+    """Mean of the finite entries (runs with a delivery), ``None`` if there are none."""
+    finite = times[np.isfinite(times)]
+    return float(finite.mean()) if finite.size else None
 
 
 def _within_duration(spec: ScenarioSpec, path: CompiledPath, plan: RequestPlan) -> CompiledPath:
@@ -196,6 +215,7 @@ def _request_result(spec: ScenarioSpec, plan: RequestPlan, application: Applicat
     return request_result(
         request, plan, application, delivered=int(np.median(summary["delivered"])),
         complete=bool(np.all(summary["delivered"] == request.pairs)), last_s=summary["last"],
+        active_s=summary["active"],
         fidelity=summary["fidelity"], fidelity_ci95=summary["fidelity_ci"],
         fidelity_min=summary["fidelity_min"],
         figures=application.figures(summary["per_run_fidelity"]),

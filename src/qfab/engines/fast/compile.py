@@ -10,6 +10,7 @@ from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import RequestPlan
 from qfab.physics.bell_diagonal import combined_depolarization
+from qfab.physics.purification import parity_error
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["CompiledPath", "compile_request", "path_shape", "request_support"]
@@ -72,5 +73,7 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         end_delay=network.delay(a, b), request=plan.request,
         end_depolarization=combined_depolarization(spec.nodes[a].gates.depolarization,
                                                    spec.nodes[b].gates.depolarization),
+        end_parity_error=parity_error(spec.nodes[a].gates.measurement_error,
+                                      spec.nodes[b].gates.measurement_error),
         windows=tuple(m.windows for m in models) if any(m.windows for m in models) else (),
     )

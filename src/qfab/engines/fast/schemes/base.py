@@ -108,6 +108,9 @@ class CompiledPath:
         One-way classical delay (s) between the two end nodes.
     end_depolarization
         Depolarization of a purified pair by the end nodes' gates.
+    end_parity_error
+        Probability that a purification round compares the end nodes' measured bits
+        wrongly (:func:`qfab.physics.purification.parity_error`).
     request
         Index of the request in the scenario.
     ideal_memory
@@ -139,6 +142,7 @@ class CompiledPath:
     rounds: int = 0
     end_delay: float = 0.0
     end_depolarization: float = 0.0
+    end_parity_error: float = 0.0
     request: int = 0
     windows: tuple[AttemptWindows | None, ...] = ()
 

@@ -47,7 +47,8 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
     qubits; the lowest level with two pairs known at both ends is purified first, the
     newest pair kept; the sacrificed qubits are free at once, the kept pair is known (or, on
     failure, its qubits released) one classical delay later; a pair at the last level is
-    delivered when known. Pairs decohere in memory throughout.
+    delivered when known. Pairs decohere in memory throughout; the end nodes' read-out errors
+    enter each round through ``path.end_parity_error``.
     """
     xp = backend.xp
     q, rounds, pairs = path.channels, path.rounds, path.pairs
@@ -136,7 +137,8 @@ def _sample_purified_link(path: CompiledPath, backend: ArrayBackend, shots: int,
             both[rows[firing], kept[firing]] = True
             both[rows[firing], sacrificed[firing]] = True
             bring_to_now(both)
-            out, p_success = scheme.step(state[rows, kept], state[rows, sacrificed])
+            out, p_success = scheme.step(state[rows, kept], state[rows, sacrificed],
+                                         path.end_parity_error)
             out = bell_diagonal.depolarized(out, path.end_depolarization)
             success = backend.rng.random(shots) < p_success
             oldest = xp.minimum(created[rows, kept], created[rows, sacrificed])

@@ -1,0 +1,96 @@
+"""How much memory the fast engine's arrays need, refused up front when the device lacks it.
+
+A batch samples ``fast.shots`` runs of a request at once: its delivery times and fidelities are
+two ``shots x pairs`` arrays of float64, and each round draws ``shots x links`` herald times;
+with ``fast.target_rel_error`` the per-run tallies of up to ``fast.max_shots`` runs are kept
+(three float64 each). That is a lower bound of what the engine allocates: a scenario whose
+lower bound exceeds the device's memory can never run, and is refused with the figure
+instead of failing in the middle of a run.
+"""
+
+from __future__ import annotations
+
+import os
+
+from qfab.engines.base import Support
+from qfab.orchestrator.rules import NetworkPlan
+from qfab.spec.models import ScenarioSpec
+
+__all__ = ["batch_bytes", "device_memory_bytes", "memory_support"]
+
+_FLOAT = 8
+
+
+def batch_bytes(shots: int, pairs: int, links: int, *, kept_runs: int = 0) -> int:
+    """Lower bound of the bytes one batch of ``shots`` runs of a request needs.
+
+    Parameters
+    ----------
+    shots
+        Runs sampled at once.
+    pairs
+        Pairs each run delivers.
+    links
+        Links on the request's path.
+    kept_runs
+        Runs whose tallies are kept across batches (``max_shots`` when sampling to a target
+        precision, else 0).
+
+    Examples
+    --------
+    >>> round(batch_bytes(1_000_000_000, 500, 2) / 2**40, 2)  # 1e9 runs of 500 pairs, in TiB
+    7.29
+    """
+    return _FLOAT * (shots * (2 * pairs + links) + 3 * kept_runs)
+
+
+def device_memory_bytes(device: str) -> int | None:
+    """Total memory of ``device`` ("cpu": the machine's RAM; "gpu": the CUDA device's), or
+    None when it cannot be told."""
+    try:
+        if device == "gpu":
+            import cupy
+
+            _, total = cupy.cuda.Device().mem_info
+            return int(total)
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (ImportError, ValueError, OSError, AttributeError):  # pragma: no cover
+        return None
+
+
+def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
+                   available: int | None = None) -> Support:
+    """No, naming ``fast.shots``, when some request's batch needs more than the device has.
+
+    ``available`` overrides the device's memory (for tests).
+    """
+    total = device_memory_bytes(spec.fast.device) if available is None else available
+    if total is None:
+        return Support.yes()
+    options = spec.fast
+    kept = options.max_shots if options.target_rel_error is not None else 0
+    for request_plan in plan.requests:
+        request = spec.requests[request_plan.request]
+        need = batch_bytes(options.shots, request.pairs, len(request_plan.path) - 1,
+                           kept_runs=kept)
+        if need > total:
+            links = len(request_plan.path) - 1
+            if batch_bytes(options.shots, request.pairs, links) > total:
+                what = (f"fast.shots: {options.shots} runs at once of requests"
+                        f"[{request_plan.request}] ({request.pairs} pairs each)")
+                fix = "lower fast.shots"
+            else:
+                what = f"fast.max_shots: keeping the tallies of {options.max_shots} runs"
+                fix = "lower fast.max_shots or raise fast.target_rel_error"
+            return Support.no(f"{what} needs at least {_size(need)} of memory, more than "
+                              f"this {spec.fast.device}'s {_size(total)}; {fix}")
+    return Support.yes()
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if value < 1024 or unit == "PiB":
+            return f"{value:.3g} {unit}"
+        value /= 1024
+    raise AssertionError  # pragma: no cover
