@@ -7,6 +7,7 @@ worker that runs past the wall-time bound and starts a new one. Outcomes:
 
 ``ok``
     exit 0 (for a case that need not be refused);
+    (also exit 141, quietly, when the reader of stdout went away);
 ``clean-error``
     exit 2, stderr exactly one line ``qfab: error: ...``, nothing on stdout, nothing written;
 ``stalled``
@@ -59,6 +60,9 @@ BAD: tuple[str, ...] = ("traceback", "hang", "crash", "nonsense-accepted", "wrot
 #: Exit status of a run that stalled (no request could progress any more).
 STALLED = 3
 
+#: Exit status of a command whose stdout was closed by its reader (128 + SIGPIPE).
+SIGPIPE = 141
+
 #: A folder that cannot be created, for ``--out`` (``/proc`` refuses new entries, even to root).
 UNWRITABLE = Path("/proc/qfab-fuzz/out")
 
@@ -95,6 +99,8 @@ def _usage(text: str) -> bool:
 
 def classify(case: Case, exit_status: int, stdout: str, stderr: str, written: list[str]) -> str:
     """The category of a command that returned ``exit_status`` (no exception escaped)."""
+    if case.stdout == "broken" and exit_status in (0, SIGPIPE) and not stderr.strip():
+        return "ok"  # the reader went away: stopping quietly is what a pipe expects
     if exit_status in (0, STALLED):
         if case.expect_invalid:
             return "nonsense-accepted"
