@@ -127,7 +127,7 @@ def emitters(draw: st.DrawFn) -> Document:
 def availabilities(draw: st.DrawFn, attempt_period: float) -> Document:
     """An ``availability`` schedule that stays down at least one attempt period."""
     up = draw(st.floats(attempt_period, 100 * attempt_period))
-    period = up + attempt_period * draw(st.floats(1.0, 100.0))
+    period = up + attempt_period * draw(st.floats(1.01, 100.0))  # margin for rounding
     section: Document = {"period": period, "up": up}
     if draw(st.booleans()):
         section["offset"] = draw(st.floats(0.0, period * 0.99))
@@ -147,8 +147,8 @@ def links(draw: st.DrawFn, between: tuple[str, str] | None = None,
         length = draw(st.floats(0.0, 20e3))
         link["length"] = length
     speed = 2e8  # the default: the availability below needs the attempt period
-    if draw(st.booleans()):
-        link["fiber"] = {"attenuation": draw(quantities("attenuation", 0.0, 5e-4))}
+    if kind != "depolarizing" and draw(st.booleans()):  # a given success probability
+        link["fiber"] = {"attenuation": draw(quantities("attenuation", 0.0, 5e-4))}  # has none
     if kind == "depolarizing":
         link["fidelity"] = draw(st.floats(0.5, 1.0))
         link["success_probability"] = draw(st.floats(0.05, 1.0))
