@@ -97,12 +97,13 @@ def _usage(text: str) -> bool:
         re.match(r"^qfab \w+: error: ", lines[-1]) is not None
 
 
-def classify(case: Case, exit_status: int, stdout: str, stderr: str, written: list[str]) -> str:
+def classify(case: Case, exit_status: int, stdout: str, stderr: str, written: list[str],
+             command: str = "run") -> str:
     """The category of a command that returned ``exit_status`` (no exception escaped)."""
     if case.stdout == "broken" and exit_status in (0, SIGPIPE) and not stderr.strip():
         return "ok"  # the reader went away: stopping quietly is what a pipe expects
     if exit_status in (0, STALLED):
-        if case.expect_invalid:
+        if case.expect_invalid and not (command == "validate" and case.options):
             return "nonsense-accepted"
         return "ok" if exit_status == 0 else "stalled"
     if written:
@@ -149,7 +150,7 @@ def execute(case: Case, command: str, workdir: Path) -> tuple[str, int | None, s
         if out is not None and case.out == "fresh" and out.is_dir():
             written = sorted(p.name for p in out.iterdir())
         text = stdout.getvalue() if isinstance(stdout, io.StringIO) else ""
-        category = classify(case, status, text, stderr.getvalue(), written)
+        category = classify(case, status, text, stderr.getvalue(), written, command)
         message = stderr.getvalue().strip()
         if category == "wrote-on-error":
             message = f"wrote {', '.join(written)}; {message}"
