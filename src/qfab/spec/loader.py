@@ -56,7 +56,11 @@ def parse_yaml(text: str, *, source: str = "<string>") -> dict[str, Any]:
     ScenarioError
         As :func:`read_document` does (``source`` names the text in messages).
     """
-    loader = yaml.SafeLoader(text)
+    try:  # the reader checks the characters as it is built (a NUL byte fails here)
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "reason", None) or str(error).splitlines()[0]
+        raise ScenarioError("", f"{source}: not valid YAML: {problem}") from None
     try:
         node = loader.get_single_node()
         if node is not None:

@@ -196,3 +196,11 @@ def test_sweep_values_valid_only_together_are_left_to_the_sweep() -> None:
         "nodes.alice.memory.t1": ["1 s", "2 s"], "nodes.alice.memory.t2": ["1 s", "3 s"]}})
     document["nodes"]["alice"]["memory"] = {"t1": "1 s", "t2": "1 s"}
     parse_scenario(document)
+
+
+def test_a_nul_byte_is_a_clean_yaml_error() -> None:
+    """YAML's reader refuses control characters while it is built: still one clean line."""
+    from qfab.spec.loader import parse_yaml
+
+    with pytest.raises(ScenarioError, match="not valid YAML: special characters"):
+        parse_yaml("qfab: 1\x00\nnodes: {}\n", source="x.yaml")
