@@ -68,7 +68,11 @@ def to_si(value: object, dimension: Dimension) -> float:
     if isinstance(value, bool):
         raise UnitError(f"expected a {dimension}, got {value!r}")
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond the float range (about 1.8e308)
+            raise UnitError(f"expected a {dimension}, got an integer of {len(str(value))} "
+                            "digits, beyond the range of numbers") from None
     if not isinstance(value, str):
         raise UnitError(f"expected a {dimension} (number or string with unit), got {value!r}")
     match = _QUANTITY.match(value)

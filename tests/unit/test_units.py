@@ -47,3 +47,13 @@ def test_garbage_is_rejected() -> None:
 def test_booleans_are_not_quantities() -> None:
     with pytest.raises(UnitError):
         to_si(True, "length")
+
+
+def test_an_integer_beyond_the_float_range_is_a_unit_error() -> None:
+    """YAML reads 10**400 as an exact integer; converting it must not raise OverflowError."""
+    import pytest
+
+    from qfab.units import UnitError, to_si
+
+    with pytest.raises(UnitError, match="integer of 401 digits"):
+        to_si(10**400, "length")
