@@ -204,3 +204,23 @@ def test_a_nul_byte_is_a_clean_yaml_error() -> None:
 
     with pytest.raises(ScenarioError, match="not valid YAML: special characters"):
         parse_yaml("qfab: 1\x00\nnodes: {}\n", source="x.yaml")
+
+
+@pytest.mark.parametrize("topology, path", [
+    ({"kind": "chain", "nodes": 10**30}, "topology.nodes"),
+    ({"kind": "ring", "nodes": 1_000_001}, "topology.nodes"),
+    ({"kind": "star", "leaves": 1_000_000}, "topology.leaves"),
+    ({"kind": "grid", "rows": 2000, "cols": 2000}, "topology"),
+])
+def test_generated_topologies_beyond_the_size_limit_are_refused_at_once(
+        topology: dict[str, object], path: str) -> None:
+    """Sizes that would fill the machine are refused before anything is generated (10**30
+    nodes used to hang validate), with the memory they would need."""
+    from qfab.loading import parse_scenario
+
+    document = {"qfab": 1, "topology": {**topology, "spacing": "1 km", "link": {
+        "kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.1,
+        "cycle_time": "1 ms"}}}
+    with pytest.raises(ScenarioError, match="GiB to validate alone") as caught:
+        parse_scenario(document)
+    assert caught.value.path == path
