@@ -157,14 +157,15 @@ def _with_fast_options(spec: ScenarioSpec, args: argparse.Namespace) -> Scenario
 
 
 def _run(args: argparse.Namespace) -> int:
-    from qfab.engines import run, supports
+    from qfab.engines import run
     from qfab.loading import load_scenario
     from qfab.report.table import format_result
 
     if args.out is not None:
         _check_out_dir(args.out)  # before the run, so that an error writes nothing
     spec = _with_fast_options(load_scenario(args.file), args)
-    supports(spec, engine=args.engine).require()  # refuse before any progress bar appears
+    # each engine's run refuses with its supports() reason before simulating, well within
+    # the progress bar's delay: no separate check (it would plan the network twice)
     with _progress_bar() as progress:
         result = run(spec, engine=args.engine, seed=args.seed, progress=progress)
     document = json.dumps(result.to_dict(), indent=2)

@@ -98,6 +98,8 @@ class WindowedLinkLayer(LinkLayer):
 
     def kick(self, channel: int) -> None:
         """Start ``channel``'s attempts if it is idle, its slots free and a pair wanted."""
+        # the readiness check is the base class's, written out: a helper method would cost
+        # a call per kick on every link, windowed or not
         if self._pending[channel]:
             return
         link = self.link
