@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-import networkx as nx
-import numpy as np
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from qfab.linkmodel import LinkModel, link_model
 from qfab.spec.models import ScenarioSpec
 
 if TYPE_CHECKING:
+    import numpy as np
     from scipy.sparse import csr_array
 
 __all__ = ["NetworkGraph"]
@@ -29,18 +29,42 @@ class NetworkGraph:
     def __init__(self, spec: ScenarioSpec) -> None:
         self.spec = spec
         self.models: list[LinkModel] = [link_model(spec, index) for index in range(len(spec.links))]
-        self.graph = nx.Graph()
-        self.graph.add_nodes_from(spec.nodes)
+        #: ``{node: {neighbour: link index}}``, nodes in scenario order, neighbours in link
+        #: order (what :mod:`qfab.orchestrator.graph` searches).
+        self.adjacency: dict[str, dict[str, int]] = {name: {} for name in spec.nodes}
         for index, model in enumerate(self.models):
-            self.graph.add_edge(*model.between, index=index)
-        self._position = {name: i for i, name in enumerate(self.graph.nodes)}
+            a, b = model.between
+            self.adjacency[a][b] = index
+            self.adjacency[b][a] = index
+        self._position = {name: i for i, name in enumerate(self.adjacency)}
         self._delay_graph: csr_array | None = None
         self._delays: dict[str, np.ndarray] = {}
 
+    @property
+    def nodes(self) -> list[str]:
+        """Node names in scenario order (the order of :meth:`delays_from`'s entries)."""
+        return list(self.adjacency)
+
+    @cached_property
+    def graph(self) -> Any:
+        """The network as a :class:`networkx.Graph` (edge attribute ``index``: the link's
+        position in ``spec.links``), built on first use: for routing policies that plugins
+        register; qfab itself plans on :attr:`adjacency` and needs no networkx."""
+        import networkx as nx
+
+        graph = nx.Graph()
+        graph.add_nodes_from(self.adjacency)
+        for index, model in enumerate(self.models):
+            graph.add_edge(*model.between, index=index)
+        return graph
+
+    def has_link(self, a: str, b: str) -> bool:
+        """Whether a link joins ``a`` and ``b``."""
+        return b in self.adjacency.get(a, {})
+
     def link_index(self, a: str, b: str) -> int:
         """Index in ``spec.links`` of the link joining ``a`` and ``b``."""
-        index: int = self.graph.edges[a, b]["index"]
-        return index
+        return self.adjacency[a][b]
 
     def model(self, a: str, b: str) -> LinkModel:
         """The link model of the link joining ``a`` and ``b``."""
@@ -76,7 +100,7 @@ class NetworkGraph:
             fastest: dict[tuple[int, int], float] = {}
             for model in self.models:
                 key = (self._position[model.between[0]], self._position[model.between[1]])
-                fastest[key] = min(model.herald_delay, fastest.get(key, np.inf))
+                fastest[key] = min(model.herald_delay, fastest.get(key, math.inf))
             # zero-length links still connect their ends: scipy reads 0 as "no edge"
             delays = [max(delay, 1e-300) for delay in fastest.values()]
             rows, cols = zip(*fastest) if fastest else ((), ())

@@ -14,6 +14,7 @@ from qfab.orchestrator.order import ServiceKey, service_key
 from qfab.orchestrator.routing import candidate_paths
 from qfab.orchestrator.rules import (
     DeliverRule,
+    EndSpan,
     NetworkPlan,
     NodeRules,
     PurifyRule,
@@ -64,7 +65,7 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
         reach a request's ``min_fidelity`` (the message gives the best achievable).
     """
     network = network or NetworkGraph(spec)
-    domain_of = find_domains(spec, network.graph)
+    domain_of = find_domains(spec, network.adjacency)
     plans: list[RequestPlan] = []
     rules: dict[str, list[tuple[tuple[ServiceKey, int], Rule]]] = {
         name: [] for name in spec.nodes}
@@ -134,7 +135,7 @@ def _candidates(spec: ScenarioSpec, network: NetworkGraph, source: str,
     paths = [list(path) for path in policies[name](network, source, target)]
     for path in paths:
         if path[0] != source or path[-1] != target or any(
-                not network.graph.has_edge(a, b) for a, b in zip(path, path[1:])):
+                not network.has_link(a, b) for a, b in zip(path, path[1:])):
             raise ScenarioError("policy.routing", f"policy {name!r} returned {path}, not a "
                                 f"path of links from {source} to {target}")
     return paths
@@ -183,7 +184,8 @@ def _request_rules(index: int, request: PairRequestSpec, path: list[str],
         rules += swap_rules(index, request.priority, path, list(range(first, last + 1)),
                             swap_policy)
     boundaries = sorted({end for segment in segments for end in segment})
-    rules += swap_rules(index, request.priority, path, boundaries, swap_policy)
+    rules += swap_rules(index, request.priority, path, boundaries, swap_policy,
+                        segment_ends_only=len(boundaries) < len(path))
     ends = (path[0], path[-1])
     if purification.scheme != "none":
         rules += [(path[0], PurifyRule(request=index, priority=request.priority, ends=ends,
@@ -195,28 +197,35 @@ def _request_rules(index: int, request: PairRequestSpec, path: list[str],
 
 
 def swap_rules(request: int, priority: int, path: Sequence[str], positions: Sequence[int],
-               policy: str) -> list[tuple[str, SwapRule]]:
-    """Swap rules joining the path nodes at ``positions`` (indices into ``path``).
+               policy: str, *, segment_ends_only: bool = False) -> list[tuple[str, SwapRule]]:
+    """Swap rules joining the path nodes at ``positions`` (increasing indices into ``path``).
 
     ``asap``: every inner position swaps as soon as it holds a pair reaching any position to
     its left and one reaching any position to its right (Shchukin et al. 2019's swap-asap).
     ``nested``: doubling; the middle position joins the two halves once each spans its half
     exactly, recursively (Briegel, Dür, Cirac, Zoller, PRL 81, 5932 (1998)).
+
+    The accepted far ends are given as stretches of ``path`` (:class:`EndSpan`): all of
+    them when ``positions`` is a run of consecutive positions, only the segment ends among
+    them (``segment_ends_only``) when it is the path's ends and gateways.
     """
     rules: list[tuple[str, SwapRule]] = []
 
-    def rule(k: int, left: Sequence[int], right: Sequence[int], knowledge: bool) -> None:
+    def rule(k: int, left: tuple[int, int], right: tuple[int, int], knowledge: bool) -> None:
         node = path[positions[k]]
         here = positions[k]
         rules.append((node, SwapRule(
             request=request, priority=priority,
             left_link=(path[here - 1], node), right_link=(node, path[here + 1]),
-            left_ends=tuple(path[i] for i in left), right_ends=tuple(path[i] for i in right),
-            needs_knowledge=knowledge)))
+            left_ends=EndSpan(first=path[left[0]], last=path[left[1]]),
+            right_ends=EndSpan(first=path[right[0]], last=path[right[1]]),
+            segment_ends_only=segment_ends_only, needs_knowledge=knowledge)))
 
+    last = len(positions) - 1
     if policy == "asap":
-        for k in range(1, len(positions) - 1):
-            rule(k, positions[:k], positions[k + 1:], False)
+        for k in range(1, last):
+            rule(k, (positions[0], positions[k - 1]), (positions[k + 1], positions[last]),
+                 False)
         return rules
 
     def nested(lo: int, hi: int) -> None:
@@ -225,7 +234,7 @@ def swap_rules(request: int, priority: int, path: Sequence[str], positions: Sequ
         mid = (lo + hi + 1) // 2
         nested(lo, mid)
         nested(mid, hi)
-        rule(mid, [positions[lo]], [positions[hi]], True)
+        rule(mid, (positions[lo], positions[lo]), (positions[hi], positions[hi]), True)
 
-    nested(0, len(positions) - 1)
+    nested(0, last)
     return rules

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "SwapRule", "PurifyRule", "DeliverRule", "Rule", "NodeRules", "RequestPlan", "NetworkPlan",
+    "EndSpan", "SwapRule", "PurifyRule", "DeliverRule", "Rule", "NodeRules", "RequestPlan", "NetworkPlan",
 ]
 
 
@@ -20,12 +20,26 @@ class _Plan(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class EndSpan(_Plan):
+    """A stretch of a request's path: its nodes from ``first`` to ``last`` (both included,
+    in path order; the path is in the request's :class:`RequestPlan`).
+
+    A rule names the two ends of the stretch, not every node in it, so that the rules of a
+    path of ``L`` nodes take ``O(L)`` space in all, not ``O(L^2)``.
+    """
+
+    first: str
+    last: str
+
+
 class SwapRule(_Plan):
     """Swap a pair held on ``left_link`` with a pair held on ``right_link``.
 
-    Condition: the node holds one end of a pair on ``left_link`` whose other end is in
-    ``left_ends`` and one end of a pair on ``right_link`` whose other end is in
-    ``right_ends``; both pairs are fresh link pairs or already belong to ``request``. With
+    Condition: the node holds one end of a pair on ``left_link`` whose other end lies in
+    ``left_ends`` and one end of a pair on ``right_link`` whose other end lies in
+    ``right_ends`` (stretches of the request's path); with ``segment_ends_only`` (a swap that
+    stitches segments at a gateway) the other ends must moreover be the path's ends or its
+    gateways. Both pairs are fresh link pairs or already belong to ``request``. With
     ``needs_knowledge`` the node must also have heard of both pairs' current ends (nested
     swapping); without it the swap is oblivious (swap-asap).
     Action: Bell-state measurement of the two held qubits; the result belongs to ``request``.
@@ -36,8 +50,9 @@ class SwapRule(_Plan):
     priority: int = 0
     left_link: tuple[str, str]
     right_link: tuple[str, str]
-    left_ends: tuple[str, ...]
-    right_ends: tuple[str, ...]
+    left_ends: EndSpan
+    right_ends: EndSpan
+    segment_ends_only: bool = False
     needs_knowledge: bool = False
 
 
@@ -102,7 +117,18 @@ class NetworkPlan(_Plan):
 
     def rules_of(self, node: str) -> list[Rule]:
         """The rules installed at ``node`` (empty if it has none)."""
-        for entry in self.nodes:
-            if entry.node == node:
-                return list(entry.rules)
-        return []
+        entry = self._by_node().get(node)
+        return [] if entry is None else list(entry.rules)
+
+    def _by_node(self) -> dict[str, NodeRules]:
+        """``nodes`` by node name, built once (rebuilt for a copy whose ``nodes`` were
+        replaced), so that looking up every node's rules is linear in the nodes."""
+        cached: tuple[list[NodeRules], dict[str, NodeRules]] | None = \
+            self.__dict__.get("_qfab_by_node")
+        if cached is None or cached[0] is not self.nodes:
+            by_node: dict[str, NodeRules] = {}
+            for entry in self.nodes:
+                by_node.setdefault(entry.node, entry)
+            cached = (self.nodes, by_node)
+            self.__dict__["_qfab_by_node"] = cached  # a cache beside the fields
+        return cached[1]

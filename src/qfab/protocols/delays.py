@@ -33,5 +33,5 @@ class ClassicalDelays:
         delays = self._from.get(a)
         if delays is None:
             delays = self._from[a] = dict(zip(
-                self._network.graph.nodes, seconds_to_ps_array(self._network.delays_from(a))))
+                self._network.adjacency, seconds_to_ps_array(self._network.delays_from(a))))
         return delays

@@ -9,7 +9,7 @@ perfect visibility), so a scenario states its imperfections explicitly.
 from __future__ import annotations
 
 import math
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
@@ -394,20 +394,11 @@ class ScenarioSpec(SpecModel):
 
     def degree(self, node: str) -> int:
         """Number of links that end at ``node``."""
-        return self._degrees.get(node, 0)
-
-    @cached_property
-    def _degrees(self) -> dict[str, int]:
-        degrees: dict[str, int] = {}
-        for link in self.links:
-            for end in link.between:
-                degrees[end] = degrees.get(end, 0) + 1
-        return degrees
+        return len(self._links_index().neighbours.get(node, ()))
 
     def neighbours(self, node: str) -> list[str]:
         """Nodes joined to ``node`` by a link, in link order."""
-        return [link.between[1 - link.between.index(node)]
-                for link in self.links if node in link.between]
+        return list(self._links_index().neighbours.get(node, ()))
 
     def qubits_per_link(self, node: str, neighbour: str | None = None) -> int:
         """Qubits that ``node`` dedicates to its link to ``neighbour``.
@@ -423,7 +414,35 @@ class ScenarioSpec(SpecModel):
 
     def link_between(self, a: str, b: str) -> tuple[int, LinkSpec] | None:
         """The index and spec of the link joining ``a`` and ``b``, if any."""
-        for index, link in enumerate(self.links):
-            if set(link.between) == {a, b}:
-                return index, link
-        return None
+        index = self._links_index().by_ends.get(frozenset((a, b)))
+        return None if index is None else (index, self.links[index])
+
+    def _links_index(self) -> _LinkIndex:
+        """Neighbours and links by their ends, built once from ``links`` (rebuilt for a copy
+        whose ``links`` were replaced): each lookup is then O(1), not a scan of all links."""
+        index: _LinkIndex | None = self.__dict__.get("_qfab_links_index")
+        if index is None or index.links is not self.links:
+            index = _LinkIndex.of(self.links)
+            self.__dict__["_qfab_links_index"] = index  # a cache beside the fields
+        return index
+
+
+@dataclass(frozen=True)
+class _LinkIndex:
+    """The links of a scenario indexed by node (the links list it was built from kept, to
+    tell a stale index from a current one)."""
+
+    links: list[LinkSpec]
+    neighbours: dict[str, list[str]]
+    by_ends: dict[frozenset[str], int]
+
+    @classmethod
+    def of(cls, links: list[LinkSpec]) -> _LinkIndex:
+        neighbours: dict[str, list[str]] = {}
+        by_ends: dict[frozenset[str], int] = {}
+        for index, link in enumerate(links):
+            a, b = link.between
+            neighbours.setdefault(a, []).append(b)
+            neighbours.setdefault(b, []).append(a)
+            by_ends.setdefault(frozenset((a, b)), index)
+        return cls(links, neighbours, by_ends)
