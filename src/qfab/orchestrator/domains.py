@@ -49,8 +49,8 @@ def find_domains(spec: ScenarioSpec, graph: Mapping[str, Iterable[str]]) -> dict
         for number, component in enumerate(components, start=1):
             name = tier if len(components) == 1 else f"{tier}-{number}"
             domain = Domain(name, tier, frozenset(component))
-            for node in component:
-                domain_of[node] = domain
+            for member in component:
+                domain_of[member] = domain
     return domain_of
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["Adjacency", "components", "has_path", "shortest_simple_paths"]
+__all__ = ["Adjacency", "components", "has_path", "shortest_distance", "shortest_simple_paths"]
 
 #: ``{node: {neighbour: link index}}``.
 Adjacency = Mapping[str, Mapping[str, int]]
@@ -59,6 +60,44 @@ def components(adjacency: Mapping[str, Iterable[str]], members: Iterable[str]
                     component.add(neighbour)
                     queue.append(neighbour)
         yield component
+
+
+def shortest_distance(adjacency: Adjacency, source: str, target: str,
+                      cost: Callable[[int], float]) -> float:
+    """Length of the shortest path from ``source`` to ``target`` (``inf`` if none).
+
+    Dijkstra's algorithm from ``source``, stopped once ``target`` is settled: it visits only
+    the nodes closer than ``target``. Lengths are summed from ``source`` on, link by link.
+
+    Parameters
+    ----------
+    adjacency
+        ``{node: {neighbour: link index}}``.
+    source, target
+        Nodes of ``adjacency``.
+    cost
+        Non-negative cost of a link, by its index.
+    """
+    if source == target:
+        return 0.0
+    settled: set[str] = set()
+    best = {source: 0.0}
+    heap = [(0.0, source)]
+    while heap:
+        dist, node = heapq.heappop(heap)
+        if node in settled:
+            continue
+        if node == target:
+            return dist
+        settled.add(node)
+        for neighbour, index in adjacency[node].items():
+            if neighbour in settled:
+                continue
+            length = dist + cost(index)
+            if length < best.get(neighbour, math.inf):
+                best[neighbour] = length
+                heapq.heappush(heap, (length, neighbour))
+    return math.inf
 
 
 class _NoPath(Exception):

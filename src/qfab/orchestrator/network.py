@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from qfab.linkmodel import LinkModel, link_model
+from qfab.linkmodel import LinkModel, link_models
+from qfab.orchestrator.graph import shortest_distance
 from qfab.spec.models import ScenarioSpec
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class NetworkGraph:
 
     def __init__(self, spec: ScenarioSpec) -> None:
         self.spec = spec
-        self.models: list[LinkModel] = [link_model(spec, index) for index in range(len(spec.links))]
+        self.models: list[LinkModel] = link_models(spec)
         #: ``{node: {neighbour: link index}}``, nodes in scenario order, neighbours in link
         #: order (what :mod:`qfab.orchestrator.graph` searches).
         self.adjacency: dict[str, dict[str, int]] = {name: {} for name in spec.nodes}
@@ -37,6 +38,7 @@ class NetworkGraph:
             self.adjacency[a][b] = index
             self.adjacency[b][a] = index
         self._position = {name: i for i, name in enumerate(self.adjacency)}
+        self._herald_delay = [model.herald_delay for model in self.models].__getitem__
         self._delay_graph: csr_array | None = None
         self._delays: dict[str, np.ndarray] = {}
 
@@ -75,10 +77,20 @@ class NetworkGraph:
         return [self.model(a, b) for a, b in zip(path, path[1:])]
 
     def delay(self, a: str, b: str) -> float:
-        """Seconds for a classical message from ``a`` to ``b`` along the fastest fiber route."""
-        if a == b:
-            return 0.0
-        return float(self.delays_from(a)[self._position[b]])
+        """Seconds for a classical message from ``a`` to ``b`` along the fastest fiber route
+        (``inf`` where no route exists).
+
+        A search from ``a`` that stops at ``b`` (:func:`qfab.orchestrator.graph.shortest_distance`):
+        it visits only the nodes nearer than ``b``, so a message between neighbours costs
+        little however large the network.
+        """
+        return shortest_distance(self.adjacency, a, b, self._herald_delay)
+
+    def delays_to(self, target: str, nodes: Sequence[str]) -> list[float]:
+        """Seconds for a classical message from each of ``nodes`` to ``target``: one search
+        from ``target`` (messages take the same time either way along a fiber)."""
+        table = self.delays_from(target)
+        return [float(table[self._position[node]]) for node in nodes]
 
     def delays_from(self, a: str) -> np.ndarray:
         """Seconds for a classical message from ``a`` to every node, in ``graph.nodes`` order

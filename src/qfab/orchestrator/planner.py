@@ -82,13 +82,15 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
             rounds=option.purification.rounds,
             expected_fidelity=option.fidelity, expected_rate_hz=option.rate_hz,
         ))
+        key = service_key(index, request)
         for order, (node, rule) in enumerate(
                 _request_rules(index, request, path, segments, option.purification,
                                spec.policy.swap)):
-            rules[node].append(((service_key(index, request), order), rule))
+            rules[node].append(((key, order), rule))
     return NetworkPlan(
         requests=plans,
-        nodes=[NodeRules(node=name, rules=[rule for _, rule in sorted(entries, key=lambda e: e[0])])
+        nodes=[NodeRules(node=name, rules=[
+                   rule for _, rule in sorted(entries, key=lambda e: e[0])])
                for name, entries in rules.items()],
         cutoff=spec.policy.cutoff, buffer=spec.policy.buffer,
         domains={node: domain.name for node, domain in domain_of.items()},

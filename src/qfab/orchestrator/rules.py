@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "EndSpan", "SwapRule", "PurifyRule", "DeliverRule", "Rule", "NodeRules", "RequestPlan", "NetworkPlan",
+    "EndSpan", "SwapRule", "PurifyRule", "DeliverRule", "Rule", "NodeRules", "RequestPlan",
+    "NetworkPlan",
 ]
 
 
