@@ -16,6 +16,7 @@ from typing import Any
 
 from qfab import plugins
 from qfab.errors import ScenarioError
+from qfab.heap import paused_collection
 from qfab.spec.loader import (
     read_document,
     require_mapping,
@@ -47,6 +48,7 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
     return parse_scenario(read_document(path), base_dir=Path(path).parent)
 
 
+@paused_collection  # a generated network is many objects that all stay alive
 def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSpec:
     """Validate a scenario given as plain data (the result of parsing YAML or JSON).
 

@@ -28,6 +28,7 @@ from qfab.engines.result import (
 )
 from qfab.engines.support import scenario_support
 from qfab.hardware.link import HeraldedLink
+from qfab.heap import built_objects_frozen
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.protocols.requests import RequestApp
@@ -79,7 +80,8 @@ class DesEngine:
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),
                                  _FORMALISMS[spec.formalism])
         end = seconds_to_ps(spec.duration)
-        self._advance(sim, runtime, end, progress)
+        with built_objects_frozen():  # collections during the run skip the network
+            self._advance(sim, runtime, end, progress)
         stalled = _stall(sim, runtime, end)
         # a stalled run's figures are those of the whole duration: nothing more would happen
         now = end if stalled is not None else sim.now

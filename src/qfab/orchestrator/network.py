@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from qfab.heap import paused_collection
 from qfab.linkmodel import LinkModel, link_models
 from qfab.orchestrator.graph import shortest_distance
 from qfab.spec.models import ScenarioSpec
@@ -27,6 +28,7 @@ class NetworkGraph:
         A validated scenario.
     """
 
+    @paused_collection  # a model per link, all kept
     def __init__(self, spec: ScenarioSpec) -> None:
         self.spec = spec
         self.models: list[LinkModel] = link_models(spec)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from qfab import plugins
 from qfab.errors import EngineError, ScenarioError
+from qfab.heap import paused_collection
 from qfab.orchestrator.domains import Domain, find_domains, segments_of
 from qfab.orchestrator.estimates import PurificationPlan, estimate_path, plan_purification
 from qfab.orchestrator.network import NetworkGraph
@@ -41,6 +42,7 @@ class _Option:
         return self.purification.fidelity
 
 
+@paused_collection  # rules for every node of a long path: many objects, all kept
 def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> NetworkPlan:
     """Plan every request of ``spec``.
 

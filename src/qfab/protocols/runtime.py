@@ -20,6 +20,7 @@ from collections.abc import Callable
 from qfab.hardware.link import HeraldedLink
 from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode
+from qfab.heap import paused_collection
 from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.order import service_key
@@ -80,6 +81,7 @@ class NetworkRuntime:
         Class of the pair states (Bell-diagonal or density matrix).
     """
 
+    @paused_collection  # nodes, slots, links and rule engines of the whole network
     def __init__(self, sim: Simulation, spec: ScenarioSpec, network: NetworkGraph,
                  plan: NetworkPlan, streams: RandomStreams,
                  formalism: type[PairState]) -> None:
