@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from qfab import plugins
 from qfab.errors import EngineError, ScenarioError
@@ -15,7 +16,6 @@ from qfab.orchestrator.order import ServiceKey, service_key
 from qfab.orchestrator.routing import candidate_paths
 from qfab.orchestrator.rules import (
     DeliverRule,
-    EndSpan,
     NetworkPlan,
     NodeRules,
     PurifyRule,
@@ -178,6 +178,11 @@ def _domains_along(path: Sequence[str], domain_of: dict[str, Domain]) -> list[st
     return names
 
 
+#: Purification schemes a rule can name (a plan's scheme is one of these or ``none``).
+_PURIFY_SCHEMES: dict[str, Literal["bbpssw", "dejmps"]] = {"bbpssw": "bbpssw",
+                                                           "dejmps": "dejmps"}
+
+
 def _request_rules(index: int, request: PairRequestSpec, path: list[str],
                    segments: list[tuple[int, int]], purification: PurificationPlan,
                    swap_policy: str) -> list[tuple[str, Rule]]:
@@ -192,8 +197,9 @@ def _request_rules(index: int, request: PairRequestSpec, path: list[str],
                         segment_ends_only=len(boundaries) < len(path))
     ends = (path[0], path[-1])
     if purification.scheme != "none":
+        scheme = _PURIFY_SCHEMES[purification.scheme]
         rules += [(path[0], PurifyRule(request=index, priority=request.priority, ends=ends,
-                                       level=level, scheme=purification.scheme))
+                                       level=level, scheme=scheme))
                   for level in range(purification.rounds)]
     rules.append((path[0], DeliverRule(request=index, priority=request.priority, ends=ends,
                                        level=purification.rounds)))
@@ -209,7 +215,7 @@ def swap_rules(request: int, priority: int, path: Sequence[str], positions: Sequ
     ``nested``: doubling; the middle position joins the two halves once each spans its half
     exactly, recursively (Briegel, Dür, Cirac, Zoller, PRL 81, 5932 (1998)).
 
-    The accepted far ends are given as stretches of ``path`` (:class:`EndSpan`): all of
+    The accepted far ends are given as spans of ``path`` (see :class:`SwapRule`): all of
     them when ``positions`` is a run of consecutive positions, only the segment ends among
     them (``segment_ends_only``) when it is the path's ends and gateways.
     """
@@ -221,8 +227,8 @@ def swap_rules(request: int, priority: int, path: Sequence[str], positions: Sequ
         rules.append((node, SwapRule(
             request=request, priority=priority,
             left_link=(path[here - 1], node), right_link=(node, path[here + 1]),
-            left_ends=EndSpan(first=path[left[0]], last=path[left[1]]),
-            right_ends=EndSpan(first=path[right[0]], last=path[right[1]]),
+            left_span=(path[left[0]], path[left[1]]),
+            right_span=(path[right[0]], path[right[1]]),
             segment_ends_only=segment_ends_only, needs_knowledge=knowledge)))
 
     last = len(positions) - 1

@@ -7,13 +7,13 @@ diffed and tested without running a simulation.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "EndSpan", "SwapRule", "PurifyRule", "DeliverRule", "Rule", "NodeRules", "RequestPlan",
-    "NetworkPlan",
+    "SwapRule", "PurifyRule", "DeliverRule", "Rule", "NodeRules", "RequestPlan", "NetworkPlan",
 ]
 
 
@@ -21,48 +21,49 @@ class _Plan(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class EndSpan(_Plan):
-    """A stretch of a request's path: its nodes from ``first`` to ``last`` (both included,
-    in path order; the path is in the request's :class:`RequestPlan`).
-
-    A rule names the two ends of the stretch, not every node in it, so that the rules of a
-    path of ``L`` nodes take ``O(L)`` space in all, not ``O(L^2)``.
-    """
-
-    first: str
-    last: str
+# Rules and rule sets are slotted dataclasses, not models: a plan has one per node (100,000
+# for a long chain) and a slotted dataclass takes a tenth of a model's memory. Pydantic
+# validates and serializes them inside NetworkPlan all the same.
 
 
-class SwapRule(_Plan):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwapRule:
     """Swap a pair held on ``left_link`` with a pair held on ``right_link``.
 
     Condition: the node holds one end of a pair on ``left_link`` whose other end lies in
-    ``left_ends`` and one end of a pair on ``right_link`` whose other end lies in
-    ``right_ends`` (stretches of the request's path); with ``segment_ends_only`` (a swap that
-    stitches segments at a gateway) the other ends must moreover be the path's ends or its
-    gateways. Both pairs are fresh link pairs or already belong to ``request``. With
-    ``needs_knowledge`` the node must also have heard of both pairs' current ends (nested
-    swapping); without it the swap is oblivious (swap-asap).
+    ``left_span`` and one end of a pair on ``right_link`` whose other end lies in
+    ``right_span``. A span ``(first, last)`` is the stretch of the request's path from
+    ``first`` to ``last`` (both included; the path is in the request's :class:`RequestPlan`),
+    so that the rules of a path of ``L`` nodes take ``O(L)`` space, not ``O(L^2)``. With
+    ``segment_ends_only`` (a swap that stitches segments at a gateway) the other ends must
+    moreover be the path's ends or its gateways. Both pairs are fresh link pairs or already
+    belong to ``request``. With ``needs_knowledge`` the node must also have heard of both
+    pairs' current ends (nested swapping); without it the swap is oblivious (swap-asap).
     Action: Bell-state measurement of the two held qubits; the result belongs to ``request``.
     """
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     kind: Literal["swap"] = "swap"
     request: int
     priority: int = 0
     left_link: tuple[str, str]
     right_link: tuple[str, str]
-    left_ends: EndSpan
-    right_ends: EndSpan
+    left_span: tuple[str, str]
+    right_span: tuple[str, str]
     segment_ends_only: bool = False
     needs_knowledge: bool = False
 
 
-class PurifyRule(_Plan):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PurifyRule:
     """Purify two pairs of ``request`` between ``ends`` that are both at ``level``.
 
     Action: one recurrence round of ``scheme``; on success the kept pair is at ``level + 1``,
     known at both ends after one classical message between them.
     """
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     kind: Literal["purify"] = "purify"
     request: int
@@ -72,8 +73,11 @@ class PurifyRule(_Plan):
     scheme: Literal["bbpssw", "dejmps"]
 
 
-class DeliverRule(_Plan):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliverRule:
     """Hand a pair between ``ends`` at ``level`` to ``request``'s application."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     kind: Literal["deliver"] = "deliver"
     request: int
@@ -85,8 +89,11 @@ class DeliverRule(_Plan):
 Rule = Annotated[SwapRule | PurifyRule | DeliverRule, Field(discriminator="kind")]
 
 
-class NodeRules(_Plan):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NodeRules:
     """The rule set of one node, in the order the node tries them."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     node: str
     rules: list[Rule]

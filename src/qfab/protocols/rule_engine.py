@@ -174,8 +174,8 @@ class _SwapLanes:
         right = rule.right_link[1] if rule.right_link[0] == name else rule.right_link[0]
         self.slots: list[tuple[Slot, Slot]] = list(zip(node.slots[left], node.slots[right]))
         positions = self._positions = app.positions
-        self._ranges = ((positions[rule.left_ends.first], positions[rule.left_ends.last]),
-                        (positions[rule.right_ends.first], positions[rule.right_ends.last]))
+        self._ranges = ((positions[rule.left_span[0]], positions[rule.left_span[1]]),
+                        (positions[rule.right_span[0]], positions[rule.right_span[1]]))
         self._segment_ends = app.segment_ends if rule.segment_ends_only else None
         self._here = positions[name]
         self._length = len(positions)

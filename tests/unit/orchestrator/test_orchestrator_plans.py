@@ -11,7 +11,7 @@ from qfab.orchestrator import NetworkPlan, plan_network
 from qfab.orchestrator.domains import find_domains, segments_of
 from qfab.orchestrator.estimates import expected_max_exponential
 from qfab.orchestrator.network import NetworkGraph
-from qfab.orchestrator.rules import DeliverRule, EndSpan, PurifyRule, SwapRule
+from qfab.orchestrator.rules import DeliverRule, PurifyRule, SwapRule
 
 
 def link(a: str, b: str, *, p: float = 0.5, fidelity: float = 0.95) -> dict[str, Any]:
@@ -59,8 +59,7 @@ def test_asap_rules_accept_any_pair_reaching_left_and_right() -> None:
     spec = scenario([link("a", "b"), link("b", "c"), link("c", "d")], ("a", "d"))
     rules = plan_network(spec).rules_of("c")
     assert rules == [SwapRule(request=0, left_link=("b", "c"), right_link=("c", "d"),
-                              left_ends=EndSpan(first="a", last="b"),
-                              right_ends=EndSpan(first="d", last="d"))]
+                              left_span=("a", "b"), right_span=("d", "d"))]
 
 
 def test_nested_rules_join_exact_halves() -> None:
@@ -69,11 +68,11 @@ def test_nested_rules_join_exact_halves() -> None:
     plan = plan_network(spec)
     (middle,) = plan.rules_of("c")
     assert isinstance(middle, SwapRule)
-    assert (middle.left_ends, middle.right_ends, middle.needs_knowledge) == (
-        EndSpan(first="a", last="a"), EndSpan(first="e", last="e"), True)
+    assert (middle.left_span, middle.right_span, middle.needs_knowledge) == (
+        ("a", "a"), ("e", "e"), True)
     (first,) = plan.rules_of("b")
-    assert isinstance(first, SwapRule) and (first.left_ends, first.right_ends) == (
-        EndSpan(first="a", last="a"), EndSpan(first="c", last="c"))
+    assert isinstance(first, SwapRule) and (first.left_span, first.right_span) == (
+        ("a", "a"), ("c", "c"))
 
 
 def test_purification_and_delivery_rules_sit_at_the_first_node() -> None:
