@@ -41,6 +41,9 @@ class RuleEngine:
         are (no other message wakes the node then).
     """
 
+    __slots__ = ("node", "_wake", "rules", "_apps", "_sim", "_swap", "_purify", "_deliver",
+                 "_swaps", "_attempts", "reacts_to_news")
+
     def __init__(self, node: QuantumNode, rules: Sequence[Rule], actions: RuleActions,
                  apps: Sequence[RequestApp], sim: Simulation,
                  wake: Callable[[str, int], None] | None = None) -> None:

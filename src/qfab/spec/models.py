@@ -414,7 +414,7 @@ class ScenarioSpec(SpecModel):
 
     def link_between(self, a: str, b: str) -> tuple[int, LinkSpec] | None:
         """The index and spec of the link joining ``a`` and ``b``, if any."""
-        index = self._links_index().by_ends.get(frozenset((a, b)))
+        index = self._links_index().by_ends.get((a, b) if a <= b else (b, a))
         return None if index is None else (index, self.links[index])
 
     def _links_index(self) -> _LinkIndex:
@@ -434,15 +434,15 @@ class _LinkIndex:
 
     links: list[LinkSpec]
     neighbours: dict[str, list[str]]
-    by_ends: dict[frozenset[str], int]
+    by_ends: dict[tuple[str, str], int]  # (first, second) in sorted order
 
     @classmethod
     def of(cls, links: list[LinkSpec]) -> _LinkIndex:
         neighbours: dict[str, list[str]] = {}
-        by_ends: dict[frozenset[str], int] = {}
+        by_ends: dict[tuple[str, str], int] = {}
         for index, link in enumerate(links):
             a, b = link.between
             neighbours.setdefault(a, []).append(b)
             neighbours.setdefault(b, []).append(a)
-            by_ends.setdefault(frozenset((a, b)), index)
+            by_ends.setdefault((a, b) if a <= b else (b, a), index)
         return cls(links, neighbours, by_ends)
