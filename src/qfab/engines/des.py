@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.capacity import channel_support
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import (
     LinkResult,
@@ -65,6 +66,8 @@ class DesEngine:
         if served:
             network = NetworkGraph(spec)
             served = _link_support(network)
+            if served:
+                served = channel_support(spec, network)
             plan_network(spec, network)
         return served
 
@@ -75,6 +78,7 @@ class DesEngine:
         applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)
         _link_support(network).require()
+        channel_support(spec, network).require()  # before its slots are made
         plan = plan_network(spec, network)
         sim = Simulation()
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),

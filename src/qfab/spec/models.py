@@ -12,10 +12,11 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from qfab.errors import ScenarioError
 from qfab.spec.base import Integer, SpecModel, Tier
+from qfab.spec.budget import at_most_max_count
 from qfab.spec.quantities import (
     Attenuation,
     CoherenceTime,
@@ -49,13 +50,17 @@ __all__ = [
 
 NodeName = Annotated[str, Field(min_length=1)]
 
+#: A number of qubits: a whole number from 1 to 2**53 (:data:`qfab.spec.budget.MAX_COUNT`).
+QubitCount = Annotated[Integer, Field(ge=1), AfterValidator(at_most_max_count)]
+
 
 class _MemorySpecBase(SpecModel):
     """What every kind of memory has: its qubits and how they are split among links."""
 
-    qubits: Integer = Field(1, ge=1, description="communication/storage qubits at the node, "
-                        "split evenly among its links unless 'per_link' assigns them")
-    per_link: dict[str, Annotated[Integer, Field(ge=1)]] | None = Field(
+    qubits: QubitCount = Field(1, description="communication/storage qubits at the node, split "
+                               "evenly among its links unless 'per_link' assigns them (at most "
+                               "2**53)")
+    per_link: dict[str, QubitCount] | None = Field(
         None, description="qubits reserved for the link to each named neighbour")
 
 

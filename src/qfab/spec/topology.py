@@ -27,6 +27,7 @@ from pydantic import Field, TypeAdapter, ValidationError, field_validator, model
 
 from qfab.errors import ScenarioError
 from qfab.spec.base import Integer, SpecModel, Tier
+from qfab.spec.budget import count_text, gibibytes
 from qfab.spec.quantities import Length
 
 __all__ = [
@@ -35,18 +36,23 @@ __all__ = [
 ]
 
 
-#: The most nodes a generated topology may have. Validating a generated chain takes about
-#: 6 kB and 80 us per node (measured: 100,000 nodes, 0.6 GB, 7.6 s), so this many need about
-#: 6 GB before any run starts; larger networks are refused instead of filling the machine.
+#: The most nodes a generated topology may have. Validating and planning a generated chain
+#: takes about 3 kB and 40 us per node, and building the event simulation's network about
+#: 4 kB more (measured: 100,000 nodes, 0.37 GB and 3.7 s to validate, 0.7 GB to set a run
+#: up), so this many need several GB before any run starts; larger networks are refused
+#: instead of filling the machine.
 MAX_GENERATED_NODES = 1_000_000
+
+#: Bytes that validating one generated node takes (see :data:`MAX_GENERATED_NODES`).
+_BYTES_PER_NODE = 3_000
 
 
 def _check_size(count: int) -> None:
     """Refuse a generated topology of more than :data:`MAX_GENERATED_NODES` nodes."""
     if count > MAX_GENERATED_NODES:
-        need = count * 6e3 / 2**30
-        raise ValueError(f"{count:,} nodes would need about {need:,.3g} GiB to validate alone "
-                         f"(about 6 kB per node); generated topologies have at most "
+        need = gibibytes(count * _BYTES_PER_NODE)  # exact for any integer, 10**400 included
+        raise ValueError(f"{count_text(count)} nodes would need about {need} to validate alone "
+                         f"(about 3 kB per node); generated topologies have at most "
                          f"{MAX_GENERATED_NODES:,} nodes")
 
 

@@ -93,7 +93,7 @@ def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Su
     for shared in (formalism_support(spec, "fast"), segmentation_support(plan, "fast")):
         if not shared:
             return shared
-    memory = memory_support(spec, plan)
+    memory = memory_support(spec, plan, network)
     if not memory:
         return memory
     if spec.policy.buffer:

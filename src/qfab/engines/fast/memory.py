@@ -1,7 +1,8 @@
 """How much memory the fast engine's arrays need, refused up front when the device lacks it.
 
 A batch samples ``fast.shots`` runs of a request at once: its delivery times and fidelities are
-two ``shots x pairs`` arrays of float64, and each round draws ``shots x links`` herald times;
+two ``shots x pairs`` arrays of float64, and each round draws ``shots x links`` herald times,
+all of it for each channel of the path (a path of ``c`` channels runs ``c`` lanes per run);
 with ``fast.target_rel_error`` the per-run tallies of up to ``fast.max_shots`` runs are kept
 (three float64 each). That is a lower bound of what the engine allocates: a scenario whose
 lower bound exceeds the device's memory can never run, and is refused with the figure
@@ -10,10 +11,10 @@ instead of failing in the middle of a run.
 
 from __future__ import annotations
 
-import os
-
 from qfab.engines.base import Support
-from qfab.orchestrator.rules import NetworkPlan
+from qfab.engines.capacity import device_memory_bytes, qubits_field, size_text
+from qfab.orchestrator.network import NetworkGraph
+from qfab.orchestrator.rules import NetworkPlan, RequestPlan
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["batch_bytes", "device_memory_bytes", "memory_support"]
@@ -21,7 +22,8 @@ __all__ = ["batch_bytes", "device_memory_bytes", "memory_support"]
 _FLOAT = 8
 
 
-def batch_bytes(shots: int, pairs: int, links: int, *, kept_runs: int = 0) -> int:
+def batch_bytes(shots: int, pairs: int, links: int, *, kept_runs: int = 0,
+                channels: int = 1) -> int:
     """Lower bound of the bytes one batch of ``shots`` runs of a request needs.
 
     Parameters
@@ -35,32 +37,22 @@ def batch_bytes(shots: int, pairs: int, links: int, *, kept_runs: int = 0) -> in
     kept_runs
         Runs whose tallies are kept across batches (``max_shots`` when sampling to a target
         precision, else 0).
+    channels
+        Channels of the path (the fewest of its links'): each is sampled as a lane of every
+        run.
 
     Examples
     --------
     >>> round(batch_bytes(1_000_000_000, 500, 2) / 2**40, 2)  # 1e9 runs of 500 pairs, in TiB
     7.29
     """
-    return _FLOAT * (shots * (2 * pairs + links) + 3 * kept_runs)
+    return _FLOAT * (shots * channels * (2 * pairs + links) + 3 * kept_runs)
 
 
-def device_memory_bytes(device: str) -> int | None:
-    """Total memory of ``device`` ("cpu": the machine's RAM; "gpu": the CUDA device's), or
-    None when it cannot be told."""
-    try:
-        if device == "gpu":
-            import cupy
-
-            _, total = cupy.cuda.Device().mem_info
-            return int(total)
-        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (ImportError, ValueError, OSError, AttributeError):  # pragma: no cover
-        return None
-
-
-def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
-                   available: int | None = None) -> Support:
-    """No, naming ``fast.shots``, when some request's batch needs more than the device has.
+def memory_support(spec: ScenarioSpec, plan: NetworkPlan, network: NetworkGraph | None = None,
+                   *, available: int | None = None) -> Support:
+    """No, naming ``fast.shots`` (or the qubits that give a path many channels), when some
+    request's batch needs more than the device has.
 
     ``available`` overrides the device's memory (for tests).
     """
@@ -71,10 +63,17 @@ def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
     kept = options.max_shots if options.target_rel_error is not None else 0
     for request_plan in plan.requests:
         request = spec.requests[request_plan.request]
-        need = batch_bytes(options.shots, request.pairs, len(request_plan.path) - 1,
-                           kept_runs=kept)
+        links = len(request_plan.path) - 1
+        channels = 1 if network is None else min(
+            network.model(a, b).channels for a, b in zip(request_plan.path, request_plan.path[1:]))
+        need = batch_bytes(options.shots, request.pairs, links, kept_runs=kept,
+                           channels=channels)
         if need > total:
-            links = len(request_plan.path) - 1
+            if channels > 1 and batch_bytes(options.shots, request.pairs, links,
+                                            kept_runs=kept) <= total:
+                assert network is not None
+                return Support.no(_channels_reason(spec, network, request_plan, channels,
+                                                   need, total))
             if batch_bytes(options.shots, request.pairs, links) > total:
                 what = (f"fast.shots: {options.shots} runs at once of requests"
                         f"[{request_plan.request}] ({request.pairs} pairs each)")
@@ -82,15 +81,18 @@ def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
             else:
                 what = f"fast.max_shots: keeping the tallies of {options.max_shots} runs"
                 fix = "lower fast.max_shots or raise fast.target_rel_error"
-            return Support.no(f"{what} needs at least {_size(need)} of memory, more than "
-                              f"this {spec.fast.device}'s {_size(total)}; {fix}")
+            return Support.no(f"{what} needs at least {size_text(need)} of memory, more than "
+                              f"this {spec.fast.device}'s {size_text(total)}; {fix}")
     return Support.yes()
 
 
-def _size(count: int) -> str:
-    value = float(count)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if value < 1024 or unit == "PiB":
-            return f"{value:.3g} {unit}"
-        value /= 1024
-    raise AssertionError  # pragma: no cover
+def _channels_reason(spec: ScenarioSpec, network: NetworkGraph, request_plan: RequestPlan,
+                     channels: int, need: int, total: int) -> str:
+    """Why the channels of a request's path do not fit, naming the qubits that set them."""
+    path = request_plan.path
+    a, b = min(zip(path, path[1:]), key=lambda ends: network.model(*ends).channels)
+    return (f"{qubits_field(spec, a, b)}: {channels:,} channels on the path of "
+            f"requests[{request_plan.request}] (each a lane of every run) need at least "
+            f"{size_text(need)} of memory for fast.shots = {spec.fast.shots} runs at once, more "
+            f"than this {spec.fast.device}'s {size_text(total)}; give the links fewer qubits "
+            "or lower fast.shots")
