@@ -38,6 +38,7 @@ import numpy as np
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.load import arrival_results
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import LinkResult, RunResult
 from qfab.engines.support import (
@@ -118,6 +119,7 @@ class AnalyticEngine:
             sim_time_s=end_time if spec.requests else spec.duration,
             wall_time_s=time.perf_counter() - started, events=None,
             links=[_link_result(model) for model in network.models], requests=requests,
+            arrivals=arrival_results(spec, requests),
         )
 
 

@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.load import arrival_results
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import (
     LinkResult,
@@ -83,15 +84,16 @@ class DesEngine:
         stalled = _stall(sim, runtime, end)
         # a stalled run's figures are those of the whole duration: nothing more would happen
         now = end if stalled is not None else sim.now
+        requests = [_request_result(app, spec) for app in runtime.apps]
         return RunResult(
             scenario=spec.name, engine=self.name, seed=seed, sim_time_s=ps_to_seconds(sim.now),
             wall_time_s=time.perf_counter() - started, events=sim.events_processed,
             links=[_link_result(link, now) for link in runtime.links],
-            requests=[_request_result(app, spec) for app in runtime.apps],
+            requests=requests,
             nodes=[NodeResult(name, spec.nodes[name].tier, plan.domains[name], node.qubits,
                               node.utilization(now))
                    for name, node in runtime.nodes.items()],
-            stalled=stalled,
+            stalled=stalled, arrivals=arrival_results(spec, requests),
         )
 
     @staticmethod

@@ -12,9 +12,18 @@ import math
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from qfab.errors import ScenarioError
+from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.quantities import (
     Attenuation,
@@ -310,7 +319,13 @@ def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
 
 
 class ScenarioSpec(SpecModel):
-    """A complete scenario (format version 1)."""
+    """A complete scenario (format version 1).
+
+    ``requests`` holds the written requests followed by those its ``arrivals`` generate
+    (named ``arrivals[i]#k``; :func:`qfab.arrivals.expand_arrivals`). A dump
+    (``model_dump``) is the scenario as written: it leaves the generated requests out, and
+    loading it generates them again.
+    """
 
     qfab: Literal[1] = Field(description="scenario format version")
     name: str = "scenario"
@@ -326,6 +341,9 @@ class ScenarioSpec(SpecModel):
     links: list[LinkSpec] = Field(min_length=1)
     policy: PolicySpec = PolicySpec()
     requests: list[RequestSpec] = []
+    arrivals: Arrivals = Field(
+        [], description="arrival processes: requests made over time (poisson or periodic), "
+        "added to 'requests' when the scenario is loaded")
     fast: FastSpec = FastSpec()
     sweep: SweepSpec | None = Field(None, description="parameter sweep, run by qfab sweep")
 
@@ -345,6 +363,18 @@ class ScenarioSpec(SpecModel):
                                     f"fiber.speed), longer than the run (duration "
                                     f"{self.duration:g} s): no attempt could finish")
         return self
+
+    @model_validator(mode="after")
+    def _arrivals_fit(self) -> ScenarioSpec:
+        check_arrivals(self.arrivals, nodes=self.nodes, links=self.links,
+                       duration=self.duration)
+        return self
+
+    @field_serializer("requests", mode="wrap")
+    def _written_requests(self, requests: list[Any],
+                          handler: SerializerFunctionWrapHandler) -> Any:
+        """The requests as written: generated ones are left out (loading makes them)."""
+        return handler([request for request in requests if not is_generated(request.name)])
 
     @model_validator(mode="after")
     def _references_exist(self) -> ScenarioSpec:
