@@ -163,7 +163,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         _check_out_dir(args.out)  # before the run, so that an error writes nothing
-    spec = _with_fast_options(load_scenario(args.file), args)
+    # the seed is the scenario's before loading, so that arrivals are drawn with it too
+    spec = _with_fast_options(load_scenario(args.file, seed=args.seed), args)
     # each engine's run refuses with its supports() reason before simulating, well within
     # the progress bar's delay: no separate check (it would plan the network twice)
     with _progress_bar() as progress:
@@ -184,19 +185,32 @@ def _run(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from qfab.loading import load_scenario
     from qfab.orchestrator import plan_network
+    from qfab.spec.arrivals import in_arrival_terms, is_generated
 
     spec = load_scenario(args.file)
-    plan_network(spec)  # what run and plan refuse: no path, too few qubits, min_fidelity
+    try:
+        plan_network(spec)  # what run and plan refuse: no path, too few qubits, min_fidelity
+    except QfabError as error:
+        raise in_arrival_terms(error, spec.requests) from None
+    generated = sum(1 for request in spec.requests if is_generated(request.name))
+    arrivals = (f", {generated} of them from {len(spec.arrivals)} arrival "
+                f"process{'es' if len(spec.arrivals) != 1 else ''}" if spec.arrivals else "")
     print(f"{args.file}: valid scenario {spec.name!r} ({len(spec.nodes)} nodes, "
-          f"{len(spec.links)} links, {len(spec.requests)} requests)")
+          f"{len(spec.links)} links, {len(spec.requests)} requests{arrivals})")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
     from qfab.loading import load_scenario
     from qfab.orchestrator import plan_network
+    from qfab.spec.arrivals import in_arrival_terms
 
-    print(plan_network(load_scenario(args.file)).model_dump_json(indent=2))
+    spec = load_scenario(args.file)
+    try:
+        plan = plan_network(spec)
+    except QfabError as error:
+        raise in_arrival_terms(error, spec.requests) from None
+    print(plan.model_dump_json(indent=2))
     return 0
 
 

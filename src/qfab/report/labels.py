@@ -74,7 +74,7 @@ _FIELDS: dict[str, tuple[str, float, str]] = {
     **{name: ("s", 1.0, "time") for name in (
         "t1", "t2", "coherence_time", "cycle_time", "duration", "window", "start",
         "deadline", "cutoff", "time")},
-    **{name: ("Hz", 1.0, "frequency") for name in ("dark_count_rate",)},
+    **{name: ("Hz", 1.0, "frequency") for name in ("dark_count_rate", "rate")},
     "attenuation": ("dB/km", 1e3, "attenuation"),
     "speed": ("km/s", 1e-3, "speed"),
     **{name: ("", 1.0, "probability") for name in (
@@ -96,6 +96,17 @@ _RESULTS: dict[str, Quantity] = {
                              dimension="probability"),
 }
 _REQUEST = re.compile(r"^r(\d+)_(rate_hz|fidelity|delivered)$")
+_ARRIVALS = re.compile(r"^a(\d+)_(offered|completed|pairs_delivered|latency_mean_s|"
+                       r"latency_p95_s|fidelity)$")
+#: What each arrival-process column holds: name, unit, dimension.
+_ARRIVAL_COLUMNS = {
+    "offered": ("requests offered", "", "count"),
+    "completed": ("requests completed", "", "count"),
+    "pairs_delivered": ("pairs delivered", "", "count"),
+    "latency_mean_s": ("mean request latency", "s", "time"),
+    "latency_p95_s": ("95th-percentile request latency", "s", "time"),
+    "fidelity": ("fidelity", "", "probability"),
+}
 _PER_USE = re.compile(r"_per_(channel_)?use$")
 _INDEX = re.compile(r"\[\d+\]$")
 
@@ -137,6 +148,11 @@ def _describe(column: str) -> Quantity:
         if what == "fidelity":
             return Quantity(f"request {index} fidelity", plob=_NOT, dimension="probability")
         return Quantity(f"request {index} pairs delivered", plob=_NOT, dimension="count")
+    arrivals = _ARRIVALS.match(column)
+    if arrivals is not None:
+        index, what = arrivals.groups()
+        name, unit, dimension = _ARRIVAL_COLUMNS[what]
+        return Quantity(f"arrivals[{index}] {name}", unit, plob=_NOT, dimension=dimension)
     if _PER_USE.search(column):
         return Quantity(column.replace("_", " "), "per channel use", plob="per_use",
                         dimension="per_use")

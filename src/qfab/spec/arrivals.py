@@ -31,6 +31,7 @@ which the user never wrote) into terms of the process they come from (:func:`in_
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
@@ -44,16 +45,31 @@ from qfab.spec.quantities import Duration, Frequency, PositiveDuration, Probabil
 from qfab.spec.requests import GENERATED_NAME, PairRequestSpec
 
 __all__ = ["ArrivalSpec", "Arrivals", "MAX_GENERATED_REQUESTS", "BYTES_PER_REQUEST",
+           "BYTES_PER_RIVAL", "memory_needed",
            "check_arrivals", "window", "expected_requests", "connected_groups", "is_generated",
            "label", "in_arrival_terms", "relabel"]
 
 #: The most requests (expected, over all processes) that a scenario's arrivals may generate.
-MAX_GENERATED_REQUESTS = 100_000
+#: The event simulation keeps, for each request, the requests whose paths share a link with
+#: it (to let them take turns), so its memory and time grow with the square of the number
+#: of contending requests: measured on a five-node chain with random ends, 4,000 requests
+#: took 0.53 GB and 8 s, so 10,000 take about 3.3 GB and a minute (:func:`memory_needed`).
+MAX_GENERATED_REQUESTS = 10_000
 
-#: Memory that one generated request takes from loading to its result row (its spec, its
-#: plan, its application and runtime state in the event simulation, its result), measured
-#: on a chain of five nodes: about 20 kB.
-BYTES_PER_REQUEST = 20e3
+#: Memory per request (bytes) that grows linearly: its spec, plan, rules, runtime state and
+#: result row (measured as above).
+BYTES_PER_REQUEST = 30e3
+
+#: Memory per pair of contending requests (bytes): each one's set of rivals (measured as
+#: above).
+BYTES_PER_RIVAL = 30.0
+
+
+def memory_needed(requests: float) -> float:
+    """Bytes that running ``requests`` contending requests takes in the event simulation:
+    ``BYTES_PER_REQUEST x n + BYTES_PER_RIVAL x n^2``."""
+    return BYTES_PER_REQUEST * requests + BYTES_PER_RIVAL * requests * requests
+
 
 NodeName = Annotated[str, Field(min_length=1)]
 
@@ -203,10 +219,12 @@ def check_arrivals(arrivals: Sequence[ArrivalSpec], *, nodes: Iterable[str],
             raise ScenarioError(f"{where}.{field}", what)
         total += expected_requests(arrival, duration)
     if total > MAX_GENERATED_REQUESTS:
-        need = total * BYTES_PER_REQUEST / 2**30
-        raise ScenarioError("arrivals", f"the arrivals would generate about {total:,.0f} "
-                            f"requests (rate x window), which would need about {need:,.3g} "
-                            f"GiB (about {BYTES_PER_REQUEST / 1e3:.0f} kB per request); at most "
+        need = memory_needed(total) / 2**30
+        memory = f"about {need:,.3g} GiB" if math.isfinite(need) else "more memory than exists"
+        raise ScenarioError("arrivals", f"the arrivals would generate about {total:,.4g} "
+                            f"requests (rate x window), which would need {memory} "
+                            "to run (requests whose paths share a link each keep the "
+                            f"others in the event simulation); at most "
                             f"{MAX_GENERATED_REQUESTS:,} are generated: lower a rate or shorten "
                             "a window")
 
