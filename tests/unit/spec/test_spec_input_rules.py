@@ -208,6 +208,7 @@ def test_a_nul_byte_is_a_clean_yaml_error() -> None:
 
 @pytest.mark.parametrize("topology, path", [
     ({"kind": "chain", "nodes": 10**30}, "topology.nodes"),
+    ({"kind": "chain", "nodes": 10**400}, "topology.nodes"),  # beyond the float range
     ({"kind": "ring", "nodes": 1_000_001}, "topology.nodes"),
     ({"kind": "star", "leaves": 1_000_000}, "topology.leaves"),
     ({"kind": "grid", "rows": 2000, "cols": 2000}, "topology"),
