@@ -46,8 +46,8 @@ def _check_size(count: int) -> None:
     """Refuse a generated topology of more than :data:`MAX_GENERATED_NODES` nodes."""
     if count > MAX_GENERATED_NODES:
         need = Decimal(count) * 6000 / 2**30  # any integer, beyond the float range too
-        raise ValueError(f"{_count(count)} nodes would need about {need:,.3g} GiB to validate alone "
-                         f"(about 6 kB per node); generated topologies have at most "
+        raise ValueError(f"{_count(count)} nodes would need about {need:,.3g} GiB to "
+                         f"validate alone (about 6 kB per node); generated topologies have at most "
                          f"{MAX_GENERATED_NODES:,} nodes")
 
 
