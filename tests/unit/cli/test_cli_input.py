@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -188,13 +189,24 @@ def test_times_below_the_clock_tick_are_one_line(
     assert message in captured.err and captured.err.count("\n") == 1
 
 
-def test_pairs_beyond_the_float_range_are_refused_with_the_memory(
+def test_pairs_beyond_the_float_range_are_sampled_to_what_the_duration_holds(
         tmp_path: Path, depolarizing_document: dict[str, Any],
         capsys: pytest.CaptureFixture[str]) -> None:
     depolarizing_document["requests"][0]["pairs"] = 10**39
+    out = tmp_path / "results"
+    assert main(["estimate", str(_write(tmp_path, depolarizing_document)), "--json",
+                 "--out", str(out)]) == 0
+    request = json.loads(capsys.readouterr().out)["requests"][0]
+    assert request["requested"] == 10**39 and 0 < request["delivered"] < 10**4
+
+
+def test_pairs_a_long_run_holds_are_refused_with_the_memory_they_need(
+        tmp_path: Path, depolarizing_document: dict[str, Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    depolarizing_document["requests"][0]["pairs"] = 10**39
+    depolarizing_document["duration"] = "1e11 s"  # about 1.5e13 pairs sampled per run
     assert main(["estimate", str(_write(tmp_path, depolarizing_document))]) == 2
-    _one_line_error(capsys, "(1000000000000000000000000000000000000000 pairs each) needs "
-                    "about 1.14e+28 PiB of memory")
+    _one_line_error(capsys, "fast.shots: 200 runs at once of requests[0] (")
 
 
 def test_an_unreachable_precision_is_refused_after_one_batch(

@@ -24,7 +24,7 @@ from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
-from qfab.engines.fast.memory import batch_shots_limit, memory_support
+from qfab.engines.fast.memory import batch_shots_limit, memory_support, pairs_to_sample
 from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.engines.support import formalism_support, scenario_support, segmentation_support
@@ -214,11 +214,7 @@ def _within_duration(spec: ScenarioSpec, path: CompiledPath, plan: RequestPlan) 
     the orchestrator's rate estimate fits in the time left (more are sampled if a run still
     finishes them early).
     """
-    horizon = spec.duration - path.start
-    if plan.expected_rate_hz <= 0 or not math.isfinite(horizon):
-        return path
-    enough = int(1.5 * plan.expected_rate_hz * horizon) + 64
-    return replace(path, pairs=min(path.pairs, enough))
+    return replace(path, pairs=min(path.pairs, pairs_to_sample(spec, plan)))
 
 
 def _ratio_with_ci95(pairs: np.ndarray, times: np.ndarray

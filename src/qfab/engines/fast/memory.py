@@ -12,15 +12,16 @@ exceeds the device's memory, instead of failing in the middle of a run.
 
 from __future__ import annotations
 
+import math
 import os
 from decimal import Decimal
 
 from qfab.engines.base import Support
-from qfab.orchestrator.rules import NetworkPlan
+from qfab.orchestrator.rules import NetworkPlan, RequestPlan
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["PEAK_FACTOR", "batch_bytes", "batch_shots_limit", "device_memory_bytes",
-           "memory_support"]
+           "memory_support", "pairs_to_sample"]
 
 _FLOAT = 8
 #: Peak memory of a batch over the size of its arrays (measured at most 2.9; with a margin).
@@ -64,6 +65,16 @@ def device_memory_bytes(device: str) -> int | None:
         return None
 
 
+def pairs_to_sample(spec: ScenarioSpec, plan: RequestPlan) -> int:
+    """Pairs a run of the request is first sampled with: its ``pairs``, or about 1.5 times
+    the pairs the orchestrator's rate estimate fits in the time left if that is fewer."""
+    pairs = spec.requests[plan.request].pairs
+    horizon = spec.duration - spec.requests[plan.request].start
+    if plan.expected_rate_hz <= 0 or not math.isfinite(horizon):
+        return pairs
+    return min(pairs, int(1.5 * plan.expected_rate_hz * horizon) + 64)
+
+
 def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
                    available: int | None = None) -> Support:
     """No, naming ``fast.shots``, when some request's batch needs more than the device has.
@@ -76,13 +87,13 @@ def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
     options = spec.fast
     kept = options.max_shots if options.target_rel_error is not None else 0
     for request_plan in plan.requests:
-        request = spec.requests[request_plan.request]
         links = len(request_plan.path) - 1
-        need = PEAK_FACTOR * batch_bytes(options.shots, request.pairs, links, kept_runs=kept)
+        pairs = pairs_to_sample(spec, request_plan)
+        need = PEAK_FACTOR * batch_bytes(options.shots, pairs, links, kept_runs=kept)
         if need > total:
-            if PEAK_FACTOR * batch_bytes(options.shots, request.pairs, links) > total:
+            if PEAK_FACTOR * batch_bytes(options.shots, pairs, links) > total:
                 what = (f"fast.shots: {options.shots} runs at once of requests"
-                        f"[{request_plan.request}] ({request.pairs} pairs each)")
+                        f"[{request_plan.request}] ({pairs} pairs each)")
                 fix = "lower fast.shots"
             else:
                 what = f"fast.max_shots: keeping the tallies of {options.max_shots} runs"
