@@ -26,6 +26,7 @@ from qfab.errors import ScenarioError
 from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.quantities import (
+    MIN_TIME_S,
     Attenuation,
     CoherenceTime,
     Duration,
@@ -207,9 +208,13 @@ class _LinkSpecBase(SpecModel):
 
     @model_validator(mode="after")
     def _positive_period(self) -> _LinkSpecBase:
-        if self.cycle_time + self.length / self.fiber.speed <= 0:
+        period = self.cycle_time + self.length / self.fiber.speed
+        if period <= 0:
             raise ValueError("cycle_time must be > 0 when length is 0 (the attempt period is "
                              "cycle_time + length / fiber.speed)")
+        if period < MIN_TIME_S:
+            raise ValueError(f"the attempt period cycle_time + length / fiber.speed = "
+                             f"{period:g} s is shorter than 1 ps (the event clock's tick)")
         return self
 
     def attempt_period(self) -> float:
