@@ -74,7 +74,7 @@ _FIELDS: dict[str, tuple[str, float, str]] = {
     **{name: ("s", 1.0, "time") for name in (
         "t1", "t2", "coherence_time", "cycle_time", "duration", "window", "start",
         "deadline", "cutoff", "time")},
-    **{name: ("Hz", 1.0, "frequency") for name in ("dark_count_rate", "rate")},
+    **{name: ("Hz", 1.0, "frequency") for name in ("dark_count_rate",)},
     "attenuation": ("dB/km", 1e3, "attenuation"),
     "speed": ("km/s", 1e-3, "speed"),
     **{name: ("", 1.0, "probability") for name in (
@@ -157,6 +157,8 @@ def _describe(column: str) -> Quantity:
         return Quantity(column.replace("_", " "), "per channel use", plob="per_use",
                         dimension="per_use")
     field = _INDEX.sub("", column.rsplit(".", 1)[-1]).lower()
+    if field == "rate" and "." in column:  # an arrival process's rate (arrivals[0].rate)
+        return Quantity(column, "Hz", plob=_NOT, dimension="frequency")
     if field in _FIELDS:
         unit, scale, dimension = _FIELDS[field]
         return Quantity(column, unit, scale, plob=_NOT, dimension=dimension)
