@@ -297,8 +297,8 @@ def in_arrival_terms(error: QfabError, requests: Sequence[PairRequestSpec]) -> Q
     """An error about generated requests, told in terms of the arrivals they come from.
 
     An error that starts with a field of a generated request (``requests[17].min_fidelity:
-    ...``) names the field of its process (``arrivals[0].min_fidelity: ... (in the
-    generated request arrivals[0]#3)``); every other mention of a generated request becomes
+    ...``) names the field of its process (``arrivals[0].min_fidelity: in the generated
+    request arrivals[0]#3, ...``); every other mention of a generated request becomes
     its name (``arrivals[0]#3``). Other errors come back unchanged.
     """
     if not any(is_generated(request.name) for request in requests):
@@ -320,8 +320,8 @@ def in_arrival_terms(error: QfabError, requests: Sequence[PairRequestSpec]) -> Q
             field = leading.group(2)
             if field:
                 path = f"arrivals[{match.group(1)}]{field}{path[leading.end():]}"
-                note = f" (in the generated request {request.name})"
-    path, reason = relabel(path, requests), relabel(reason, requests) + note
+                note = f"in the generated request {request.name}, "
+    path, reason = relabel(path, requests), note + relabel(reason, requests)
     if isinstance(error, ScenarioError):
         return ScenarioError(path, reason)
     message = f"{path}: {reason}" if path else reason
