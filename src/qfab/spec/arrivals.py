@@ -36,8 +36,16 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from qfab.errors import EngineError, QfabError, ScenarioError
 from qfab.spec.base import Integer, SpecModel
@@ -155,8 +163,17 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 
+class _ListOrOne:
+    """JSON schema of a list that also takes its one entry alone: the list's or the item's."""
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        return {"anyOf": [schema, schema["items"]]} if "items" in schema else schema
+
+
 #: The ``arrivals`` field of a scenario: a list of processes, or one process as a mapping.
-Arrivals = Annotated[list[ArrivalSpec], BeforeValidator(_one_or_many)]
+Arrivals = Annotated[list[ArrivalSpec], BeforeValidator(_one_or_many), _ListOrOne()]
 
 
 def window(arrival: ArrivalSpec, duration: float) -> tuple[float, float]:
