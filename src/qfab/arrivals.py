@@ -145,6 +145,8 @@ def _prototype(holder: Any, arrival: ArrivalSpec, index: int,
         problem = format_validation_error(error, {"request": document}, holder)
         path = f"arrivals[{index}]" + problem.path.removeprefix("request")
         reason = problem.reason
+        if path == f"arrivals[{index}]" and "kind" in reason:  # no request kind of that name
+            path += ".kind"
         field = path.partition(".")[2].split(".")[0]
         if field and field not in ArrivalSpec.model_fields:
             carried = ", ".join(arrival.request_fields())

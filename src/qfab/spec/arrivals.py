@@ -238,7 +238,8 @@ def check_arrivals(arrivals: Sequence[ArrivalSpec], *, nodes: Iterable[str],
     if total > MAX_GENERATED_REQUESTS:
         need = memory_needed(total) / 2**30
         memory = f"about {need:,.3g} GiB" if math.isfinite(need) else "more memory than exists"
-        raise ScenarioError("arrivals", f"the arrivals would generate about {total:,.4g} "
+        count = f"{total:,.0f}" if total < 1e15 else f"{total:.3g}"
+        raise ScenarioError("arrivals", f"the arrivals would generate about {count} "
                             f"requests (rate x window), which would need {memory} "
                             "to run (requests whose paths share a link each keep the "
                             f"others in the event simulation); at most "
