@@ -345,8 +345,8 @@ def _huge_size(document: Any) -> Iterator[Mutation]:
     }
     for path, _ in leaves(document):
         if _key(path) == "rate" and path[0] == "arrivals" and path[-1] == "rate":
-            for new in ("1e6 Hz", "1e12 Hz"):  # refused up front with the memory they need
-                yield f"{render(path)} -> {new}", _replaced(document, path, new), None
+            for rate in ("1e6 Hz", "1e12 Hz"):  # refused up front with the memory they need
+                yield f"{render(path)} -> {rate}", _replaced(document, path, rate), None
     for path, value in leaves(document):
         if _key(path) in sizes and _is_number(value) and path[-1] == _key(path):
             for new in sizes[_key(path)]:
