@@ -71,7 +71,7 @@ def expand_arrivals(spec: ScenarioSpec, *,
             generated.append(prototype.model_copy(update={
                 "between": (a, b), "start": start, "name": label(index, number)}))
     written = [request for request in spec.requests if not is_generated(request.name)]
-    return spec.model_copy(update={"requests": [*written, *generated]})
+    return spec.with_drawn_arrivals([*written, *generated])
 
 
 def arrival_times(arrival: ArrivalSpec, duration: float,

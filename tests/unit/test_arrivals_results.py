@@ -149,3 +149,15 @@ def test_an_arrival_rate_can_be_swept() -> None:
     assert describe("a0_latency_p95_s").label == "arrivals[0] 95th-percentile request " \
                                                  "latency (s)"
     assert describe("arrivals[0].rate").label == "arrivals[0].rate (Hz)"
+
+
+def test_a_model_validated_without_loading_is_refused_not_run_without_its_arrivals() -> None:
+    from qfab.spec.models import ScenarioSpec
+
+    unloaded = ScenarioSpec.model_validate(document())
+    assert unloaded.requests == [] and not unloaded.arrivals_drawn
+    for engine in ("des", "fast", "analytic"):
+        with pytest.raises(EngineError, match=r"^arrivals: the requests of arrival processes "
+                                              r"are drawn when a scenario is loaded"):
+            run(unloaded, engine=engine)
+    assert parse_scenario(document()).arrivals_drawn

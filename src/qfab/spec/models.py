@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     Discriminator,
     Field,
+    PrivateAttr,
     SerializerFunctionWrapHandler,
     Tag,
     field_serializer,
@@ -351,6 +352,20 @@ class ScenarioSpec(SpecModel):
         "added to 'requests' when the scenario is loaded")
     fast: FastSpec = FastSpec()
     sweep: SweepSpec | None = Field(None, description="parameter sweep, run by qfab sweep")
+    _arrivals_drawn: bool = PrivateAttr(False)
+
+    @property
+    def arrivals_drawn(self) -> bool:
+        """Whether the requests of ``arrivals`` are in ``requests`` (loading draws them:
+        :func:`qfab.loading.parse_scenario`; validating the model alone does not)."""
+        return self._arrivals_drawn or not self.arrivals
+
+    def with_drawn_arrivals(self, requests: list[Any]) -> ScenarioSpec:
+        """A copy whose ``requests`` are ``requests``: the written ones and those its
+        arrivals generated (for :func:`qfab.arrivals.expand_arrivals`)."""
+        drawn = self.model_copy(update={"requests": requests})
+        drawn._arrivals_drawn = True
+        return drawn
 
     @model_validator(mode="after")
     def _times_fit_the_run(self) -> ScenarioSpec:
