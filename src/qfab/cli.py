@@ -81,15 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
     run_parser.add_argument("--out", type=Path, metavar="DIR",
                             help="also write result.json and summary.txt into DIR")
-    trace_group = run_parser.add_argument_group(
-        "event trace", "only with the event simulation (engine des); read it with qfab trace")
-    trace_group.add_argument("--trace", type=Path, metavar="PATH",
-                             help="write one record per event (herald, swap, purification, "
-                                  "delivery, discard, request start/finish, stall) to PATH: "
-                                  "JSON lines, or Parquet if PATH ends in .parquet")
-    trace_group.add_argument("--trace-limit", type=positive_int, metavar="N",
-                             help="record at most N events (a long run's trace is about "
-                                  "150 bytes per event)")
+    _add_trace_options(run_parser.add_argument_group(
+        "event trace", "only with the event simulation (engine des); read it with qfab trace"))
     _add_fast_options(run_parser)
     run_parser.set_defaults(handler=_run)
 
@@ -103,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     estimate_parser.add_argument("--out", type=Path, metavar="DIR",
                                  help="also write result.json and summary.txt into DIR")
     _add_fast_options(estimate_parser)
+    # the fast engine has no event trace: taken (and not shown) only to refuse it in one line
+    _add_trace_options(estimate_parser, hidden=True)
     estimate_parser.set_defaults(handler=_run, engine="fast")
 
     validate_parser = commands.add_parser(
@@ -127,6 +122,17 @@ def _parser() -> argparse.ArgumentParser:
     add_sweep_command(commands)
     add_trace_command(commands)
     return parser
+
+
+def _add_trace_options(group: argparse._ActionsContainer, *, hidden: bool = False) -> None:
+    group.add_argument("--trace", type=Path, metavar="PATH",
+                       help=argparse.SUPPRESS if hidden else
+                       "write one record per event (herald, swap, purification, delivery, "
+                       "discard, request start/finish, stall) to PATH: JSON lines, or "
+                       "Parquet if PATH ends in .parquet; an existing file is replaced")
+    group.add_argument("--trace-limit", type=positive_int, metavar="N",
+                       help=argparse.SUPPRESS if hidden else
+                       "record at most N events (a trace takes about 150 bytes per event)")
 
 
 def _add_fast_options(parser: argparse.ArgumentParser) -> None:

@@ -86,10 +86,11 @@ def test_other_engines_are_refused_up_front(tmp_path: Path, engine: str,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.yaml"]
 
 
-def test_estimate_takes_no_trace(tmp_path: Path) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main(["estimate", str(_scenario(tmp_path)), "--trace", str(tmp_path / "t.jsonl")])
-    assert exit_.value.code == 2
+def test_estimate_refuses_a_trace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["estimate", str(_scenario(tmp_path)), "--trace",
+                 str(tmp_path / "t.jsonl")]) == 2
+    assert "engine fast has no events to record" in _one_error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.yaml"]
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
