@@ -132,7 +132,7 @@ def _add_trace_options(group: argparse._ActionsContainer, *, hidden: bool = Fals
                        "Parquet if PATH ends in .parquet; an existing file is replaced")
     group.add_argument("--trace-limit", type=positive_int, metavar="N",
                        help=argparse.SUPPRESS if hidden else
-                       "record at most N events (a trace takes about 150 bytes per event)")
+                       "record at most N events (a trace takes about 170 bytes per event)")
 
 
 def _add_fast_options(parser: argparse.ArgumentParser) -> None:
