@@ -112,8 +112,12 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
                 set_path(resolved, path, copy.deepcopy(value), creatable=creatable)
             except ValueError as error:
                 raise ScenarioError(f"sweep.parameters.{path}", str(error)) from None
+            expanded = expand_topology(resolved, base_dir=base_dir)
             try:
-                validate_scenario(expand_topology(resolved, base_dir=base_dir), model=model)
+                try:
+                    validate_scenario(expanded, model=model)
+                except ScenarioError as error:  # named as the template the user swept
+                    raise in_template_terms(error, resolved, expanded) from None
             except ScenarioError as error:
                 if _on_path(error.path, swept, others):
                     raise ScenarioError(f"sweep.parameters.{path}",

@@ -32,17 +32,16 @@ PASSING = {"delete-key": 30, "null-value": 30, "wrong-type": 40, "negative": 25,
            "bad-unit": 30, "unknown-key": 30, "non-finite": 30, "late-start": 10,
            "deep-nesting": 10, "out-target": 6, "broken-pipe": 6,
            "bool-as-int": 25, "duplicate-key": 15, "sweep-values": 20, "plan-checks": 8,
-           "encoding": 20}
+           "encoding": 20, "cli-options": 16}
 
 #: Families with known bugs: item of the work that fixes them, and why they fail now.
 KNOWN_FAILING = {
     "huge-number": "item 15: sizes of 1e40 nodes, qubits or pairs run past the bound",
     "huge-size": "item 15: huge networks and memories run past the bound",
-    "cli-options": "item 17: --rel-error 1e-12 samples past the bound",
 }
 #: Known-failing families whose bugs include hangs: not run by default (each would cost the
 #: wall-time bound); bench/fuzz.py runs them.
-SLOW = {"huge-size", "huge-number", "cli-options"}
+SLOW = {"huge-size", "huge-number"}
 KNOWN_SAMPLE = 4
 TIMEOUT_S = 20.0  # per command, on a shared, noisy machine
 

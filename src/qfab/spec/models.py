@@ -17,6 +17,7 @@ from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 from qfab.errors import ScenarioError
 from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.quantities import (
+    MIN_TIME_S,
     Attenuation,
     CoherenceTime,
     Duration,
@@ -198,9 +199,13 @@ class _LinkSpecBase(SpecModel):
 
     @model_validator(mode="after")
     def _positive_period(self) -> _LinkSpecBase:
-        if self.cycle_time + self.length / self.fiber.speed <= 0:
+        period = self.cycle_time + self.length / self.fiber.speed
+        if period <= 0:
             raise ValueError("cycle_time must be > 0 when length is 0 (the attempt period is "
                              "cycle_time + length / fiber.speed)")
+        if period < MIN_TIME_S:
+            raise ValueError(f"the attempt period cycle_time + length / fiber.speed = "
+                             f"{period:g} s is shorter than 1 ps (the event clock's tick)")
         return self
 
     def attempt_period(self) -> float:

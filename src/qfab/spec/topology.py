@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
@@ -44,10 +45,15 @@ MAX_GENERATED_NODES = 1_000_000
 def _check_size(count: int) -> None:
     """Refuse a generated topology of more than :data:`MAX_GENERATED_NODES` nodes."""
     if count > MAX_GENERATED_NODES:
-        need = count * 6e3 / 2**30
-        raise ValueError(f"{count:,} nodes would need about {need:,.3g} GiB to validate alone "
-                         f"(about 6 kB per node); generated topologies have at most "
+        need = Decimal(count) * 6000 / 2**30  # any integer, beyond the float range too
+        raise ValueError(f"{_count(count)} nodes would need about {need:,.3g} GiB to "
+                         f"validate alone (about 6 kB per node); generated topologies have at most "
                          f"{MAX_GENERATED_NODES:,} nodes")
+
+
+def _count(count: int) -> str:
+    """``count`` with thousands separators, or in powers of ten when it is very long."""
+    return f"{count:,}" if count < 10**30 else f"{Decimal(count):.3e}"
 
 
 class _TopologySpecBase(SpecModel):
