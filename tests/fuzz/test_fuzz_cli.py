@@ -79,7 +79,7 @@ def test_mutations_fail_cleanly(pool: FuzzPool, family: str) -> None:
 
 
 def test_trace_options_fail_cleanly(pool: FuzzPool) -> None:
-    """The event-trace options of the cli-options family (which is not run by default):
+    """The event-trace options of the cli-options family, whatever its sample above draws:
     a trace is written by run, refused cleanly otherwise, never left behind on an error."""
     details = {" ".join(options) for options, _ in TRACE_OPTIONS}
     cases = [case for case in _sample("cli-options", 10_000) if case.detail in details]
