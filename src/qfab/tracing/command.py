@@ -66,6 +66,7 @@ def _trace(args: argparse.Namespace) -> int:
         format_records,
         format_summary,
         pair_story,
+        request_entry,
         request_story,
         request_title,
         summary,
@@ -74,10 +75,10 @@ def _trace(args: argparse.Namespace) -> int:
     trace = read_trace(args.path)
     document: dict[str, Any]
     if args.request is not None:
+        entry = request_entry(trace, args.request)
         records = request_story(trace, args.request)
-        entry = next(e for e in trace.requests if int(e["request"]) == args.request)
         document = {"trace": trace.header, "request": entry, "events": records}
-        text = (format_records(trace, records, request_title(trace, args.request))
+        text = (format_records(trace, records, request_title(entry))
                 + "\n\n" + _request_outcome(records, args.request, entry))
     elif args.pair is not None:
         records = pair_story(trace, args.pair)
@@ -97,7 +98,8 @@ def _request_outcome(records: list[dict[str, Any]], request: int, entry: dict[st
                   if record["kind"] == "deliver" and record.get("request") == request]
     discarded = sum(record["kind"] == "discard" and record.get("request") == request
                     for record in records)
-    line = f"requests[{request}]: {len(fidelities)}/{entry.get('pairs')} pairs delivered"
+    asked = f"/{entry['pairs']}" if entry.get("pairs") is not None else ""
+    line = f"requests[{request}]: {len(fidelities)}{asked} pairs delivered"
     if fidelities:
         line += f", mean fidelity {sum(fidelities) / len(fidelities):.4f}"
     line += f", {discarded} discarded"

@@ -13,8 +13,8 @@ from typing import Any
 from qfab.errors import QfabError
 from qfab.tracing.reader import Trace
 
-__all__ = ["format_records", "format_summary", "pair_story", "request_story", "request_title",
-           "summary"]
+__all__ = ["format_records", "format_summary", "pair_story", "request_entry", "request_story",
+           "request_title", "summary"]
 
 #: Kinds of the records about a request as a whole (no pair).
 _REQUEST_KINDS = frozenset({"start", "wait", "turn", "preempt", "finish"})
@@ -52,7 +52,12 @@ def summary(trace: Trace) -> dict[str, Any]:
             nodes[record["node"]] += 1
         elif "pair" in record or kind == "herald":
             nodes.update(record.get("ends", ()))
-        request = requests.get(record.get("request", -1))
+        index = record.get("request")
+        if index is not None and index not in requests:  # a request made during the run
+            requests[index] = {"request": index, "between": None, "pairs": None,
+                               "delivered": 0, "mean_fidelity": None, "discarded": 0,
+                               "started_s": None, "finished_s": None}
+        request = requests.get(index) if index is not None else None
         if request is not None:
             if kind == "deliver":
                 request["delivered"] += 1
@@ -61,6 +66,7 @@ def summary(trace: Trace) -> dict[str, Any]:
                 request["discarded"] += 1
             elif kind == "start":
                 request["started_s"] = record["t_s"]
+                request["between"] = request["between"] or record.get("ends")
             elif kind == "finish":
                 request["finished_s"] = record["t_s"]
         if kind == "stall":
@@ -74,7 +80,7 @@ def summary(trace: Trace) -> dict[str, Any]:
     return {"scenario": header.get("scenario"), "engine": header.get("engine"),
             "seed": header.get("seed"), "events": events, "first_s": first, "last_s": last,
             "kinds": dict(kinds.most_common()), "nodes": dict(sorted(nodes.items())),
-            "requests": list(requests.values()), "stall": stall, "end": end}
+            "requests": [requests[index] for index in sorted(requests)], "stall": stall, "end": end}
 
 
 def request_story(trace: Trace, request: int) -> list[dict[str, Any]]:
@@ -87,7 +93,7 @@ def request_story(trace: Trace, request: int) -> list[dict[str, Any]]:
     QfabError
         If the trace has no such request.
     """
-    _check_request(trace, request)
+    request_entry(trace, request)
     used: set[int] = set()
     for record in trace.records():
         if record.get("request") == request:
@@ -141,12 +147,27 @@ def pair_story(trace: Trace, pair: int) -> list[dict[str, Any]]:
             if record.get("pair") in lineage or lineage.intersection(record.get("inputs", ()))]
 
 
-def _check_request(trace: Trace, request: int) -> None:
+def request_entry(trace: Trace, request: int) -> dict[str, Any]:
+    """What the trace says of a request: its header entry (``request``, ``kind``,
+    ``between``, ``path``, ``pairs``), or, for a request made during the run, what its
+    ``start`` record says (``request``, ``between``).
+
+    Raises
+    ------
+    QfabError
+        If the trace has no such request.
+    """
+    for entry in trace.requests:
+        if int(entry["request"]) == request:
+            return dict(entry)
+    for record in trace.records():
+        if record.get("request") == request:
+            return {"request": request, "between": record.get("ends")
+                    if record["kind"] == "start" else None}
     known = [int(entry["request"]) for entry in trace.requests]
-    if request not in known:
-        have = (f"requests {', '.join(map(str, known))}" if known else "no requests (it "
-                "characterizes its links)")
-        raise QfabError(f"--request {request}: {trace.path} has {have}")
+    have = (f"requests {', '.join(map(str, known))}" if known else "no requests (it "
+            "characterizes its links)")
+    raise QfabError(f"--request {request}: {trace.path} has {have}")
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -164,8 +185,9 @@ def format_summary(trace: Trace, counts: dict[str, Any]) -> str:
                                                     for node, count in counts["nodes"].items()])
     if counts["requests"]:
         rows = [[f"requests[{r['request']}]", " - ".join(r["between"] or ()),
-                 f"{r['delivered']}/{r['pairs']}", _fixed(r["mean_fidelity"]),
-                 str(r["discarded"]), _time(r["started_s"]), _time(r["finished_s"])]
+                 f"{r['delivered']}/{'-' if r['pairs'] is None else r['pairs']}",
+                 _fixed(r["mean_fidelity"]), str(r["discarded"]), _time(r["started_s"]),
+                 _time(r["finished_s"])]
                 for r in counts["requests"]]
         lines += [""] + _table(["request", "between", "delivered", "fidelity", "discarded",
                                 "started (s)", "finished (s)"], rows, align_left=(0, 1))
@@ -189,12 +211,12 @@ def format_records(trace: Trace, records: Sequence[dict[str, Any]], title: str) 
     return "\n".join(lines)
 
 
-def request_title(trace: Trace, request: int) -> str:
-    """One line naming a request: its ends, pairs and path."""
-    entry = next(e for e in trace.requests if int(e["request"]) == request)
+def request_title(entry: dict[str, Any]) -> str:
+    """One line naming a request (:func:`request_entry`): its ends, pairs and path."""
     path = entry.get("path") or []
-    return (f"requests[{request}]: {entry.get('kind', 'request')} "
-            f"{' - '.join(entry.get('between') or ())}, {entry.get('pairs')} pairs"
+    return (f"requests[{entry['request']}]: {entry.get('kind', 'request')} "
+            f"{' - '.join(entry.get('between') or ())}"
+            + (f", {entry['pairs']} pairs" if entry.get("pairs") is not None else "")
             + (f", path {' - '.join(path)}" if len(path) > 2 else ""))
 
 

@@ -230,3 +230,14 @@ def test_a_characterization_records_its_heralds() -> None:
     assert all("pair" not in record and "request" not in record for record in heralds)
     assert trace.records[-1] == {"t_ps": 50 * 10**9, "t_s": 0.05, "kind": "end",
                                  "reason": "duration"}
+
+
+def test_the_python_api_takes_a_trace_and_refuses_it_for_other_engines() -> None:
+    import qfab
+    from qfab.errors import EngineError
+
+    trace = TraceRecorder()
+    result = qfab.run(_chain(3), seed=7, trace=trace)
+    assert len(_kind(trace, "deliver")) == result.requests[0].delivered == 3
+    with pytest.raises(EngineError, match="the event trace records the event simulation"):
+        qfab.run(_chain(3), engine="fast", trace=TraceRecorder())
