@@ -30,6 +30,7 @@ from qfab.engines.des import DesEngine
 from qfab.engines.fast import FastEngine
 from qfab.engines.result import LinkResult, RequestResult, RunResult
 from qfab.errors import EngineError
+from qfab.protocols.trace import TraceSink
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["ENGINES", "run", "supports", "engine_named", "Engine", "ProgressCallback",
@@ -75,7 +76,8 @@ def supports(spec: ScenarioSpec, *, engine: str | None = None) -> Support:
 
 
 def run(spec: ScenarioSpec, *, engine: str | None = None, seed: int | None = None,
-        progress: ProgressCallback | None = None) -> RunResult:
+        progress: ProgressCallback | None = None, trace: TraceSink | None = None,
+        trace_limit: int | None = None) -> RunResult:
     """Run a scenario on an engine.
 
     Parameters
@@ -88,12 +90,23 @@ def run(spec: ScenarioSpec, *, engine: str | None = None, seed: int | None = Non
         Seed of every random stream; defaults to the scenario's ``seed``.
     progress
         Optional callback receiving the fraction of the run done.
+    trace
+        Receives the event trace (:mod:`qfab.protocols.trace`; e.g. a
+        :class:`~qfab.protocols.trace.TraceRecorder`); only the event simulation has one.
+    trace_limit
+        Record at most this many events (``None``: all).
 
     Raises
     ------
     EngineError
         If the engine is unknown or does not support this scenario (with the reason
-        :func:`supports` gives).
+        :func:`supports` gives), or a trace is asked of another engine than des.
     """
     chosen = engine_named(engine or spec.engine)
-    return chosen.run(spec, seed=spec.seed if seed is None else seed, progress=progress)
+    seed = spec.seed if seed is None else seed
+    if trace is None:
+        return chosen.run(spec, seed=seed, progress=progress)
+    if not isinstance(chosen, DesEngine):
+        raise EngineError(f"trace: the event trace records the event simulation (engine des); "
+                          f"engine {chosen.name} has no events to record")
+    return chosen.run(spec, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit)
