@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from qfab.testing.mutations import Case, dump, example_files, mutate
+from qfab.testing.mutations import TRACE_OPTIONS, Case, dump, example_files, mutate
 from qfab.testing.runner import BAD, COMMANDS, FuzzPool, Outcome
 from qfab.testing.strategies import scenarios
 
@@ -76,6 +76,15 @@ def test_the_families_are_all_listed() -> None:
 @pytest.mark.parametrize("family", sorted(PASSING))
 def test_mutations_fail_cleanly(pool: FuzzPool, family: str) -> None:
     assert _bad(pool, _sample(family, PASSING[family])) == []
+
+
+def test_trace_options_fail_cleanly(pool: FuzzPool) -> None:
+    """The event-trace options of the cli-options family, whatever its sample above draws:
+    a trace is written by run, refused cleanly otherwise, never left behind on an error."""
+    details = {" ".join(options) for options, _ in TRACE_OPTIONS}
+    cases = [case for case in _sample("cli-options", 10_000) if case.detail in details]
+    assert len(cases) == len(details) * len(SOURCES)
+    assert _bad(pool, random.Random("trace").sample(cases, 8)) == []
 
 
 @pytest.mark.parametrize("family", [

@@ -32,6 +32,7 @@ from qfab.engines.des import DesEngine
 from qfab.engines.fast import FastEngine
 from qfab.engines.result import ArrivalResult, LinkResult, RequestResult, RunResult, StallResult
 from qfab.errors import EngineError, QfabError
+from qfab.protocols.trace import TraceSink
 from qfab.spec.arrivals import in_arrival_terms, relabel
 from qfab.spec.models import ScenarioSpec
 
@@ -88,7 +89,8 @@ def supports(spec: ScenarioSpec, *, engine: str | None = None) -> Support:
 
 
 def run(spec: ScenarioSpec, *, engine: str | None = None, seed: int | None = None,
-        progress: ProgressCallback | None = None) -> RunResult:
+        progress: ProgressCallback | None = None, trace: TraceSink | None = None,
+        trace_limit: int | None = None) -> RunResult:
     """Run a scenario on an engine.
 
     Parameters
@@ -101,12 +103,17 @@ def run(spec: ScenarioSpec, *, engine: str | None = None, seed: int | None = Non
         Seed of every random stream; defaults to the scenario's ``seed``.
     progress
         Optional callback receiving the fraction of the run done.
+    trace
+        Receives the event trace (:mod:`qfab.protocols.trace`; e.g. a
+        :class:`~qfab.protocols.trace.TraceRecorder`); only the event simulation has one.
+    trace_limit
+        Record at most this many events (``None``: all).
 
     Raises
     ------
     EngineError
         If the engine is unknown or does not support this scenario (with the reason
-        :func:`supports` gives).
+        :func:`supports` gives), or a trace is asked of another engine than des.
 
     Notes
     -----
@@ -115,8 +122,16 @@ def run(spec: ScenarioSpec, *, engine: str | None = None, seed: int | None = Non
     scenario with that seed, as ``qfab run --seed`` does, to draw them anew).
     """
     chosen = engine_named(engine or spec.engine)
+    seed = spec.seed if seed is None else seed
     try:
-        result = chosen.run(spec, seed=spec.seed if seed is None else seed, progress=progress)
+        if trace is None:
+            result = chosen.run(spec, seed=seed, progress=progress)
+        elif not isinstance(chosen, DesEngine):
+            raise EngineError(f"trace: the event trace records the event simulation (engine "
+                              f"des); engine {chosen.name} has no events to record")
+        else:
+            result = chosen.run(spec, seed=seed, progress=progress, trace=trace,
+                                trace_limit=trace_limit)
     except QfabError as error:
         raise in_arrival_terms(error, spec.requests) from None
     if result.stalled is None or not spec.arrivals:

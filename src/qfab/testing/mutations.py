@@ -506,8 +506,22 @@ def _cli_options(source: str, document: Any, text: bytes) -> Iterator[Case]:
     for options, expect in ((("--shots", "1000000000"), None), (("--shots", "-1"), True),
                             (("--shots", "abc"), True), (("--rel-error", "nan"), True),
                             (("--rel-error", "inf"), True), (("--rel-error", "1e-12"), None),
-                            (("--seed", str(10**40)), None), (("--seed", "-1"), True)):
+                            (("--seed", str(10**40)), None), (("--seed", "-1"), True),
+                            *TRACE_OPTIONS):
         yield Case("cli-options", source, " ".join(options), text, expect, options)
+
+
+#: Event-trace options, and whether every command must refuse them (``estimate`` always
+#: does: the fast engine has no events to record); ``{dir}`` is the case's own folder (see
+#: :func:`qfab.testing.runner.execute`).
+TRACE_OPTIONS: tuple[tuple[tuple[str, ...], bool | None], ...] = (
+    (("--trace", "{dir}/trace.jsonl"), None),
+    (("--trace", "{dir}/trace.parquet", "--trace-limit", "100"), None),
+    (("--trace", "{dir}"), True),
+    (("--trace", "/proc/qfab-fuzz/trace.jsonl"), True),
+    (("--trace-limit", "10"), True),
+    (("--trace", "{dir}/trace.jsonl", "--trace-limit", "0"), True),
+)
 
 
 TextFamily = Callable[[str, Any, bytes], Iterator[Case]]
