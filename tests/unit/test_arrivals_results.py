@@ -161,3 +161,15 @@ def test_a_model_validated_without_loading_is_refused_not_run_without_its_arriva
                                               r"are drawn when a scenario is loaded"):
             run(unloaded, engine=engine)
     assert parse_scenario(document()).arrivals_drawn
+
+
+def test_the_trace_names_generated_requests() -> None:
+    from qfab.protocols.trace import TraceRecorder
+    from qfab.tracing.story import request_title
+
+    spec = parse_scenario(document())
+    recorder = TraceRecorder()
+    run(spec, engine="des", trace=recorder)
+    entries = recorder.header["requests"]
+    assert [entry["name"] for entry in entries] == [r.name for r in spec.requests]
+    assert request_title(entries[0]).startswith("requests[0] (arrivals[0]#0): entanglement")

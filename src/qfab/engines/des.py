@@ -161,11 +161,17 @@ def _trace_header(spec: ScenarioSpec, seed: int, plan: NetworkPlan,
         "scenario": spec.name, "engine": "des", "seed": seed, "duration_s": spec.duration,
         "requests": [{"request": request.request, "kind": spec.requests[request.request].kind,
                       "between": list(request.between), "path": list(request.path),
-                      "pairs": spec.requests[request.request].pairs}
+                      "pairs": spec.requests[request.request].pairs,
+                      **_named(spec.requests[request.request].name)}
                      for request in plan.requests],
         "links": [{"link": index, "between": list(model.between)}
                   for index, model in enumerate(network.models)],
     }
+
+
+def _named(name: str | None) -> dict[str, str]:
+    """A request's ``name`` for the trace header, when it has one (``arrivals[0]#3``)."""
+    return {} if name is None else {"name": name}
 
 
 def _stall(sim: Simulation, runtime: NetworkRuntime, end: int) -> StallResult | None:
