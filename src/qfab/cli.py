@@ -187,7 +187,8 @@ def _run(args: argparse.Namespace) -> int:
         _check_trace(trace_path, args)
     if args.out is not None:
         _check_out_dir(args.out)  # before the run, so that an error writes nothing
-    spec = _with_fast_options(load_scenario(args.file), args)
+    # the seed is the scenario's before loading, so that arrivals are drawn with it too
+    spec = _with_fast_options(load_scenario(args.file, seed=args.seed), args)
     if trace_path is not None and (args.engine or spec.engine) != "des":
         raise QfabError(f"--trace: the event trace records the event simulation (engine "
                         f"des); engine {args.engine or spec.engine} has no events to record")
@@ -250,19 +251,32 @@ def _trace_file(path: Path | None) -> Iterator[TraceFile | None]:
 def _validate(args: argparse.Namespace) -> int:
     from qfab.loading import load_scenario
     from qfab.orchestrator import plan_network
+    from qfab.spec.arrivals import in_arrival_terms, is_generated
 
     spec = load_scenario(args.file)
-    plan_network(spec)  # what run and plan refuse: no path, too few qubits, min_fidelity
+    try:
+        plan_network(spec)  # what run and plan refuse: no path, too few qubits, min_fidelity
+    except QfabError as error:
+        raise in_arrival_terms(error, spec.requests) from None
+    generated = sum(1 for request in spec.requests if is_generated(request.name))
+    arrivals = (f", {generated} of them from {len(spec.arrivals)} arrival "
+                f"process{'es' if len(spec.arrivals) != 1 else ''}" if spec.arrivals else "")
     print(f"{args.file}: valid scenario {spec.name!r} ({len(spec.nodes)} nodes, "
-          f"{len(spec.links)} links, {len(spec.requests)} requests)")
+          f"{len(spec.links)} links, {len(spec.requests)} requests{arrivals})")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
     from qfab.loading import load_scenario
     from qfab.orchestrator import plan_network
+    from qfab.spec.arrivals import in_arrival_terms
 
-    print(plan_network(load_scenario(args.file)).model_dump_json(indent=2))
+    spec = load_scenario(args.file)
+    try:
+        plan = plan_network(spec)
+    except QfabError as error:
+        raise in_arrival_terms(error, spec.requests) from None
+    print(plan.model_dump_json(indent=2))
     return 0
 
 

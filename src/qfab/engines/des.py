@@ -22,6 +22,7 @@ import numpy as np
 
 from qfab import __version__
 from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.load import arrival_results
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import (
     LinkResult,
@@ -111,15 +112,16 @@ class DesEngine:
                        "complete" if runtime.apps and not runtime.outstanding else "duration")
         # a stalled run's figures are those of the whole duration: nothing more would happen
         now = end if stalled is not None else sim.now
+        requests = [_request_result(app, spec) for app in runtime.apps]
         return RunResult(
             scenario=spec.name, engine=self.name, seed=seed, sim_time_s=ps_to_seconds(sim.now),
             wall_time_s=time.perf_counter() - started, events=sim.events_processed,
             links=[_link_result(link, now) for link in runtime.links],
-            requests=[_request_result(app, spec) for app in runtime.apps],
+            requests=requests,
             nodes=[NodeResult(name, spec.nodes[name].tier, plan.domains[name], node.qubits,
                               node.utilization(now))
                    for name, node in runtime.nodes.items()],
-            stalled=stalled,
+            stalled=stalled, arrivals=arrival_results(spec, requests),
         )
 
     @staticmethod
@@ -159,11 +161,17 @@ def _trace_header(spec: ScenarioSpec, seed: int, plan: NetworkPlan,
         "scenario": spec.name, "engine": "des", "seed": seed, "duration_s": spec.duration,
         "requests": [{"request": request.request, "kind": spec.requests[request.request].kind,
                       "between": list(request.between), "path": list(request.path),
-                      "pairs": spec.requests[request.request].pairs}
+                      "pairs": spec.requests[request.request].pairs,
+                      **_named(spec.requests[request.request].name)}
                      for request in plan.requests],
         "links": [{"link": index, "between": list(model.between)}
                   for index, model in enumerate(network.models)],
     }
+
+
+def _named(name: str | None) -> dict[str, str]:
+    """A request's ``name`` for the trace header, when it has one (``arrivals[0]#3``)."""
+    return {} if name is None else {"name": name}
 
 
 def _stall(sim: Simulation, runtime: NetworkRuntime, end: int) -> StallResult | None:

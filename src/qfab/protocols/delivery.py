@@ -68,7 +68,9 @@ class Delivery:
         now = self._sim.now
         app = self._apps[request]
         self._consume(pair, app, now)
-        if pair.link is not None and app.active:
+        if pair.link is not None and app.active and len(app.delivery_ps) + 1 < app.requested:
+            # another round only if this pair is not the last one asked for: a pair made
+            # after the request is done would wait in memory for the next request
             self._next_round(app, pair.ends[0].index)
         for slot in pair.ends:
             self._free(slot, now)

@@ -214,7 +214,8 @@ def format_records(trace: Trace, records: Sequence[dict[str, Any]], title: str) 
 def request_title(entry: dict[str, Any]) -> str:
     """One line naming a request (:func:`request_entry`): its ends, pairs and path."""
     path = entry.get("path") or []
-    return (f"requests[{entry['request']}]: {entry.get('kind', 'request')} "
+    name = f" ({entry['name']})" if entry.get("name") else ""
+    return (f"requests[{entry['request']}]{name}: {entry.get('kind', 'request')} "
             f"{' - '.join(entry.get('between') or ())}"
             + (f", {entry['pairs']} pairs" if entry.get("pairs") is not None else "")
             + (f", path {' - '.join(path)}" if len(path) > 2 else ""))

@@ -25,6 +25,7 @@ from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.fast.memory import batch_shots_limit, memory_support, pairs_to_sample
+from qfab.engines.load import arrival_results
 from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.engines.support import formalism_support, scenario_support, segmentation_support
@@ -80,7 +81,7 @@ class FastEngine:
             links=[LinkResult(between=m.between, attempts=None, successes=None,
                               p_success=m.p_success, rate_hz=m.pair_rate,
                               fidelity=float(m.heralded_state[0])) for m in network.models],
-            requests=requests,
+            requests=requests, arrivals=arrival_results(spec, requests),
         )
 
 
