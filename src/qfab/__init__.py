@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qfab.engines.base import ProgressCallback, Support
     from qfab.engines.result import RunResult
+    from qfab.protocols.trace import TraceSink
     from qfab.spec.models import ScenarioSpec
 
 __version__ = "0.1.0"
@@ -66,7 +67,8 @@ def scenario(document: Mapping[str, Any], *, base_dir: str | Path | None = None)
 
 
 def run(source: ScenarioSpec | Mapping[str, Any] | str | Path, /, *, engine: str | None = None,
-        seed: int | None = None, progress: ProgressCallback | None = None) -> RunResult:
+        seed: int | None = None, progress: ProgressCallback | None = None,
+        trace: TraceSink | None = None) -> RunResult:
     """Run a scenario (a spec, plain data or a file name) on an engine.
 
     Parameters
@@ -80,6 +82,9 @@ def run(source: ScenarioSpec | Mapping[str, Any] | str | Path, /, *, engine: str
         Seed of every random stream; default: the scenario's ``seed``.
     progress
         Optional callback receiving the fraction of the run done.
+    trace
+        Receives the event simulation's trace (engine ``des`` only), e.g. a
+        :class:`qfab.protocols.trace.TraceRecorder`; see ``docs/trace.md``.
 
     Returns
     -------
@@ -89,7 +94,8 @@ def run(source: ScenarioSpec | Mapping[str, Any] | str | Path, /, *, engine: str
     """
     from qfab import engines
 
-    return engines.run(_as_spec(source), engine=engine, seed=seed, progress=progress)
+    return engines.run(_as_spec(source), engine=engine, seed=seed, progress=progress,
+                       trace=trace)
 
 
 def supports(source: ScenarioSpec | Mapping[str, Any] | str | Path, /, *,

@@ -1,4 +1,4 @@
-"""Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema``.
+"""Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema | trace``.
 
 User errors (bad scenario, bad option) print one line on stderr and exit with status 2. A
 ``run`` or ``estimate`` that stalled (no pending event could bring any request another pair:
@@ -19,14 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qfab import __version__
-from qfab.argtypes import ENGINE_NAMES, non_negative_int
+from qfab.argtypes import ENGINE_NAMES, non_negative_int, positive_int
 from qfab.errors import QfabError
 from qfab.experiments.cli import add_sweep_command
+from qfab.filemode import new_file_mode
 from qfab.report.plot_command import add_plot_command
+from qfab.tracing.command import add_trace_command
 
 if TYPE_CHECKING:
     from qfab.engines import ProgressCallback
     from qfab.spec.models import ScenarioSpec
+    from qfab.tracing.files import TraceFile
 
 # Start-up time: ``qfab --help`` and ``qfab validate`` must not pay for the engines, NumPy,
 # SciPy or matplotlib. Modules beyond argparse are imported inside the handlers that need
@@ -78,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
     run_parser.add_argument("--out", type=Path, metavar="DIR",
                             help="also write result.json and summary.txt into DIR")
+    _add_trace_options(run_parser.add_argument_group(
+        "event trace", "only with the event simulation (engine des); read it with qfab trace"))
     _add_fast_options(run_parser)
     run_parser.set_defaults(handler=_run)
 
@@ -91,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     estimate_parser.add_argument("--out", type=Path, metavar="DIR",
                                  help="also write result.json and summary.txt into DIR")
     _add_fast_options(estimate_parser)
+    # the fast engine has no event trace: taken (and not shown) only to refuse it in one line
+    _add_trace_options(estimate_parser, hidden=True)
     estimate_parser.set_defaults(handler=_run, engine="fast")
 
     validate_parser = commands.add_parser(
@@ -113,7 +120,19 @@ def _parser() -> argparse.ArgumentParser:
 
     add_plot_command(commands)
     add_sweep_command(commands)
+    add_trace_command(commands)
     return parser
+
+
+def _add_trace_options(group: argparse._ActionsContainer, *, hidden: bool = False) -> None:
+    group.add_argument("--trace", type=Path, metavar="PATH",
+                       help=argparse.SUPPRESS if hidden else
+                       "write one record per event (herald, swap, purification, delivery, "
+                       "discard, request start/finish, stall) to PATH: JSON lines, or "
+                       "Parquet if PATH ends in .parquet; an existing file is replaced")
+    group.add_argument("--trace-limit", type=positive_int, metavar="N",
+                       help=argparse.SUPPRESS if hidden else
+                       "record at most N events (a trace takes about 170 bytes per event)")
 
 
 def _add_fast_options(parser: argparse.ArgumentParser) -> None:
@@ -161,43 +180,104 @@ def _run(args: argparse.Namespace) -> int:
     from qfab.loading import load_scenario
     from qfab.report.table import format_result
 
+    trace_path: Path | None = getattr(args, "trace", None)
+    if trace_path is None and getattr(args, "trace_limit", None) is not None:
+        raise QfabError("--trace-limit: needs --trace PATH")
+    if trace_path is not None:
+        _check_trace(trace_path, args)
     if args.out is not None:
         _check_out_dir(args.out)  # before the run, so that an error writes nothing
-    spec = _with_fast_options(load_scenario(args.file), args)
-    # each engine's run refuses with its supports() reason before simulating, well within
-    # the progress bar's delay: no separate check (it would plan the network twice)
-    with _progress_bar() as progress:
-        result = run(spec, engine=args.engine, seed=args.seed, progress=progress)
-    # the JSON document only when it is printed or written (a large network's is large)
-    document = json.dumps(result.to_dict(), indent=2) if args.json or args.out else ""
-    summary = format_result(result)
-    if args.out is not None:
-        try:
-            _write_atomically(args.out, {"result.json": document + "\n",
-                                         "summary.txt": summary + "\n"})
-        except OSError as error:
-            raise QfabError(f"--out: cannot write into {args.out}: "
-                            f"{error.strerror or error}") from None
+    # the seed is the scenario's before loading, so that arrivals are drawn with it too
+    spec = _with_fast_options(load_scenario(args.file, seed=args.seed), args)
+    if trace_path is not None and (args.engine or spec.engine) != "des":
+        raise QfabError(f"--trace: the event trace records the event simulation (engine "
+                        f"des); engine {args.engine or spec.engine} has no events to record")
+    with _trace_file(trace_path) as trace:
+        # each engine's run refuses with its supports() reason before simulating, well
+        # within the progress bar's delay: no separate check (it would plan the network twice)
+        with _progress_bar() as progress:
+            result = run(spec, engine=args.engine, seed=args.seed, progress=progress,
+                         trace=trace, trace_limit=getattr(args, "trace_limit", None))
+        # the JSON document only when it is printed or written (a large network's is large)
+        document = json.dumps(result.to_dict(), indent=2) if args.json or args.out else ""
+        summary = format_result(result)
+        if args.out is not None:
+            try:
+                _write_atomically(args.out, {"result.json": document + "\n",
+                                             "summary.txt": summary + "\n"})
+            except OSError as error:
+                raise QfabError(f"--out: cannot write into {args.out}: "
+                                f"{error.strerror or error}") from None
+        if trace is not None:
+            trace.commit()
     print(document if args.json else summary)
     return EXIT_STALLED if result.stalled is not None else 0
+
+
+def _check_trace(path: Path, args: argparse.Namespace) -> None:
+    """Refuse, before anything runs, a trace that could not be written or would record
+    nothing.
+
+    Raises
+    ------
+    QfabError
+        Another engine than des asked for on the command line, a destination that cannot
+        be written (:func:`qfab.tracing.files.check_trace_target`), or one that ``--out``
+        writes too.
+    """
+    from qfab.tracing.files import check_trace_target
+
+    if args.engine not in (None, "des"):
+        raise QfabError(f"--trace: the event trace records the event simulation (engine "
+                        f"des); engine {args.engine} has no events to record")
+    check_trace_target(path)
+    if args.out is not None and path.absolute() in {
+            args.out.absolute(), *(args.out.absolute() / name
+                                   for name in ("result.json", "summary.txt"))}:
+        raise QfabError(f"--trace: {path} is where --out writes its results")
+
+
+@contextmanager
+def _trace_file(path: Path | None) -> Iterator[TraceFile | None]:
+    """The trace being written to ``path`` (``None``: no trace); dropped unless committed."""
+    if path is None:
+        yield None
+        return
+    from qfab.tracing.files import open_trace_file
+
+    with open_trace_file(path) as trace:
+        yield trace
 
 
 def _validate(args: argparse.Namespace) -> int:
     from qfab.loading import load_scenario
     from qfab.orchestrator import plan_network
+    from qfab.spec.arrivals import in_arrival_terms, is_generated
 
     spec = load_scenario(args.file)
-    plan_network(spec)  # what run and plan refuse: no path, too few qubits, min_fidelity
+    try:
+        plan_network(spec)  # what run and plan refuse: no path, too few qubits, min_fidelity
+    except QfabError as error:
+        raise in_arrival_terms(error, spec.requests) from None
+    generated = sum(1 for request in spec.requests if is_generated(request.name))
+    arrivals = (f", {generated} of them from {len(spec.arrivals)} arrival "
+                f"process{'es' if len(spec.arrivals) != 1 else ''}" if spec.arrivals else "")
     print(f"{args.file}: valid scenario {spec.name!r} ({len(spec.nodes)} nodes, "
-          f"{len(spec.links)} links, {len(spec.requests)} requests)")
+          f"{len(spec.links)} links, {len(spec.requests)} requests{arrivals})")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
     from qfab.loading import load_scenario
     from qfab.orchestrator import plan_network
+    from qfab.spec.arrivals import in_arrival_terms
 
-    print(plan_network(load_scenario(args.file)).model_dump_json(indent=2))
+    spec = load_scenario(args.file)
+    try:
+        plan = plan_network(spec)
+    except QfabError as error:
+        raise in_arrival_terms(error, spec.requests) from None
+    print(plan.model_dump_json(indent=2))
     return 0
 
 
@@ -264,7 +344,7 @@ def _write_atomically(directory: Path, files: dict[str, str]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
-        mode = _file_mode()
+        mode = new_file_mode()
         for name, text in files.items():
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -276,13 +356,6 @@ def _write_atomically(directory: Path, files: dict[str, str]) -> None:
     finally:
         for temporary, _ in staged:
             Path(temporary).unlink(missing_ok=True)
-
-
-def _file_mode() -> int:
-    """The mode ``open()`` gives a new file: 0666 less the process's umask."""
-    umask = os.umask(0o022)  # the umask can only be read by setting it; put it back at once
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,9 +1,10 @@
 """Load scenarios: a YAML file or plain data -> a validated :class:`ScenarioSpec`.
 
-The pipeline has three steps, each owned by its layer: read the file as plain data
+The pipeline has four steps, each owned by its layer: read the file as plain data
 (:func:`qfab.spec.loader.read_document`), expand a ``topology`` section into nodes and links
 (:func:`qfab.topology.expand_topology`), validate the result
-(:func:`qfab.spec.loader.validate_scenario`). Every step reports bad input as one
+(:func:`qfab.spec.loader.validate_scenario`), and draw the requests of its ``arrivals``
+(:func:`qfab.arrivals.expand_arrivals`). Every step reports bad input as one
 :class:`~qfab.errors.ScenarioError` naming the YAML path, e.g.
 ``links[2].detector.efficiency: must be <= 1, got 1.3``.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qfab import plugins
+from qfab.arrivals import expand_arrivals
 from qfab.errors import ScenarioError
 from qfab.heap import paused_collection
 from qfab.spec.loader import (
@@ -31,7 +33,7 @@ from qfab.topology import expand_topology, in_template_terms
 __all__ = ["load_scenario", "parse_scenario", "check_sweep_values"]
 
 
-def load_scenario(path: str | Path) -> ScenarioSpec:
+def load_scenario(path: str | Path, *, seed: int | None = None) -> ScenarioSpec:
     """Read and validate a scenario file.
 
     Parameters
@@ -39,13 +41,19 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
     path
         A YAML (or JSON) scenario file; a topology file it names is looked up relative to
         the scenario file's folder.
+    seed
+        Replaces the file's ``seed`` (as ``qfab run --seed`` does), before the requests of
+        its ``arrivals`` are drawn.
 
     Raises
     ------
     ScenarioError
         If the file cannot be read, is not YAML, or does not describe a valid scenario.
     """
-    return parse_scenario(read_document(path), base_dir=Path(path).parent)
+    document = read_document(path)
+    if seed is not None:
+        document = {**document, "seed": seed}
+    return parse_scenario(document, base_dir=Path(path).parent)
 
 
 @paused_collection  # a generated network is many objects that all stay alive
@@ -53,7 +61,8 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     """Validate a scenario given as plain data (the result of parsing YAML or JSON).
 
     A ``topology`` section is expanded into nodes and links first; files it names are
-    looked up relative to ``base_dir`` (default: the current directory).
+    looked up relative to ``base_dir`` (default: the current directory). The requests of
+    ``arrivals`` are drawn last and follow the written ``requests``.
 
     Raises
     ------
@@ -78,7 +87,7 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
         raise in_template_terms(error, document, expanded) from None
     if spec.sweep is not None:
         check_sweep_values(document, spec.sweep, base_dir=base_dir, model=model)
-    return spec
+    return expand_arrivals(spec, model=model)
 
 
 def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
@@ -114,8 +123,12 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
                 set_path(resolved, path, copy.deepcopy(value), creatable=creatable)
             except ValueError as error:
                 raise ScenarioError(f"sweep.parameters.{path}", str(error)) from None
+            expanded = expand_topology(resolved, base_dir=base_dir)
             try:
-                validate_scenario(expand_topology(resolved, base_dir=base_dir), model=model)
+                try:
+                    validate_scenario(expanded, model=model)
+                except ScenarioError as error:  # named as the template the user swept
+                    raise in_template_terms(error, resolved, expanded) from None
             except ScenarioError as error:
                 if _on_path(error.path, swept, others):
                     raise ScenarioError(f"sweep.parameters.{path}",

@@ -15,8 +15,11 @@ The layers, from the bottom:
   (when the garbage collector runs: stdlib only, as the other two);
 - ``topology`` (topology generation and graph files) adds only ``spec`` to those;
 - ``plugins`` (the registry of kinds that user packages add) sits on ``spec``;
-- ``loading`` (read, expand, validate) adds only ``topology`` and ``plugins``; only the entry points
-  (``cli``, ``experiments``, the package itself) use ``topology`` and ``loading``;
+- ``arrivals`` (the requests of arrival processes) sits on ``spec`` and the seeded streams
+  (``rng``);
+- ``loading`` (read, expand, validate) adds only ``topology``, ``arrivals`` and ``plugins``; only
+  the entry points (``cli``, ``experiments``, the package itself) use ``topology``, ``arrivals``
+  and ``loading``;
 - the closed-form and vectorized engines (``engines/analytic``, ``engines/chain_analytics``,
   ``engines/fast``), ``linkmodel`` and ``memorymodel`` never reach the event simulation (``sim``,
   ``hardware``, ``protocols``, ``quantum``).
@@ -148,7 +151,12 @@ def test_topology_generation_sits_on_the_format(path: Path) -> None:
 
 
 def test_loading_sits_on_topology_and_the_format() -> None:
-    assert _reached_layers(PACKAGE / "loading.py") <= {"topology", "plugins", "spec"} | BASE
+    assert _reached_layers(PACKAGE / "loading.py") <= {"topology", "arrivals", "plugins",
+                                                       "spec", "rng"} | BASE
+
+
+def test_arrivals_sit_on_the_format_and_the_streams() -> None:
+    assert _reached_layers(PACKAGE / "arrivals.py") <= {"spec", "rng"} | BASE
 
 
 def test_the_plugin_registry_sits_on_the_format() -> None:
@@ -159,9 +167,11 @@ def test_the_plugin_registry_sits_on_the_format() -> None:
 
 @pytest.mark.parametrize("path", _modules(), ids=_ids)
 def test_only_entry_points_load_scenarios(path: Path) -> None:
-    users = {_layer(module) for module in _qfab_imports(path)} & {"topology", "loading"}
+    users = {_layer(module) for module in _qfab_imports(path)} & {"topology", "arrivals",
+                                                                   "loading"}
     if users:
-        assert _layer(_name(path)) in {"topology", "loading", "cli", "experiments", "qfab"}
+        assert _layer(_name(path)) in {"topology", "arrivals", "loading", "cli", "experiments",
+                                       "qfab"}
 
 
 def test_the_checks_see_every_module_and_relative_imports() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from qfab.testing.mutations import Case, dump, example_files, mutate
+from qfab.testing.mutations import TRACE_OPTIONS, Case, dump, example_files, mutate
 from qfab.testing.runner import BAD, COMMANDS, FuzzPool, Outcome
 from qfab.testing.strategies import scenarios
 
@@ -32,18 +32,17 @@ PASSING = {"delete-key": 30, "null-value": 30, "wrong-type": 40, "negative": 25,
            "bad-unit": 30, "unknown-key": 30, "non-finite": 30, "late-start": 10,
            "deep-nesting": 10, "out-target": 6, "broken-pipe": 6,
            "bool-as-int": 25, "duplicate-key": 15, "sweep-values": 20, "plan-checks": 8,
-           "encoding": 20}
+           "encoding": 20, "cli-options": 16}
 
 #: Families with known bugs: item of the work that fixes them, and why they fail now.
 KNOWN_FAILING = {
     "huge-number": "a '1e-300 ms' availability window divides by zero (tiny time values)",
     "huge-size": "fast.shots 10**6 fails to allocate in a worker; a 100,000-node ring with "
                  "buffers simulates 20 s past the bound (a long run, not a set-up)",
-    "cli-options": "item 17: --rel-error 1e-12 samples past the bound",
 }
 #: Known-failing families whose bugs include hangs: not run by default (each would cost the
 #: wall-time bound); bench/fuzz.py runs them.
-SLOW = {"huge-size", "cli-options"}
+SLOW = {"huge-size"}
 KNOWN_SAMPLE = 4
 TIMEOUT_S = 20.0  # per command, on a shared, noisy machine
 
@@ -78,6 +77,15 @@ def test_the_families_are_all_listed() -> None:
 @pytest.mark.parametrize("family", sorted(PASSING))
 def test_mutations_fail_cleanly(pool: FuzzPool, family: str) -> None:
     assert _bad(pool, _sample(family, PASSING[family])) == []
+
+
+def test_trace_options_fail_cleanly(pool: FuzzPool) -> None:
+    """The event-trace options of the cli-options family, whatever its sample above draws:
+    a trace is written by run, refused cleanly otherwise, never left behind on an error."""
+    details = {" ".join(options) for options, _ in TRACE_OPTIONS}
+    cases = [case for case in _sample("cli-options", 10_000) if case.detail in details]
+    assert len(cases) == len(details) * len(SOURCES)
+    assert _bad(pool, random.Random("trace").sample(cases, 8)) == []
 
 
 @pytest.mark.parametrize("family", [

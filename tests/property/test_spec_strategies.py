@@ -53,6 +53,22 @@ def test_availability_stays_down_one_attempt(drawn: tuple[float, dict[str, Any]]
 
 
 @SECTIONS
+@given(st.lists(qst.node_names, min_size=2, max_size=5, unique=True).flatmap(
+    lambda names: st.tuples(st.just(names), qst.arrivals(names, duration=2.0))))
+def test_arrivals_validate_and_stay_small(drawn: tuple[list[str], dict[str, Any]]) -> None:
+    names, section = drawn
+    links = [{"kind": "depolarizing", "between": [a, b], "fidelity": 0.9,
+              "success_probability": 0.5, "cycle_time": "1 ms"} for a, b in zip(names, names[1:])]
+    spec = parse_scenario({"qfab": 1, "duration": 2.0, "links": links, "arrivals": section,
+                           "nodes": {name: {"memory": {"qubits": 2}} for name in names}})
+    arrival = spec.arrivals[0]
+    start, stop = arrival.start, arrival.stop or spec.duration
+    assert arrival.rate * (stop - start) <= 4.0 * (1 + 1e-9)
+    for request in spec.requests:
+        assert start <= request.start < stop and request.pairs == section["pairs"]
+
+
+@SECTIONS
 @given(qst.topologies())
 def test_topologies_validate(section: dict[str, Any]) -> None:
     assert validate_topology(section).kind == section["kind"]
@@ -68,7 +84,10 @@ def test_sweeps_validate(section: dict[str, Any]) -> None:
 @given(qst.scenarios())
 def test_scenarios_validate(document: dict[str, Any]) -> None:
     spec = parse_scenario(document)
-    assert len(spec.requests) == len(document["requests"])
+    written = [request for request in spec.requests if request.name is None]
+    assert len(written) == len(document["requests"])
+    assert len(spec.arrivals) == len(document.get("arrivals", [])) or \
+        isinstance(document["arrivals"], dict) and len(spec.arrivals) == 1
     for request in spec.requests:
         assert request.pairs <= 5
     assert spec.duration <= 1.0

@@ -38,6 +38,7 @@ import numpy as np
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.load import arrival_results
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import LinkResult, RunResult
 from qfab.engines.support import (
@@ -118,6 +119,7 @@ class AnalyticEngine:
             sim_time_s=end_time if spec.requests else spec.duration,
             wall_time_s=time.perf_counter() - started, events=None,
             links=[_link_result(model) for model in network.models], requests=requests,
+            arrivals=arrival_results(spec, requests),
         )
 
 
@@ -131,7 +133,8 @@ def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Su
     """Yes when every request has a closed form, else the first request's reason."""
     for shared in (formalism_support(spec, "analytic"),
                    segmentation_support(plan, "analytic"),
-                   priority_support(spec, plan, "analytic")):
+                   priority_support(spec, plan, "analytic"),
+                   _start_support(spec, plan)):
         if not shared:
             return shared
     if spec.policy.buffer:
@@ -143,6 +146,29 @@ def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Su
             support = _request_support(spec, network, request_plan)
         if not support:
             return support
+    return Support.yes()
+
+
+def _start_support(spec: ScenarioSpec, plan: NetworkPlan) -> Support:
+    """Yes unless requests that share a link start at different times.
+
+    Requests sharing a link are served back to back from their common start: the ``k``-th
+    one's last pair is expected after all pairs of those before it. A request that starts
+    later may find the link idle, or busy for a random time, and the expected wait
+    ``E[max(start, T)]`` of such a queue has no closed form here (as for the requests of
+    ``arrivals``).
+    """
+    first: dict[frozenset[str], int] = {}
+    for request in plan.requests:
+        index = request.request
+        for a, b in zip(request.path, request.path[1:]):
+            other = first.setdefault(frozenset((a, b)), index)
+            mine, theirs = spec.requests[index].start, spec.requests[other].start
+            if mine != theirs:
+                return Support.no(f"requests[{index}].start: {mine:g} s, while requests[{other}],"
+                                  f" which shares the link {a} - {b}, starts at {theirs:g} s; "
+                                  "the analytic engine serves requests sharing a link back to "
+                                  "back from one start; use engine des")
     return Support.yes()
 
 

@@ -10,10 +10,10 @@ would need; one end with many qubits facing an end with few costs nothing.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 from qfab.engines.base import Support
 from qfab.orchestrator.network import NetworkGraph
-from qfab.spec.budget import gibibytes
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["DES_BYTES_PER_CHANNEL", "channel_support", "device_memory_bytes", "qubits_field",
@@ -39,13 +39,15 @@ def device_memory_bytes(device: str) -> int | None:
 
 
 def size_text(count: int) -> str:
-    """``count`` bytes in B, KiB, ... PiB (three significant digits), for any integer."""
-    if count.bit_length() > 1000:  # beyond the float range
-        return gibibytes(count)
-    value = float(count)
+    """``count`` bytes in binary units, for any size (integers beyond the float range too).
+
+    >>> size_text(3 * 2**40), size_text(10**400)
+    ('3 TiB', '8.88e+384 PiB')
+    """
+    value = Decimal(count)
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if value < 1024 or unit == "PiB":
-            return f"{value:.3g} {unit}"
+            return f"{float(value) if value < 10**300 else value:.3g} {unit}"
         value /= 1024
     raise AssertionError  # pragma: no cover
 

@@ -8,16 +8,22 @@ once. The run ends when every request is complete or ``duration`` has passed,
 or at once when it stalls: no event is pending while requests are outstanding, so none can
 get another pair (the result's ``stalled`` names what each waits for; the check is made only
 when the event queue runs dry, never per event).
+
+A run can be traced: given a :class:`~qfab.protocols.trace.TraceSink`, it records one event per
+herald, swap, purification, delivery, discard and request change (:mod:`qfab.protocols.trace`).
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
+from qfab import __version__
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.capacity import channel_support
+from qfab.engines.load import arrival_results
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import (
     LinkResult,
@@ -32,9 +38,11 @@ from qfab.hardware.link import HeraldedLink
 from qfab.heap import built_objects_frozen
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
+from qfab.orchestrator.rules import NetworkPlan
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.runtime import NetworkRuntime
 from qfab.protocols.stall import stall_reasons
+from qfab.protocols.trace import TRACE_VERSION, Tracer, TraceSink
 from qfab.quantum.base import PairState
 from qfab.quantum.bell_diagonal import BellDiagonalState
 from qfab.quantum.density_matrix import DensityMatrixState
@@ -72,8 +80,20 @@ class DesEngine:
         return served
 
     def run(self, spec: ScenarioSpec, *, seed: int,
-            progress: ProgressCallback | None = None) -> RunResult:
-        """Simulate ``spec`` with random streams derived from ``seed``."""
+            progress: ProgressCallback | None = None, trace: TraceSink | None = None,
+            trace_limit: int | None = None) -> RunResult:
+        """Simulate ``spec`` with random streams derived from ``seed``.
+
+        Parameters
+        ----------
+        spec, seed, progress
+            The scenario, the seed of its random streams, an optional progress callback.
+        trace
+            Receives the run's event trace (header first, then the records); ``None``: no
+            trace. The trace changes nothing in the run.
+        trace_limit
+            Record at most this many events (``None``: all).
+        """
         started = time.perf_counter()
         applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)
@@ -81,23 +101,33 @@ class DesEngine:
         channel_support(spec, network).require()  # before its slots are made
         plan = plan_network(spec, network)
         sim = Simulation()
+        tracer = None
+        if trace is not None:
+            trace.begin(_trace_header(spec, seed, plan, network))
+            tracer = Tracer(sim, trace, limit=trace_limit)
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),
-                                 _FORMALISMS[spec.formalism])
+                                 _FORMALISMS[spec.formalism], tracer=tracer)
         end = seconds_to_ps(spec.duration)
         with built_objects_frozen():  # collections during the run skip the network
             self._advance(sim, runtime, end, progress)
         stalled = _stall(sim, runtime, end)
+        if tracer is not None:
+            if stalled is not None:
+                tracer.stall(stalled.reason, stalled.waits)
+            tracer.end("stalled" if stalled is not None else
+                       "complete" if runtime.apps and not runtime.outstanding else "duration")
         # a stalled run's figures are those of the whole duration: nothing more would happen
         now = end if stalled is not None else sim.now
+        requests = [_request_result(app, spec) for app in runtime.apps]
         return RunResult(
             scenario=spec.name, engine=self.name, seed=seed, sim_time_s=ps_to_seconds(sim.now),
             wall_time_s=time.perf_counter() - started, events=sim.events_processed,
             links=[_link_result(link, now) for link in runtime.links],
-            requests=[_request_result(app, spec) for app in runtime.apps],
+            requests=requests,
             nodes=[NodeResult(name, spec.nodes[name].tier, plan.domains[name], node.qubits,
                               node.utilization(now))
                    for name, node in runtime.nodes.items()],
-            stalled=stalled,
+            stalled=stalled, arrivals=arrival_results(spec, requests),
         )
 
     @staticmethod
@@ -127,6 +157,27 @@ def _link_support(network: NetworkGraph) -> Support:
                               "geometric runs of attempts, so it needs a success probability "
                               "and a pair state that are constant while the link is up")
     return Support.yes()
+
+
+def _trace_header(spec: ScenarioSpec, seed: int, plan: NetworkPlan,
+                  network: NetworkGraph) -> dict[str, Any]:
+    """What a trace starts with: the format, what was run, the requests and the links."""
+    return {
+        "trace": "qfab", "version": TRACE_VERSION, "qfab": __version__,
+        "scenario": spec.name, "engine": "des", "seed": seed, "duration_s": spec.duration,
+        "requests": [{"request": request.request, "kind": spec.requests[request.request].kind,
+                      "between": list(request.between), "path": list(request.path),
+                      "pairs": spec.requests[request.request].pairs,
+                      **_named(spec.requests[request.request].name)}
+                     for request in plan.requests],
+        "links": [{"link": index, "between": list(model.between)}
+                  for index, model in enumerate(network.models)],
+    }
+
+
+def _named(name: str | None) -> dict[str, str]:
+    """A request's ``name`` for the trace header, when it has one (``arrivals[0]#3``)."""
+    return {} if name is None else {"name": name}
 
 
 def _stall(sim: Simulation, runtime: NetworkRuntime, end: int) -> StallResult | None:

@@ -106,7 +106,9 @@ def request_result(request: PairRequestSpec, plan: RequestPlan, application: App
         deadline_met=deadline_met(complete, last_s, request.deadline),
         rate_ci95=rate_ci95, path=plan.path, domains=plan.domains,
         purification=plan.purification, purification_rounds=plan.rounds,
-        kind=request.kind, extra=_figure_fields(application.figure_names, figures),
+        kind=request.kind, name=request.name,
+        completion_s=last_s if complete and last_s is not None else None,
+        extra=_figure_fields(application.figure_names, figures),
     )
 
 

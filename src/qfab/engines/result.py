@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LinkResult", "NodeResult", "RequestResult", "RunResult", "StallResult",
-           "mean_with_ci95", "target_met"]
+__all__ = ["ArrivalResult", "LinkResult", "NodeResult", "RequestResult", "RunResult",
+           "StallResult", "mean_with_ci95", "target_met"]
 
 RESULT_FORMAT_VERSION = 1
 
@@ -56,6 +56,9 @@ class RequestResult:
     ``fidelity`` is the mean fidelity of delivered pairs at delivery. ``rate_ci95`` is the
     rate's 95 % interval where an engine samples many runs (``None`` otherwise).
     ``deadline_met`` tells whether every pair came within ``deadline`` of the start.
+    ``completion_s`` is the time from the start to the last pair of a request that got all
+    of them (``None`` otherwise; a mean over runs for engines that sample many). ``name`` is
+    the request's name (``arrivals[i]#k`` for a request an arrival process generated).
     """
 
     between: tuple[str, str]
@@ -75,6 +78,8 @@ class RequestResult:
     purification: str | None = None
     purification_rounds: int | None = None
     kind: str = "entanglement"
+    name: str | None = None
+    completion_s: float | None = None
     #: Fields the request's application adds (e.g. ``teleportation_fidelity``); the result
     #: document lists them beside the core keys, and they read as attributes too.
     extra: dict[str, Any] = field(default_factory=dict)
@@ -84,6 +89,32 @@ class RequestResult:
         if extra is not None and name in extra:
             return extra[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+@dataclass(frozen=True)
+class ArrivalResult:
+    """The load summary of one arrival process, over the requests it generated.
+
+    ``offered`` requests arrived in the window (``rate_hz`` is the process's rate);
+    ``completed`` got all their pairs; ``pairs_delivered`` of ``pairs_requested`` pairs came.
+    ``latency_mean_s`` and ``latency_p95_s`` are the mean and the 95th percentile (linear
+    interpolation between order statistics) of the completed requests' ``completion_s``, the
+    time from arrival to last pair; ``fidelity`` is the mean fidelity over every delivered
+    pair; ``deadlines_missed`` counts requests that missed their deadline (``None`` without
+    a deadline).
+    """
+
+    process: str
+    kind: str
+    rate_hz: float
+    offered: int
+    completed: int
+    pairs_requested: int
+    pairs_delivered: int
+    latency_mean_s: float | None
+    latency_p95_s: float | None
+    fidelity: float | None
+    deadlines_missed: int | None
 
 
 @dataclass(frozen=True)
@@ -108,6 +139,8 @@ class RunResult:
 
     ``stalled`` is ``None`` unless the run stalled (see :class:`StallResult`): its requests
     then got nothing more than the table shows, however long the run had gone on.
+    ``arrivals`` summarizes, per arrival process of the scenario, the requests it generated
+    (:func:`qfab.engines.load.arrival_results`); their rows are in ``requests`` too.
     """
 
     scenario: str
@@ -120,6 +153,7 @@ class RunResult:
     requests: list[RequestResult] = field(default_factory=list)
     nodes: list[NodeResult] = field(default_factory=list)
     stalled: StallResult | None = None
+    arrivals: list[ArrivalResult] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready document, core keys in the order of the format description."""

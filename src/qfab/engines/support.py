@@ -15,8 +15,8 @@ from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["application_support", "formalism_support", "memory_support", "priority_support",
-           "scenario_support", "segmentation_support"]
+__all__ = ["application_support", "arrivals_support", "formalism_support", "memory_support",
+           "priority_support", "scenario_support", "segmentation_support"]
 
 
 def application_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -105,7 +105,20 @@ def _order_reason(spec: ScenarioSpec, index: int, other: int, link: str, engine:
             "link in scenario order; use engine des")
 
 
+def arrivals_support(spec: ScenarioSpec) -> Support:
+    """Whether the requests of the scenario's ``arrivals`` are among its requests (a
+    scenario model validated without loading has its arrivals but not their requests)."""
+    if spec.arrivals_drawn:
+        return Support.yes()
+    return Support.no("arrivals: the requests of arrival processes are drawn when a scenario "
+                      "is loaded (qfab.load, qfab.loading.parse_scenario); this scenario was "
+                      "validated without drawing them")
+
+
 def scenario_support(spec: ScenarioSpec, engine: str) -> Support:
-    """The checks every engine shares: applications, then memories."""
+    """The checks every engine shares: arrivals drawn, applications, then memories."""
+    served = arrivals_support(spec)
+    if not served:
+        return served
     served = application_support(spec, engine)
     return served if not served else memory_support(spec, engine)

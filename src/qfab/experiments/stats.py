@@ -3,7 +3,10 @@
 Every completed task is one row (:func:`result_row`): its identity (``strong_id``, ``engine``,
 ``seed``), the point's parameter values (one column per swept path, quantities in SI units),
 the run's ``wall_time_s``, ``sim_time_s`` and ``events``, per request ``r{i}_delivered``,
-``r{i}_rate_hz``, ``r{i}_fidelity``, and for the first link ``l0_p_success``, ``l0_rate_hz``,
+``r{i}_rate_hz``, ``r{i}_fidelity`` (written requests only), per arrival process
+``a{i}_offered``, ``a{i}_completed``, ``a{i}_pairs_delivered``, ``a{i}_latency_mean_s``,
+``a{i}_latency_p95_s``, ``a{i}_fidelity`` (its load summary, in place of one column set per
+generated request), and for the first link ``l0_p_success``, ``l0_rate_hz``,
 ``l0_fidelity``.
 
 :func:`summarize` groups rows by point (parameter values and engine) and gives, for every
@@ -32,7 +35,10 @@ IDENTITY_COLUMNS = ("strong_id", "engine", "seed")
 #: Columns that depend on the machine, not on the scenario and seed.
 TIMING_COLUMNS = ("wall_time_s",)
 _RUN_COLUMNS = ("wall_time_s", "sim_time_s", "events")
-_PER_ENTRY = re.compile(r"^(r\d+|l0)_")
+_PER_ENTRY = re.compile(r"^(r\d+|a\d+|l0)_")
+_GENERATED = re.compile(r"^arrivals\[\d+\]#\d+$")
+_ARRIVAL_COLUMNS = ("offered", "completed", "pairs_delivered", "latency_mean_s",
+                    "latency_p95_s", "fidelity")
 
 
 def result_row(result: Mapping[str, Any], *, strong_id: str,
@@ -54,9 +60,14 @@ def result_row(result: Mapping[str, Any], *, strong_id: str,
     for key in _RUN_COLUMNS:
         row[key] = result.get(key)
     for index, request in enumerate(result.get("requests", [])):
+        if _GENERATED.match(request.get("name") or ""):
+            continue  # summarized per process below
         row[f"r{index}_delivered"] = request.get("delivered")
         row[f"r{index}_rate_hz"] = request.get("rate_hz")
         row[f"r{index}_fidelity"] = request.get("fidelity")
+    for index, summary in enumerate(result.get("arrivals", [])):
+        for key in _ARRIVAL_COLUMNS:
+            row[f"a{index}_{key}"] = summary.get(key)
     links = result.get("links", [])
     link = links[0] if links else {}
     for key in ("p_success", "rate_hz", "fidelity"):

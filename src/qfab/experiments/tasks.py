@@ -245,8 +245,10 @@ def expand_tasks(document: Mapping[str, Any], *, base_dir: Path | None = None,
 def _support(engine: Engine, spec: ScenarioSpec,
              point: Mapping[str, tuple[Any, Any]]) -> Support:
     """Whether ``engine`` supports the point, naming the point if no plan exists for it."""
+    from qfab.engines import supports
+
     try:
-        return engine.supports(spec)
+        return supports(spec, engine=engine.name)
     except EngineError as error:
         if not point:
             raise

@@ -82,10 +82,15 @@ class Pair:
         ``(link, channel, request)`` for each link pair it is made of whose generation was
         charged to a request (``None``: none); if the pair is lost before it spans the
         request's ends, those links owe the request a pair again in the same channel.
+    id
+        The pair's number in the event trace (:mod:`qfab.protocols.trace`): pairs are
+        numbered 1, 2, ... in the order they are made when a run is traced, and are all 0
+        otherwise. A swap or purification makes a new pair (with a new number) from the
+        pairs it consumes.
     """
 
     __slots__ = ("ends", "state", "updated_ps", "created_ps", "known_ps", "heralded_ps",
-                 "link", "owner", "level", "alive", "reserved", "cutoff_event", "charged")
+                 "link", "owner", "level", "alive", "reserved", "cutoff_event", "charged", "id")
 
     def __init__(self, ends: tuple[Slot, Slot], state: PairState, updated_ps: int,
                  created_ps: int, known_ps: tuple[int, int], *, heralded_ps: int | None = None,
@@ -104,6 +109,7 @@ class Pair:
         self.reserved = False
         self.cutoff_event: ScheduledEvent | None = None
         self.charged = charged
+        self.id = 0
 
     def state_at(self, now_ps: int) -> PairState:
         """Bring the state up to ``now_ps`` (decoherence in both memories) and return it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qfab.hardware.pair import Pair
 from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.store import PairStore
+from qfab.protocols.trace import Tracer
 from qfab.sim.kernel import Simulation
 
 __all__ = ["Cutoffs"]
@@ -28,7 +29,7 @@ class Cutoffs:
         Refunds the link credits of discarded pairs.
     """
 
-    __slots__ = ("_consume", "_free", "_refund", "_sim", "cutoff_ps")
+    __slots__ = ("_consume", "_free", "_refund", "_sim", "cutoff_ps", "tracer")
 
     def __init__(self, sim: Simulation, cutoff_ps: int | None, store: PairStore,
                  ledger: CreditLedger) -> None:
@@ -37,6 +38,8 @@ class Cutoffs:
         self._consume = store.consume
         self._free = store.free
         self._refund = ledger.refund
+        #: Records the discards of a traced run (``None``: not traced).
+        self.tracer: Tracer | None = None
 
     def arm(self, pair: Pair, now_ps: int) -> None:
         """Schedule ``pair``'s discard at the cutoff, or discard it now (``now_ps``, the
@@ -48,10 +51,13 @@ class Cutoffs:
             else:
                 pair.cutoff_event = self._sim.schedule_at(expiry, self.discard, pair)
 
-    def discard(self, pair: Pair) -> None:
-        """Drop ``pair`` at both ends now (nothing if it is already gone)."""
+    def discard(self, pair: Pair, reason: str = "cutoff") -> None:
+        """Drop ``pair`` at both ends now (nothing if it is already gone); ``reason`` is what
+        the trace records."""
         if not pair.alive:
             return
+        if self.tracer is not None:
+            self.tracer.discard(pair, reason)
         pair.cutoff_event = None
         now = self._sim.now
         self._consume(pair, None, now)

@@ -8,6 +8,7 @@ from qfab.hardware.link import HeraldedLink
 from qfab.hardware.pair import Charges, Pair
 from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.rule_engine import RuleEngine
+from qfab.protocols.trace import Tracer
 from qfab.quantum.base import PairState
 from qfab.sim.kernel import Simulation
 
@@ -39,6 +40,7 @@ class Heralds:
         "_engines",
         "_order",
         "_sim",
+        "tracer",
     )
 
     def __init__(self, sim: Simulation, emitted: Sequence[PairState],
@@ -49,6 +51,8 @@ class Heralds:
         self._arm = cutoffs.arm if cutoffs.cutoff_ps is not None else None
         self._characterize = characterize
         self._engines: Mapping[str, RuleEngine] = {}
+        #: Records the heralds of a traced run (``None``: not traced).
+        self.tracer: Tracer | None = None
 
     def attach(self, engines: Mapping[str, RuleEngine]) -> None:
         """The rule engines that act on new pairs, by node (set once, at assembly)."""
@@ -57,6 +61,8 @@ class Heralds:
     def on_herald(self, link: HeraldedLink, channel: int, emitted_ps: int) -> None:
         """A pair was heralded on ``link``'s ``channel``: store it and tell both ends."""
         if self._characterize:
+            if self.tracer is not None:
+                self.tracer.herald(link, channel, emitted_ps, None, None)
             return
         now = self._sim.now
         slot_a, slot_b = link.slots[channel]
@@ -68,6 +74,8 @@ class Heralds:
         slot_a.node.occupy(slot_a, pair, now)
         slot_b.node.occupy(slot_b, pair, now)
         link.stored_changed(+1, now)
+        if self.tracer is not None:
+            self.tracer.herald(link, channel, emitted_ps, pair, charged_to)
         if self._arm is not None:
             self._arm(pair, now)
         if pair.alive:

@@ -8,6 +8,7 @@ from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.store import PairStore
+from qfab.protocols.trace import Tracer
 from qfab.protocols.turns import PathTurns
 from qfab.protocols.wakeups import Wakeups
 from qfab.sim.kernel import Simulation
@@ -34,7 +35,7 @@ class RequestLifecycle:
     """
 
     __slots__ = ("_apps", "_discard", "_ledger", "_poke", "_sim", "_store", "_turns",
-                 "outstanding")
+                 "outstanding", "tracer")
 
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp], store: PairStore,
                  ledger: CreditLedger, cutoffs: Cutoffs, wakeups: Wakeups,
@@ -48,6 +49,8 @@ class RequestLifecycle:
         self._poke = wakeups.poke
         #: Requests not yet done.
         self.outstanding = len(apps)
+        #: Records the requests' starts and ends in a traced run (``None``: not traced).
+        self.tracer: Tracer | None = None
 
     def schedule(self) -> None:
         """Schedule every request's activation at its start time."""
@@ -58,14 +61,18 @@ class RequestLifecycle:
         """``app`` starts: once it is its turn, its links owe it pairs and the nodes on its
         path look at theirs."""
         app.active = True
+        if self.tracer is not None:
+            self.tracer.request("start", app)
         self._turns.start(app)
 
     def finish(self, app: RequestApp) -> None:
         """``app`` has every pair: release what it still holds; stop after the last one."""
         app.active = app.serving = False
+        if self.tracer is not None:
+            self.tracer.request("finish", app)
         self._ledger.close(app)
         for pair in self._store.owned(app.index):
-            self._discard(pair)
+            self._discard(pair, "request finished")
         self._turns.finish(app)
         self.outstanding -= 1
         if self.outstanding == 0:

@@ -18,6 +18,7 @@ from qfab.protocols.delays import ClassicalDelays
 from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.store import PairStore
+from qfab.protocols.trace import Tracer
 from qfab.protocols.wakeups import Wakeups
 from qfab.rng import RandomStreams
 from qfab.sim.kernel import Simulation
@@ -57,6 +58,7 @@ class Purification:
         "_poke",
         "_sim",
         "_streams",
+        "tracer",
     )
 
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp],
@@ -75,6 +77,8 @@ class Purification:
         self._next_round = ledger.next_round
         self._arm = cutoffs.arm
         self._poke = wakeups.poke
+        #: Records the rounds of a traced run (``None``: not traced).
+        self.tracer: Tracer | None = None
 
     def purify(self, node: QuantumNode, kept: Pair, sacrificed: Pair, rule: PurifyRule) -> None:
         """One recurrence round on two pairs between the same ends, started by ``node``."""
@@ -99,6 +103,8 @@ class Purification:
         if self._streams.stream(f"node:{node.name}:purify").random() >= p_success:
             for slot in kept.ends:
                 self._block_until(slot, known)
+            if self.tracer is not None:
+                self.tracer.purify(node, kept, sacrificed, rule.request, p_success, None)
             return
         pair = Pair(kept.ends, state, updated_ps=now,
                     created_ps=min(kept.created_ps, sacrificed.created_ps),
@@ -106,5 +112,7 @@ class Purification:
         for slot in pair.ends:
             slot.node.occupy(slot, pair, now)
         self._own(rule.request, pair)
+        if self.tracer is not None:
+            self.tracer.purify(node, kept, sacrificed, rule.request, p_success, pair)
         self._arm(pair, now)
         self._poke(node.name, known)

@@ -38,6 +38,7 @@ from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
 from qfab.protocols.store import PairStore
 from qfab.protocols.swapping import Swapping
+from qfab.protocols.trace import Tracer
 from qfab.protocols.turns import PathTurns
 from qfab.protocols.wakeups import Wakeups
 from qfab.quantum.base import PairState
@@ -80,12 +81,15 @@ class NetworkRuntime:
         Random streams of this run.
     formalism
         Class of the pair states (Bell-diagonal or density matrix).
+    tracer
+        Records the run's events (:mod:`qfab.protocols.trace`); ``None``: not traced, and
+        no component holds a tracer.
     """
 
     @paused_collection  # nodes, slots, links and rule engines of the whole network
     def __init__(self, sim: Simulation, spec: ScenarioSpec, network: NetworkGraph,
                  plan: NetworkPlan, streams: RandomStreams,
-                 formalism: type[PairState]) -> None:
+                 formalism: type[PairState], *, tracer: Tracer | None = None) -> None:
         self.sim = sim
         self.spec = spec
         self.network = network
@@ -153,6 +157,9 @@ class NetworkRuntime:
         delivery = Delivery(sim, self.apps, store, ledger, wakeups, lifecycle.finish)
         heralds = Heralds(sim, emitted, priority_order, cutoffs,
                           characterize=self.characterize)
+        if tracer is not None:
+            cutoffs.tracer = turns.tracer = lifecycle.tracer = swapping.tracer = tracer
+            purification.tracer = delivery.tracer = heralds.tracer = tracer
 
         for link in self.links:
             layer = link_layer(sim, link, heralds.on_herald)

@@ -17,6 +17,7 @@ from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.link_layer import LinkLayer
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.store import PairStore
+from qfab.protocols.trace import Tracer
 from qfab.protocols.wakeups import Wakeups
 from qfab.rng import RandomStreams
 from qfab.sim.kernel import Simulation
@@ -57,6 +58,7 @@ class Swapping:
         "_refund",
         "_sim",
         "_streams",
+        "tracer",
     )
 
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp],
@@ -76,6 +78,8 @@ class Swapping:
         self._arm = cutoffs.arm if cutoffs.cutoff_ps is not None else None
         self._poke = wakeups.poke
         self._news_nodes: frozenset[str] = frozenset()
+        #: Records the swaps of a traced run (``None``: not traced).
+        self.tracer: Tracer | None = None
 
     def tell_of_news(self, nodes: frozenset[str]) -> None:
         """The nodes whose rules can react to a swap elsewhere: they are woken when they
@@ -113,6 +117,8 @@ class Swapping:
             self._block_until(far_r, delay_r)
             self._refund(left)
             self._refund(right)
+            if self.tracer is not None:
+                self.tracer.swap(node, left, right, request, None)
             return
         state = state_l.swap(state_r, gate_depolarization=gates.depolarization,
                              measurement_error=gates.measurement_error)
@@ -128,6 +134,8 @@ class Swapping:
         far_l.node.occupy(far_l, pair, now)
         far_r.node.occupy(far_r, pair, now)
         self._own(request, pair)
+        if self.tracer is not None:
+            self.tracer.swap(node, left, right, request, pair)
         if self._arm is not None:
             self._arm(pair, now)
         news_nodes = self._news_nodes

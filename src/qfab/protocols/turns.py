@@ -34,6 +34,7 @@ from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.store import PairStore
+from qfab.protocols.trace import Tracer
 from qfab.protocols.wakeups import Wakeups
 from qfab.sim.kernel import Simulation
 
@@ -60,7 +61,7 @@ class PathTurns:
     """
 
     __slots__ = ("_apps", "_arrival", "_discard", "_ledger", "_links", "_poke", "_queue",
-                 "_rank", "_rivals", "_sim", "_store")
+                 "_rank", "_rivals", "_sim", "_store", "tracer")
 
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp],
                  ranks: Sequence[tuple[int, float]], links: Sequence[HeraldedLink],
@@ -86,11 +87,15 @@ class PathTurns:
         self._queue: dict[int, int] = {}
         #: Each started request's place in line (the order they started).
         self._arrival: dict[int, int] = {}
+        #: Records the turns of a traced run (``None``: not traced).
+        self.tracer: Tracer | None = None
 
     def start(self, app: RequestApp) -> None:
         """``app`` starts: serve it now, or put it in line for its path."""
         self._enqueue(app.index)
         self._admit()
+        if self.tracer is not None and not app.serving:
+            self.tracer.request("wait", app, rivals=tuple(self.waiting()[app.index]))
 
     def finish(self, app: RequestApp) -> None:
         """``app`` is done (its credits are closed and its pairs discarded by the caller):
@@ -134,6 +139,8 @@ class PathTurns:
                 served = [other for other in rivals if apps[other].serving]
                 if not blocked and all(rank[other] > rank[index] for other in served):
                     for other in served:
+                        if self.tracer is not None:
+                            self.tracer.request("preempt", apps[other], rivals=(index,))
                         self._preempt(other)
                         self._enqueue(other)
                     self._serve(index)
@@ -145,6 +152,8 @@ class PathTurns:
         app = self._apps[index]
         del self._queue[index]
         app.serving = True
+        if self.tracer is not None:
+            self.tracer.request("turn", app)
         self._ledger.open(app)
         now = self._sim.now
         for node in app.plan.path:
@@ -159,7 +168,7 @@ class PathTurns:
         self._ledger.close(app)
         for pair in self._store.owned(index):
             if not pair.reserved:
-                self._discard(pair)
+                self._discard(pair, "preempted")
         for link in app.links:
             for slot_a, _ in self._links[link].slots:
                 fresh = slot_a.pair

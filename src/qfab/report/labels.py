@@ -96,6 +96,17 @@ _RESULTS: dict[str, Quantity] = {
                              dimension="probability"),
 }
 _REQUEST = re.compile(r"^r(\d+)_(rate_hz|fidelity|delivered)$")
+_ARRIVALS = re.compile(r"^a(\d+)_(offered|completed|pairs_delivered|latency_mean_s|"
+                       r"latency_p95_s|fidelity)$")
+#: What each arrival-process column holds: name, unit, dimension.
+_ARRIVAL_COLUMNS = {
+    "offered": ("requests offered", "", "count"),
+    "completed": ("requests completed", "", "count"),
+    "pairs_delivered": ("pairs delivered", "", "count"),
+    "latency_mean_s": ("mean request latency", "s", "time"),
+    "latency_p95_s": ("95th-percentile request latency", "s", "time"),
+    "fidelity": ("fidelity", "", "probability"),
+}
 _PER_USE = re.compile(r"_per_(channel_)?use$")
 _INDEX = re.compile(r"\[\d+\]$")
 
@@ -137,10 +148,17 @@ def _describe(column: str) -> Quantity:
         if what == "fidelity":
             return Quantity(f"request {index} fidelity", plob=_NOT, dimension="probability")
         return Quantity(f"request {index} pairs delivered", plob=_NOT, dimension="count")
+    arrivals = _ARRIVALS.match(column)
+    if arrivals is not None:
+        index, what = arrivals.groups()
+        name, unit, dimension = _ARRIVAL_COLUMNS[what]
+        return Quantity(f"arrivals[{index}] {name}", unit, plob=_NOT, dimension=dimension)
     if _PER_USE.search(column):
         return Quantity(column.replace("_", " "), "per channel use", plob="per_use",
                         dimension="per_use")
     field = _INDEX.sub("", column.rsplit(".", 1)[-1]).lower()
+    if field == "rate" and "." in column:  # an arrival process's rate (arrivals[0].rate)
+        return Quantity(column, "Hz", plob=_NOT, dimension="frequency")
     if field in _FIELDS:
         unit, scale, dimension = _FIELDS[field]
         return Quantity(column, unit, scale, plob=_NOT, dimension=dimension)

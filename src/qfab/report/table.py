@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qfab.engines.result import RunResult
+from qfab.engines.result import ArrivalResult, RequestResult, RunResult
+from qfab.spec.requests import GENERATED_NAME
 
 __all__ = ["format_result"]
 
 
 def format_result(result: RunResult) -> str:
-    """Summary of a run: a header line, a links table and a requests table.
+    """Summary of a run: a header line, a links table, a requests table and a load table.
 
     The requests table shows the rate's 95 % interval where an engine has one, a
     ``deadline`` column (``met`` or ``MISSED``) where a request has a deadline, and a
-    ``STALLED`` line with what each request waits for when the run stalled.
+    ``STALLED`` line with what each request waits for when the run stalled. Requests that
+    ``arrivals`` generated are summarized per process in the load table instead of one row
+    each (the result document keeps their rows).
     """
     events = f", {result.events:,} events" if result.events is not None else ""
     sim_time = f"{result.sim_time_s:.6g} s simulated, " if result.sim_time_s is not None else ""
@@ -29,16 +32,18 @@ def format_result(result: RunResult) -> str:
                  for link in result.links]
     lines += _table(["link", "attempts", "successes", "p_success", "rate (Hz)", "fidelity"]
                     + (["stored", "hit rate"] if buffered else []), link_rows)
-    if result.requests:
+    written = [request for request in result.requests
+               if not GENERATED_NAME.match(request.name or "")]
+    if written:
         figures = _figure_names(result)
-        rate_ci = any(request.rate_ci95 for request in result.requests)
-        deadlines = any(request.deadline_met is not None for request in result.requests)
+        rate_ci = any(request.rate_ci95 for request in written)
+        deadlines = any(request.deadline_met is not None for request in written)
         request_rows = []
-        for request in result.requests:
+        for request in written:
             ci = (f"[{request.fidelity_ci95[0]:.4f}, {request.fidelity_ci95[1]:.4f}]"
                   if request.fidelity_ci95 else "-")
             met = {True: "yes", False: "NO", None: "-"}[request.target_met]
-            request_rows.append([f"{request.between[0]} - {request.between[1]}",
+            request_rows.append([_request_label(request),
                                  f"{request.delivered}/{request.requested}",
                                  _num(request.rate_hz)]
                                 + ([_interval(request.rate_ci95)] if rate_ci else [])
@@ -50,7 +55,7 @@ def format_result(result: RunResult) -> str:
                                + (["rate 95% CI"] if rate_ci else [])
                                + ["fidelity", "95% CI", "latency (s)", "met"]
                                + (["deadline"] if deadlines else []) + figures, request_rows)
-        for request in result.requests:
+        for request in written:
             if request.path and len(request.path) > 2 or request.purification not in (None, "none"):
                 plan = f"  path {_path(request.path or [])}"
                 if request.domains and len(request.domains) > 1:
@@ -58,6 +63,11 @@ def format_result(result: RunResult) -> str:
                 if request.purification not in (None, "none"):
                     plan += f"  purification {request.purification} x{request.purification_rounds}"
                 lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
+    if result.arrivals:
+        lines += [""] + _load_table(result.arrivals)
+        generated = len(result.requests) - len(written)
+        lines.append(f"({generated} generated request{'s' if generated != 1 else ''}: one row "
+                     "each in the JSON result, --json)")
     if result.stalled is not None:
         lines += ["", f"STALLED at {result.stalled.time_s:.6g} s simulated: no pending event "
                   "can bring any request another pair"]
@@ -76,6 +86,24 @@ def _path(path: Sequence[str]) -> str:
     half = _PATH_SHOWN // 2
     return (f"{' - '.join(path[:half])} - ... - {' - '.join(path[-half:])} "
             f"({len(path):,} nodes)")
+
+
+def _request_label(request: RequestResult) -> str:
+    ends = f"{request.between[0]} - {request.between[1]}"
+    return f"{request.name}: {ends}" if request.name else ends
+
+
+def _load_table(arrivals: list[ArrivalResult]) -> list[str]:
+    """One row per arrival process: offered and completed requests, pairs, latency."""
+    deadlines = any(entry.deadlines_missed is not None for entry in arrivals)
+    rows = [[entry.process, entry.kind, _num(entry.rate_hz), f"{entry.offered:,}",
+             f"{entry.completed:,}", f"{entry.pairs_delivered:,}/{entry.pairs_requested:,}",
+             _num(entry.latency_mean_s), _num(entry.latency_p95_s), _num(entry.fidelity, 4)]
+            + ([_int(entry.deadlines_missed)] if deadlines else [])
+            for entry in arrivals]
+    return _table(["arrivals", "process", "rate (Hz)", "offered", "completed", "pairs",
+                   "latency (s)", "p95 (s)", "fidelity"]
+                  + (["missed"] if deadlines else []), rows)
 
 
 def _figure_names(result: RunResult) -> list[str]:

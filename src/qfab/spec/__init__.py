@@ -6,6 +6,7 @@ Loading a scenario file (reading, expanding a ``topology`` section, validating) 
 expansion (:mod:`qfab.topology`) sits above the format.
 """
 
+from qfab.spec.arrivals import ArrivalSpec
 from qfab.spec.loader import read_document, validate_scenario
 from qfab.spec.models import (
     AvailabilitySpec,
@@ -37,4 +38,5 @@ __all__ = [
     "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
     "AvailabilitySpec", "PairRequestSpec", "EntanglementRequestSpec",
     "TeleportationRequestSpec", "RequestSpec", "PolicySpec", "SweepSpec", "ParameterSpec",
+    "ArrivalSpec",
 ]

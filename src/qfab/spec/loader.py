@@ -167,6 +167,8 @@ def _yaml_path(loc: tuple[Any, ...], document: Any) -> str:
         if isinstance(part, int) and isinstance(node, list):
             path += f"[{part}]"
             node = node[part] if part < len(node) else None
+        elif isinstance(part, int) and isinstance(node, dict) and part not in node:
+            path += f"[{part}]"  # one entry written as a mapping, for a list of one (arrivals)
         elif isinstance(node, dict) and part in node:
             path += f".{part}" if path else str(part)
             node = node[part]

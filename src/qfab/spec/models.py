@@ -12,12 +12,24 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    Tag,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from qfab.errors import ScenarioError
+from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.budget import at_most_max_count
 from qfab.spec.quantities import (
+    MIN_TIME_S,
     Attenuation,
     CoherenceTime,
     Duration,
@@ -203,9 +215,13 @@ class _LinkSpecBase(SpecModel):
 
     @model_validator(mode="after")
     def _positive_period(self) -> _LinkSpecBase:
-        if self.cycle_time + self.length / self.fiber.speed <= 0:
+        period = self.cycle_time + self.length / self.fiber.speed
+        if period <= 0:
             raise ValueError("cycle_time must be > 0 when length is 0 (the attempt period is "
                              "cycle_time + length / fiber.speed)")
+        if period < MIN_TIME_S:
+            raise ValueError(f"the attempt period cycle_time + length / fiber.speed = "
+                             f"{period:g} s is shorter than 1 ps (the event clock's tick)")
         return self
 
     def attempt_period(self) -> float:
@@ -315,7 +331,13 @@ def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
 
 
 class ScenarioSpec(SpecModel):
-    """A complete scenario (format version 1)."""
+    """A complete scenario (format version 1).
+
+    ``requests`` holds the written requests followed by those its ``arrivals`` generate
+    (named ``arrivals[i]#k``; :func:`qfab.arrivals.expand_arrivals`). A dump
+    (``model_dump``) is the scenario as written: it leaves the generated requests out, and
+    loading it generates them again.
+    """
 
     qfab: Literal[1] = Field(description="scenario format version")
     name: str = "scenario"
@@ -331,8 +353,25 @@ class ScenarioSpec(SpecModel):
     links: list[LinkSpec] = Field(min_length=1)
     policy: PolicySpec = PolicySpec()
     requests: list[RequestSpec] = []
+    arrivals: Arrivals = Field(
+        [], description="arrival processes: requests made over time (poisson or periodic), "
+        "added to 'requests' when the scenario is loaded")
     fast: FastSpec = FastSpec()
     sweep: SweepSpec | None = Field(None, description="parameter sweep, run by qfab sweep")
+    _arrivals_drawn: bool = PrivateAttr(False)
+
+    @property
+    def arrivals_drawn(self) -> bool:
+        """Whether the requests of ``arrivals`` are in ``requests`` (loading draws them:
+        :func:`qfab.loading.parse_scenario`; validating the model alone does not)."""
+        return self._arrivals_drawn or not self.arrivals
+
+    def with_drawn_arrivals(self, requests: list[Any]) -> ScenarioSpec:
+        """A copy whose ``requests`` are ``requests``: the written ones and those its
+        arrivals generated (for :func:`qfab.arrivals.expand_arrivals`)."""
+        drawn = self.model_copy(update={"requests": requests})
+        drawn._arrivals_drawn = True
+        return drawn
 
     @model_validator(mode="after")
     def _times_fit_the_run(self) -> ScenarioSpec:
@@ -350,6 +389,18 @@ class ScenarioSpec(SpecModel):
                                     f"fiber.speed), longer than the run (duration "
                                     f"{self.duration:g} s): no attempt could finish")
         return self
+
+    @model_validator(mode="after")
+    def _arrivals_fit(self) -> ScenarioSpec:
+        check_arrivals(self.arrivals, nodes=self.nodes, links=self.links,
+                       duration=self.duration)
+        return self
+
+    @field_serializer("requests", mode="wrap")
+    def _written_requests(self, requests: list[Any],
+                          handler: SerializerFunctionWrapHandler) -> Any:
+        """The requests as written: generated ones are left out (loading makes them)."""
+        return handler([request for request in requests if not is_generated(request.name)])
 
     @model_validator(mode="after")
     def _references_exist(self) -> ScenarioSpec:

@@ -17,16 +17,19 @@ from qfab.units import UNITS, Dimension, to_si
 
 __all__ = [
     "Length", "Duration", "PositiveDuration", "CoherenceTime", "Frequency", "Attenuation",
-    "Speed", "Number", "Probability", "PositiveProbability", "MAX_TIME_S",
+    "Speed", "Number", "Probability", "PositiveProbability", "MAX_TIME_S", "MIN_TIME_S",
 ]
 
 
 #: The longest time a scenario may give (s): about 31,700 years, far beyond any run, and small
 #: enough that every time converts exactly enough to the event clock's picoseconds.
 MAX_TIME_S = 1e12
+#: The shortest positive time a scenario may give (s): one picosecond, the event clock's tick.
+MIN_TIME_S = 1e-12
 
 
-def _convert(dimension: Dimension, unbounded: bool, value: Any) -> Any:
+def _convert(dimension: Dimension, unbounded: bool, value: Any, *,
+             positive: bool = False) -> Any:
     si = to_si(value, dimension)
     if math.isnan(si):
         raise ValueError(f"must be a number, got {value!r}")
@@ -37,6 +40,8 @@ def _convert(dimension: Dimension, unbounded: bool, value: Any) -> Any:
                                 else ""))
     elif dimension == "time" and abs(si) > MAX_TIME_S:
         raise ValueError(f"must be at most {MAX_TIME_S:g} s (about 31,700 years), got {value!r}")
+    elif positive and 0 < si < MIN_TIME_S:
+        raise ValueError(f"must be at least 1 ps (the event clock's tick), got {value!r}")
     return si
 
 
@@ -60,15 +65,17 @@ def _schema(dimension: Dimension) -> dict[str, Any]:
 
 
 def _quantity(dimension: Dimension, *, unbounded: bool = False, **constraints: Any) -> Any:
+    positive = dimension == "time" and "gt" in constraints
     return Annotated[
         float,
-        BeforeValidator(partial(_convert, dimension, unbounded)),
+        BeforeValidator(partial(_convert, dimension, unbounded, positive=positive)),
         Field(**constraints),
         WithJsonSchema(_schema(dimension)),
     ]
 
 
-#: Quantities are finite; a time is at most :data:`MAX_TIME_S`. Only coherence times may be
+#: Quantities are finite; a time is at most :data:`MAX_TIME_S`, and a positive one at least
+#: :data:`MIN_TIME_S`. Only coherence times may be
 #: ``inf`` (a memory that does not decay).
 Length = _quantity("length", ge=0)
 Duration = _quantity("time", ge=0)

@@ -7,6 +7,7 @@ its application (:mod:`qfab.apps`) decides what is done with each pair.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
@@ -15,6 +16,7 @@ from qfab.spec.base import Integer, SpecModel
 from qfab.spec.quantities import Duration, PositiveDuration, Probability
 
 __all__ = [
+    "GENERATED_NAME",
     "EntanglementRequestSpec",
     "PairRequestSpec",
     "RequestSpec",
@@ -22,6 +24,10 @@ __all__ = [
 ]
 
 NodeName = Annotated[str, Field(min_length=1)]
+
+#: Names of the requests that a scenario's ``arrivals`` generate: ``arrivals[i]#k``, the
+#: ``k``-th request (from 0) of arrival process ``i``. A written request may not take one.
+GENERATED_NAME = re.compile(r"^arrivals\[(\d+)\]#(\d+)$")
 
 
 class PairRequestSpec(SpecModel):
@@ -36,6 +42,16 @@ class PairRequestSpec(SpecModel):
     deadline: PositiveDuration | None = Field(
         None, description="time after 'start' by which all pairs should be delivered")
     priority: Integer = Field(0, description="larger is served first when requests contend")
+    name: str | None = Field(None, min_length=1, description="label of the request in results "
+                             "(requests that 'arrivals' generate are named 'arrivals[i]#k')")
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_generated_name(cls, value: str | None) -> str | None:
+        if value is not None and GENERATED_NAME.match(value):
+            raise ValueError(f"{value!r} is the name of a request that 'arrivals' generate; "
+                             "choose another name")
+        return value
 
     @field_validator("between")
     @classmethod

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from qfab.errors import ScenarioError
 from qfab.spec.base import Integer, SpecModel, Tier
-from qfab.spec.budget import count_text, gibibytes
 from qfab.spec.quantities import Length
 
 __all__ = [
@@ -50,10 +50,15 @@ _BYTES_PER_NODE = 3_000
 def _check_size(count: int) -> None:
     """Refuse a generated topology of more than :data:`MAX_GENERATED_NODES` nodes."""
     if count > MAX_GENERATED_NODES:
-        need = gibibytes(count * _BYTES_PER_NODE)  # exact for any integer, 10**400 included
-        raise ValueError(f"{count_text(count)} nodes would need about {need} to validate alone "
-                         f"(about 3 kB per node); generated topologies have at most "
-                         f"{MAX_GENERATED_NODES:,} nodes")
+        need = Decimal(count) * _BYTES_PER_NODE / 2**30  # any integer, beyond floats too
+        raise ValueError(f"{_count(count)} nodes would need about {need:,.3g} GiB to "
+                         f"validate alone (about 3 kB per node); generated topologies have at "
+                         f"most {MAX_GENERATED_NODES:,} nodes")
+
+
+def _count(count: int) -> str:
+    """``count`` with thousands separators, or in powers of ten when it is very long."""
+    return f"{count:,}" if count < 10**30 else f"{Decimal(count):.3e}"
 
 
 class _TopologySpecBase(SpecModel):

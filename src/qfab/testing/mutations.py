@@ -166,7 +166,7 @@ def _key(path: Path_) -> str:
 #: Keys whose value may be null (the field is optional and null is its default).
 OPTIONAL_KEYS = frozenset({
     "cutoff", "min_fidelity", "deadline", "tier", "availability", "per_link", "topology",
-    "sweep", "purification_rounds", "target_rel_error", "format"})
+    "sweep", "purification_rounds", "target_rel_error", "format", "stop", "among", "name"})
 
 #: Keys that take any integer, negative ones included.
 SIGNED_KEYS = frozenset({"priority"})
@@ -193,6 +193,8 @@ def _required(document: Any, path: Path_) -> bool | None:
     if where.startswith("topology") and where.count(".") == 0 and key in {
             "kind", "nodes", "spacing", "link", "rows", "cols", "leaves"}:
         return True
+    if where.startswith("arrivals[") and where.count(".") == 0:
+        return True if key in {"process", "rate", "pairs"} else None  # 'between' has a default
     if key == "kind" and isinstance(parent, dict) and (
             where.startswith(("links[", "requests[")) and where.count(".") == 0
             or where == "topology.link"):
@@ -341,6 +343,10 @@ def _huge_size(document: Any) -> Iterator[Mutation]:
         "leaves": (10**6,), "qubits": (10**7, 10**12), "pairs": (10**9, 10**30),
         "buffer": (10**6,), "purification_rounds": (8,),
     }
+    for path, _ in leaves(document):
+        if _key(path) == "rate" and path[0] == "arrivals" and path[-1] == "rate":
+            for rate in ("1e6 Hz", "1e12 Hz"):  # refused up front with the memory they need
+                yield f"{render(path)} -> {rate}", _replaced(document, path, rate), None
     for path, value in leaves(document):
         if _key(path) in sizes and _is_number(value) and path[-1] == _key(path):
             for new in sizes[_key(path)]:
@@ -372,6 +378,14 @@ def _late_start(document: Any) -> Iterator[Mutation]:
             doc = copy.deepcopy(document)
             doc["requests"][index]["start"] = start
             yield f"requests[{index}].start -> {start}", doc, None
+    arrivals = document.get("arrivals")
+    for index, process in enumerate(arrivals if isinstance(arrivals, list) else []):
+        if not isinstance(process, dict):
+            continue
+        for start in ("1e9 s", "inf"):
+            doc = copy.deepcopy(document)
+            doc["arrivals"][index]["start"] = start
+            yield f"arrivals[{index}].start -> {start}", doc, None
 
 
 def _sweep_values(document: Any) -> Iterator[Mutation]:
@@ -390,6 +404,12 @@ def _sweep_values(document: Any) -> Iterator[Mutation]:
 
 
 def _plan_checks(document: Any) -> Iterator[Mutation]:
+    arrivals = document.get("arrivals")
+    if isinstance(arrivals, list) and arrivals and all(isinstance(a, dict) for a in arrivals):
+        doc = copy.deepcopy(document)
+        for process in doc["arrivals"]:
+            process["min_fidelity"] = 0.999999
+        yield "arrivals[*].min_fidelity -> 0.999999 (unreachable)", doc, True
     requests = document.get("requests")
     if not isinstance(requests, list) or not all(isinstance(r, dict) for r in requests) \
             or not requests or not isinstance(document.get("policy", {}), dict):
@@ -486,8 +506,22 @@ def _cli_options(source: str, document: Any, text: bytes) -> Iterator[Case]:
     for options, expect in ((("--shots", "1000000000"), None), (("--shots", "-1"), True),
                             (("--shots", "abc"), True), (("--rel-error", "nan"), True),
                             (("--rel-error", "inf"), True), (("--rel-error", "1e-12"), None),
-                            (("--seed", str(10**40)), None), (("--seed", "-1"), True)):
+                            (("--seed", str(10**40)), None), (("--seed", "-1"), True),
+                            *TRACE_OPTIONS):
         yield Case("cli-options", source, " ".join(options), text, expect, options)
+
+
+#: Event-trace options, and whether every command must refuse them (``estimate`` always
+#: does: the fast engine has no events to record); ``{dir}`` is the case's own folder (see
+#: :func:`qfab.testing.runner.execute`).
+TRACE_OPTIONS: tuple[tuple[tuple[str, ...], bool | None], ...] = (
+    (("--trace", "{dir}/trace.jsonl"), None),
+    (("--trace", "{dir}/trace.parquet", "--trace-limit", "100"), None),
+    (("--trace", "{dir}"), True),
+    (("--trace", "/proc/qfab-fuzz/trace.jsonl"), True),
+    (("--trace-limit", "10"), True),
+    (("--trace", "{dir}/trace.jsonl", "--trace-limit", "0"), True),
+)
 
 
 TextFamily = Callable[[str, Any, bytes], Iterator[Case]]

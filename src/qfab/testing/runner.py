@@ -25,7 +25,8 @@ worker that runs past the wall-time bound and starts a new one. Outcomes:
 ``nonsense-accepted``
     exit 0 for a case that every command must refuse;
 ``wrote-on-error``
-    a failing ``run``/``estimate`` left files under ``--out``;
+    a failing ``run``/``estimate`` left files under ``--out`` or beside the scenario (a
+    ``--trace`` file, or its temporary file);
 ``bad-error``
     any other failure: another exit status, several lines on stderr, output on stdout.
 """
@@ -133,7 +134,8 @@ def execute(case: Case, command: str, workdir: Path) -> tuple[str, int | None, s
                    "unwritable": UNWRITABLE}[case.out]
             if case.out == "file":
                 out.write_text("a file in the way\n")
-            argv += ["--out", str(out), *case.options]
+            argv += ["--out", str(out),
+                     *(option.replace("{dir}", str(folder)) for option in case.options)]
         stdout: io.TextIOBase = _BrokenStdout() if case.stdout == "broken" else io.StringIO()
         stderr = io.StringIO()
         try:
@@ -149,6 +151,9 @@ def execute(case: Case, command: str, workdir: Path) -> tuple[str, int | None, s
         written = []
         if out is not None and case.out == "fresh" and out.is_dir():
             written = sorted(p.name for p in out.iterdir())
+        # anything else in the case's folder (a --trace file, its temporary file)
+        written += sorted(p.name for p in folder.iterdir() if p.name not in (
+            "scenario.yaml", "out"))
         text = stdout.getvalue() if isinstance(stdout, io.StringIO) else ""
         category = classify(case, status, text, stderr.getvalue(), written, command)
         message = stderr.getvalue().strip()

@@ -28,8 +28,8 @@ from qfab.units import UNITS, Dimension
 
 __all__ = [
     "quantities", "memories", "gates", "nodes", "fibers", "detectors", "emitters",
-    "availabilities", "links", "policies", "fast_options", "requests", "topologies",
-    "sweeps", "scenarios", "node_names",
+    "availabilities", "links", "policies", "fast_options", "requests", "arrivals",
+    "topologies", "sweeps", "scenarios", "node_names",
 ]
 
 Document = dict[str, Any]
@@ -198,6 +198,38 @@ def requests(draw: st.DrawFn, between: tuple[str, str], duration: float = 1.0) -
 
 
 @st.composite
+def arrivals(draw: st.DrawFn, nodes: list[str], duration: float = 1.0,
+             max_requests: float = 4.0) -> Document:
+    """An arrival process among ``nodes`` (all connected) that generates about
+    ``max_requests`` requests or fewer (rate x window) within ``duration``."""
+    section: Document = {"process": draw(st.sampled_from(["poisson", "periodic"])),
+                         "pairs": draw(st.integers(1, 5))}
+    start = stop = None
+    if draw(st.booleans()):
+        start = draw(st.floats(0.0, duration / 2))
+        section["start"] = start
+    if draw(st.booleans()):
+        stop = draw(st.floats((start or 0.0) + duration / 4, duration))
+        section["stop"] = stop
+    length = (duration if stop is None else stop) - (start or 0.0)
+    section["rate"] = draw(quantities("frequency", 0.1 / length, max_requests / length))
+    form = draw(st.sampled_from(["random", "among", "fixed", "default"]))
+    if form == "fixed":
+        section["between"] = draw(st.lists(st.sampled_from(nodes), min_size=2, max_size=2,
+                                           unique=True))
+    elif form != "default":
+        section["between"] = "random"
+        if form == "among":
+            section["among"] = draw(st.lists(st.sampled_from(nodes), min_size=2,
+                                             unique=True))
+    _optional(draw, section, "kind", st.sampled_from(["entanglement", "teleportation"]))
+    _optional(draw, section, "deadline", quantities("time", 1e-3, duration))
+    _optional(draw, section, "priority", st.integers(-3, 3))
+    _optional(draw, section, "min_fidelity", st.floats(0.0, 0.5))
+    return section
+
+
+@st.composite
 def topologies(draw: st.DrawFn) -> Document:
     """A generated ``topology`` section (chain, ring, star or grid) of at most six nodes."""
     kind = draw(st.sampled_from(["chain", "ring", "star", "grid"]))
@@ -233,7 +265,8 @@ def sweeps(draw: st.DrawFn, path: str = "links[0].length") -> Document:
 @st.composite
 def scenarios(draw: st.DrawFn) -> Document:
     """A whole valid scenario: two to five nodes on a tree of links, or a generated topology,
-    with up to three requests of a few pairs and a duration of at most one second."""
+    with up to three requests of a few pairs, sometimes an arrival process or two (a few
+    requests each), and a duration of at most one second."""
     duration = draw(st.floats(0.01, 1.0))
     document: Document = {"qfab": 1, "name": draw(st.text(min_size=1, max_size=12)),
                           "seed": draw(st.integers(0, 2**32)), "duration": duration}
@@ -261,6 +294,10 @@ def scenarios(draw: st.DrawFn) -> Document:
         draw(requests(tuple(draw(st.lists(st.sampled_from(ends), min_size=2, max_size=2,
                                           unique=True))), duration))  # type: ignore[arg-type]
         for _ in range(count)]
+    if draw(st.integers(0, 3)) == 0:
+        processes = [draw(arrivals(ends, duration)) for _ in range(draw(st.integers(1, 2)))]
+        document["arrivals"] = processes[0] if len(processes) == 1 and draw(
+            st.booleans()) else processes
     if "links" in document and draw(st.integers(0, 5)) == 0:
         document["sweep"] = draw(sweeps())
     return document

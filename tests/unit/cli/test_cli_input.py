@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import yaml
 
 from qfab.cli import main
 from qfab.engines import supports
-from qfab.engines.fast.memory import memory_support
+from qfab.engines.fast.memory import PEAK_FACTOR, memory_support
 from qfab.loading import parse_scenario
 from qfab.orchestrator.planner import plan_network
 
@@ -148,13 +149,13 @@ def test_a_billion_shots_are_refused_with_the_memory_they_need(
     depolarizing_document["requests"][0]["pairs"] = 500
     assert main(["estimate", str(_write(tmp_path, depolarizing_document))]) == 2
     _one_line_error(capsys, "fast.shots: 1000000000 runs at once of requests[0] (500 pairs "
-                    "each) needs at least 7.28 TiB of memory")
+                    "each) needs about 29.1 TiB of memory")
 
 
 def test_memory_support_compares_with_the_device(depolarizing_document: dict[str, Any]) -> None:
     spec = parse_scenario(depolarizing_document)  # 200 shots of 100 pairs on one link
     plan = plan_network(spec)
-    need = 8 * 200 * (2 * 100 + 1)
+    need = PEAK_FACTOR * 8 * 200 * (2 * 100 + 1)
     assert memory_support(spec, plan, available=need)
     assert not memory_support(spec, plan, available=need - 1)
     assert supports(spec, engine="fast")
@@ -165,3 +166,53 @@ def test_max_shots_kept_for_a_target_precision_count(
     depolarizing_document["fast"] = {"target_rel_error": 0.01, "max_shots": 10**14}
     support = supports(parse_scenario(depolarizing_document), engine="fast")
     assert not support and "fast.max_shots" in str(support.reason)
+
+
+@pytest.mark.parametrize(("scenario", "edit", "field", "message"), [
+    ("depolarizing", lambda d: d["links"][0].update(cycle_time="1e-300 s"),
+     "links[0].cycle_time", "must be at least 1 ps"),
+    ("single_click", lambda d: d["links"][0].update(availability={"period": "1 s",
+                                                                  "up": "1e-300 ms"}),
+     "links[0].availability.up", "must be at least 1 ps"),
+    ("single_click", lambda d: d["links"][0].update(length=0, cycle_time="1e-15 s"),
+     "links[0]", "shorter than 1 ps"),
+])
+@pytest.mark.parametrize("command", ["validate", "run", "estimate"])
+def test_times_below_the_clock_tick_are_one_line(
+        command: str, scenario: str, edit: Any, field: str, message: str, tmp_path: Path,
+        request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]) -> None:
+    document = request.getfixturevalue(f"{scenario}_document")
+    edit(document)
+    assert main([command, str(_write(tmp_path, document))]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"qfab: error: {field}: ")
+    assert message in captured.err and captured.err.count("\n") == 1
+
+
+def test_pairs_beyond_the_float_range_are_sampled_to_what_the_duration_holds(
+        tmp_path: Path, depolarizing_document: dict[str, Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    depolarizing_document["requests"][0]["pairs"] = 10**39
+    out = tmp_path / "results"
+    assert main(["estimate", str(_write(tmp_path, depolarizing_document)), "--json",
+                 "--out", str(out)]) == 0
+    request = json.loads(capsys.readouterr().out)["requests"][0]
+    assert request["requested"] == 10**39 and 0 < request["delivered"] < 10**4
+
+
+def test_pairs_a_long_run_holds_are_refused_with_the_memory_they_need(
+        tmp_path: Path, depolarizing_document: dict[str, Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    depolarizing_document["requests"][0]["pairs"] = 10**39
+    depolarizing_document["duration"] = "1e11 s"  # about 1.5e13 pairs sampled per run
+    assert main(["estimate", str(_write(tmp_path, depolarizing_document))]) == 2
+    _one_line_error(capsys, "fast.shots: 200 runs at once of requests[0] (")
+
+
+def test_an_unreachable_precision_is_refused_after_one_batch(
+        tmp_path: Path, depolarizing_document: dict[str, Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, depolarizing_document)
+    assert main(["estimate", str(path), "--rel-error", "1e-12"]) == 2
+    _one_line_error(capsys, "fast.target_rel_error: a relative error of 1e-12 on the rate of "
+                    "requests[0] needs about")

@@ -90,7 +90,7 @@ def test_a_topology_of_10_to_the_400_nodes_is_one_clean_error() -> None:
             "link": {"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.1,
                      "cycle_time": "1 ms"}}})
     assert caught.value.path == "topology.nodes"
-    assert "about 10^400 nodes would need about 10^394 GiB" in caught.value.reason
+    assert "nodes would need about" in caught.value.reason and len(str(caught.value)) < 200
 
 
 def test_sizes_for_messages() -> None:

@@ -208,6 +208,7 @@ def test_a_nul_byte_is_a_clean_yaml_error() -> None:
 
 @pytest.mark.parametrize("topology, path", [
     ({"kind": "chain", "nodes": 10**30}, "topology.nodes"),
+    ({"kind": "chain", "nodes": 10**400}, "topology.nodes"),  # beyond the float range
     ({"kind": "ring", "nodes": 1_000_001}, "topology.nodes"),
     ({"kind": "star", "leaves": 1_000_000}, "topology.leaves"),
     ({"kind": "grid", "rows": 2000, "cols": 2000}, "topology"),
@@ -224,3 +225,13 @@ def test_generated_topologies_beyond_the_size_limit_are_refused_at_once(
     with pytest.raises(ScenarioError, match="GiB to validate alone") as caught:
         parse_scenario(document)
     assert caught.value.path == path
+
+
+def test_a_sweep_value_of_a_topology_template_field_is_refused() -> None:
+    document = {"qfab": 1, "topology": {
+        "kind": "chain", "nodes": 3, "spacing": "10 km",
+        "link": {"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.1,
+                 "cycle_time": "1 ms"}},
+        "sweep": {"parameters": {"topology.link.cycle_time": {"values": ["1 ms", "-5 km"]}}}}
+    _refused(document, "sweep.parameters.topology.link.cycle_time",
+             r"unit 'km' is a length, expected a time.*\(value '-5 km'\)")

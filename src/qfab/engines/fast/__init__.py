@@ -24,10 +24,12 @@ from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
-from qfab.engines.fast.memory import memory_support
+from qfab.engines.fast.memory import batch_shots_limit, memory_support, pairs_to_sample
+from qfab.engines.load import arrival_results
 from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.engines.support import formalism_support, scenario_support, segmentation_support
+from qfab.errors import EngineError
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
@@ -79,7 +81,7 @@ class FastEngine:
             links=[LinkResult(between=m.between, attempts=None, successes=None,
                               p_success=m.p_success, rate_hz=m.pair_rate,
                               fidelity=float(m.heralded_state[0])) for m in network.models],
-            requests=requests,
+            requests=requests, arrivals=arrival_results(spec, requests),
         )
 
 
@@ -132,15 +134,17 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     last_times: list[np.ndarray] = []
     active_times: list[np.ndarray] = []
     requested = spec.requests[path.request].pairs
+    largest_batch = batch_shots_limit(spec, requested, len(path.p), path.channels)
     shots = 0
+    batch_shots = options.shots
     while True:
-        batch = path.sample(options.shots, backend, horizon=horizon)
+        batch = path.sample(batch_shots, backend, horizon=horizon)
         while path.pairs < spec.requests[path.request].pairs and \
                 bool((backend.to_host(batch.times)[:, -1] <= horizon).any()):
             # a run delivered every sampled pair before the time limit: sample more pairs
             path = replace(path, pairs=min(2 * path.pairs,
                                            spec.requests[path.request].pairs))
-            batch = path.sample(options.shots, backend, horizon=horizon)
+            batch = path.sample(batch_shots, backend, horizon=horizon)
         times = backend.to_host(batch.times)
         fidelity = backend.to_host(batch.fidelity)
         within = times <= horizon + 1e-15
@@ -153,13 +157,24 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
         last_times.append(last)
         # active time: to the last pair in a run that got them all, else to the end
         active_times.append(np.where(delivered == requested, last, horizon))
-        shots += options.shots
+        shots += batch_shots
         mean, ci = _ratio_with_ci95(np.concatenate(delivered_all).astype(float),
                                     np.concatenate(active_times))
-        precise = (options.target_rel_error is None or mean is None or ci is None
-                   or (ci[1] - ci[0]) / 2 <= options.target_rel_error * abs(mean))
-        if precise or shots >= options.max_shots:
+        target = options.target_rel_error
+        if target is None or mean is None or ci is None or shots >= options.max_shots:
             break
+        needed = _runs_needed(shots, (ci[1] - ci[0]) / 2 / abs(mean), target)
+        if needed <= shots:
+            break
+        if needed > _UNREACHABLE * options.max_shots:
+            raise EngineError(
+                f"fast.target_rel_error: a relative error of {target:g} on the rate of "
+                f"requests[{path.request}] needs about {needed:.2g} runs (projected from the "
+                f"first {shots}), far more than fast.max_shots = {options.max_shots}; raise "
+                "fast.target_rel_error or fast.max_shots")
+        # the next batch aims at the projected total, within max_shots and memory
+        batch_shots = max(options.shots, min(int(1.1 * needed) - shots,
+                                             options.max_shots - shots, largest_batch))
     delivered = np.concatenate(delivered_all)
     per_run_fidelity = np.concatenate(fidelity_sums)[delivered > 0] / delivered[delivered > 0]
     fidelity_mean, fidelity_ci = mean_with_ci95(per_run_fidelity)
@@ -169,6 +184,22 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
             "last": _mean_or_none(np.concatenate(last_times)),
             "active": float(np.mean(np.concatenate(active_times))), "shots": shots,
             "sim_time": path.start + float(np.mean(np.concatenate(active_times)))}
+
+
+#: A projected number of runs beyond this many times ``fast.max_shots`` is refused at once
+#: (the projection from a first batch of a few hundred runs is good to about 10 %).
+_UNREACHABLE = 2
+
+
+def _runs_needed(shots: int, rel_error: float, target: float) -> float:
+    """Runs at which the 95 % interval's half-width, now ``rel_error`` of the mean after
+    ``shots`` runs, shrinks to ``target``: the half-width falls as ``1 / sqrt(runs)``
+    (central limit theorem), so ``shots (rel_error / target)^2``.
+
+    >>> _runs_needed(200, 0.1, 0.05)
+    800.0
+    """
+    return shots * (rel_error / target) ** 2
 
 
 def _mean_or_none(times: np.ndarray) -> float | None:
@@ -184,11 +215,7 @@ def _within_duration(spec: ScenarioSpec, path: CompiledPath, plan: RequestPlan) 
     the orchestrator's rate estimate fits in the time left (more are sampled if a run still
     finishes them early).
     """
-    horizon = spec.duration - path.start
-    if plan.expected_rate_hz <= 0 or not math.isfinite(horizon):
-        return path
-    enough = int(1.5 * plan.expected_rate_hz * horizon) + 64
-    return replace(path, pairs=min(path.pairs, enough))
+    return replace(path, pairs=min(path.pairs, pairs_to_sample(spec, plan)))
 
 
 def _ratio_with_ci95(pairs: np.ndarray, times: np.ndarray
