@@ -121,7 +121,8 @@ def shortest_simple_paths(adjacency: Adjacency, source: str, target: str,
     adjacency
         ``{node: {neighbour: link index}}`` (undirected: each link listed at both ends).
     source, target
-        The path's ends, different nodes of ``adjacency`` joined by a path.
+        The path's ends, different nodes of ``adjacency`` (no path is given when none
+        joins them).
     cost
         Non-negative cost of a link, by its index.
     """
@@ -130,8 +131,11 @@ def shortest_simple_paths(adjacency: Adjacency, source: str, target: str,
     previous: list[str] | None = None
     while True:
         if previous is None:
-            length, path = _bidirectional_dijkstra(adjacency, source, target, cost,
-                                                   set(), set())
+            try:
+                length, path = _bidirectional_dijkstra(adjacency, source, target, cost,
+                                                       set(), set())
+            except _NoPath:
+                return
             buffer.push(length, path)
         else:
             # cost of previous[:i] for every i, summed left to right as a plain sum would
@@ -210,6 +214,8 @@ def _bidirectional_dijkstra(adjacency: Adjacency, source: str, target: str,
         raise _NoPath
     if source == target:
         return 0, [source]
+    if not _open(adjacency, source, ignore_nodes, ignore_edges):
+        raise _NoPath  # a spur node whose every link is taken: the common case in a chain
     dists: tuple[dict[str, float], dict[str, float]] = ({}, {})
     seen: tuple[dict[str, float], dict[str, float]] = ({source: 0}, {target: 0})
     before: tuple[dict[str, str | None], dict[str, str | None]] = (
@@ -250,6 +256,13 @@ def _bidirectional_dijkstra(adjacency: Adjacency, source: str, target: str,
                         # no longer change, so the path through w is fixed now
                         meeting = (w, before[0][w], before[1][w])
     raise _NoPath
+
+
+def _open(adjacency: Adjacency, node: str, ignore_nodes: set[str],
+          ignore_edges: set[tuple[str, str]]) -> bool:
+    """Whether ``node`` has a link the search may take."""
+    return any(w not in ignore_nodes and (node, w) not in ignore_edges
+               and (w, node) not in ignore_edges for w in adjacency[node])
 
 
 def _joined(before: tuple[dict[str, Any], dict[str, Any]],

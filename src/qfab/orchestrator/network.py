@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from qfab.heap import paused_collection
 from qfab.linkmodel import LinkModel, link_models
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_array
 
 __all__ = ["NetworkGraph"]
+
+_T = TypeVar("_T")
 
 
 class NetworkGraph:
@@ -41,6 +43,7 @@ class NetworkGraph:
             self.adjacency[b][a] = index
         self._position = {name: i for i, name in enumerate(self.adjacency)}
         self._herald_delay = [model.herald_delay for model in self.models].__getitem__
+        self._derived: dict[str, Any] = {}
         self._delay_graph: csr_array | None = None
         self._delays: dict[str, np.ndarray] = {}
 
@@ -61,6 +64,15 @@ class NetworkGraph:
         for index, model in enumerate(self.models):
             graph.add_edge(*model.between, index=index)
         return graph
+
+    def derived(self, key: str, build: Callable[[], _T]) -> _T:
+        """A value computed from this network's links, by ``build`` the first time ``key`` is
+        asked for (the network does not change once built): what every request planned on
+        it shares, such as the routing costs of its links."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        value: _T = self._derived[key]
+        return value
 
     def has_link(self, a: str, b: str) -> bool:
         """Whether a link joins ``a`` and ``b``."""

@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Callable
 
-from qfab.orchestrator.graph import has_path, shortest_simple_paths
+from qfab.orchestrator.graph import shortest_simple_paths
 from qfab.orchestrator.network import NetworkGraph
 from qfab.physics.bell_diagonal import werner_parameter
 
@@ -25,16 +25,9 @@ def candidate_paths(network: NetworkGraph, source: str, target: str) -> list[lis
     faithful links, since Werner parameters multiply under swapping). The orchestrator then
     evaluates each candidate with its rate and fidelity estimates.
     """
-    adjacency = network.adjacency
-    if not has_path(adjacency, source, target):
-        return []
-    # costs per link index, kept here: the shared graph is only read
-    time_cost: list[float] = []
-    fidelity_cost: list[float] = []
-    for model in network.models:
-        time_cost.append(1.0 / model.pair_rate if model.pair_rate > 0 else math.inf)
-        werner = float(werner_parameter(min(float(model.heralded_state[0]), 1.0)))  # rounding
-        fidelity_cost.append(-math.log(werner) if werner > 0 else math.inf)
+    adjacency = network.adjacency  # no path: the search finds none (no separate check)
+    # costs per link index, computed once per network (every request of it shares them)
+    time_cost, fidelity_cost = network.derived("routing costs", lambda: _link_costs(network))
     found: dict[tuple[str, ...], None] = {}
     for costs in (time_cost, fidelity_cost):
         cost: Callable[[int], float] = costs.__getitem__
@@ -42,3 +35,19 @@ def candidate_paths(network: NetworkGraph, source: str, target: str) -> list[lis
                                      CANDIDATES_PER_RANKING):
             found.setdefault(tuple(path), None)
     return [list(path) for path in found]
+
+
+def _link_costs(network: NetworkGraph) -> tuple[list[float], list[float]]:
+    """Each link's generation-time cost (``1 / rate``) and fidelity cost (``-ln w``)."""
+    time_cost: list[float] = []
+    fidelity_cost: list[float] = []
+    werner_of: dict[int, float] = {}  # equal links share their state: one evaluation each
+    for model in network.models:
+        time_cost.append(1.0 / model.pair_rate if model.pair_rate > 0 else math.inf)
+        state = model.heralded_state
+        werner = werner_of.get(id(state))
+        if werner is None:
+            werner = werner_of[id(state)] = float(
+                werner_parameter(min(float(state[0]), 1.0)))  # rounding
+        fidelity_cost.append(-math.log(werner) if werner > 0 else math.inf)
+    return time_cost, fidelity_cost

@@ -44,6 +44,7 @@ def test_shortest_simple_paths_are_networkx_s_in_order(seed: int) -> None:
     connected = nx.has_path(graph, source, target)
     assert has_path(adjacency, source, target) == connected
     if not connected:
+        assert list(shortest_simple_paths(adjacency, source, target, costs.__getitem__)) == []
         return
 
     def weight(_a: str, _b: str, data: dict[str, int]) -> float:
