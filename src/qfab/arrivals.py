@@ -15,19 +15,23 @@ arrivals are added.
 from __future__ import annotations
 
 import functools
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
-import numpy as np
-from numpy.typing import NDArray
 from pydantic import BaseModel, ValidationError, create_model
 
 from qfab.errors import ScenarioError
-from qfab.rng import RandomStreams
 from qfab.spec.arrivals import ArrivalSpec, connected_groups, is_generated, label, window
 from qfab.spec.base import SpecModel
 from qfab.spec.loader import format_validation_error
 from qfab.spec.models import ScenarioSpec
 from qfab.spec.requests import PairRequestSpec
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+# NumPy (and the random streams) are imported where arrivals are drawn: reading a scenario
+# without arrivals needs neither (qfab validate's start-up).
 
 __all__ = ["expand_arrivals", "arrival_times", "draw_ends"]
 
@@ -58,6 +62,8 @@ def expand_arrivals(spec: ScenarioSpec, *,
     """
     if not spec.arrivals:
         return spec
+    from qfab.rng import RandomStreams
+
     streams = RandomStreams(spec.seed)
     holder = _request_holder(model)
     generated: list[Any] = []
@@ -84,6 +90,8 @@ def arrival_times(arrival: ArrivalSpec, duration: float,
     Sec. 5.3). A periodic process arrives at ``start + k / rate`` for ``k = 0, 1, ...``
     (``rng`` is not used).
     """
+    import numpy as np
+
     start, stop = window(arrival, duration)
     length = stop - start
     if arrival.process == "periodic":
@@ -114,6 +122,8 @@ def draw_ends(groups: list[list[str]], count: int,
     if len(groups) == 1 and len(groups[0]) == 2:
         a, b = groups[0]
         return [(a, b)] * count
+    import numpy as np
+
     sizes = np.array([len(group) for group in groups])
     weights = sizes * (sizes - 1) / 2.0
     which = rng.choice(len(groups), size=count, p=weights / weights.sum())

@@ -198,7 +198,8 @@ def _run(args: argparse.Namespace) -> int:
         with _progress_bar() as progress:
             result = run(spec, engine=args.engine, seed=args.seed, progress=progress,
                          trace=trace, trace_limit=getattr(args, "trace_limit", None))
-        document = json.dumps(result.to_dict(), indent=2)
+        # the JSON document only when it is printed or written (a large network's is large)
+        document = json.dumps(result.to_dict(), indent=2) if args.json or args.out else ""
         summary = format_result(result)
         if args.out is not None:
             try:

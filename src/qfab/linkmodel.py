@@ -24,8 +24,8 @@ refuse it through that flag until they model it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
@@ -48,7 +48,7 @@ from qfab.spec.models import (
     SingleClickLinkSpec,
 )
 
-__all__ = ["LinkModel", "link_model", "arm_efficiency"]
+__all__ = ["LinkModel", "link_model", "link_models", "arm_efficiency"]
 
 
 @dataclass(frozen=True)
@@ -221,3 +221,47 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         memories=(memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)),
         windows=windows, index=index,
     )
+
+
+def link_models(spec: ScenarioSpec) -> list[LinkModel]:
+    """The :class:`LinkModel` of every link of ``spec``, in order.
+
+    Links of a built-in kind whose fields other than ``between`` are equal, between ends
+    with equal memories and the same number of channels, have the same physics: it is
+    computed once and shared (a generated chain of ``N`` equal links evaluates its
+    heralding formulas once, not ``N`` times). Each model still names its own ends and index.
+    """
+    shared: dict[Hashable, LinkModel] = {}
+    models: list[LinkModel] = []
+    for index, link in enumerate(spec.links):
+        key = _physics_key(spec, link)
+        template = shared.get(key) if key is not None else None
+        if template is None:
+            model = link_model(spec, index)
+            if key is not None:
+                shared[key] = model
+                model.emitted_state.flags.writeable = False  # shared: read only
+                model.heralded_state.flags.writeable = False
+        else:
+            model = replace(template, between=link.between, index=index)
+            # the same pair state at the herald: computed once for all of them
+            model.__dict__["heralded_state"] = template.heralded_state
+        models.append(model)
+    return models
+
+
+def _physics_key(spec: ScenarioSpec, link: LinkSpecBase) -> Hashable | None:
+    """What a built-in link's model depends on besides its ends, or ``None`` if not hashable
+    (a plugin's kind: its physics may read anything, so it is computed for each link)."""
+    if str(getattr(link, "kind", "")) not in HERALDING:
+        return None
+    a, b = link.between
+    key = (type(link), *(getattr(link, name) for name in type(link).model_fields
+                         if name != "between"),
+           spec.nodes[a].memory, spec.nodes[b].memory,
+           min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)))
+    try:
+        hash(key)
+    except TypeError:  # a memory with per_link (a dict)
+        return None
+    return key

@@ -18,6 +18,7 @@ from typing import Any
 from qfab import plugins
 from qfab.arrivals import expand_arrivals
 from qfab.errors import ScenarioError
+from qfab.heap import paused_collection
 from qfab.spec.loader import (
     read_document,
     require_mapping,
@@ -55,6 +56,7 @@ def load_scenario(path: str | Path, *, seed: int | None = None) -> ScenarioSpec:
     return parse_scenario(document, base_dir=Path(path).parent)
 
 
+@paused_collection  # a generated network is many objects that all stay alive
 def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSpec:
     """Validate a scenario given as plain data (the result of parsing YAML or JSON).
 

@@ -11,7 +11,8 @@ The layers, from the bottom:
 
 - ``sim`` (the event kernel) imports nothing from qfab outside itself;
 - ``physics`` imports nothing from qfab outside itself, and has no clock and no randomness;
-- ``spec`` (the scenario format) imports only ``spec``, ``units`` and ``errors``;
+- ``spec`` (the scenario format) imports only ``spec``, ``units``, ``errors`` and ``heap``
+  (when the garbage collector runs: stdlib only, as the other two);
 - ``topology`` (topology generation and graph files) adds only ``spec`` to those;
 - ``plugins`` (the registry of kinds that user packages add) sits on ``spec``;
 - ``arrivals`` (the requests of arrival processes) sits on ``spec`` and the seeded streams
@@ -35,7 +36,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "qfab"
 HEAVY_OPTIONAL = {"dask", "cupy", "jax", "stim", "matplotlib", "qiskit", "torch", "tqdm"}
 SIMULATION = {"sim", "hardware", "protocols", "quantum"}
-BASE = {"units", "errors"}
+BASE = {"units", "errors", "heap"}
 
 
 def _modules(subpackage: str = "") -> list[Path]:

@@ -36,12 +36,13 @@ PASSING = {"delete-key": 30, "null-value": 30, "wrong-type": 40, "negative": 25,
 
 #: Families with known bugs: item of the work that fixes them, and why they fail now.
 KNOWN_FAILING = {
-    "huge-number": "item 15: sizes of 1e40 nodes, qubits or pairs run past the bound",
-    "huge-size": "item 15: huge networks and memories run past the bound",
+    "huge-number": "a '1e-300 ms' availability window divides by zero (tiny time values)",
+    "huge-size": "fast.shots 10**6 fails to allocate in a worker; a 100,000-node ring with "
+                 "buffers simulates 20 s past the bound (a long run, not a set-up)",
 }
 #: Known-failing families whose bugs include hangs: not run by default (each would cost the
 #: wall-time bound); bench/fuzz.py runs them.
-SLOW = {"huge-size", "huge-number"}
+SLOW = {"huge-size"}
 KNOWN_SAMPLE = 4
 TIMEOUT_S = 20.0  # per command, on a shared, noisy machine
 

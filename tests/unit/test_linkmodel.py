@@ -65,3 +65,37 @@ def test_heralded_state_is_the_emitted_state_dephased_over_the_herald_delay() ->
     assert model.herald_delay == pytest.approx(1e-3)
     assert model.emitted_state == pytest.approx([0.9, 0.1 / 3, 0.1 / 3, 0.1 / 3])
     assert model.heralded_state == pytest.approx(expected, rel=1e-12)
+
+
+def test_link_models_share_physics_only_between_equal_links() -> None:
+    """Equal links between equal memories share one computation; each model still has its
+    own ends and index, and equals the one built alone."""
+    import numpy as np
+
+    from qfab.linkmodel import link_model, link_models
+    from qfab.loading import parse_scenario
+
+    template = {"kind": "single_click", "bright_state": 0.05, "cycle_time": "1 us",
+                "fiber": {"attenuation": "0.2 dB/km"}}
+    spec = parse_scenario({
+        "qfab": 1,
+        "nodes": {"a": {"memory": {"qubits": 2}}, "b": {"memory": {"qubits": 2}},
+                  "c": {"memory": {"qubits": 2}},
+                  "d": {"memory": {"qubits": 2, "t2": "1 s"}}, "e": {}},
+        "links": [{**template, "between": ["a", "b"], "length": "10 km"},
+                  {**template, "between": ["b", "c"], "length": "10 km"},
+                  {**template, "between": ["c", "d"], "length": "10 km"},
+                  {**template, "between": ["d", "e"], "length": "20 km"}]})
+    models = link_models(spec)
+    for index, model in enumerate(models):
+        alone = link_model(spec, index)
+        assert (model.between, model.index, model.p_success, model.period,
+                model.herald_delay, model.channels) == (
+            alone.between, alone.index, alone.p_success, alone.period, alone.herald_delay,
+            alone.channels)
+        np.testing.assert_array_equal(model.heralded_state, alone.heralded_state)
+    # a - b and b - c differ only in their ends (equal memories, one channel each): shared;
+    # c - d has another memory at d, d - e another length
+    assert models[0].emitted_state is models[1].emitted_state
+    assert models[2].heralded_state is not models[1].heralded_state
+    assert models[3].p_success != models[2].p_success

@@ -22,6 +22,7 @@ import numpy as np
 
 from qfab import __version__
 from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.capacity import channel_support
 from qfab.engines.load import arrival_results
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import (
@@ -34,6 +35,7 @@ from qfab.engines.result import (
 )
 from qfab.engines.support import scenario_support
 from qfab.hardware.link import HeraldedLink
+from qfab.heap import built_objects_frozen
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan
@@ -72,6 +74,8 @@ class DesEngine:
         if served:
             network = NetworkGraph(spec)
             served = _link_support(network)
+            if served:
+                served = channel_support(spec, network)
             plan_network(spec, network)
         return served
 
@@ -94,6 +98,7 @@ class DesEngine:
         applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)
         _link_support(network).require()
+        channel_support(spec, network).require()  # before its slots are made
         plan = plan_network(spec, network)
         sim = Simulation()
         tracer = None
@@ -103,7 +108,8 @@ class DesEngine:
         runtime = NetworkRuntime(sim, spec, network, plan, RandomStreams(seed),
                                  _FORMALISMS[spec.formalism], tracer=tracer)
         end = seconds_to_ps(spec.duration)
-        self._advance(sim, runtime, end, progress)
+        with built_objects_frozen():  # collections during the run skip the network
+            self._advance(sim, runtime, end, progress)
         stalled = _stall(sim, runtime, end)
         if tracer is not None:
             if stalled is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from qfab.hardware.qnode import Slot
@@ -32,7 +34,8 @@ class HeraldedLink:
     herald_delay
         Seconds from emission until both ends hold the herald.
     rng
-        The link's own random stream.
+        The link's own random stream, or a function that makes it (called at the first
+        draw: a link that never attempts costs no generator).
     windows
         The link's up windows in seconds (see :mod:`qfab.linkwindows`), or ``None`` when it
         is always up; kept here in integer picoseconds as :attr:`windows_ps`.
@@ -46,9 +49,15 @@ class HeraldedLink:
     instead of simulating each failed attempt as an event.
     """
 
+    __slots__ = ("index", "slots", "between", "p_success", "period_ps", "herald_delay_ps",
+                 "_rng", "herald_fidelity", "windows_ps", "credits", "buffer", "attempts",
+                 "successes", "fidelity_sum", "consumed", "hits", "pending_since_ps",
+                 "_stored", "_stored_offset_ps", "_draws")
+
     def __init__(self, index: int, slots: list[tuple[Slot, Slot]], *,
                  p_success: float, period: float, herald_delay: float,
-                 rng: np.random.Generator, windows: AttemptWindows | None = None,
+                 rng: np.random.Generator | Callable[[], np.random.Generator],
+                 windows: AttemptWindows | None = None,
                  herald_fidelity: float = 0.0) -> None:
         self.index = index
         self.slots = slots
@@ -56,7 +65,7 @@ class HeraldedLink:
         self.p_success = p_success
         self.period_ps = seconds_to_ps(period)
         self.herald_delay_ps = seconds_to_ps(herald_delay)
-        self.rng = rng
+        self._rng = rng
         self.herald_fidelity = herald_fidelity
         self.windows_ps = None if windows is None else AttemptWindows(
             seconds_to_ps(windows.period), seconds_to_ps(windows.up),
@@ -74,6 +83,14 @@ class HeraldedLink:
         self._stored = 0
         self._stored_offset_ps = 0
         self._draws: list[int] = []
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The link's random stream (made at first use when given as a function)."""
+        rng = self._rng
+        if not isinstance(rng, np.random.Generator):
+            rng = self._rng = rng()
+        return rng
 
     def wants_pairs(self, channel: int) -> bool:
         """Whether ``channel`` should attempt: a request needs a pair, or the buffer has room."""

@@ -45,22 +45,31 @@ class QuantumNode:
     name
         Node name.
     slots_per_neighbour
-        Qubits dedicated to the link towards each neighbour.
+        Qubits the link towards each neighbour can use: one slot each. A link's channel
+        ``j`` uses slot ``j`` at both ends, so a link has as many channels as the end with
+        fewer qubits for it; qubits beyond that would never hold a pair and get no slot.
     memory
         The memory model: how a stored qubit decoheres.
     gates
         Swap success probability and gate noise.
+    qubits
+        The qubits the node dedicates to its links, used or not (default: one per slot).
     """
 
+    __slots__ = ("name", "memory", "decoheres", "gates", "slots", "qubits", "_busy",
+                 "_busy_offset_ps")
+
     def __init__(self, name: str, slots_per_neighbour: dict[str, int], *,
-                 memory: MemoryModel, gates: GateSpec) -> None:
+                 memory: MemoryModel, gates: GateSpec, qubits: int | None = None) -> None:
         self.name = name
         self.memory = memory
         self.decoheres = not memory.ideal
         self.gates = gates
         self.slots = {neighbour: [Slot(self, neighbour, i) for i in range(count)]
                       for neighbour, count in slots_per_neighbour.items()}
-        self.qubits = sum(slots_per_neighbour.values())
+        #: Qubits the node dedicates to its links (what utilization is a fraction of):
+        #: ``qubits`` when given, else one per slot.
+        self.qubits = sum(slots_per_neighbour.values()) if qubits is None else qubits
         self._busy = 0
         #: Sum over busy slots of (now - busy since), kept as busy * now + _busy_offset_ps.
         self._busy_offset_ps = 0

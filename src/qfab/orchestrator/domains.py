@@ -9,11 +9,10 @@ segments together at the gateway nodes where the path changes domain.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import networkx as nx
-
+from qfab.orchestrator.graph import components as connected_components
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["Domain", "find_domains", "segments_of"]
@@ -28,8 +27,11 @@ class Domain:
     nodes: frozenset[str]
 
 
-def find_domains(spec: ScenarioSpec, graph: nx.Graph) -> dict[str, Domain]:
+def find_domains(spec: ScenarioSpec, graph: Mapping[str, Iterable[str]]) -> dict[str, Domain]:
     """Map every node to its domain.
+
+    ``graph`` maps each node to its neighbours (:attr:`NetworkGraph.adjacency
+    <qfab.orchestrator.network.NetworkGraph.adjacency>`, or a networkx graph).
 
     Domains are the connected components of the subgraph induced by each tier's nodes; a
     tier with one component gives a domain named after the tier, otherwise ``tier-1``,
@@ -42,13 +44,13 @@ def find_domains(spec: ScenarioSpec, graph: nx.Graph) -> dict[str, Domain]:
     domain_of: dict[str, Domain] = {}
     for tier, members in by_tier.items():
         components = sorted((sorted(c, key=order.__getitem__)
-                             for c in nx.connected_components(graph.subgraph(members))),
+                             for c in connected_components(graph, members)),
                             key=lambda c: order[c[0]])
         for number, component in enumerate(components, start=1):
             name = tier if len(components) == 1 else f"{tier}-{number}"
             domain = Domain(name, tier, frozenset(component))
-            for node in component:
-                domain_of[node] = domain
+            for member in component:
+                domain_of[member] = domain
     return domain_of
 
 

@@ -80,18 +80,18 @@ def estimate_path(link_vectors: Sequence[NDArray[np.float64]], link_rates: Seque
     Notes
     -----
     Fidelity: sequential swaps (Dür, Briegel, Cirac, Zoller, PRA 59, 169 (1999)) with each
-    repeater's depolarization and measurement error, via :func:`qfab.physics.bell_diagonal.swap`.
+    repeater's depolarization and measurement error, via
+    :func:`qfab.physics.bell_diagonal.swap_chain`.
     Rate: with one pair per link per round, a round lasts the maximum of the links' waiting
     times and succeeds if every swap does: ``rate = prod p_swap / E[max T_i]``, exact for
     two links (Shchukin, Schmidt, van Loock, PRA 100, 032322 (2019)), an approximation
     beyond.
     """
-    vector = link_vectors[0]
-    success = 1.0
-    for gates, nxt in zip(repeater_gates, link_vectors[1:]):
-        vector = bell_diagonal.swap(vector, nxt, gate_depolarization=gates.depolarization,
-                                    measurement_error=gates.measurement_error)
-        success *= gates.swap_success_probability
+    vector = bell_diagonal.swap_chain(
+        np.asarray(link_vectors, dtype=np.float64),
+        gate_depolarization=np.array([gates.depolarization for gates in repeater_gates]),
+        measurement_error=np.array([gates.measurement_error for gates in repeater_gates]))
+    success = math.prod(gates.swap_success_probability for gates in repeater_gates)
     rate = success / expected_max_exponential(link_rates)
     return PathEstimate(np.asarray(vector, dtype=np.float64), rate)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from qfab import plugins
 from qfab.errors import EngineError, ScenarioError
+from qfab.heap import paused_collection
 from qfab.orchestrator.domains import Domain, find_domains, segments_of
 from qfab.orchestrator.estimates import PurificationPlan, estimate_path, plan_purification
 from qfab.orchestrator.network import NetworkGraph
@@ -40,6 +42,7 @@ class _Option:
         return self.purification.fidelity
 
 
+@paused_collection  # rules for every node of a long path: many objects, all kept
 def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> NetworkPlan:
     """Plan every request of ``spec``.
 
@@ -64,7 +67,7 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
         reach a request's ``min_fidelity`` (the message gives the best achievable).
     """
     network = network or NetworkGraph(spec)
-    domain_of = find_domains(spec, network.graph)
+    domain_of = find_domains(spec, network.adjacency)
     plans: list[RequestPlan] = []
     rules: dict[str, list[tuple[tuple[ServiceKey, int], Rule]]] = {
         name: [] for name in spec.nodes}
@@ -81,13 +84,15 @@ def plan_network(spec: ScenarioSpec, network: NetworkGraph | None = None) -> Net
             rounds=option.purification.rounds,
             expected_fidelity=option.fidelity, expected_rate_hz=option.rate_hz,
         ))
+        key = service_key(index, request)
         for order, (node, rule) in enumerate(
                 _request_rules(index, request, path, segments, option.purification,
                                spec.policy.swap)):
-            rules[node].append(((service_key(index, request), order), rule))
+            rules[node].append(((key, order), rule))
     return NetworkPlan(
         requests=plans,
-        nodes=[NodeRules(node=name, rules=[rule for _, rule in sorted(entries, key=lambda e: e[0])])
+        nodes=[NodeRules(node=name, rules=[
+                   rule for _, rule in sorted(entries, key=lambda e: e[0])])
                for name, entries in rules.items()],
         cutoff=spec.policy.cutoff, buffer=spec.policy.buffer,
         domains={node: domain.name for node, domain in domain_of.items()},
@@ -134,7 +139,7 @@ def _candidates(spec: ScenarioSpec, network: NetworkGraph, source: str,
     paths = [list(path) for path in policies[name](network, source, target)]
     for path in paths:
         if path[0] != source or path[-1] != target or any(
-                not network.graph.has_edge(a, b) for a, b in zip(path, path[1:])):
+                not network.has_link(a, b) for a, b in zip(path, path[1:])):
             raise ScenarioError("policy.routing", f"policy {name!r} returned {path}, not a "
                                 f"path of links from {source} to {target}")
     return paths
@@ -173,6 +178,11 @@ def _domains_along(path: Sequence[str], domain_of: dict[str, Domain]) -> list[st
     return names
 
 
+#: Purification schemes a rule can name (a plan's scheme is one of these or ``none``).
+_PURIFY_SCHEMES: dict[str, Literal["bbpssw", "dejmps"]] = {"bbpssw": "bbpssw",
+                                                           "dejmps": "dejmps"}
+
+
 def _request_rules(index: int, request: PairRequestSpec, path: list[str],
                    segments: list[tuple[int, int]], purification: PurificationPlan,
                    swap_policy: str) -> list[tuple[str, Rule]]:
@@ -183,11 +193,13 @@ def _request_rules(index: int, request: PairRequestSpec, path: list[str],
         rules += swap_rules(index, request.priority, path, list(range(first, last + 1)),
                             swap_policy)
     boundaries = sorted({end for segment in segments for end in segment})
-    rules += swap_rules(index, request.priority, path, boundaries, swap_policy)
+    rules += swap_rules(index, request.priority, path, boundaries, swap_policy,
+                        segment_ends_only=len(boundaries) < len(path))
     ends = (path[0], path[-1])
     if purification.scheme != "none":
+        scheme = _PURIFY_SCHEMES[purification.scheme]
         rules += [(path[0], PurifyRule(request=index, priority=request.priority, ends=ends,
-                                       level=level, scheme=purification.scheme))
+                                       level=level, scheme=scheme))
                   for level in range(purification.rounds)]
     rules.append((path[0], DeliverRule(request=index, priority=request.priority, ends=ends,
                                        level=purification.rounds)))
@@ -195,28 +207,35 @@ def _request_rules(index: int, request: PairRequestSpec, path: list[str],
 
 
 def swap_rules(request: int, priority: int, path: Sequence[str], positions: Sequence[int],
-               policy: str) -> list[tuple[str, SwapRule]]:
-    """Swap rules joining the path nodes at ``positions`` (indices into ``path``).
+               policy: str, *, segment_ends_only: bool = False) -> list[tuple[str, SwapRule]]:
+    """Swap rules joining the path nodes at ``positions`` (increasing indices into ``path``).
 
     ``asap``: every inner position swaps as soon as it holds a pair reaching any position to
     its left and one reaching any position to its right (Shchukin et al. 2019's swap-asap).
     ``nested``: doubling; the middle position joins the two halves once each spans its half
     exactly, recursively (Briegel, Dür, Cirac, Zoller, PRL 81, 5932 (1998)).
+
+    The accepted far ends are given as spans of ``path`` (see :class:`SwapRule`): all of
+    them when ``positions`` is a run of consecutive positions, only the segment ends among
+    them (``segment_ends_only``) when it is the path's ends and gateways.
     """
     rules: list[tuple[str, SwapRule]] = []
 
-    def rule(k: int, left: Sequence[int], right: Sequence[int], knowledge: bool) -> None:
+    def rule(k: int, left: tuple[int, int], right: tuple[int, int], knowledge: bool) -> None:
         node = path[positions[k]]
         here = positions[k]
         rules.append((node, SwapRule(
             request=request, priority=priority,
             left_link=(path[here - 1], node), right_link=(node, path[here + 1]),
-            left_ends=tuple(path[i] for i in left), right_ends=tuple(path[i] for i in right),
-            needs_knowledge=knowledge)))
+            left_span=(path[left[0]], path[left[1]]),
+            right_span=(path[right[0]], path[right[1]]),
+            segment_ends_only=segment_ends_only, needs_knowledge=knowledge)))
 
+    last = len(positions) - 1
     if policy == "asap":
-        for k in range(1, len(positions) - 1):
-            rule(k, positions[:k], positions[k + 1:], False)
+        for k in range(1, last):
+            rule(k, (positions[0], positions[k - 1]), (positions[k + 1], positions[last]),
+                 False)
         return rules
 
     def nested(lo: int, hi: int) -> None:
@@ -225,7 +244,7 @@ def swap_rules(request: int, priority: int, path: Sequence[str], positions: Sequ
         mid = (lo + hi + 1) // 2
         nested(lo, mid)
         nested(mid, hi)
-        rule(mid, [positions[lo]], [positions[hi]], True)
+        rule(mid, (positions[lo], positions[lo]), (positions[hi], positions[hi]), True)
 
-    nested(0, len(positions) - 1)
+    nested(0, last)
     return rules

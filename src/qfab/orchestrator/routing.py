@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
-import networkx as nx
-
+from qfab.orchestrator.graph import shortest_simple_paths
 from qfab.orchestrator.network import NetworkGraph
 from qfab.physics.bell_diagonal import werner_parameter
 
@@ -27,31 +25,29 @@ def candidate_paths(network: NetworkGraph, source: str, target: str) -> list[lis
     faithful links, since Werner parameters multiply under swapping). The orchestrator then
     evaluates each candidate with its rate and fidelity estimates.
     """
-    graph = network.graph
-    if not nx.has_path(graph, source, target):
-        return []
-    # costs per link index, kept here: the shared graph is only read
-    time_cost: list[float] = []
-    fidelity_cost: list[float] = []
-    for model in network.models:
-        time_cost.append(1.0 / model.pair_rate if model.pair_rate > 0 else math.inf)
-        werner = float(werner_parameter(min(float(model.heralded_state[0]), 1.0)))  # rounding
-        fidelity_cost.append(-math.log(werner) if werner > 0 else math.inf)
+    adjacency = network.adjacency  # no path: the search finds none (no separate check)
+    # costs per link index, computed once per network (every request of it shares them)
+    time_cost, fidelity_cost = network.derived("routing costs", lambda: _link_costs(network))
     found: dict[tuple[str, ...], None] = {}
     for costs in (time_cost, fidelity_cost):
-        weight = _by_link(costs)
-        for path in _first(nx.shortest_simple_paths(graph, source, target, weight=weight)):
+        cost: Callable[[int], float] = costs.__getitem__
+        for path in itertools.islice(shortest_simple_paths(adjacency, source, target, cost),
+                                     CANDIDATES_PER_RANKING):
             found.setdefault(tuple(path), None)
     return [list(path) for path in found]
 
 
-def _by_link(costs: list[float]) -> Callable[[str, str, dict[str, Any]], float]:
-    """A networkx weight function reading ``costs`` by the edge's link index."""
-    def weight(_a: str, _b: str, data: dict[str, Any]) -> float:
-        index: int = data["index"]
-        return costs[index]
-    return weight
-
-
-def _first(paths: Iterator[list[str]]) -> list[list[str]]:
-    return list(itertools.islice(paths, CANDIDATES_PER_RANKING))
+def _link_costs(network: NetworkGraph) -> tuple[list[float], list[float]]:
+    """Each link's generation-time cost (``1 / rate``) and fidelity cost (``-ln w``)."""
+    time_cost: list[float] = []
+    fidelity_cost: list[float] = []
+    werner_of: dict[int, float] = {}  # equal links share their state: one evaluation each
+    for model in network.models:
+        time_cost.append(1.0 / model.pair_rate if model.pair_rate > 0 else math.inf)
+        state = model.heralded_state
+        werner = werner_of.get(id(state))
+        if werner is None:
+            werner = werner_of[id(state)] = float(
+                werner_parameter(min(float(state[0]), 1.0)))  # rounding
+        fidelity_cost.append(-math.log(werner) if werner > 0 else math.inf)
+    return time_cost, fidelity_cost

@@ -7,7 +7,8 @@ diffed and tested without running a simulation.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,33 +21,49 @@ class _Plan(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class SwapRule(_Plan):
+# Rules and rule sets are slotted dataclasses, not models: a plan has one per node (100,000
+# for a long chain) and a slotted dataclass takes a tenth of a model's memory. Pydantic
+# validates and serializes them inside NetworkPlan all the same.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwapRule:
     """Swap a pair held on ``left_link`` with a pair held on ``right_link``.
 
-    Condition: the node holds one end of a pair on ``left_link`` whose other end is in
-    ``left_ends`` and one end of a pair on ``right_link`` whose other end is in
-    ``right_ends``; both pairs are fresh link pairs or already belong to ``request``. With
-    ``needs_knowledge`` the node must also have heard of both pairs' current ends (nested
-    swapping); without it the swap is oblivious (swap-asap).
+    Condition: the node holds one end of a pair on ``left_link`` whose other end lies in
+    ``left_span`` and one end of a pair on ``right_link`` whose other end lies in
+    ``right_span``. A span ``(first, last)`` is the stretch of the request's path from
+    ``first`` to ``last`` (both included; the path is in the request's :class:`RequestPlan`),
+    so that the rules of a path of ``L`` nodes take ``O(L)`` space, not ``O(L^2)``. With
+    ``segment_ends_only`` (a swap that stitches segments at a gateway) the other ends must
+    moreover be the path's ends or its gateways. Both pairs are fresh link pairs or already
+    belong to ``request``. With ``needs_knowledge`` the node must also have heard of both
+    pairs' current ends (nested swapping); without it the swap is oblivious (swap-asap).
     Action: Bell-state measurement of the two held qubits; the result belongs to ``request``.
     """
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     kind: Literal["swap"] = "swap"
     request: int
     priority: int = 0
     left_link: tuple[str, str]
     right_link: tuple[str, str]
-    left_ends: tuple[str, ...]
-    right_ends: tuple[str, ...]
+    left_span: tuple[str, str]
+    right_span: tuple[str, str]
+    segment_ends_only: bool = False
     needs_knowledge: bool = False
 
 
-class PurifyRule(_Plan):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PurifyRule:
     """Purify two pairs of ``request`` between ``ends`` that are both at ``level``.
 
     Action: one recurrence round of ``scheme``; on success the kept pair is at ``level + 1``,
     known at both ends after one classical message between them.
     """
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     kind: Literal["purify"] = "purify"
     request: int
@@ -56,8 +73,11 @@ class PurifyRule(_Plan):
     scheme: Literal["bbpssw", "dejmps"]
 
 
-class DeliverRule(_Plan):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliverRule:
     """Hand a pair between ``ends`` at ``level`` to ``request``'s application."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     kind: Literal["deliver"] = "deliver"
     request: int
@@ -69,8 +89,11 @@ class DeliverRule(_Plan):
 Rule = Annotated[SwapRule | PurifyRule | DeliverRule, Field(discriminator="kind")]
 
 
-class NodeRules(_Plan):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NodeRules:
     """The rule set of one node, in the order the node tries them."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     node: str
     rules: list[Rule]
@@ -102,7 +125,18 @@ class NetworkPlan(_Plan):
 
     def rules_of(self, node: str) -> list[Rule]:
         """The rules installed at ``node`` (empty if it has none)."""
-        for entry in self.nodes:
-            if entry.node == node:
-                return list(entry.rules)
-        return []
+        entry = self._by_node().get(node)
+        return [] if entry is None else list(entry.rules)
+
+    def _by_node(self) -> dict[str, NodeRules]:
+        """``nodes`` by node name, built once (rebuilt for a copy whose ``nodes`` were
+        replaced), so that looking up every node's rules is linear in the nodes."""
+        cached: tuple[list[NodeRules], dict[str, NodeRules]] | None = \
+            self.__dict__.get("_qfab_by_node")
+        if cached is None or cached[0] is not self.nodes:
+            by_node: dict[str, NodeRules] = {}
+            for entry in self.nodes:
+                by_node.setdefault(entry.node, entry)
+            cached = (self.nodes, by_node)
+            self.__dict__["_qfab_by_node"] = cached  # a cache beside the fields
+        return cached[1]

@@ -36,6 +36,11 @@ class RequestApp:
         self._receive = self.application.receive if self.application.receives_pairs else None
         #: The two end nodes of the request's path.
         self.ends = frozenset((plan.path[0], plan.path[-1]))
+        #: Position of each node on the path (what the swap rules' stretches refer to).
+        self.positions = {node: position for position, node in enumerate(plan.path)}
+        #: Positions of the path's ends and gateways, where its segments meet.
+        self.segment_ends = frozenset(
+            [0, len(plan.path) - 1, *(self.positions[node] for node in plan.gateways)])
         #: Started and not yet done.
         self.active = False
         #: Its turn: its links owe it pairs and its rules fire (see

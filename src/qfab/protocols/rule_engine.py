@@ -7,7 +7,7 @@ until no rule applies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from qfab.hardware.pair import Pair
@@ -41,6 +41,9 @@ class RuleEngine:
         are (no other message wakes the node then).
     """
 
+    __slots__ = ("node", "_wake", "rules", "_apps", "_sim", "_swap", "_purify", "_deliver",
+                 "_swaps", "_attempts", "reacts_to_news")
+
     def __init__(self, node: QuantumNode, rules: Sequence[Rule], actions: RuleActions,
                  apps: Sequence[RequestApp], sim: Simulation,
                  wake: Callable[[str, int], None] | None = None) -> None:
@@ -52,8 +55,8 @@ class RuleEngine:
         self._swap = actions.swap
         self._purify = actions.purify
         self._deliver = actions.deliver
-        self._swaps = {id(rule): _SwapLanes(node, rule) for rule in self.rules
-                       if isinstance(rule, SwapRule)}
+        self._swaps = {id(rule): _SwapLanes(node, rule, apps[rule.request])
+                       for rule in self.rules if isinstance(rule, SwapRule)}
         attempts: dict[type[Rule], Callable[[Any, int | None], bool]] = {
             SwapRule: self._try_swap, PurifyRule: self._try_purify,
             DeliverRule: self._try_deliver}
@@ -65,7 +68,7 @@ class RuleEngine:
         #: pair usable exactly when it was: such nodes need no wake-up for it.
         self.reacts_to_news = not all(
             isinstance(rule, SwapRule) and not rule.needs_knowledge and
-            self._swaps[id(rule)].accepts_any_far_end(apps[rule.request].plan.path)
+            self._swaps[id(rule)].accepts_any_far_end()
             for rule in self.rules)
 
     def evaluate(self, lane: int | None = None) -> None:
@@ -86,14 +89,15 @@ class RuleEngine:
                     fired = True
                     break
 
-    def _usable(self, pair: Pair | None, request: int, ends: Container[str], level: int,
+    def _usable(self, pair: Pair | None, request: int, lanes: _SwapLanes, side: int,
                 knowledge: bool) -> bool:
-        """Whether ``pair`` may be used by ``request``'s rule at this node."""
-        if pair is None or pair.reserved or pair.level != level or \
+        """Whether ``pair``, held on ``side`` (0 left, 1 right) of a swap rule of
+        ``request``, may be used by it at this node."""
+        if pair is None or pair.reserved or pair.level != 0 or \
                 pair.owner not in (None, request):
             return False
         end = 0 if pair.ends[0].node is self.node else 1
-        if pair.ends[1 - end].node.name not in ends:
+        if not lanes.accepts(side, pair.ends[1 - end].node.name):
             return False
         return not (knowledge and pair.known_ps[end] > self._sim.now)
 
@@ -112,9 +116,8 @@ class RuleEngine:
             left, right = left_slot.pair, right_slot.pair
             if left is None or right is None:  # the common case, checked first
                 continue
-            if self._usable(left, rule.request, lanes.left_ends, 0, rule.needs_knowledge) and \
-                    self._usable(right, rule.request, lanes.right_ends, 0,
-                                 rule.needs_knowledge):
+            if self._usable(left, rule.request, lanes, 0, rule.needs_knowledge) and \
+                    self._usable(right, rule.request, lanes, 1, rule.needs_knowledge):
                 self._swap(self.node, left, right, rule.request)
                 return True
         return False
@@ -163,24 +166,35 @@ class RuleEngine:
 
 
 class _SwapLanes:
-    """A swap rule's lanes at one node: (left slot, right slot) of each qubit index."""
+    """A swap rule's lanes at one node: (left slot, right slot) of each qubit index, and the
+    far ends it accepts on each side as a range of positions on the request's path."""
 
-    __slots__ = ("slots", "left_ends", "right_ends", "_neighbours", "_node")
+    __slots__ = ("slots", "_positions", "_ranges", "_segment_ends", "_here", "_length")
 
-    def __init__(self, node: QuantumNode, rule: SwapRule) -> None:
+    def __init__(self, node: QuantumNode, rule: SwapRule, app: RequestApp) -> None:
         name = node.name
         left = rule.left_link[0] if rule.left_link[1] == name else rule.left_link[1]
         right = rule.right_link[1] if rule.right_link[0] == name else rule.right_link[0]
         self.slots: list[tuple[Slot, Slot]] = list(zip(node.slots[left], node.slots[right]))
-        self.left_ends = frozenset(rule.left_ends)
-        self.right_ends = frozenset(rule.right_ends)
-        self._neighbours = (left, right)
-        self._node = name
+        positions = self._positions = app.positions
+        self._ranges = ((positions[rule.left_span[0]], positions[rule.left_span[1]]),
+                        (positions[rule.right_span[0]], positions[rule.right_span[1]]))
+        self._segment_ends = app.segment_ends if rule.segment_ends_only else None
+        self._here = positions[name]
+        self._length = len(positions)
 
-    def accepts_any_far_end(self, path: Sequence[str]) -> bool:
-        """Whether every node beyond each neighbour on ``path`` is an accepted far end."""
-        here = path.index(self._node)
-        before, after = set(path[:here]), set(path[here + 1:])
-        left, right = self._neighbours
-        left_side, right_side = (before, after) if left in before else (after, before)
-        return left_side <= self.left_ends and right_side <= self.right_ends
+    def accepts(self, side: int, far_end: str) -> bool:
+        """Whether a pair on ``side`` (0 left, 1 right) whose other end is ``far_end`` has
+        its other end where the rule wants it."""
+        position = self._positions.get(far_end, -1)
+        first, last = self._ranges[side]
+        if not first <= position <= last:
+            return False
+        return self._segment_ends is None or position in self._segment_ends
+
+    def accepts_any_far_end(self) -> bool:
+        """Whether every node beyond each neighbour on the path is an accepted far end."""
+        (left_first, left_last), (right_first, right_last) = self._ranges
+        whole = (left_first == 0 and left_last >= self._here - 1 and
+                 right_first <= self._here + 1 and right_last == self._length - 1)
+        return whole and (self._segment_ends is None or len(self._segment_ends) == self._length)

@@ -16,11 +16,13 @@ then the qubits it holds stay blocked (failed operations) or unknown (successful
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from qfab.hardware.link import HeraldedLink
 from qfab.hardware.pair import Pair
 from qfab.hardware.qnode import QuantumNode
-from qfab.memorymodel import memory_model
+from qfab.heap import paused_collection
+from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan, PurifyRule
@@ -84,6 +86,7 @@ class NetworkRuntime:
         no component holds a tracer.
     """
 
+    @paused_collection  # nodes, slots, links and rule engines of the whole network
     def __init__(self, sim: Simulation, spec: ScenarioSpec, network: NetworkGraph,
                  plan: NetworkPlan, streams: RandomStreams,
                  formalism: type[PairState], *, tracer: Tracer | None = None) -> None:
@@ -94,13 +97,20 @@ class NetworkRuntime:
         self.streams = streams
         self.cutoff_ps = seconds_to_ps(plan.cutoff) if plan.cutoff is not None else None
         self.characterize = not spec.requests
-        self.nodes = {
-            name: QuantumNode(name, {nb: spec.qubits_per_link(name, nb)
-                                     for nb in spec.neighbours(name)},
-                              memory=memory_model(node.memory), gates=node.gates)
-            for name, node in spec.nodes.items()}
+        # nodes of a generated network share their memory spec: one model for each
+        memories: dict[int, MemoryModel] = {}
+        self.nodes: dict[str, QuantumNode] = {}
+        for name, node in spec.nodes.items():
+            memory = memories.get(id(node.memory))
+            if memory is None:
+                memory = memories[id(node.memory)] = memory_model(node.memory)
+            channels = {nb: network.model(name, nb).channels for nb in spec.neighbours(name)}
+            self.nodes[name] = QuantumNode(
+                name, channels, memory=memory, gates=node.gates,
+                qubits=sum(spec.qubits_per_link(name, nb) for nb in channels))
         self.links: list[HeraldedLink] = []
         emitted: list[PairState] = []
+        states: dict[int, PairState] = {}  # equal links share their emitted state's array
         for index, model in enumerate(network.models):
             a, b = (self.nodes[name] for name in model.between)
             slots = list(zip(a.slots[b.name], b.slots[a.name]))
@@ -108,12 +118,16 @@ class NetworkRuntime:
                 slot.link = index
             link = HeraldedLink(index, slots, p_success=model.p_success,
                                 period=model.period, herald_delay=model.herald_delay,
-                                rng=streams.stream(f"link:{a.name}-{b.name}"),
+                                rng=partial(streams.stream, f"link:{a.name}-{b.name}"),
                                 windows=model.windows,
                                 herald_fidelity=float(model.heralded_state[0]))
             link.buffer = len(slots) if self.characterize else plan.buffer
             self.links.append(link)
-            emitted.append(formalism.from_bell_vector(model.emitted_state))
+            state = states.get(id(model.emitted_state))
+            if state is None:
+                state = states[id(model.emitted_state)] = formalism.from_bell_vector(
+                    model.emitted_state)
+            emitted.append(state)
         self.apps = [RequestApp(request_plan, spec.requests[request_plan.request],
                                 [network.link_index(x, y) for x, y in
                                  zip(request_plan.path, request_plan.path[1:])])

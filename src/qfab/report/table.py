@@ -57,7 +57,7 @@ def format_result(result: RunResult) -> str:
                                + (["deadline"] if deadlines else []) + figures, request_rows)
         for request in written:
             if request.path and len(request.path) > 2 or request.purification not in (None, "none"):
-                plan = f"  path {' - '.join(request.path or [])}"
+                plan = f"  path {_path(request.path or [])}"
                 if request.domains and len(request.domains) > 1:
                     plan += f"  (domains {' > '.join(request.domains)})"
                 if request.purification not in (None, "none"):
@@ -73,6 +73,19 @@ def format_result(result: RunResult) -> str:
                   "can bring any request another pair"]
         lines += [f"  {wait}" for wait in result.stalled.waits]
     return "\n".join(lines)
+
+
+#: Paths longer than this many nodes are shown by their first and last nodes.
+_PATH_SHOWN = 12
+
+
+def _path(path: Sequence[str]) -> str:
+    """``a - b - c``; a long path shortened to its ends (its full list is in the JSON)."""
+    if len(path) <= _PATH_SHOWN:
+        return " - ".join(path)
+    half = _PATH_SHOWN // 2
+    return (f"{' - '.join(path[:half])} - ... - {' - '.join(path[-half:])} "
+            f"({len(path):,} nodes)")
 
 
 def _request_label(request: RequestResult) -> str:

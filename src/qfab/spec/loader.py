@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from qfab.errors import ScenarioError
+from qfab.spec.base import SHARED
 from qfab.spec.models import DEFAULT_MEMORY_KIND, ScenarioSpec
 
 __all__ = ["read_document", "parse_yaml", "MAX_DEPTH", "validate_scenario",
@@ -141,7 +142,8 @@ def validate_scenario(document: Any, *,
     """
     require_mapping(document)
     try:
-        return model.model_validate(document)
+        # generated entries share their template's mappings: each is validated once
+        return model.model_validate(document, context={SHARED: {}})
     except ValidationError as error:
         raise format_validation_error(error, document, model) from None
 

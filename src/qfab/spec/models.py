@@ -9,10 +9,11 @@ perfect visibility), so a scenario states its imperfections explicitly.
 from __future__ import annotations
 
 import math
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     Discriminator,
     Field,
     PrivateAttr,
@@ -26,6 +27,7 @@ from pydantic import (
 from qfab.errors import ScenarioError
 from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
+from qfab.spec.budget import at_most_max_count
 from qfab.spec.quantities import (
     MIN_TIME_S,
     Attenuation,
@@ -60,13 +62,17 @@ __all__ = [
 
 NodeName = Annotated[str, Field(min_length=1)]
 
+#: A number of qubits: a whole number from 1 to 2**53 (:data:`qfab.spec.budget.MAX_COUNT`).
+QubitCount = Annotated[Integer, Field(ge=1), AfterValidator(at_most_max_count)]
+
 
 class _MemorySpecBase(SpecModel):
     """What every kind of memory has: its qubits and how they are split among links."""
 
-    qubits: Integer = Field(1, ge=1, description="communication/storage qubits at the node, "
-                        "split evenly among its links unless 'per_link' assigns them")
-    per_link: dict[str, Annotated[Integer, Field(ge=1)]] | None = Field(
+    qubits: QubitCount = Field(1, description="communication/storage qubits at the node, split "
+                               "evenly among its links unless 'per_link' assigns them (at most "
+                               "2**53)")
+    per_link: dict[str, QubitCount] | None = Field(
         None, description="qubits reserved for the link to each named neighbour")
 
 
@@ -444,20 +450,11 @@ class ScenarioSpec(SpecModel):
 
     def degree(self, node: str) -> int:
         """Number of links that end at ``node``."""
-        return self._degrees.get(node, 0)
-
-    @cached_property
-    def _degrees(self) -> dict[str, int]:
-        degrees: dict[str, int] = {}
-        for link in self.links:
-            for end in link.between:
-                degrees[end] = degrees.get(end, 0) + 1
-        return degrees
+        return len(self._links_index().neighbours.get(node, ()))
 
     def neighbours(self, node: str) -> list[str]:
         """Nodes joined to ``node`` by a link, in link order."""
-        return [link.between[1 - link.between.index(node)]
-                for link in self.links if node in link.between]
+        return list(self._links_index().neighbours.get(node, ()))
 
     def qubits_per_link(self, node: str, neighbour: str | None = None) -> int:
         """Qubits that ``node`` dedicates to its link to ``neighbour``.
@@ -473,7 +470,35 @@ class ScenarioSpec(SpecModel):
 
     def link_between(self, a: str, b: str) -> tuple[int, LinkSpec] | None:
         """The index and spec of the link joining ``a`` and ``b``, if any."""
-        for index, link in enumerate(self.links):
-            if set(link.between) == {a, b}:
-                return index, link
-        return None
+        index = self._links_index().by_ends.get((a, b) if a <= b else (b, a))
+        return None if index is None else (index, self.links[index])
+
+    def _links_index(self) -> _LinkIndex:
+        """Neighbours and links by their ends, built once from ``links`` (rebuilt for a copy
+        whose ``links`` were replaced): each lookup is then O(1), not a scan of all links."""
+        index: _LinkIndex | None = self.__dict__.get("_qfab_links_index")
+        if index is None or index.links is not self.links:
+            index = _LinkIndex.of(self.links)
+            self.__dict__["_qfab_links_index"] = index  # a cache beside the fields
+        return index
+
+
+@dataclass(frozen=True)
+class _LinkIndex:
+    """The links of a scenario indexed by node (the links list it was built from kept, to
+    tell a stale index from a current one)."""
+
+    links: list[LinkSpec]
+    neighbours: dict[str, list[str]]
+    by_ends: dict[tuple[str, str], int]  # (first, second) in sorted order
+
+    @classmethod
+    def of(cls, links: list[LinkSpec]) -> _LinkIndex:
+        neighbours: dict[str, list[str]] = {}
+        by_ends: dict[tuple[str, str], int] = {}
+        for index, link in enumerate(links):
+            a, b = link.between
+            neighbours.setdefault(a, []).append(b)
+            neighbours.setdefault(b, []).append(a)
+            by_ends.setdefault((a, b) if a <= b else (b, a), index)
+        return cls(links, neighbours, by_ends)

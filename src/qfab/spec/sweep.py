@@ -28,7 +28,6 @@ import math
 from collections.abc import Iterable
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qfab.errors import ScenarioError
@@ -176,6 +175,8 @@ def _spaced(name: str, spec: tuple[float | str, float | str, int]) -> list[Any]:
                          f"{stop_dim}")
     if not (math.isfinite(start) and math.isfinite(stop)):
         raise ValueError(f"{name}: endpoints must be finite, got {start_raw!r}, {stop_raw!r}")
+    import numpy as np  # only for a sweep with a range: reading scenarios needs none
+
     if name == "logspace":
         if start <= 0 or stop <= 0:
             raise ValueError(f"logspace: endpoints must be > 0, got {start_raw!r}, {stop_raw!r}")

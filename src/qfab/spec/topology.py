@@ -36,19 +36,24 @@ __all__ = [
 ]
 
 
-#: The most nodes a generated topology may have. Validating a generated chain takes about
-#: 6 kB and 80 us per node (measured: 100,000 nodes, 0.6 GB, 7.6 s), so this many need about
-#: 6 GB before any run starts; larger networks are refused instead of filling the machine.
+#: The most nodes a generated topology may have. Validating and planning a generated chain
+#: takes about 3 kB and 40 us per node, and building the event simulation's network about
+#: 4 kB more (measured: 100,000 nodes, 0.37 GB and 3.7 s to validate, 0.7 GB to set a run
+#: up), so this many need several GB before any run starts; larger networks are refused
+#: instead of filling the machine.
 MAX_GENERATED_NODES = 1_000_000
+
+#: Bytes that validating one generated node takes (see :data:`MAX_GENERATED_NODES`).
+_BYTES_PER_NODE = 3_000
 
 
 def _check_size(count: int) -> None:
     """Refuse a generated topology of more than :data:`MAX_GENERATED_NODES` nodes."""
     if count > MAX_GENERATED_NODES:
-        need = Decimal(count) * 6000 / 2**30  # any integer, beyond the float range too
+        need = Decimal(count) * _BYTES_PER_NODE / 2**30  # any integer, beyond floats too
         raise ValueError(f"{_count(count)} nodes would need about {need:,.3g} GiB to "
-                         f"validate alone (about 6 kB per node); generated topologies have at most "
-                         f"{MAX_GENERATED_NODES:,} nodes")
+                         f"validate alone (about 3 kB per node); generated topologies have at "
+                         f"most {MAX_GENERATED_NODES:,} nodes")
 
 
 def _count(count: int) -> str:

@@ -35,7 +35,9 @@ def generate(topology: TopologySpec, *, base_dir: Path | None = None) -> tuple[N
     nodes, links
         Node entries by name (from the node template, with ``tier`` and ``memory.qubits``
         = per-link qubits x degree filled in) and link entries (from the link template, with
-        ``between`` and ``length`` filled in), in the order the kind documents.
+        ``between`` and ``length`` filled in), in the order the kind documents. Entries
+        share their common parts (nested mappings of the link template, one node entry per
+        tier and qubit count): read them, do not modify them in place.
 
     Raises
     ------
@@ -61,8 +63,9 @@ def expand_topology(document: dict[str, Any], *, base_dir: Path | None = None) -
     dict
         A new document: generated nodes merged into ``nodes`` (explicit entries of the same
         name are merged onto them, their keys winning), generated links placed before the
-        explicit ``links``. The ``topology`` key is kept. A document without a ``topology``
-        section (or with ``topology: null``) comes back as a copy.
+        explicit ``links``. The ``topology`` key is kept. Generated entries share their
+        common parts, as :func:`generate` says. A document without a ``topology`` section
+        (or with ``topology: null``) comes back as a copy.
 
     Raises
     ------
@@ -193,24 +196,32 @@ def _generate(topology: TopologySpec, *, base_dir: Path | None,
         names, edges = regular_graph(topology)
     spacing = topology.spacing
 
+    # Generated entries share what they have in common (the link template's nested
+    # mappings; one node entry per tier and qubit count), so that validation builds each
+    # shared part once (:data:`qfab.spec.base.SHARED`) and a long chain costs memory per
+    # link, not per template key. The templates are copied once, apart from the document.
+    link_template = copy.deepcopy(topology.link)
     links: Links = []
     for a, b, length in edges:
-        link = copy.deepcopy(topology.link)
+        link = dict(link_template)
         link["between"] = [a, b]
         link.setdefault("length", spacing if length is None else length)
         links.append(link)
 
     degree = _degrees((a, b) for a, b, _ in edges)
+    made: dict[tuple[str | None, int], dict[str, Any]] = {}
     nodes: Nodes = {}
     for name in names:
-        node = copy.deepcopy(topology.node)
-        if name in tiers:
-            node["tier"] = tiers[name]
-        elif topology.tier is not None:
-            node.setdefault("tier", topology.tier)
         links_here = degree.get(name, 0) + extra_degree.get(name, 0)
-        memory = node.setdefault("memory", {})
-        memory["qubits"] = per_link * max(links_here, 1)
+        key = (tiers.get(name), per_link * max(links_here, 1))
+        node = made.get(key)
+        if node is None:
+            node = made[key] = copy.deepcopy(topology.node)
+            if name in tiers:
+                node["tier"] = tiers[name]
+            elif topology.tier is not None:
+                node.setdefault("tier", topology.tier)
+            node.setdefault("memory", {})["qubits"] = key[1]
         nodes[name] = node
     return nodes, links
 

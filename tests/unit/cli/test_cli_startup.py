@@ -20,10 +20,11 @@ HEAVY_FOR_HELP = ("numpy", "scipy", "networkx", "pydantic", "pydantic_core", "ya
                   "qfab.orchestrator", "qfab.sim", "qfab.physics", "qfab.loading",
                   "concurrent.futures")
 
-#: What ``qfab validate`` of a plain chain must not import: it plans, it runs nothing.
-HEAVY_FOR_VALIDATE = ("scipy", "matplotlib", "pyarrow", "dask", "tqdm", "qfab.engines",
-                      "qfab.sim", "qfab.protocols", "qfab.hardware", "qfab.quantum",
-                      "qfab.report.plots", "qfab.report.table")
+#: What ``qfab validate`` of a plain chain must not import: it plans (on the orchestrator's
+#: own graph code, no networkx), it runs nothing.
+HEAVY_FOR_VALIDATE = ("scipy", "networkx", "matplotlib", "pyarrow", "dask", "tqdm",
+                      "qfab.engines", "qfab.sim", "qfab.protocols", "qfab.hardware",
+                      "qfab.quantum", "qfab.report.plots", "qfab.report.table")
 
 
 def _imported(code: str) -> set[str]:
@@ -86,3 +87,13 @@ def test_the_names_written_out_for_the_parser_are_the_registered_ones(
 
     assert tuple(sorted(names)) == tuple(sorted(getattr(importlib.import_module(module),
                                                         attribute)))
+
+
+def test_reading_a_scenario_needs_no_numpy_and_no_graph_library() -> None:
+    """Loading a scenario (fields, units, a generated topology) is pydantic and YAML only;
+    NumPy arrives with planning (the physics of the link estimates), networkx never."""
+    path = EXAMPLES / "chain_9_nodes.yaml"
+    code = f"from qfab.loading import load_scenario\nload_scenario({str(path)!r})\n"
+    names = _imported(code)
+    assert "qfab.spec.models" in names
+    assert _loaded(names, ("numpy", "networkx", "scipy")) == []

@@ -59,7 +59,7 @@ def test_asap_rules_accept_any_pair_reaching_left_and_right() -> None:
     spec = scenario([link("a", "b"), link("b", "c"), link("c", "d")], ("a", "d"))
     rules = plan_network(spec).rules_of("c")
     assert rules == [SwapRule(request=0, left_link=("b", "c"), right_link=("c", "d"),
-                              left_ends=("a", "b"), right_ends=("d",))]
+                              left_span=("a", "b"), right_span=("d", "d"))]
 
 
 def test_nested_rules_join_exact_halves() -> None:
@@ -68,9 +68,11 @@ def test_nested_rules_join_exact_halves() -> None:
     plan = plan_network(spec)
     (middle,) = plan.rules_of("c")
     assert isinstance(middle, SwapRule)
-    assert (middle.left_ends, middle.right_ends, middle.needs_knowledge) == (("a",), ("e",), True)
+    assert (middle.left_span, middle.right_span, middle.needs_knowledge) == (
+        ("a", "a"), ("e", "e"), True)
     (first,) = plan.rules_of("b")
-    assert isinstance(first, SwapRule) and (first.left_ends, first.right_ends) == (("a",), ("c",))
+    assert isinstance(first, SwapRule) and (first.left_span, first.right_span) == (
+        ("a", "a"), ("c", "c"))
 
 
 def test_purification_and_delivery_rules_sit_at_the_first_node() -> None:

@@ -95,7 +95,7 @@ def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Su
     for shared in (formalism_support(spec, "fast"), segmentation_support(plan, "fast")):
         if not shared:
             return shared
-    memory = memory_support(spec, plan)
+    memory = memory_support(spec, plan, network)
     if not memory:
         return memory
     if spec.policy.buffer:
@@ -134,7 +134,7 @@ def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) 
     last_times: list[np.ndarray] = []
     active_times: list[np.ndarray] = []
     requested = spec.requests[path.request].pairs
-    largest_batch = batch_shots_limit(spec, requested, len(path.p))
+    largest_batch = batch_shots_limit(spec, requested, len(path.p), path.channels)
     shots = 0
     batch_shots = options.shots
     while True:

@@ -64,8 +64,8 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         depolarization=np.array([g.depolarization for g in gates]),
         measurement_error=np.array([g.measurement_error for g in gates]),
         swap_success=np.array([g.swap_success_probability for g in gates]),
-        reach=np.array([max(network.delay(node, a), network.delay(node, b))
-                        for node in repeaters]),
+        reach=np.maximum(np.array(network.delays_to(a, repeaters), dtype=np.float64),
+                         np.array(network.delays_to(b, repeaters), dtype=np.float64)),
         channels=min(model.channels for model in models),
         ideal_memory=all(memory.ideal for memory in memories),
         cutoff=spec.policy.cutoff,

@@ -1,7 +1,8 @@
 """How much memory the fast engine's arrays need, refused up front when the device lacks it.
 
 A batch samples ``fast.shots`` runs of a request at once: its delivery times and fidelities are
-two ``shots x pairs`` arrays of float64, and each round draws ``shots x links`` herald times;
+two ``shots x pairs`` arrays of float64, and each round draws ``shots x links`` herald times,
+all of it for each channel of the path (a path of ``c`` channels runs ``c`` lanes per run);
 with ``fast.target_rel_error`` the per-run tallies of up to ``fast.max_shots`` runs are kept
 (three float64 each). The arrays' size is a lower bound of what the engine allocates; the
 temporaries of the sampling schemes raise the peak to 1.5-3 times it (measured with
@@ -13,10 +14,10 @@ exceeds the device's memory, instead of failing in the middle of a run.
 from __future__ import annotations
 
 import math
-import os
-from decimal import Decimal
 
 from qfab.engines.base import Support
+from qfab.engines.capacity import device_memory_bytes, qubits_field, size_text
+from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
 from qfab.spec.models import ScenarioSpec
 
@@ -28,7 +29,8 @@ _FLOAT = 8
 PEAK_FACTOR = 4
 
 
-def batch_bytes(shots: int, pairs: int, links: int, *, kept_runs: int = 0) -> int:
+def batch_bytes(shots: int, pairs: int, links: int, *, kept_runs: int = 0,
+                channels: int = 1) -> int:
     """Lower bound of the bytes one batch of ``shots`` runs of a request needs.
 
     Parameters
@@ -42,27 +44,16 @@ def batch_bytes(shots: int, pairs: int, links: int, *, kept_runs: int = 0) -> in
     kept_runs
         Runs whose tallies are kept across batches (``max_shots`` when sampling to a target
         precision, else 0).
+    channels
+        Channels of the path (the fewest of its links'): each is sampled as a lane of every
+        run.
 
     Examples
     --------
     >>> round(batch_bytes(1_000_000_000, 500, 2) / 2**40, 2)  # 1e9 runs of 500 pairs, in TiB
     7.29
     """
-    return _FLOAT * (shots * (2 * pairs + links) + 3 * kept_runs)
-
-
-def device_memory_bytes(device: str) -> int | None:
-    """Total memory of ``device`` ("cpu": the machine's RAM; "gpu": the CUDA device's), or
-    None when it cannot be told."""
-    try:
-        if device == "gpu":
-            import cupy
-
-            _, total = cupy.cuda.Device().mem_info
-            return int(total)
-        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (ImportError, ValueError, OSError, AttributeError):  # pragma: no cover
-        return None
+    return _FLOAT * (shots * channels * (2 * pairs + links) + 3 * kept_runs)
 
 
 def pairs_to_sample(spec: ScenarioSpec, plan: RequestPlan) -> int:
@@ -75,9 +66,10 @@ def pairs_to_sample(spec: ScenarioSpec, plan: RequestPlan) -> int:
     return min(pairs, int(1.5 * plan.expected_rate_hz * horizon) + 64)
 
 
-def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
-                   available: int | None = None) -> Support:
-    """No, naming ``fast.shots``, when some request's batch needs more than the device has.
+def memory_support(spec: ScenarioSpec, plan: NetworkPlan, network: NetworkGraph | None = None,
+                   *, available: int | None = None) -> Support:
+    """No, naming ``fast.shots`` (or the qubits that give a path many channels), when some
+    request's batch needs more than the device has.
 
     ``available`` overrides the device's memory (for tests).
     """
@@ -89,8 +81,15 @@ def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
     for request_plan in plan.requests:
         links = len(request_plan.path) - 1
         pairs = pairs_to_sample(spec, request_plan)
-        need = PEAK_FACTOR * batch_bytes(options.shots, pairs, links, kept_runs=kept)
+        channels = 1 if network is None else _channels(network, request_plan.path)
+        need = PEAK_FACTOR * batch_bytes(options.shots, pairs, links, kept_runs=kept,
+                                         channels=channels)
         if need > total:
+            if channels > 1 and PEAK_FACTOR * batch_bytes(options.shots, pairs, links,
+                                                          kept_runs=kept) <= total:
+                assert network is not None
+                return Support.no(_channels_reason(spec, network, request_plan, channels,
+                                                   need, total))
             if PEAK_FACTOR * batch_bytes(options.shots, pairs, links) > total:
                 what = (f"fast.shots: {options.shots} runs at once of requests"
                         f"[{request_plan.request}] ({pairs} pairs each)")
@@ -98,31 +97,34 @@ def memory_support(spec: ScenarioSpec, plan: NetworkPlan, *,
             else:
                 what = f"fast.max_shots: keeping the tallies of {options.max_shots} runs"
                 fix = "lower fast.max_shots or raise fast.target_rel_error"
-            return Support.no(f"{what} needs about {_size(need)} of memory, more than "
-                              f"this {spec.fast.device}'s {_size(total)}; {fix}")
+            return Support.no(f"{what} needs about {size_text(need)} of memory, more than "
+                              f"this {spec.fast.device}'s {size_text(total)}; {fix}")
     return Support.yes()
 
 
-def batch_shots_limit(spec: ScenarioSpec, pairs: int, links: int) -> int:
+def _channels(network: NetworkGraph, path: list[str]) -> int:
+    """Channels of ``path``: the fewest of its links'."""
+    return min(network.model(a, b).channels for a, b in zip(path, path[1:]))
+
+
+def _channels_reason(spec: ScenarioSpec, network: NetworkGraph, request_plan: RequestPlan,
+                     channels: int, need: int, total: int) -> str:
+    """Why the channels of a request's path do not fit, naming the qubits that set them."""
+    path = request_plan.path
+    a, b = min(zip(path, path[1:]), key=lambda ends: network.model(*ends).channels)
+    return (f"{qubits_field(spec, a, b)}: {channels:,} channels on the path of "
+            f"requests[{request_plan.request}] (each a lane of every run) need about "
+            f"{size_text(need)} of memory for fast.shots = {spec.fast.shots} runs at once, more "
+            f"than this {spec.fast.device}'s {size_text(total)}; give the links fewer qubits "
+            "or lower fast.shots")
+
+
+def batch_shots_limit(spec: ScenarioSpec, pairs: int, links: int, channels: int = 1) -> int:
     """The most runs of a request one batch may sample: its peak within half the device's
     memory (used when batches grow towards ``fast.target_rel_error``), at least
     ``fast.shots`` (which :func:`memory_support` has checked)."""
     total = device_memory_bytes(spec.fast.device)
     if total is None:
         return spec.fast.shots
-    per_run = PEAK_FACTOR * batch_bytes(1, pairs, links)
+    per_run = PEAK_FACTOR * batch_bytes(1, pairs, links, channels=channels)
     return max(spec.fast.shots, total // 2 // per_run)
-
-
-def _size(count: int) -> str:
-    """``count`` bytes in binary units, for any size (integers beyond the float range too).
-
-    >>> _size(3 * 2**40), _size(10**400)
-    ('3 TiB', '8.88e+384 PiB')
-    """
-    value = Decimal(count)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if value < 1024 or unit == "PiB":
-            return f"{float(value) if value < 10**300 else value:.3g} {unit}"
-        value /= 1024
-    raise AssertionError  # pragma: no cover
