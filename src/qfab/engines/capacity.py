@@ -25,17 +25,29 @@ DES_BYTES_PER_CHANNEL = 1_000
 
 
 def device_memory_bytes(device: str) -> int | None:
-    """Total memory of ``device`` ("cpu": the machine's RAM; "gpu": the CUDA device's), or
-    None when it cannot be told."""
+    """Total memory of ``device`` ("cpu": the machine's RAM, or this process's address-space
+    limit (``ulimit -v``) when that is lower; "gpu": the CUDA device's), or None when it
+    cannot be told."""
     try:
         if device == "gpu":
             import cupy
 
             _, total = cupy.cuda.Device().mem_info
             return int(total)
-        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+        physical = int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
     except (ImportError, ValueError, OSError, AttributeError):  # pragma: no cover
         return None
+    return min(physical, _address_space_limit() or physical)
+
+
+def _address_space_limit() -> int | None:
+    """This process's soft limit on its address space in bytes, None when unlimited."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY or soft <= 0 else int(soft)
 
 
 def size_text(count: int) -> str:

@@ -3,6 +3,10 @@ counts beyond exact floats, are refused up front in one line naming the field.""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +24,8 @@ from qfab.rng import RandomStreams
 from qfab.sim.kernel import Simulation
 from qfab.spec.budget import MAX_COUNT, count_text, gibibytes
 from qfab.spec.models import ScenarioSpec
+
+SRC = Path(__file__).resolve().parents[3] / "src"
 
 
 def _link(qubits_a: int, qubits_b: int, **extra: Any) -> ScenarioSpec:
@@ -96,3 +102,18 @@ def test_a_topology_of_10_to_the_400_nodes_is_one_clean_error() -> None:
 def test_sizes_for_messages() -> None:
     assert gibibytes(3 * 2**29) == "1.5 GiB" and gibibytes(10**400) == "10^390 GiB"
     assert count_text(12_345) == "12,345" and count_text(10**39) == "about 10^39"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS binds on Linux")
+def test_the_cpu_memory_is_the_address_space_limit_when_that_is_lower() -> None:
+    """A process limited with ``ulimit -v`` (a worker, a batch job) has that much, not the
+    machine's RAM: the refusal must come before the allocation fails."""
+    limit = 3 * 2**30
+    code = ("import resource; "
+            f"resource.setrlimit(resource.RLIMIT_AS, ({limit}, resource.RLIM_INFINITY)); "
+            "from qfab.engines.capacity import device_memory_bytes; "
+            "print(device_memory_bytes('cpu'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert int(out.stdout) == min(limit, int(os.sysconf("SC_PHYS_PAGES"))
+                                  * int(os.sysconf("SC_PAGE_SIZE")))
