@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Callable
 
-from qfab.orchestrator.graph import shortest_simple_paths
+from qfab.orchestrator.graph import Adjacency, components, shortest_simple_paths
 from qfab.orchestrator.network import NetworkGraph
 from qfab.physics.bell_diagonal import werner_parameter
 
@@ -29,12 +29,26 @@ def candidate_paths(network: NetworkGraph, source: str, target: str) -> list[lis
     # costs per link index, computed once per network (every request of it shares them)
     time_cost, fidelity_cost = network.derived("routing costs", lambda: _link_costs(network))
     found: dict[tuple[str, ...], None] = {}
+    if network.derived("acyclic", lambda: _is_forest(adjacency)):
+        # one simple path joins two nodes of a forest: the first search finds it
+        for path in itertools.islice(shortest_simple_paths(adjacency, source, target,
+                                                           time_cost.__getitem__), 1):
+            found[tuple(path)] = None
+        return [list(path) for path in found]
     for costs in (time_cost, fidelity_cost):
         cost: Callable[[int], float] = costs.__getitem__
         for path in itertools.islice(shortest_simple_paths(adjacency, source, target, cost),
                                      CANDIDATES_PER_RANKING):
             found.setdefault(tuple(path), None)
     return [list(path) for path in found]
+
+
+def _is_forest(adjacency: Adjacency) -> bool:
+    """Whether the graph has no cycle: ``edges = nodes - components`` (a chain, a star,
+    a tree)."""
+    edges = sum(len(neighbours) for neighbours in adjacency.values()) // 2
+    parts = sum(1 for _ in components(adjacency, adjacency))
+    return edges == len(adjacency) - parts
 
 
 def _link_costs(network: NetworkGraph) -> tuple[list[float], list[float]]:

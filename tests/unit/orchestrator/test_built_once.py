@@ -92,3 +92,17 @@ def test_a_run_builds_one_network_graph_and_finds_domains_once(
     if engine == "des":
         assert {node.name: node.domain for node in result.nodes} == {
             "q0": "nodal-1", "k1": "campus", "x": "campus", "k2": "campus", "q3": "nodal-2"}
+
+
+def test_a_forest_has_one_candidate_path_and_a_cycle_more() -> None:
+    """Two nodes of a tree are joined by one simple path, which is the only candidate (the
+    k-shortest search is skipped); a cycle (the detour k1 - x - k2) gives more."""
+    document = _tiered_chain(tiers=False).model_dump(mode="json", exclude_none=True)
+    document["links"] = [link for link in document["links"]
+                         if sorted(link["between"]) != ["k1", "k2"]]
+    document["nodes"]["k1"]["memory"]["qubits"] = 2
+    document["nodes"]["k2"]["memory"]["qubits"] = 2
+    tree = NetworkGraph(parse_scenario(document))
+    assert candidate_paths(tree, "q0", "q3") == [["q0", "k1", "x", "k2", "q3"]]
+    assert candidate_paths(tree, "x", "q0") == [["x", "k1", "q0"]]
+    assert len(candidate_paths(NetworkGraph(_tiered_chain(tiers=False)), "q0", "q3")) == 2
