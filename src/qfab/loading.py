@@ -17,6 +17,7 @@ from typing import Any
 
 from qfab import plugins
 from qfab.arrivals import expand_arrivals
+from qfab.catalog.resolve import resolve_presets
 from qfab.errors import ScenarioError
 from qfab.heap import paused_collection
 from qfab.spec.loader import (
@@ -79,6 +80,7 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     (['n0', 'n1', 'n2'], 10000.0)
     """
     require_mapping(document)
+    document = resolve_presets(document)
     model = plugins.scenario_model()
     expanded = expand_topology(document, base_dir=base_dir)
     try:
