@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qfab.catalog.model import Preset
 
-__all__ = ["add_catalog_command", "preset_document"]
+__all__ = ["add_catalog_command", "catalog_markdown", "preset_document"]
 
 _EPILOG = """\
 A scenario section pulls a preset in with 'preset: NAME' (detector, fiber, emitter, memory);
@@ -79,4 +79,33 @@ def _show(entry: Preset) -> str:
         mark = "" if parameter.provenance == "paper" else f" [{parameter.provenance}]"
         lines.append(f"  {key:<{width}}  {parameter.value:.10g}{unit}{mark}")
         lines.append(f"  {'':<{width}}    source: {parameter.source}")
+    return "\n".join(lines)
+
+
+def catalog_markdown() -> str:
+    """The catalog as Markdown (docs/catalog.md is this text; a test keeps them equal)."""
+    from qfab.catalog.model import CATEGORIES, presets
+    from qfab.catalog.resolve import APPLIED
+
+    lines = ["# Hardware catalog", "",
+             "Generated from `src/qfab/catalog/data/*.yaml` (`qfab catalog` lists the same, "
+             "`qfab catalog NAME --json` gives one preset as JSON). Provenance: *paper* "
+             "(printed in the source), *derived* (computed; the source gives the formula), "
+             "*target* (a design reference point, not a measurement).", "",
+             "A detector, fiber, emitter or memory section of a scenario pulls a preset in "
+             "with `preset: NAME`; keys beside it override single values. Only the parameters "
+             "that the section has a field for are applied: "
+             + "; ".join(f"{section}: {', '.join(keys)}" for section, keys in APPLIED.items())
+             + ". The others are listed here and not yet used by the engines.", ""]
+    entries = presets()
+    for category in CATEGORIES:
+        lines += [f"## {category}", ""]
+        for entry in (item for item in entries if item.category == category):
+            lines += [f"### `{entry.name}`", "", entry.description, "",
+                      "| parameter | value | unit | provenance | source |",
+                      "|---|---|---|---|---|"]
+            for key, parameter in entry.parameters.items():
+                lines.append(f"| {key} | {parameter.value:.10g} | {parameter.unit} | "
+                             f"{parameter.provenance} | {parameter.source} |")
+            lines.append("")
     return "\n".join(lines)

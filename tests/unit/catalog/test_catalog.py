@@ -184,3 +184,13 @@ def test_cli_unknown_name_is_one_line_and_status_2(capsys: pytest.CaptureFixture
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and "did you mean 'snspd_98'" in captured.err
+
+
+def test_the_catalog_page_is_the_data() -> None:
+    """docs/catalog.md is generated from the data; regenerate it with
+    ``python -c "from qfab.catalog.command import catalog_markdown; print(catalog_markdown())"
+    > docs/catalog.md``."""
+    from qfab.catalog.command import catalog_markdown
+
+    page = (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
+    assert page == catalog_markdown() + "\n"
