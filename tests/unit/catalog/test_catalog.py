@@ -194,3 +194,19 @@ def test_the_catalog_page_is_the_data() -> None:
 
     page = (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
     assert page == catalog_markdown() + "\n"
+
+
+def test_a_swept_preset_is_checked_and_each_point_takes_its_preset(tmp_path: Path) -> None:
+    from qfab.experiments.tasks import expand_tasks
+
+    document = _link(detector={"preset": "snspd_wsi"})
+    document["sweep"] = {"parameters": {"links[0].detector.preset": {
+        "values": ["snspd_wsi", "ingaas_apd"]}}}
+    assert parse_scenario(document).links[0].detector.efficiency == 0.93
+    tasks = expand_tasks(document)
+    assert [parse_scenario(task.document).links[0].detector.efficiency
+            for task in tasks] == [0.93, 0.10]
+    document["sweep"]["parameters"]["links[0].detector.preset"]["values"] = ["smf28"]
+    with pytest.raises(ScenarioError, match=r"^sweep\.parameters\.links\[0\]\.detector\.preset: "
+                                            r"'smf28' is a fiber, not a detector"):
+        parse_scenario(document)
