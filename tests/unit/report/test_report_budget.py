@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from qfab.loading import load_scenario
 from qfab.physics.bounds import plob_bound
 from qfab.physics.fiber import transmittance
 from qfab.physics.heralding import double_click, single_click
+from qfab.plugins import registry
 from qfab.report.budget import budget_document, format_budgets, link_budgets
 from qfab.spec.models import ScenarioSpec
 from tests.conftest import EXAMPLES, two_node
@@ -167,3 +170,35 @@ def test_a_bad_file_is_one_line_and_exit_2(tmp_path: Path,
     assert err.startswith("qfab: error:") and err.count("\n") == 1
     assert main(["budget", str(tmp_path / "missing.yaml")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+PLUGIN = EXAMPLES / "plugins" / "qfab-example-plugin"
+
+
+@pytest.fixture
+def example_plugin() -> Iterator[None]:
+    """The example plugin registered in this process, undone afterwards."""
+    sys.path.insert(0, str(PLUGIN / "src"))
+    try:
+        import qfab_example_plugin
+
+        with registry().scope() as found:
+            qfab_example_plugin.plugin(found)
+            yield
+    finally:
+        sys.path.remove(str(PLUGIN / "src"))
+
+
+@pytest.mark.usefixtures("example_plugin")
+def test_a_plugin_kind_is_one_stage_with_the_analytic_engines_figures() -> None:
+    spec = load_scenario(PLUGIN / "scenario.yaml")
+    budget, = link_budgets(spec)
+    link = spec.links[0]
+    assert [stage.name for stage in budget.stages] == [link.kind, "memory"]
+    result, = run(spec, engine="analytic", seed=0).links
+    document = budget.to_dict()
+    assert (document["p_success"], document["rate_hz"], document["fidelity"]) == (
+        result.p_success, result.rate_hz, result.fidelity)
+    assert budget.efficiency == budget.model.p_success
+    channel = float(transmittance(link.length, link.fiber.attenuation))
+    assert budget.plob_bits_per_use == pytest.approx(float(plob_bound(channel)), rel=1e-12)
