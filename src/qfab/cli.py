@@ -1,5 +1,5 @@
 """Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema | trace |
-catalog``.
+budget | catalog``.
 
 User errors (bad scenario, bad option) print one line on stderr and exit with status 2. A
 ``run`` or ``estimate`` that stalled (no pending event could bring any request another pair:
@@ -119,6 +119,18 @@ def _parser() -> argparse.ArgumentParser:
 
     schema_parser = commands.add_parser("schema", help="print the scenario JSON Schema")
     schema_parser.set_defaults(handler=_schema)
+
+    budget_parser = commands.add_parser(
+        "budget", help="per link: each stage's efficiency (linear, dB) and noise, the success "
+                       "probability, rate, fidelity and the PLOB ceiling",
+        description="Link budgets of a scenario: for every link, each stage of its model "
+                    "(emitter, fiber to the midpoint, detector, ...) with its efficiency in "
+                    "linear and dB and the noise it adds, then the link's success "
+                    "probability, pair rate and fidelity (the analytic engine's figures) "
+                    "and the PLOB bound of its fiber for comparison (docs/budget.md).")
+    budget_parser.add_argument("file", type=Path, help="scenario YAML file")
+    budget_parser.add_argument("--json", action="store_true", help="print the JSON document")
+    budget_parser.set_defaults(handler=_budget)
 
     add_plot_command(commands)
     add_sweep_command(commands)
@@ -290,6 +302,16 @@ def _schema(args: argparse.Namespace) -> int:
 
     del args
     print(json.dumps(scenario_json_schema(plugins.scenario_model()), indent=2))
+    return 0
+
+
+def _budget(args: argparse.Namespace) -> int:
+    from qfab.loading import load_scenario
+    from qfab.report.budget import budget_document, format_budgets, link_budgets
+
+    budgets = link_budgets(load_scenario(args.file))
+    print(json.dumps(budget_document(budgets), indent=2) if args.json
+          else format_budgets(budgets))
     return 0
 
 

@@ -48,7 +48,10 @@ from qfab.spec.models import (
     SingleClickLinkSpec,
 )
 
-__all__ = ["LinkModel", "link_model", "link_models", "arm_efficiency"]
+__all__ = [
+    "LinkModel", "arm_efficiency", "half_fiber_transmittance", "link_model", "link_models",
+    "window_dark_probability",
+]
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,17 @@ def arm_efficiency(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
     Product of emitter (collection and conversion) efficiency, the transmittance of half
     the fiber and the detector efficiency.
     """
-    half_fiber = float(transmittance(link.length / 2, link.fiber.attenuation))
-    return link.emitter.efficiency * half_fiber * link.detector.efficiency
+    return link.emitter.efficiency * half_fiber_transmittance(link) * link.detector.efficiency
+
+
+def half_fiber_transmittance(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
+    """Transmittance of the fiber from one node to the midpoint station (``length / 2``)."""
+    return float(transmittance(link.length / 2, link.fiber.attenuation))
+
+
+def window_dark_probability(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
+    """Probability of a dark count in one midpoint detector per detection window."""
+    return float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
 
 
 def _depolarizing(link: DepolarizingLinkSpec) -> tuple[float, NDArray[np.float64]]:
@@ -168,14 +180,14 @@ def _depolarizing(link: DepolarizingLinkSpec) -> tuple[float, NDArray[np.float64
 
 
 def _single_click(link: SingleClickLinkSpec) -> tuple[float, NDArray[np.float64]]:
-    dark = float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
+    dark = window_dark_probability(link)
     p, state = heralding.single_click(link.bright_state, arm_efficiency(link),
                                       dark_count_probability=dark, visibility=link.visibility)
     return float(p), np.asarray(state, dtype=np.float64)
 
 
 def _double_click(link: DoubleClickLinkSpec) -> tuple[float, NDArray[np.float64]]:
-    dark = float(dark_count_probability(link.detector.dark_count_rate, link.detector.window))
+    dark = window_dark_probability(link)
     p, state = heralding.double_click(arm_efficiency(link), dark_count_probability=dark,
                                       visibility=link.visibility)
     return float(p), np.asarray(state, dtype=np.float64)

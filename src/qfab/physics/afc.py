@@ -8,6 +8,8 @@ the comb is ``d / F``. Source for every formula here: M. Afzelius, C. Simon, H. 
 and N. Gisin, "Multimode quantum memory based on atomic frequency combs", Phys. Rev. A 79,
 052329 (2009), arXiv:0805.4164, Sec. III (forward and backward recall of a comb of Gaussian
 peaks).
+
+Reference case: AFC-EFF-01 (docs/references.md).
 """
 
 from __future__ import annotations

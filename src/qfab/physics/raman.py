@@ -15,6 +15,8 @@ Walenta, M. Legré, N. Gisin and H. Zbinden, "Quantum key distribution and 1 Gbp
 encryption over a single fibre", New J. Phys. 12, 063027 (2010), Sec. 3 (their forms
 ``P_out L beta`` and ``P_out sinh(alpha L) beta / alpha`` with ``P_out = P exp(-alpha L)``);
 the same model with measured ``beta`` in K. A. Patel et al., Phys. Rev. X 2, 041010 (2012).
+
+Reference case: RAMAN-WDM-01 (docs/references.md).
 """
 
 from __future__ import annotations

@@ -1,0 +1,199 @@
+"""Link budgets: every stage of each link's model, and what it does to rate and fidelity.
+
+For each link of a scenario, :func:`link_budgets` lists the stages that the link model
+(:mod:`qfab.linkmodel`) composes for the link's kind, each with its efficiency (the
+probability that a photon passes it), that efficiency in dB and the noise the stage adds,
+then the link's success probability, pair rate and fidelity (the figures the analytic
+engine reports for the link, taken from the same :class:`~qfab.linkmodel.LinkModel`), and
+the PLOB repeaterless ceiling of the fiber between the two nodes for comparison.
+
+Stages per kind (``docs/budget.md`` has the table):
+
+- ``single_click`` and ``double_click``: ``emitter`` (its efficiency), ``fiber`` (the
+  transmittance of half the length, node to the midpoint station), ``detector`` (its
+  efficiency; noise: the dark-count probability per window), ``visibility`` (efficiency 1;
+  noise ``1 - V``), for ``single_click`` also ``bright_state`` (efficiency 1; noise the
+  population ``a``, the fidelity is about ``1 - a``);
+- ``depolarizing``: ``success_probability`` (efficiency: the given probability; noise
+  ``1 - fidelity``);
+- a kind a plugin adds: one stage named after the kind (efficiency: its success
+  probability; noise: one minus the fidelity of the emitted pair);
+- every kind ends with ``memory`` (efficiency 1; noise: the fidelity the two memories lose
+  while the herald travels, ``length / speed``).
+
+The link's ``efficiency`` is the product of its stages' efficiencies (for the photonic kinds,
+:func:`qfab.linkmodel.arm_efficiency`: one node's photon to a click).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from qfab.linkmodel import (
+    LinkModel,
+    arm_efficiency,
+    half_fiber_transmittance,
+    link_models,
+    window_dark_probability,
+)
+from qfab.physics.bounds import plob_bound
+from qfab.physics.decibel import loss_db
+from qfab.physics.fiber import transmittance
+from qfab.spec.models import (
+    DepolarizingLinkSpec,
+    DoubleClickLinkSpec,
+    LinkSpecBase,
+    ScenarioSpec,
+    SingleClickLinkSpec,
+)
+
+__all__ = ["LinkBudget", "Stage", "budget_document", "format_budgets", "link_budgets"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a link's chain.
+
+    Attributes
+    ----------
+    name
+        What the stage is (``emitter``, ``fiber``, ``detector``, ...).
+    efficiency
+        Probability in [0, 1] that a photon (or an attempt) passes the stage.
+    noise
+        What the stage adds to the pair's error, in the stage's own terms (module docstring):
+        a dark-count probability per window, ``1 - V``, ``1 - F``, a fidelity lost; 0 for
+        pure loss.
+    """
+
+    name: str
+    efficiency: float
+    noise: float
+
+    @property
+    def loss_db(self) -> float:
+        """The stage's loss in dB (``inf`` for an efficiency of 0)."""
+        return float(loss_db(self.efficiency))
+
+
+@dataclass(frozen=True)
+class LinkBudget:
+    """The budget of one link.
+
+    Attributes
+    ----------
+    kind
+        The link's kind.
+    length
+        Fiber length between the two nodes (m).
+    stages
+        The stages in the order a photon meets them.
+    efficiency
+        Product of the stages' efficiencies.
+    model
+        The link's model (success probability, rate, fidelity).
+    plob_bits_per_use
+        PLOB bound ``-log2(1 - eta)`` with ``eta`` the transmittance of the whole fiber
+        between the nodes; ``inf`` for a lossless fiber.
+    """
+
+    kind: str
+    length: float
+    stages: tuple[Stage, ...]
+    efficiency: float
+    model: LinkModel
+    plob_bits_per_use: float
+
+    @property
+    def fidelity(self) -> float:
+        """Fidelity of a pair when its herald arrives (as the analytic engine reports)."""
+        return float(self.model.heralded_state[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (infinite values, e.g. the loss of a zero efficiency, are ``None``)."""
+        return {
+            "between": list(self.model.between),
+            "stages": [{"name": stage.name, "efficiency": stage.efficiency,
+                        "loss_db": _finite(stage.loss_db), "noise": stage.noise}
+                       for stage in self.stages],
+            "efficiency": self.efficiency,
+            "p_success": self.model.p_success,
+            "rate_hz": self.model.pair_rate,
+            "fidelity": self.fidelity,
+            "plob_bits_per_use": _finite(self.plob_bits_per_use),
+        }
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _photonic_stages(link: SingleClickLinkSpec | DoubleClickLinkSpec) -> list[Stage]:
+    stages = [
+        Stage("emitter", float(link.emitter.efficiency), 0.0),
+        Stage("fiber", half_fiber_transmittance(link), 0.0),
+        Stage("detector", float(link.detector.efficiency), window_dark_probability(link)),
+        Stage("visibility", 1.0, 1.0 - float(link.visibility)),
+    ]
+    if isinstance(link, SingleClickLinkSpec):
+        stages.append(Stage("bright_state", 1.0, float(link.bright_state)))
+    return stages
+
+
+def _budget(link: LinkSpecBase, model: LinkModel) -> LinkBudget:
+    kind = str(getattr(link, "kind", ""))
+    stages: list[Stage]
+    if isinstance(link, (SingleClickLinkSpec, DoubleClickLinkSpec)):
+        stages = _photonic_stages(link)
+        efficiency = arm_efficiency(link)
+    elif isinstance(link, DepolarizingLinkSpec):
+        efficiency = float(link.success_probability)
+        stages = [Stage("success_probability", efficiency, 1.0 - float(link.fidelity))]
+    else:
+        efficiency = model.p_success
+        stages = [Stage(kind, efficiency, 1.0 - float(model.emitted_state[0]))]
+    stages.append(Stage("memory", 1.0,
+                        float(model.emitted_state[0]) - float(model.heralded_state[0])))
+    channel = transmittance(link.length, link.fiber.attenuation)
+    return LinkBudget(kind=kind, length=float(link.length), stages=tuple(stages),
+                      efficiency=efficiency, model=model,
+                      plob_bits_per_use=float(plob_bound(channel)))
+
+
+def link_budgets(spec: ScenarioSpec) -> list[LinkBudget]:
+    """The budget of every link of ``spec``, in the order of ``spec.links``."""
+    return [_budget(link, model) for link, model in zip(spec.links, link_models(spec))]
+
+
+def budget_document(budgets: list[LinkBudget]) -> dict[str, Any]:
+    """The JSON document ``{"links": [...]}`` of ``qfab budget --json``."""
+    return {"links": [budget.to_dict() for budget in budgets]}
+
+
+def _db(value: float) -> str:
+    return f"{value:.2f}" if math.isfinite(value) else "inf"
+
+
+def format_budgets(budgets: list[LinkBudget]) -> str:
+    """The text tables of ``qfab budget``: one block per link."""
+    lines: list[str] = []
+    for budget in budgets:
+        a, b = budget.model.between
+        if lines:
+            lines.append("")
+        lines.append(f"link {a} - {b}: {budget.kind}, {budget.length / 1e3:g} km, "
+                     f"{budget.model.channels} channel(s)")
+        lines.append(f"  {'stage':<20} {'efficiency':>11} {'loss dB':>8} {'noise':>11}")
+        for stage in budget.stages:
+            lines.append(f"  {stage.name:<20} {stage.efficiency:>11.4g} "
+                         f"{_db(stage.loss_db):>8} {stage.noise:>11.4g}")
+        total_db = float(loss_db(budget.efficiency))
+        lines.append(f"  {'total':<20} {budget.efficiency:>11.4g} {_db(total_db):>8}")
+        plob = (f"{budget.plob_bits_per_use:.4g} bits/use" if
+                math.isfinite(budget.plob_bits_per_use) else "unbounded (lossless fiber)")
+        lines.append(f"  p_success {budget.model.p_success:.4g}, "
+                     f"rate {budget.model.pair_rate:.4g} Hz, fidelity {budget.fidelity:.4f}, "
+                     f"PLOB {plob}")
+    return "\n".join(lines)
