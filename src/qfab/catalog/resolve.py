@@ -73,15 +73,21 @@ def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
     result = document
     links = document.get("links")
     if isinstance(links, list):
-        new_links = [_resolve_entry(link, _LINK_SECTIONS, f"links[{index}]")
-                     for index, link in enumerate(links)]
-        if any(new is not old for new, old in zip(new_links, links, strict=True)):
+        new_links: list[Any] | None = None
+        for index, link in enumerate(links):
+            if isinstance(link, dict) and _has_preset(link, _LINK_SECTIONS):
+                new_links = list(links) if new_links is None else new_links
+                new_links[index] = _resolve_entry(link, _LINK_SECTIONS, f"links[{index}]")
+        if new_links is not None:
             result = {**result, "links": new_links}
     nodes = document.get("nodes")
     if isinstance(nodes, dict):
-        new_nodes = {name: _resolve_entry(node, ("memory",), f"nodes.{name}")
-                     for name, node in nodes.items()}
-        if any(new_nodes[name] is not nodes[name] for name in nodes):
+        new_nodes: dict[Any, Any] | None = None
+        for name, node in nodes.items():
+            if isinstance(node, dict) and _has_preset(node, ("memory",)):
+                new_nodes = dict(nodes) if new_nodes is None else new_nodes
+                new_nodes[name] = _resolve_entry(node, ("memory",), f"nodes.{name}")
+        if new_nodes is not None:
             result = {**result, "nodes": new_nodes}
     topology = document.get("topology")
     if isinstance(topology, dict):
@@ -92,6 +98,15 @@ def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
         if any(new_topology[key] is not topology[key] for key in topology):
             result = {**result, "topology": new_topology}
     return result
+
+
+def _has_preset(entry: dict[str, Any], sections: tuple[str, ...]) -> bool:
+    """Whether one of the entry's sections is a mapping with a ``preset`` key."""
+    for section in sections:
+        value = entry.get(section)
+        if isinstance(value, dict) and "preset" in value:
+            return True
+    return False
 
 
 def _resolve_entry(entry: Any, sections: tuple[str, ...], path: str) -> Any:
