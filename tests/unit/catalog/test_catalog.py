@@ -210,3 +210,19 @@ def test_a_swept_preset_is_checked_and_each_point_takes_its_preset(tmp_path: Pat
     with pytest.raises(ScenarioError, match=r"^sweep\.parameters\.links\[0\]\.detector\.preset: "
                                             r"'smf28' is a fiber, not a detector"):
         parse_scenario(document)
+
+
+def test_derived_values_recompute_from_their_formulas() -> None:
+    """Each ``derived`` value is what its stated formula gives from the cited figures."""
+    from qfab.physics.afc import MAX_FORWARD_EFFICIENCY, forward_efficiency
+
+    afc = preset("eu_yso_afc").parameters["forward_efficiency_max"]
+    assert afc.provenance == "derived"
+    assert afc.value == pytest.approx(MAX_FORWARD_EFFICIENCY, abs=5e-5)  # 4/e^2 = 0.541341
+    assert float(forward_efficiency(2e4, 1e4)) == pytest.approx(afc.value, abs=5e-5)
+    smf28 = preset("smf28").parameters
+    assert smf28["speed"].value == pytest.approx(299792.458 / smf28["group_index"].value,
+                                                 abs=0.005)
+    rayleigh = smf28["attenuation"].value * (1550 / 780) ** 4  # 2.81 dB/km
+    assert preset("fiber_780").parameters["attenuation"].value == pytest.approx(rayleigh,
+                                                                                abs=0.005)
