@@ -17,6 +17,7 @@ from typing import Any
 
 from qfab import plugins
 from qfab.arrivals import expand_arrivals
+from qfab.catalog.resolve import resolve_presets
 from qfab.errors import ScenarioError
 from qfab.heap import paused_collection
 from qfab.spec.loader import (
@@ -60,9 +61,11 @@ def load_scenario(path: str | Path, *, seed: int | None = None) -> ScenarioSpec:
 def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSpec:
     """Validate a scenario given as plain data (the result of parsing YAML or JSON).
 
-    A ``topology`` section is expanded into nodes and links first; files it names are
-    looked up relative to ``base_dir`` (default: the current directory). The requests of
-    ``arrivals`` are drawn last and follow the written ``requests``.
+    A section's ``preset: NAME`` is replaced by the preset's values first
+    (:func:`qfab.catalog.resolve_presets`), then a ``topology`` section is expanded into nodes
+    and links; files it names are looked up relative to ``base_dir`` (default: the current
+    directory). The requests of ``arrivals`` are drawn last and follow the written
+    ``requests``.
 
     Raises
     ------
@@ -79,6 +82,8 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     (['n0', 'n1', 'n2'], 10000.0)
     """
     require_mapping(document)
+    written = document
+    document = resolve_presets(written)
     model = plugins.scenario_model()
     expanded = expand_topology(document, base_dir=base_dir)
     try:
@@ -86,7 +91,7 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     except ScenarioError as error:  # a generated entry's error names the template it came from
         raise in_template_terms(error, document, expanded) from None
     if spec.sweep is not None:
-        check_sweep_values(document, spec.sweep, base_dir=base_dir, model=model)
+        check_sweep_values(written, spec.sweep, base_dir=base_dir, model=model)
     return expand_arrivals(spec, model=model)
 
 
@@ -123,6 +128,11 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
                 set_path(resolved, path, copy.deepcopy(value), creatable=creatable)
             except ValueError as error:
                 raise ScenarioError(f"sweep.parameters.{path}", str(error)) from None
+            try:  # the written presets resolve (parse_scenario did it): a swept one failed
+                resolved = resolve_presets(resolved)
+            except ScenarioError as error:
+                raise ScenarioError(f"sweep.parameters.{path}",
+                                    f"{error.reason} (value {value!r})") from None
             expanded = expand_topology(resolved, base_dir=base_dir)
             try:
                 try:

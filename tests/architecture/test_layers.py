@@ -152,7 +152,13 @@ def test_topology_generation_sits_on_the_format(path: Path) -> None:
 
 def test_loading_sits_on_topology_and_the_format() -> None:
     assert _reached_layers(PACKAGE / "loading.py") <= {"topology", "arrivals", "plugins",
-                                                       "spec", "rng"} | BASE
+                                                       "spec", "rng", "catalog"} | BASE
+
+
+@pytest.mark.parametrize("path", _modules("catalog"), ids=_ids)
+def test_the_catalog_reads_only_its_data(path: Path) -> None:
+    """The hardware catalog is data and its loader; presets are resolved before validation."""
+    assert _reached_layers(path) <= {"catalog"} | BASE
 
 
 def test_arrivals_sit_on_the_format_and_the_streams() -> None:

@@ -2,7 +2,9 @@
 
 The schema describes scenario *files*, before a ``topology`` section is expanded: a file gives
 ``topology`` or ``nodes`` and ``links`` (or all three, merged), so neither ``nodes`` nor
-``links`` is required when ``topology`` is there.
+``links`` is required when ``topology`` is there. A detector, fiber, emitter or memory
+section may name a hardware preset (``preset: snspd_wsi``, see :mod:`qfab.catalog`), which
+the loading step replaces by its values before validation.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ __all__ = ["scenario_json_schema"]
 #: Sections that a ``topology`` section generates, so a file that has one may leave them out.
 _GENERATED = ("nodes", "links")
 
+#: Sections that take ``preset: NAME`` (memory sections: every ``*MemorySpec``).
+_PRESET_SECTIONS = ("DetectorSpec", "FiberSpec", "EmitterSpec")
+
 
 def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of scenario files of
@@ -25,6 +30,12 @@ def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, 
     required = [name for name in schema.get("required", []) if name not in _GENERATED]
     schema["required"] = required
     schema["anyOf"] = [{"required": ["topology"]}, {"required": list(_GENERATED)}]
+    for name, definition in schema.get("$defs", {}).items():
+        if name in _PRESET_SECTIONS or name.endswith("MemorySpec"):
+            definition.setdefault("properties", {})["preset"] = {
+                "type": "string", "title": "Preset",
+                "description": "a hardware preset of this category (qfab catalog lists them); "
+                               "keys beside it override its values"}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "qfab scenario (format version 1)"
     return schema

@@ -58,7 +58,7 @@ def test_help_builds_every_parser_without_heavy_modules() -> None:
             "    except SystemExit:\n"
             "        pass\n"
             "for command in ('run', 'estimate', 'validate', 'plan', 'schema', 'plot', 'sweep',\n"
-            "                'trace'):\n"
+            "                'trace', 'catalog'):\n"
             "    with contextlib.redirect_stdout(io.StringIO()):\n"
             "        try:\n"
             "            main([command, '--help'])\n"

@@ -1,0 +1,127 @@
+"""``preset: NAME`` in a scenario: the preset's values written into the section, before validation.
+
+A ``detector``, ``fiber``, ``emitter`` or ``memory`` mapping (of a link, a node, or the
+``topology`` section's link and node templates) may name a preset of its category::
+
+    detector: {preset: snspd_wsi, dark_count_rate: 10 Hz}
+
+The preset's parameters that the section has a field for are written into it (with their
+units); keys beside ``preset`` override single values. Only these parameters are applied:
+
+- detector: ``efficiency``, ``dark_count_rate``, ``window``;
+- fiber: ``attenuation``, ``speed``;
+- emitter: ``efficiency``;
+- memory: ``t1``, ``t2``.
+
+The preset's other parameters (dead time, jitter, wavelengths, conversion noise, AFC storage
+times, ...) have no scenario field yet and are not applied; ``qfab catalog NAME`` shows them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qfab.catalog.model import UnknownPresetError, preset
+from qfab.errors import ScenarioError
+
+__all__ = ["APPLIED", "applied_values", "resolve_presets"]
+
+#: Section key -> the parameters of a preset written into it (section key = category).
+APPLIED: dict[str, tuple[str, ...]] = {
+    "detector": ("efficiency", "dark_count_rate", "window"),
+    "fiber": ("attenuation", "speed"),
+    "emitter": ("efficiency",),
+    "memory": ("t1", "t2"),
+}
+
+_LINK_SECTIONS = ("detector", "fiber", "emitter")
+
+
+def applied_values(name: object, section: str, path: str) -> dict[str, Any]:
+    """The values a ``preset: name`` writes into a ``section`` mapping at YAML ``path``.
+
+    Raises
+    ------
+    ScenarioError
+        ``<path>.preset: ...`` for a name that is not a string, an unknown preset (with the
+        close names), or a preset of another category.
+    """
+    where = f"{path}.preset" if path else "preset"
+    if not isinstance(name, str):
+        raise ScenarioError(where, f"must be a preset name (a string), got {name!r}")
+    try:
+        entry = preset(name)
+    except UnknownPresetError as error:
+        raise ScenarioError(where, str(error)) from None
+    if entry.category != section:
+        raise ScenarioError(where, f"{name!r} is {_article(entry.category)} {entry.category}, "
+                            f"not {_article(section)} {section}")
+    return {key: entry.parameters[key].quantity()
+            for key in APPLIED[section] if key in entry.parameters}
+
+
+def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with every ``preset:`` replaced by the preset's values.
+
+    The document is not modified; without any ``preset`` key it comes back as it is.
+
+    Raises
+    ------
+    ScenarioError
+        As :func:`applied_values` does, naming the YAML path of the ``preset`` key.
+    """
+    result = document
+    links = document.get("links")
+    if isinstance(links, list):
+        new_links: list[Any] | None = None
+        for index, link in enumerate(links):
+            if isinstance(link, dict) and _has_preset(link, _LINK_SECTIONS):
+                new_links = list(links) if new_links is None else new_links
+                new_links[index] = _resolve_entry(link, _LINK_SECTIONS, f"links[{index}]")
+        if new_links is not None:
+            result = {**result, "links": new_links}
+    nodes = document.get("nodes")
+    if isinstance(nodes, dict):
+        new_nodes: dict[Any, Any] | None = None
+        for name, node in nodes.items():
+            if isinstance(node, dict) and _has_preset(node, ("memory",)):
+                new_nodes = dict(nodes) if new_nodes is None else new_nodes
+                new_nodes[name] = _resolve_entry(node, ("memory",), f"nodes.{name}")
+        if new_nodes is not None:
+            result = {**result, "nodes": new_nodes}
+    topology = document.get("topology")
+    if isinstance(topology, dict):
+        new_topology = dict(topology)
+        for key, sections in (("link", _LINK_SECTIONS), ("node", ("memory",))):
+            if key in topology:
+                new_topology[key] = _resolve_entry(topology[key], sections, f"topology.{key}")
+        if any(new_topology[key] is not topology[key] for key in topology):
+            result = {**result, "topology": new_topology}
+    return result
+
+
+def _has_preset(entry: dict[str, Any], sections: tuple[str, ...]) -> bool:
+    """Whether one of the entry's sections is a mapping with a ``preset`` key."""
+    for section in sections:
+        value = entry.get(section)
+        if isinstance(value, dict) and "preset" in value:
+            return True
+    return False
+
+
+def _resolve_entry(entry: Any, sections: tuple[str, ...], path: str) -> Any:
+    """A link or node entry with the presets of its sections applied (itself if none)."""
+    if not isinstance(entry, dict):
+        return entry
+    result = entry
+    for section in sections:
+        value = entry.get(section)
+        if isinstance(value, dict) and "preset" in value:
+            overrides = {key: item for key, item in value.items() if key != "preset"}
+            values = applied_values(value["preset"], section, f"{path}.{section}")
+            result = {**result, section: {**values, **overrides}}
+    return result
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
