@@ -85,14 +85,21 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
     written = document
     document = resolve_presets(written)
     model = plugins.scenario_model()
-    expanded = expand_topology(document, base_dir=base_dir)
-    try:
-        spec = validate_scenario(expanded, model=model)
-    except ScenarioError as error:  # a generated entry's error names the template it came from
-        raise in_template_terms(error, document, expanded) from None
+    spec = _validate_expanded(document, base_dir=base_dir, model=model)
     if spec.sweep is not None:
         check_sweep_values(written, spec.sweep, base_dir=base_dir, model=model)
     return expand_arrivals(spec, model=model)
+
+
+def _validate_expanded(document: dict[str, Any], *, base_dir: Path | None,
+                       model: type[ScenarioSpec]) -> ScenarioSpec:
+    """Expand ``document``'s topology and validate the result; an error in a generated
+    entry names the template it came from."""
+    expanded = expand_topology(document, base_dir=base_dir)
+    try:
+        return validate_scenario(expanded, model=model)
+    except ScenarioError as error:
+        raise in_template_terms(error, document, expanded) from None
 
 
 def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
@@ -133,12 +140,8 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
             except ScenarioError as error:
                 raise ScenarioError(f"sweep.parameters.{path}",
                                     f"{error.reason} (value {value!r})") from None
-            expanded = expand_topology(resolved, base_dir=base_dir)
             try:
-                try:
-                    validate_scenario(expanded, model=model)
-                except ScenarioError as error:  # named as the template the user swept
-                    raise in_template_terms(error, resolved, expanded) from None
+                _validate_expanded(resolved, base_dir=base_dir, model=model)
             except ScenarioError as error:
                 if _on_path(error.path, swept, others):
                     raise ScenarioError(f"sweep.parameters.{path}",

@@ -32,6 +32,14 @@ def _dephasing(finesse: FloatArray) -> FloatArray:
     return np.exp(-7.0 / finesse**2)
 
 
+def _comb(optical_depth: ArrayLike, finesse: ArrayLike, background_depth: ArrayLike
+          ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The comb's parameters, checked: ``d >= 0``, ``F > 0``, ``d0 >= 0``."""
+    return (_checks.nonnegative("optical_depth", optical_depth),
+            _checks.positive("finesse", finesse),
+            _checks.nonnegative("background_depth", background_depth))
+
+
 def forward_efficiency(optical_depth: ArrayLike, finesse: ArrayLike, *,
                        background_depth: ArrayLike = 0.0) -> FloatArray:
     """Efficiency of the forward-emitted echo of an AFC.
@@ -64,9 +72,7 @@ def forward_efficiency(optical_depth: ArrayLike, finesse: ArrayLike, *,
     >>> round(float(forward_efficiency(20, 10)), 6)
     0.504743
     """
-    depth = _checks.nonnegative("optical_depth", optical_depth)
-    finesse_ = _checks.positive("finesse", finesse)
-    background = _checks.nonnegative("background_depth", background_depth)
+    depth, finesse_, background = _comb(optical_depth, finesse, background_depth)
     effective = depth / finesse_
     return _checks.scalar_or_array(effective**2 * np.exp(-effective) * _dephasing(finesse_)
                                    * np.exp(-background))
@@ -103,9 +109,7 @@ def backward_efficiency(optical_depth: ArrayLike, finesse: ArrayLike, *,
     >>> round(float(backward_efficiency(20, 10)), 6), round(float(backward_efficiency(40, 10)), 6)
     (0.6971, 0.898552)
     """
-    depth = _checks.nonnegative("optical_depth", optical_depth)
-    finesse_ = _checks.positive("finesse", finesse)
-    background = _checks.nonnegative("background_depth", background_depth)
+    depth, finesse_, background = _comb(optical_depth, finesse, background_depth)
     return _checks.scalar_or_array((1.0 - np.exp(-depth / finesse_))**2
                                    * _dephasing(finesse_) * np.exp(-background))
 

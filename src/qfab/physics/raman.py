@@ -35,6 +35,15 @@ PLANCK = 6.62607015e-34
 SPEED_OF_LIGHT = 299_792_458.0
 
 
+def _fibre(launch_power: ArrayLike, length: ArrayLike, attenuation: ArrayLike,
+           raman_coefficient: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The scattering parameters, checked (each ``>= 0``)."""
+    return (_checks.nonnegative("launch_power", launch_power),
+            _checks.nonnegative("length", length),
+            _checks.nonnegative("attenuation", attenuation),
+            _checks.nonnegative("raman_coefficient", raman_coefficient))
+
+
 def forward_power(launch_power: ArrayLike, length: ArrayLike, attenuation: ArrayLike,
                   raman_coefficient: ArrayLike) -> FloatArray:
     """Forward-scattered Raman power reaching a receiver at the far end of the fibre.
@@ -65,10 +74,7 @@ def forward_power(launch_power: ArrayLike, length: ArrayLike, attenuation: Array
     >>> float(forward_power(1e-3, 0.0, 4.6e-5, 1e-9))
     0.0
     """
-    power = _checks.nonnegative("launch_power", launch_power)
-    length_ = _checks.nonnegative("length", length)
-    alpha = _checks.nonnegative("attenuation", attenuation)
-    beta = _checks.nonnegative("raman_coefficient", raman_coefficient)
+    power, length_, alpha, beta = _fibre(launch_power, length, attenuation, raman_coefficient)
     return _checks.scalar_or_array(power * np.exp(-alpha * length_) * beta * length_)
 
 
@@ -96,10 +102,7 @@ def backward_power(launch_power: ArrayLike, length: ArrayLike, attenuation: Arra
     >>> round(float(backward_power(1e-3, 1e3, 0.0, 1e-9)), 15)  # lossless: P beta L
     1e-09
     """
-    power = _checks.nonnegative("launch_power", launch_power)
-    length_ = _checks.nonnegative("length", length)
-    alpha = _checks.nonnegative("attenuation", attenuation)
-    beta = _checks.nonnegative("raman_coefficient", raman_coefficient)
+    power, length_, alpha, beta = _fibre(launch_power, length, attenuation, raman_coefficient)
     two_alpha_l = 2.0 * alpha * length_
     # (1 - exp(-x)) / x -> 1 as x -> 0: expm1 keeps it exact for a lossless fibre
     with np.errstate(invalid="ignore", divide="ignore"):
