@@ -70,7 +70,8 @@ def test_every_preset_loads_in_a_scenario(name: str) -> None:
         for key in APPLIED[entry.category]:
             if key in entry.parameters:
                 value = entry.parameters[key].value
-                factor = {"dB/km": 1e-3, "km/s": 1e3, "ns": 1e-9}.get(
+                factor = {"dB/km": 1e-3, "km/s": 1e3, "ns": 1e-9, "ps": 1e-12,
+                          "nm": 1e-9}.get(
                     entry.parameters[key].unit, 1.0)
                 assert getattr(section, key) == pytest.approx(value * factor, rel=1e-12)
 
@@ -79,10 +80,12 @@ def test_a_preset_gives_the_same_spec_as_writing_its_values() -> None:
     with_presets = parse_scenario(_link(detector={"preset": "snspd_wsi"},
                                         fiber={"preset": "smf28"},
                                         emitter={"preset": "inas_quantum_dot"}))
-    written = parse_scenario(_link(detector={"efficiency": 0.93, "dark_count_rate": "1 Hz"},
+    written = parse_scenario(_link(detector={"efficiency": 0.93, "dark_count_rate": "1 Hz",
+                                             "jitter": "150 ps", "dead_time": "40 ns"},
                                    fiber={"attenuation": "0.18 dB/km",
                                           "speed": "204190.48 km/s"},
-                                   emitter={"efficiency": 0.57}))
+                                   emitter={"efficiency": 0.57,
+                                            "indistinguishability": 0.975}))
     assert with_presets == written
     assert with_presets.links[0].fiber.speed == pytest.approx(299792458 / 1.4682, rel=1e-6)
 
