@@ -187,7 +187,7 @@ def test_the_budget_lists_each_ends_chain() -> None:
     stages = {stage.name: stage for stage in budget.stages}
     assert stages["conversion[ion]"].efficiency == 0.35
     assert stages["conversion[ion]"].noise == pytest.approx(200 * 5e-9, rel=1e-12)
-    assert stages["transducer[qpu]"].noise == pytest.approx(0.1 * 0.05, rel=1e-12)
+    assert stages["transducer[qpu]"].noise == pytest.approx(0.087 * 0.16, rel=1e-12)
     ion = math.prod(stages[n].efficiency for n in ("emitter[ion]", "conversion[ion]",
                                                    "fiber[ion]", "detector"))
     qpu = math.prod(stages[n].efficiency for n in ("emitter[qpu]", "transducer[qpu]",
