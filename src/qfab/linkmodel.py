@@ -50,6 +50,7 @@ from qfab.spec.models import (
 
 __all__ = [
     "LinkModel", "arm_efficiency", "half_fiber_transmittance", "link_model", "link_models",
+    "memory_channels",
     "window_dark_probability",
 ]
 
@@ -72,7 +73,8 @@ class LinkModel:
     herald_delay
         Seconds from emission until both nodes know the outcome.
     channels
-        Attempts that run in parallel (qubits each end dedicates to the link).
+        Attempts that run in parallel: the fewer of the two ends' qubits for the link times
+        their memory's modes per qubit (:func:`memory_channels`).
     memories
         Memory models of the two ends, ``(end_a, end_b)``.
     windows
@@ -216,6 +218,7 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     link: LinkSpecBase = spec.links[index]
     a, b = link.between
     p, state = _heralding_of(link, index)(link)
+    memory_a, memory_b = memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
     period = link.cycle_time + delay
     windows = None
@@ -229,24 +232,42 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         emitted_state=np.asarray(state, dtype=np.float64),
         period=period,
         herald_delay=delay,
-        channels=min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)),
-        memories=(memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)),
+        channels=min(memory_channels(spec, a, b, memory_a),
+                     memory_channels(spec, b, a, memory_b)),
+        memories=(memory_a, memory_b),
         windows=windows, index=index,
     )
+
+
+def memory_channels(spec: ScenarioSpec, node: str, neighbour: str,
+                    memory: MemoryModel | None = None) -> int:
+    """Channels ``node``'s memory offers the link to ``neighbour``: its qubits for the link
+    times the modes each stores (:attr:`~qfab.memorymodel.MemoryModel.mode_capacity`, 1
+    when not multimode).
+
+    A link has ``min`` of its two ends' channels: a multimode memory (an AFC storing
+    ``modes`` temporal modes per qubit) multiplexes that many attempts per qubit, and the
+    end with fewer channels sets how many run in parallel.
+    """
+    qubits = spec.qubits_per_link(node, neighbour)
+    if memory is None:
+        memory = memory_model(spec.nodes[node].memory)
+    return qubits * (memory.mode_capacity or 1)
 
 
 def link_models(spec: ScenarioSpec) -> list[LinkModel]:
     """The :class:`LinkModel` of every link of ``spec``, in order.
 
     Links of a built-in kind whose fields other than ``between`` are equal, between ends
-    with equal memories and the same number of channels, have the same physics: it is
-    computed once and shared (a generated chain of ``N`` equal links evaluates its
+    with equal memories and the same number of channels, have the same
+    physics: it is computed once and shared (a generated chain of ``N`` equal links evaluates its
     heralding formulas once, not ``N`` times). Each model still names its own ends and index.
     """
     shared: dict[Hashable, LinkModel] = {}
     models: list[LinkModel] = []
+    memories: dict[int, MemoryModel] = {}  # nodes of a generated network share their spec
     for index, link in enumerate(spec.links):
-        key = _physics_key(spec, link)
+        key = _physics_key(spec, link, memories)
         template = shared.get(key) if key is not None else None
         if template is None:
             model = link_model(spec, index)
@@ -262,16 +283,25 @@ def link_models(spec: ScenarioSpec) -> list[LinkModel]:
     return models
 
 
-def _physics_key(spec: ScenarioSpec, link: LinkSpecBase) -> Hashable | None:
+def _physics_key(spec: ScenarioSpec, link: LinkSpecBase,
+                 memories: dict[int, MemoryModel]) -> Hashable | None:
     """What a built-in link's model depends on besides its ends, or ``None`` if not hashable
-    (a plugin's kind: its physics may read anything, so it is computed for each link)."""
+    (a plugin's kind: its physics may read anything, so it is computed for each link).
+
+    ``memories`` caches the memory models by the id of their spec."""
     if str(getattr(link, "kind", "")) not in HERALDING:
         return None
     a, b = link.between
+    ends = []
+    for node, other in ((a, b), (b, a)):
+        memory = spec.nodes[node].memory
+        model = memories.get(id(memory))
+        if model is None:
+            model = memories[id(memory)] = memory_model(memory)
+        ends.append(memory_channels(spec, node, other, model))
     key = (type(link), *(getattr(link, name) for name in type(link).model_fields
                          if name != "between"),
-           spec.nodes[a].memory, spec.nodes[b].memory,
-           min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)))
+           spec.nodes[a].memory, spec.nodes[b].memory, min(ends))
     try:
         hash(key)
     except TypeError:  # a memory with per_link (a dict)
