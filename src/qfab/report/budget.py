@@ -18,11 +18,15 @@ Stages per kind (``docs/budget.md`` has the table):
   ``1 - fidelity``);
 - a kind a plugin adds: one stage named after the kind (efficiency: its success
   probability; noise: one minus the fidelity of the emitted pair);
-- every kind ends with ``memory`` (efficiency 1; noise: the fidelity the two memories lose
-  while the herald travels, ``length / speed``).
+- every kind ends with ``memory`` (efficiency: the probability that both memories give
+  their qubits back when read out at the herald, ``eta_a(d) eta_b(d)`` after the herald
+  delay ``d = length / speed``, 1 unless a memory's read-out may fail, e.g. an ``afc``
+  memory's recall efficiency; noise: the fidelity the two memories lose while the herald
+  travels).
 
-The link's ``efficiency`` is the product of its stages' efficiencies (for the photonic kinds,
-:func:`qfab.linkmodel.arm_efficiency`: one node's photon to a click).
+The link's ``efficiency`` is the product of the efficiencies of its stages before
+``memory`` (for the photonic kinds, :func:`qfab.linkmodel.arm_efficiency`: one node's photon
+to a click); ``p_success`` and ``rate_hz`` are the heralding figures, before the read-out.
 """
 
 from __future__ import annotations
@@ -154,7 +158,10 @@ def _budget(link: LinkSpecBase, model: LinkModel) -> LinkBudget:
     else:
         efficiency = model.p_success
         stages = [Stage(kind, efficiency, 1.0 - float(model.emitted_state[0]))]
-    stages.append(Stage("memory", 1.0,
+    end_a, end_b = model.memories
+    recall = (end_a.retrieval_efficiency(model.herald_delay)
+              * end_b.retrieval_efficiency(model.herald_delay))
+    stages.append(Stage("memory", recall,
                         float(model.emitted_state[0]) - float(model.heralded_state[0])))
     channel = transmittance(link.length, link.fiber.attenuation)
     return LinkBudget(kind=kind, length=float(link.length), stages=tuple(stages),

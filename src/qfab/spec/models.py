@@ -27,7 +27,7 @@ from pydantic import (
 from qfab.errors import ScenarioError
 from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
-from qfab.spec.budget import at_most_max_count
+from qfab.spec.budget import MAX_COUNT, at_most_max_count
 from qfab.spec.quantities import (
     MIN_TIME_S,
     Attenuation,
@@ -174,6 +174,9 @@ class AfcMemorySpec(_MemorySpecBase):
         if self.on_demand is None and self.comb_spacing is None and self.echo_time is None:
             raise ValueError("a fixed-delay afc memory (no 'on_demand') needs 'comb_spacing' "
                              "or 'echo_time'")
+        if self.qubits * self.modes > MAX_COUNT:
+            raise ValueError(f"qubits x modes must be at most 2**53 (the channels they make), "
+                             f"got {self.qubits} x {self.modes}")
         return self
 
 
