@@ -28,8 +28,8 @@ def add_catalog_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``catalog`` to the subcommands of the ``qfab`` parser."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "catalog", help="list the cited hardware presets, or show one (qfab catalog NAME)",
-        description="List the hardware presets (emitters, converters, memories, detectors, "
-                    "fibers, interconnects) with their sources; with NAME, show every "
+        description="List the hardware presets (emitters, converters, transducers, memories, "
+                    "detectors, fibers, interconnects) with their sources; with NAME, show every "
                     "parameter of one preset with its value, unit and source.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("name", nargs="?", help="a preset name (e.g. snspd_wsi)")
