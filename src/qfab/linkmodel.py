@@ -112,6 +112,21 @@ class LinkModel:
         return self.state_after(self.herald_delay, self.herald_delay)
 
     @property
+    def certain_readout(self) -> bool:
+        """True when both ends' memories always give a stored qubit back
+        (:attr:`qfab.memorymodel.MemoryModel.certain_readout`)."""
+        return self.memories[0].certain_readout and self.memories[1].certain_readout
+
+    @property
+    def herald_recall(self) -> float:
+        """Probability that both qubits of a pair read out at its herald come back:
+        ``eta_a(d) eta_b(d)`` after the herald delay ``d`` in both memories (1 for memories
+        whose read-out is certain)."""
+        end_a, end_b = self.memories
+        return (end_a.retrieval_efficiency(self.herald_delay)
+                * end_b.retrieval_efficiency(self.herald_delay))
+
+    @property
     def pair_rate(self) -> float:
         """Long-run heralded pairs per second with every channel attempting (Hz).
 

@@ -117,10 +117,16 @@ def test_bad_afc_input_is_one_line_naming_the_field(memory: dict[str, Any], path
 
 def test_engines_model_or_refuse_an_afc_memory() -> None:
     spec = parse_scenario(LINK)
-    assert supports(spec, engine="des") and supports(spec, engine="analytic")
-    fast = supports(spec, engine="fast")
-    assert not fast and fast.reason is not None
-    assert fast.reason.startswith("nodes.a.memory:") and "retrieval efficiency" in fast.reason
+    for engine in ("analytic", "fast", "des"):
+        assert supports(spec, engine=engine)
+    never = copy.deepcopy(LINK)
+    never["links"][0]["length"] = "100 km"  # herald after 500 us, the echo after 1 ms: fine
+    assert supports(parse_scenario(never), engine="fast")
+    never["links"][0]["length"] = "300 km"  # herald after 1.5 ms: every read-out fails
+    refused = supports(parse_scenario(never), engine="fast")
+    assert not refused
+    assert str(refused.reason).startswith("requests[0]: no pair of the link a - b is ever")
+    assert supports(parse_scenario(never), engine="des")
     purified = parse_scenario({**LINK, "policy": {"purification": "dejmps",
                                                   "purification_rounds": 1}})
     for engine in ("des", "analytic"):
@@ -128,7 +134,7 @@ def test_engines_model_or_refuse_an_afc_memory() -> None:
         assert not refused and str(refused.reason).startswith("policy.purification:")
 
 
-def test_the_analytic_engine_refuses_an_afc_memory_on_a_chain() -> None:
+def test_the_analytic_and_fast_engines_refuse_an_afc_memory_on_a_chain() -> None:
     chain: dict[str, Any] = {
         "qfab": 1, "duration": "1 s",
         "nodes": {"a": {}, "r": {"memory": {"kind": "afc", "qubits": 2, "efficiency": 0.5,
@@ -139,8 +145,9 @@ def test_the_analytic_engine_refuses_an_afc_memory_on_a_chain() -> None:
                    "success_probability": 0.1, "cycle_time": "1 ms"}],
         "requests": [{"kind": "entanglement", "between": ["a", "b"], "pairs": 5}]}
     spec = parse_scenario(chain)
-    refused = supports(spec, engine="analytic")
-    assert not refused and str(refused.reason).startswith("nodes.r.memory:")
+    for engine in ("analytic", "fast"):
+        refused = supports(spec, engine=engine)
+        assert not refused and str(refused.reason).startswith("nodes.r.memory:")
     assert supports(spec, engine="des")
 
 

@@ -66,8 +66,13 @@ def test_des_delivers_and_loses_recalls_as_the_closed_form_says(document: dict[s
     expected_lost = PAIRS * (1 - eta) / eta
     assert request.lost_recalls == pytest.approx(
         expected_lost, abs=5 * math.sqrt(PAIRS * (1 - eta)) / eta)
-    # the analytic engine computes the same closed forms
+    # the analytic engine computes the same closed forms, the fast engine samples them
     expected = analytic.requests[0]
+    fast = run(spec, engine="fast").requests[0]
+    assert fast.rate_hz is not None and fast.rate_ci95 is not None
+    half = (fast.rate_ci95[1] - fast.rate_ci95[0]) / 2
+    assert fast.rate_hz == pytest.approx(q / period, abs=5 * half / 1.96)
+    assert fast.lost_recalls == pytest.approx(expected_lost, rel=1e-9)
     assert expected.rate_hz == pytest.approx(q / period, rel=1e-9)
     assert expected.lost_recalls == pytest.approx(expected_lost, rel=1e-9)
     assert request.rate_hz is not None

@@ -230,13 +230,8 @@ def _windowed_link(spec: ScenarioSpec, model: LinkModel,
 def _recall_efficiency(network: NetworkGraph, plan: RequestPlan) -> float | None:
     """Probability that both qubits of a pair of a single-link request are read out at its
     herald, ``None`` when both memories always give them back."""
-    memories = [model for model in _memories_of(network, plan) if not model.certain_readout]
-    if not memories:
-        return None
     model = network.path_models(plan.path)[0]
-    end_a, end_b = model.memories
-    return (end_a.retrieval_efficiency(model.herald_delay)
-            * end_b.retrieval_efficiency(model.herald_delay))
+    return None if model.certain_readout else model.herald_recall
 
 
 def _lost_recalls(delivered: int, recall: float) -> float | None:
@@ -245,11 +240,6 @@ def _lost_recalls(delivered: int, recall: float) -> float | None:
     if recall <= 0.0:
         return None
     return delivered * (1.0 - recall) / recall
-
-
-def _memories_of(network: NetworkGraph, plan: RequestPlan) -> list[MemoryModel]:
-    models = network.path_models(plan.path)
-    return [models[0].memories[0], *(model.memories[1] for model in models)]
 
 
 def _request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> Support:

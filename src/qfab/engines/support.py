@@ -1,9 +1,9 @@
 """What no engine models yet, refused the same way by all of them.
 
 Each engine's ``supports`` starts here: applications that need several pairs at once, and
-memories whose read-out is not certain (rare-earth AFC memories) where an engine does not
-model the lost recalls, are refused with the field that asks for them, so that no engine
-ignores them silently. Memories that store several modes per qubit are modelled by every
+memories whose read-out is not certain (rare-earth AFC memories) in an engine that does not
+model the lost recalls (outside :data:`RECALL_ENGINES`), are refused with the field that
+asks for them, so that no engine ignores them silently. Memories that store several modes per qubit are modelled by every
 engine: they multiply the link's parallel channels (:func:`qfab.linkmodel.memory_channels`).
 """
 
@@ -33,8 +33,8 @@ def application_support(spec: ScenarioSpec, engine: str) -> Support:
 
 
 #: Engines that model a read-out that may fail (:mod:`qfab.protocols.recalls` in the event
-#: simulation; the analytic engine on single links, refusing the rest itself).
-RECALL_ENGINES = frozenset({"des", "analytic"})
+#: simulation; the analytic and fast engines on single links, refusing the rest themselves).
+RECALL_ENGINES = frozenset({"des", "analytic", "fast"})
 
 
 def memory_support(spec: ScenarioSpec, engine: str) -> Support:

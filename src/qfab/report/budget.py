@@ -158,10 +158,7 @@ def _budget(link: LinkSpecBase, model: LinkModel) -> LinkBudget:
     else:
         efficiency = model.p_success
         stages = [Stage(kind, efficiency, 1.0 - float(model.emitted_state[0]))]
-    end_a, end_b = model.memories
-    recall = (end_a.retrieval_efficiency(model.herald_delay)
-              * end_b.retrieval_efficiency(model.herald_delay))
-    stages.append(Stage("memory", recall,
+    stages.append(Stage("memory", model.herald_recall,
                         float(model.emitted_state[0]) - float(model.heralded_state[0])))
     channel = transmittance(link.length, link.fiber.attenuation)
     return LinkBudget(kind=kind, length=float(link.length), stages=tuple(stages),

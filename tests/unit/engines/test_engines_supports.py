@@ -249,10 +249,12 @@ def test_the_fast_engine_refuses_a_gpu_it_cannot_reach(monkeypatch: pytest.Monke
 def test_memories_with_uncertain_readout_are_refused_by_engines_that_do_not_model_it() -> None:
     """The memory seam's retrieval efficiency and mode capacity (rare-earth AFC memories):
     an engine outside RECALL_ENGINES refuses a read-out that may fail, naming the node's
-    memory; several modes per qubit multiply the link's channels in every engine."""
+    memory (every built-in engine models it on a single link); several modes per qubit
+    multiply the link's channels in every engine."""
     from dataclasses import replace
     from typing import Literal
 
+    from qfab.engines import support as shared
     from qfab.linkmodel import link_models
     from qfab.memorymodel import memory_model
     from qfab.plugins import registry
@@ -278,11 +280,12 @@ def test_memories_with_uncertain_readout_are_refused_by_engines_that_do_not_mode
                                                            mode_capacity=100))
         lossy = parse_scenario({**two_nodes, "nodes": {"a": {"memory": {
             "kind": "lossy_readout"}}, "b": {}}})
-        support = supports(lossy, engine="fast")
+        support = shared.memory_support(lossy, "other")
         assert not support and support.reason is not None
         assert support.reason.startswith("nodes.a.memory:")
         assert "retrieval efficiency" in support.reason
-        assert supports(lossy, engine="des") and supports(lossy, engine="analytic")
+        for engine in ("analytic", "fast", "des"):
+            assert engine in shared.RECALL_ENGINES and supports(lossy, engine=engine)
         both = parse_scenario({**two_nodes, "nodes": {"a": {"memory": {"kind": "multimode",
                                                                        "qubits": 2}},
                                                      "b": {"memory": {"kind": "multimode"}}}})
