@@ -3,8 +3,9 @@
 Each engine's ``supports`` starts here: applications that need several pairs at once, and
 memories whose read-out is not certain (rare-earth AFC memories) in an engine that does not
 model the lost recalls (outside :data:`RECALL_ENGINES`), are refused with the field that
-asks for them, so that no engine ignores them silently. Memories that store several modes per qubit are modelled by every
-engine: they multiply the link's parallel channels (:func:`qfab.linkmodel.memory_channels`).
+asks for them, so that no engine ignores them silently. Memories that store several modes
+per qubit are modelled by every engine: they multiply the link's parallel channels
+(:func:`qfab.linkmodel.memory_channels`).
 """
 
 from __future__ import annotations
