@@ -280,9 +280,9 @@ def link_models(spec: ScenarioSpec) -> list[LinkModel]:
     """
     shared: dict[Hashable, LinkModel] = {}
     models: list[LinkModel] = []
-    memories: dict[int, MemoryModel] = {}  # nodes of a generated network share their spec
+    modes: dict[int, int] = {}  # nodes of a generated network share their memory spec
     for index, link in enumerate(spec.links):
-        key = _physics_key(spec, link, memories)
+        key = _physics_key(spec, link, modes)
         template = shared.get(key) if key is not None else None
         if template is None:
             model = link_model(spec, index)
@@ -299,24 +299,25 @@ def link_models(spec: ScenarioSpec) -> list[LinkModel]:
 
 
 def _physics_key(spec: ScenarioSpec, link: LinkSpecBase,
-                 memories: dict[int, MemoryModel]) -> Hashable | None:
+                 modes: dict[int, int]) -> Hashable | None:
     """What a built-in link's model depends on besides its ends, or ``None`` if not hashable
     (a plugin's kind: its physics may read anything, so it is computed for each link).
 
-    ``memories`` caches the memory models by the id of their spec."""
+    ``modes`` caches each memory spec's modes per qubit by the spec's id."""
     if str(getattr(link, "kind", "")) not in HERALDING:
         return None
     a, b = link.between
-    ends = []
-    for node, other in ((a, b), (b, a)):
-        memory = spec.nodes[node].memory
-        model = memories.get(id(memory))
-        if model is None:
-            model = memories[id(memory)] = memory_model(memory)
-        ends.append(memory_channels(spec, node, other, model))
+    memory_a, memory_b = spec.nodes[a].memory, spec.nodes[b].memory
+    modes_a = modes.get(id(memory_a))
+    if modes_a is None:
+        modes_a = modes[id(memory_a)] = memory_model(memory_a).mode_capacity or 1
+    modes_b = modes.get(id(memory_b))
+    if modes_b is None:
+        modes_b = modes[id(memory_b)] = memory_model(memory_b).mode_capacity or 1
     key = (type(link), *(getattr(link, name) for name in type(link).model_fields
                          if name != "between"),
-           spec.nodes[a].memory, spec.nodes[b].memory, min(ends))
+           memory_a, memory_b,
+           min(spec.qubits_per_link(a, b) * modes_a, spec.qubits_per_link(b, a) * modes_b))
     try:
         hash(key)
     except TypeError:  # a memory with per_link (a dict)
