@@ -12,9 +12,10 @@ What a model gives:
   :meth:`MemoryModel.store` work on Bell vectors of any array namespace and the event
   simulation decays its pairs;
 * :meth:`MemoryModel.kraus`: the exact channel for the density-matrix formalism;
-* :meth:`MemoryModel.retrieval_efficiency` and :attr:`MemoryModel.mode_capacity`: room for
-  memories whose read-out succeeds with a probability that depends on the storage time
-  and that store several modes (1 and ``None`` for today's kinds);
+* :meth:`MemoryModel.retrieval_efficiency` and :attr:`MemoryModel.mode_capacity`: the
+  probability that a qubit is given back when read out after a storage time, and the modes
+  stored per qubit (1 and ``None`` for ``t1t2`` and ``depolarizing``; the ``afc`` kind's
+  recall efficiency and ``modes``, :func:`_afc`);
 * :attr:`MemoryModel.ideal`: the memory never decoheres.
 """
 

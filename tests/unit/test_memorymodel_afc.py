@@ -167,3 +167,20 @@ def test_a_memory_preset_fills_an_afc_memory() -> None:
     plain = copy.deepcopy(LINK)
     plain["nodes"]["a"]["memory"] = {"preset": "pr_yso_afc"}  # t1t2: no AFC field applied
     assert parse_scenario(plain).nodes["a"].memory.kind == "t1t2"
+
+
+def test_a_multimode_memory_reports_its_qubits_and_the_use_of_its_modes() -> None:
+    """Utilization is the fraction of qubits x modes in use (at most 1)."""
+    from qfab.engines import run
+
+    # every one of the 60 channels (2 x 50 and 3 x 20 modes) keeps a pair stored ahead
+    result = run(parse_scenario({**LINK, "policy": {"buffer": 60},
+                                 "requests": [{"kind": "entanglement", "between": ["a", "b"],
+                                               "pairs": 50, "start": "0.5 s"}]}),
+                 engine="des")
+    nodes = {node.name: node for node in result.nodes}
+    assert nodes["a"].qubits == 2 and nodes["b"].qubits == 3
+    for node in nodes.values():
+        assert node.utilization is not None and 0.0 < node.utilization <= 1.0
+    assert result.requests[0].delivered == 50
+    assert result.requests[0].lost_recalls is not None
