@@ -92,7 +92,8 @@ def catalog_markdown() -> str:
              "`qfab catalog NAME --json` gives one preset as JSON). Provenance: *paper* "
              "(printed in the source), *derived* (computed; the source gives the formula), "
              "*target* (a design reference point, not a measurement).", "",
-             "A detector, fiber, emitter or memory section of a scenario pulls a preset in "
+             "A detector, fiber, emitter, conversion (a converter preset), transducer or "
+             "memory section of a scenario pulls a preset in "
              "with `preset: NAME`; keys beside it override single values. Only the parameters "
              "that the section has a field for are applied: "
              + "; ".join(f"{section}: {', '.join(keys)}" for section, keys in APPLIED.items())

@@ -19,7 +19,8 @@ __all__ = ["scenario_json_schema"]
 _GENERATED = ("nodes", "links")
 
 #: Sections that take ``preset: NAME`` (memory sections: every ``*MemorySpec``).
-_PRESET_SECTIONS = ("DetectorSpec", "FiberSpec", "EmitterSpec")
+_PRESET_SECTIONS = ("DetectorSpec", "FiberSpec", "EmitterSpec", "ConversionSpec",
+                    "TransducerSpec")
 
 
 def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, Any]:
