@@ -119,7 +119,9 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
     ScenarioError
         ``sweep.parameters.<path>: <reason> (value <value>)``.
     """
-    base = {key: value for key, value in document.items() if key != "sweep"}
+    # each swept path names one field: a YAML alias (&memory / *memory) must not carry the
+    # value into the other places that share the aliased mapping
+    base = _unaliased({key: value for key, value in document.items() if key != "sweep"})
     creatable = scenario_field_names(model)
     for path, parameter in sweep.parameters.items():
         swept = _dotted(path)
@@ -130,7 +132,7 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
             if key in checked:
                 continue
             checked.add(key)
-            resolved = copy.deepcopy(base)
+            resolved = _unaliased(base)
             try:
                 set_path(resolved, path, copy.deepcopy(value), creatable=creatable)
             except ValueError as error:
@@ -146,6 +148,21 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
                 if _on_path(error.path, swept, others):
                     raise ScenarioError(f"sweep.parameters.{path}",
                                         f"{error.reason} (value {value!r})") from None
+
+
+def _unaliased(value: Any) -> Any:
+    """A deep copy of plain YAML data in which no mapping or list is shared (a YAML alias
+    becomes a copy of its anchor); a self-referencing document is copied as it is."""
+    def copied(item: Any) -> Any:
+        if isinstance(item, dict):
+            return {key: copied(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [copied(inner) for inner in item]
+        return copy.deepcopy(item)
+    try:
+        return copied(value)
+    except RecursionError:
+        return copy.deepcopy(value)
 
 
 def _dotted(path: str) -> str:

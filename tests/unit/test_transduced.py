@@ -216,3 +216,34 @@ def test_a_transduced_link_equals_the_double_click_link_with_interfaces() -> Non
     assert transduced.p_success == pytest.approx(plain.p_success, rel=1e-12)
     assert list(transduced.emitted_state) == pytest.approx(list(plain.emitted_state),
                                                            rel=1e-12)
+
+
+def test_encoding_and_classical_traffic_act_as_on_a_double_click_link() -> None:
+    """The photon encoding and the Raman noise of classical traffic in the fiber enter a
+    transduced link as they enter the double_click link with the same chain."""
+    fiber = {"attenuation": "0.2 dB/km", "wavelength": "1550 nm",
+             "classical": {"launch_power": "1 mW", "raman_coefficient": "3e-9 /km/nm",
+                           "filter_bandwidth": "0.1 nm"}}
+    transducer = {"efficiency": 0.1, "added_noise": 0.05, "output_wavelength": "1550 nm"}
+    extra = {"encoding": {"kind": "time_bin", "interferometer_visibility": 0.97},
+             "fiber": fiber, "detector": {"efficiency": 0.9, "window": "1 ns"}}
+    transduced = _transduced(transducer=transducer, **extra)
+    plain = _transduced(**extra)
+    plain["links"][0]["kind"] = "double_click"
+    for node in plain["nodes"].values():
+        node["interface"] = {"transducer": transducer}
+    spec = parse_scenario(transduced)
+    names = [stage.name for stage in link_budgets(spec)[0].stages]
+    assert "encoding" in names and "raman[alice]" in names and "transducer[bob]" in names
+    p, fidelity = _model(transduced)
+    assert (p, fidelity) == pytest.approx(_model(plain), rel=1e-12)
+    without = copy.deepcopy(transduced)
+    del without["links"][0]["encoding"]
+    assert fidelity < _model(without)[1]
+
+
+def test_single_click_heralding_refuses_an_encoding() -> None:
+    document = _transduced(transducer={"efficiency": 0.1}, heralding="single_click",
+                           bright_state=0.1, encoding={"kind": "time_bin"})
+    assert _error(document).startswith("links[0].encoding: a single-click link carries its "
+                                       "qubit in the photon number")
