@@ -27,7 +27,7 @@ from qfab.spec.loader import (
     validate_scenario,
 )
 from qfab.spec.models import ScenarioSpec
-from qfab.spec.paths import parse_path, set_path
+from qfab.spec.paths import parse_path, set_path, unaliased
 from qfab.spec.sweep import SweepSpec
 from qfab.topology import expand_topology, in_template_terms
 
@@ -121,7 +121,7 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
     """
     # each swept path names one field: a YAML alias (&memory / *memory) must not carry the
     # value into the other places that share the aliased mapping
-    base = _unaliased({key: value for key, value in document.items() if key != "sweep"})
+    base = unaliased({key: value for key, value in document.items() if key != "sweep"})
     creatable = scenario_field_names(model)
     for path, parameter in sweep.parameters.items():
         swept = _dotted(path)
@@ -132,7 +132,7 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
             if key in checked:
                 continue
             checked.add(key)
-            resolved = _unaliased(base)
+            resolved = unaliased(base)
             try:
                 set_path(resolved, path, copy.deepcopy(value), creatable=creatable)
             except ValueError as error:
@@ -148,21 +148,6 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
                 if _on_path(error.path, swept, others):
                     raise ScenarioError(f"sweep.parameters.{path}",
                                         f"{error.reason} (value {value!r})") from None
-
-
-def _unaliased(value: Any) -> Any:
-    """A deep copy of plain YAML data in which no mapping or list is shared (a YAML alias
-    becomes a copy of its anchor); a self-referencing document is copied as it is."""
-    def copied(item: Any) -> Any:
-        if isinstance(item, dict):
-            return {key: copied(inner) for key, inner in item.items()}
-        if isinstance(item, list):
-            return [copied(inner) for inner in item]
-        return copy.deepcopy(item)
-    try:
-        return copied(value)
-    except RecursionError:
-        return copy.deepcopy(value)
 
 
 def _dotted(path: str) -> str:

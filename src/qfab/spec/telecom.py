@@ -76,7 +76,7 @@ class ClassicalTrafficSpec(SpecModel):
     raman_coefficient: Scattering = Field(
         description="spontaneous Raman scattering coefficient at the quantum channel's "
         "separation from the classical one, per length of fibre and per bandwidth (e.g. "
-        "'3e-6 /km/nm'); it depends on the separation and is measured for a channel plan")
+        "'3e-9 /km/nm'); it depends on the separation and is measured for a channel plan")
     filter_bandwidth: Length = Field(
         1e-9, gt=0, description="bandwidth of the quantum receiver's filter, as a width in "
         "wavelength (e.g. '0.8 nm')")
