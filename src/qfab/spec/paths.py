@@ -76,9 +76,7 @@ def set_path(document: dict[str, Any], path: str, value: Any, *,
     Mapping keys along the way must exist, except keys named in ``creatable`` (the field names
     of the scenario format): those are created, so a sweep can vary a parameter the scenario
     leaves at its default (``links[0].detector.dark_count_rate`` without a ``detector``
-    section). List indices must be in range. The mappings and lists along the path are
-    copied before they are stepped into, so an entry that the document shares with another
-    place (a YAML alias, ``memory: *afc`` in two nodes) changes only at ``path``.
+    section). List indices must be in range.
 
     Raises
     ------
@@ -116,16 +114,13 @@ def set_path(document: dict[str, Any], path: str, value: Any, *,
 
 
 def _descend(node: Any, segment: Segment, following: Segment) -> Any:
-    """Step into ``node[segment]``, creating an empty mapping for a missing or null section;
-    a mapping or list is replaced by a shallow copy of itself (it may be shared)."""
+    """Step into ``node[segment]``, creating an empty mapping for a missing or null section."""
     if isinstance(node, list) and isinstance(segment, int):
         child = node[segment]
     else:
         child = node.get(segment)
     if child is None and isinstance(following, str):
         child = node[segment] = {}
-    elif isinstance(child, (dict, list)):
-        child = node[segment] = copy.copy(child)
     return child
 
 

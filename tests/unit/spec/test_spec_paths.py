@@ -43,17 +43,6 @@ def test_set_replaces_mapping_keys_and_list_entries() -> None:
     assert document["links"] == [{"length": 1.0}]
 
 
-def test_set_changes_a_shared_entry_only_at_its_path() -> None:
-    """A YAML alias (``memory: *afc`` in two nodes) is one object in two places: setting
-    one node's value leaves the other's as written."""
-    memory = {"t1": 1.0, "t2": 0.5}
-    document: dict[str, Any] = {"nodes": {"alice": {"memory": memory},
-                                          "bob": {"memory": memory}}}
-    set_path(document, "nodes.bob.memory.t2", 0.25)
-    assert document["nodes"]["bob"]["memory"]["t2"] == 0.25
-    assert document["nodes"]["alice"]["memory"] == {"t1": 1.0, "t2": 0.5} == memory
-
-
 def test_set_creates_missing_sections_named_by_known_fields() -> None:
     """A swept parameter the scenario leaves at its default is added with its section."""
     document = _document()
