@@ -145,7 +145,9 @@ def test_the_transducers_wavelength_is_checked() -> None:
     ({"transduced": ["carol"]}, "links[0].transduced[0]: 'carol' is not an end of the link"),
     ({"transduced": ["bob", "bob"]}, "links[0].transduced[1]: 'bob' is named twice"),
     ({"transducer": None}, "links[0].transducer: alice is transduced but has no transducer"),
-    ({"transduced": []}, "links[0].transduced: no end of the link has a transducer"),
+    ({"transduced": [], "transducer": None},
+     "links[0].transduced: no end of the link has a transducer"),
+    ({"transduced": []}, "links[0].transducer: transduced names no end, so this transducer"),
 ])
 def test_errors_name_the_field(change: dict[str, Any], start: str) -> None:
     document = _transduced(transducer={"efficiency": 0.1})

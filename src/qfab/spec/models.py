@@ -634,6 +634,10 @@ def _check_transduced(link: TransducedLinkSpec, index: int,
                                 f"{link.between[0]}, {link.between[1]})")
         if name in named[:position]:
             raise ScenarioError(f"{path}.transduced[{position}]", f"{name!r} is named twice")
+    if not named and link.transducer is not None:
+        raise ScenarioError(f"{path}.transducer", "transduced names no end, so this "
+                            "transducer would be ignored (name the superconducting ends in "
+                            "transduced, or remove it)")
     for name in named:
         node = nodes.get(name)
         own = None if node is None or node.interface is None else node.interface.transducer
