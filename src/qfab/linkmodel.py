@@ -35,6 +35,8 @@ from numpy.typing import NDArray
 
 from qfab import plugins
 from qfab.errors import ScenarioError
+from qfab.links.chip import chip_to_chip
+from qfab.links.midpoint import MidpointHeralding
 from qfab.linkwindows import AttemptWindows
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
@@ -199,6 +201,8 @@ HERALDING: Mapping[str, Callable[[Any], tuple[float, Any]]] = MappingProxyType({
     "depolarizing": _depolarizing,
     "single_click": _single_click,
     "double_click": _double_click,
+    "midpoint_source": MidpointHeralding(),
+    "chip_to_chip": chip_to_chip,
 })
 
 
@@ -215,7 +219,10 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     """Build the :class:`LinkModel` of ``spec.links[index]``."""
     link: LinkSpecBase = spec.links[index]
     a, b = link.between
-    p, state = _heralding_of(link, index)(link)
+    memories = (memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory))
+    herald = _heralding_of(link, index)
+    at_ends = getattr(herald, "at_ends", None)  # a kind that also reads the ends' memories
+    p, state = at_ends(link, memories, index) if at_ends is not None else herald(link)
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
     period = link.cycle_time + delay
     windows = None
@@ -230,7 +237,7 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         period=period,
         herald_delay=delay,
         channels=min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)),
-        memories=(memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)),
+        memories=memories,
         windows=windows, index=index,
     )
 

@@ -13,6 +13,12 @@ units); keys beside ``preset`` override single values. Only these parameters are
 - emitter: ``efficiency``;
 - memory: ``t1``, ``t2``.
 
+A link of kind ``chip_to_chip`` may name an ``interconnect`` preset at the link itself
+(``{kind: chip_to_chip, between: [a, b], preset: chip_to_chip, cycle_time: 1 us}``; a link
+with a preset of that category and no ``kind`` becomes a ``chip_to_chip`` link); it writes
+``fidelity``, ``success_probability`` and ``cycle_time`` where the preset has them, and the
+link's own keys override them.
+
 The preset's other parameters (dead time, jitter, wavelengths, conversion noise, AFC storage
 times, ...) have no scenario field yet and are not applied; ``qfab catalog NAME`` shows them.
 """
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qfab.catalog.model import UnknownPresetError, preset
+from qfab.catalog.model import UnknownPresetError, preset, presets
 from qfab.errors import ScenarioError
 
 __all__ = ["APPLIED", "applied_values", "resolve_presets"]
@@ -32,7 +38,11 @@ APPLIED: dict[str, tuple[str, ...]] = {
     "fiber": ("attenuation", "speed"),
     "emitter": ("efficiency",),
     "memory": ("t1", "t2"),
+    "interconnect": ("fidelity", "success_probability", "cycle_time"),
 }
+
+#: Link kind -> the preset category a link of that kind may name at its top level.
+_LINK_PRESETS = {"chip_to_chip": "interconnect"}
 
 _LINK_SECTIONS = ("detector", "fiber", "emitter")
 
@@ -75,9 +85,10 @@ def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
     if isinstance(links, list):
         new_links: list[Any] | None = None
         for index, link in enumerate(links):
-            if isinstance(link, dict) and _has_preset(link, _LINK_SECTIONS):
+            if isinstance(link, dict) and ("preset" in link
+                                           or _has_preset(link, _LINK_SECTIONS)):
                 new_links = list(links) if new_links is None else new_links
-                new_links[index] = _resolve_entry(link, _LINK_SECTIONS, f"links[{index}]")
+                new_links[index] = _resolve_link(link, f"links[{index}]")
         if new_links is not None:
             result = {**result, "links": new_links}
     nodes = document.get("nodes")
@@ -94,10 +105,44 @@ def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
         new_topology = dict(topology)
         for key, sections in (("link", _LINK_SECTIONS), ("node", ("memory",))):
             if key in topology:
-                new_topology[key] = _resolve_entry(topology[key], sections, f"topology.{key}")
+                new_topology[key] = (_resolve_link(topology[key], "topology.link")
+                                     if key == "link" else
+                                     _resolve_entry(topology[key], sections, f"topology.{key}"))
         if any(new_topology[key] is not topology[key] for key in topology):
             result = {**result, "topology": new_topology}
     return result
+
+
+def _resolve_link(entry: Any, path: str) -> Any:
+    """A link entry with its own preset (:data:`_LINK_PRESETS`) and its sections' applied."""
+    if isinstance(entry, dict) and "preset" in entry:
+        entry = _link_preset(entry, path)
+    return _resolve_entry(entry, _LINK_SECTIONS, path)
+
+
+def _link_preset(link: dict[str, Any], path: str) -> dict[str, Any]:
+    """The link with the values of the preset it names at its top level, its keys first."""
+    kind = link.get("kind")
+    name = link["preset"]
+    if kind is None:  # the kind of link the preset is for
+        if not isinstance(name, str) or name not in _names_of(set(_LINK_PRESETS.values())):
+            applied_values(name, "interconnect", path)  # raises: unknown or another category
+        category = preset(str(name)).category
+        kind = next(k for k, c in _LINK_PRESETS.items() if c == category)
+    section = _LINK_PRESETS.get(str(kind))
+    if section is None:
+        kinds = ", ".join(sorted(_LINK_PRESETS))
+        raise ScenarioError(f"{path}.preset", f"a link of kind {kind!r} takes presets in its "
+                            f"sections (detector, fiber, emitter), not at the link; a preset "
+                            f"at the link is for the kinds {kinds}")
+    values = applied_values(name, section, path)
+    rest = {key: value for key, value in link.items() if key != "preset"}
+    return {"kind": kind, **values, **rest}
+
+
+def _names_of(categories: set[str]) -> set[str]:
+    """Names of the presets of the given categories."""
+    return {entry.name for entry in presets() if entry.category in categories}
 
 
 def _has_preset(entry: dict[str, Any], sections: tuple[str, ...]) -> bool:

@@ -16,6 +16,14 @@ Stages per kind (``docs/budget.md`` has the table):
   population ``a``, the fidelity is about ``1 - a``);
 - ``depolarizing``: ``success_probability`` (efficiency: the given probability; noise
   ``1 - fidelity``);
+- ``midpoint_source``: ``source`` (efficiency 1; noise ``1 - F`` of one emitted pair), then
+  per arm ``fiber_a``, ``absorption_a``, ``herald_a`` (noise: the herald's dark-count
+  probability per mode) and the same for ``b``, ``multi_pair`` (efficiency 1; noise: the
+  share of heralded modes that hold no pair of the source, multi-pair emission and dark
+  counts) and ``modes`` (efficiency 1, noise 0; named with the number of modes, which
+  multiply the per-mode success); the link's efficiency is ``eta_a eta_b``;
+- ``chip_to_chip``: ``interconnect`` (efficiency: the success probability; noise
+  ``1 - fidelity``);
 - a kind a plugin adds: one stage named after the kind (efficiency: its success
   probability; noise: one minus the fidelity of the emitted pair);
 - every kind ends with ``memory`` (efficiency 1; noise: the fidelity the two memories lose
@@ -38,9 +46,12 @@ from qfab.linkmodel import (
     link_models,
     window_dark_probability,
 )
+from qfab.links import midpoint
 from qfab.physics.bounds import plob_bound
 from qfab.physics.decibel import loss_db
 from qfab.physics.fiber import transmittance
+from qfab.physics.midpoint_source import midpoint_source_mode
+from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
@@ -142,12 +153,38 @@ def _photonic_stages(link: SingleClickLinkSpec | DoubleClickLinkSpec) -> list[St
     return stages
 
 
+def _midpoint_source_stages(link: MidpointSourceLinkSpec, model: LinkModel) -> list[Stage]:
+    arm = midpoint.arms(link)
+    eta_a, eta_b = arm.efficiencies
+    p_mode, p_true = midpoint_source_mode(midpoint.mean_pairs(link), eta_a, eta_b,
+                                          dark_count_probability_a=arm.dark,
+                                          dark_count_probability_b=arm.dark)
+    modes = midpoint.modes(link, model.memories, model.index)
+    stages = [Stage("source", 1.0, 1.0 - float(link.source.fidelity))]
+    for end, absorption in zip("ab", arm.absorption):
+        stages += [Stage(f"fiber_{end}", arm.fiber, 0.0),
+                   Stage(f"absorption_{end}", absorption, 0.0),
+                   Stage(f"herald_{end}", arm.detector, arm.dark)]
+    share = float(p_true / p_mode) if p_mode > 0 else 1.0
+    return [*stages, Stage("multi_pair", 1.0, 1.0 - share), Stage(f"modes x{modes}", 1.0, 0.0)]
+
+
+def _chip_to_chip_stages(link: ChipToChipLinkSpec) -> list[Stage]:
+    return [Stage("interconnect", float(link.success_probability), 1.0 - float(link.fidelity))]
+
+
 def _budget(link: LinkSpecBase, model: LinkModel) -> LinkBudget:
     kind = str(getattr(link, "kind", ""))
     stages: list[Stage]
     if isinstance(link, (SingleClickLinkSpec, DoubleClickLinkSpec)):
         stages = _photonic_stages(link)
         efficiency = arm_efficiency(link)
+    elif isinstance(link, MidpointSourceLinkSpec):
+        stages = _midpoint_source_stages(link, model)
+        efficiency = math.prod(stage.efficiency for stage in stages)
+    elif isinstance(link, ChipToChipLinkSpec):
+        stages = _chip_to_chip_stages(link)
+        efficiency = float(link.success_probability)
     elif isinstance(link, DepolarizingLinkSpec):
         efficiency = float(link.success_probability)
         stages = [Stage("success_probability", efficiency, 1.0 - float(link.fidelity))]

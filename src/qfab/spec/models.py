@@ -55,7 +55,7 @@ __all__ = [
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "AvailabilitySpec",
     "LinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec",
-    "LinkSpec",
+    "LinkSpec", "MidpointSourceLinkSpec", "ChipToChipLinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec",
 ]
@@ -266,8 +266,12 @@ class DoubleClickLinkSpec(_OpticalLinkSpecBase):
     kind: Literal["double_click"] = "double_click"
 
 
+# the hardware kinds subclass the classes above (imported here, after them)
+from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec  # noqa: E402
+
 LinkSpec = Annotated[
-    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec,
+    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec | MidpointSourceLinkSpec
+    | ChipToChipLinkSpec,
     Field(discriminator="kind"),
 ]
 

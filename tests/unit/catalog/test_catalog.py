@@ -56,6 +56,11 @@ def _section_document(name: str) -> dict[str, Any]:
         document = _link()
         document["nodes"]["a"] = {"memory": {"preset": name}}
         return document
+    if entry.category == "interconnect":  # a chip_to_chip link names it at the link
+        document = _link()
+        document["links"][0] = {"kind": "chip_to_chip", "between": ["a", "b"],
+                                "preset": name, "cycle_time": "1 us"}
+        return document
     if entry.category in APPLIED:
         return _link(**{entry.category: {"preset": name}})
     return _link()
@@ -73,6 +78,9 @@ def test_every_preset_loads_in_a_scenario(name: str) -> None:
                 factor = {"dB/km": 1e-3, "km/s": 1e3, "ns": 1e-9}.get(
                     entry.parameters[key].unit, 1.0)
                 assert getattr(section, key) == pytest.approx(value * factor, rel=1e-12)
+    if entry.category == "interconnect":
+        assert spec.links[0].kind == "chip_to_chip"
+        assert spec.links[0].fidelity == entry.parameters["fidelity"].value
 
 
 def test_a_preset_gives_the_same_spec_as_writing_its_values() -> None:
