@@ -124,3 +124,18 @@ def test_broadcasts() -> None:
 def test_bad_arguments_are_named(call: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("mu", "eta", "modes", "p_mode", "p", "fidelity"), [
+    (0.02, 0.1, 1, 2.064013e-4, 2.064013e-4, 0.9712477),
+    (0.02, 0.1, 100, 2.064013e-4, 0.02043067, 0.9712477),
+    (0.1, 0.5, 10, 0.02547065, 0.2274098, 0.8870071),
+])
+def test_reference_values(mu: float, eta: float, modes: int, p_mode: float, p: float,
+                          fidelity: float) -> None:
+    """HEG-MIDPOINT-01 in docs/references.md."""
+    one, _ = midpoint_source_mode(mu, eta, eta)
+    got, state = midpoint_source(mu, eta, eta, modes=modes)
+    assert one == pytest.approx(p_mode, rel=1e-6)
+    assert got == pytest.approx(p, rel=1e-6)
+    assert state[0] == pytest.approx(fidelity, rel=1e-6)
