@@ -8,11 +8,13 @@ as already in SI units. The unit table is deliberately small and explicit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final, Literal
 
-__all__ = ["Dimension", "UNITS", "to_si", "UnitError"]
+__all__ = ["Dimension", "LOG_UNITS", "UNITS", "to_si", "UnitError"]
 
-Dimension = Literal["length", "time", "frequency", "attenuation", "speed"]
+Dimension = Literal["length", "time", "frequency", "attenuation", "speed", "power",
+                    "scattering"]
 
 #: Unit symbol -> factor to the SI unit of its dimension.
 UNITS: Final[dict[Dimension, dict[str, float]]] = {
@@ -24,10 +26,19 @@ UNITS: Final[dict[Dimension, dict[str, float]]] = {
     "frequency": {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9},
     "attenuation": {"dB/m": 1.0, "dB/km": 1e-3},
     "speed": {"m/s": 1.0, "km/s": 1e3},
+    "power": {"W": 1.0, "mW": 1e-3, "uW": 1e-6, "µW": 1e-6, "nW": 1e-9, "pW": 1e-12},
+    # a Raman scattering coefficient per metre of fibre and per metre of filter bandwidth
+    "scattering": {"/m/m": 1.0, "/km/nm": 1e6, "/m/nm": 1e9},
+}
+
+#: Logarithmic units: symbol -> the function from the number to SI (dBm: decibels above 1 mW).
+LOG_UNITS: Final[dict[Dimension, dict[str, Callable[[float], float]]]] = {
+    "power": {"dBm": lambda dbm: 1e-3 * 10.0 ** (dbm / 10.0)},
 }
 
 _SI_SYMBOL: Final[dict[Dimension, str]] = {
     "length": "m", "time": "s", "frequency": "Hz", "attenuation": "dB/m", "speed": "m/s",
+    "power": "W", "scattering": "/m/m",
 }
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf)\s*(\S*)\s*$")
@@ -81,6 +92,9 @@ def to_si(value: object, dimension: Dimension) -> float:
     number, unit = float(match.group(1)), match.group(2)
     if not unit:
         return number
+    logarithmic = LOG_UNITS.get(dimension, {})
+    if unit in logarithmic:
+        return logarithmic[unit](number)
     table = UNITS[dimension]
     if unit not in table:
         for other, units in UNITS.items():

@@ -27,7 +27,8 @@ from numpy.typing import ArrayLike
 from qfab.physics import _checks
 from qfab.physics._checks import FloatArray
 
-__all__ = ["PLANCK", "SPEED_OF_LIGHT", "backward_power", "forward_power", "noise_photons"]
+__all__ = ["PLANCK", "SPEED_OF_LIGHT", "backward_power", "forward_power", "midpoint_power",
+           "noise_photons"]
 
 #: Planck constant (J s), exact in the SI since 2019.
 PLANCK = 6.62607015e-34
@@ -108,6 +109,40 @@ def backward_power(launch_power: ArrayLike, length: ArrayLike, attenuation: Arra
     with np.errstate(invalid="ignore", divide="ignore"):
         growth = np.where(two_alpha_l > 0, -np.expm1(-two_alpha_l) / two_alpha_l, 1.0)
     return _checks.scalar_or_array(power * beta * length_ * growth)
+
+
+def midpoint_power(launch_power: ArrayLike, length: ArrayLike, attenuation: ArrayLike,
+                   raman_coefficient: ArrayLike) -> FloatArray:
+    """Raman power reaching a station at the middle of a fibre that carries classical light.
+
+    The classical signal is launched at one end of a fibre of length ``L``; the station at
+    ``L / 2`` receives the light scattered forward in the first half and the light scattered
+    backward in the second half, where the signal arrives with ``P exp(-alpha L / 2)``:
+    ``P_mid = P_f(P, L/2) + P_b(P exp(-alpha L/2), L/2)`` with :func:`forward_power` and
+    :func:`backward_power` (Eraerds et al., NJP 12, 063027 (2010), Sec. 3, applied to each
+    half). The result does not depend on which end launches the light.
+
+    Parameters
+    ----------
+    launch_power, length, attenuation, raman_coefficient : array_like
+        As for :func:`forward_power`; ``length`` is the whole fibre's.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        Noise power in W at the midpoint station.
+
+    Examples
+    --------
+    >>> p = float(midpoint_power(1e-3, 2e3, 0.0, 1e-9))  # lossless: P beta L/2 twice
+    >>> round(p, 15)
+    2e-09
+    """
+    power, length_, alpha, beta = _fibre(launch_power, length, attenuation, raman_coefficient)
+    half = length_ / 2.0
+    at_station = power * np.exp(-alpha * half)
+    return _checks.scalar_or_array(forward_power(power, half, alpha, beta)
+                                   + backward_power(at_station, half, alpha, beta))
 
 
 def noise_photons(power: ArrayLike, wavelength: ArrayLike, window: ArrayLike, *,

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from qfab.units import UNITS, Dimension, to_si
+from qfab.units import LOG_UNITS, UNITS, Dimension, to_si
 
 __all__ = [
     "Length", "Duration", "PositiveDuration", "CoherenceTime", "Frequency", "Attenuation",
-    "Speed", "Number", "Probability", "PositiveProbability", "MAX_TIME_S", "MIN_TIME_S",
+    "Speed", "Power", "Scattering", "Number", "Probability", "PositiveProbability",
+    "MAX_TIME_S", "MIN_TIME_S",
 ]
 
 
@@ -53,14 +54,15 @@ def _not_bool(value: Any) -> Any:
 
 
 def _schema(dimension: Dimension) -> dict[str, Any]:
-    units = "|".join(u.replace("/", "\\/") for u in UNITS[dimension])
+    symbols = [*UNITS[dimension], *LOG_UNITS.get(dimension, {})]
+    units = "|".join(u.replace("/", "\\/") for u in symbols)
     return {
         "anyOf": [
             {"type": "number"},
             {"type": "string", "pattern": rf"^\s*[-+]?[0-9.eE+-]+\s*({units})?\s*$|^\s*inf"},
         ],
         "description": f"a {dimension}: a number in SI units or a string with one of the units "
-        f"{', '.join(UNITS[dimension])}",
+        f"{', '.join(symbols)}",
     }
 
 
@@ -84,6 +86,11 @@ CoherenceTime = _quantity("time", unbounded=True, gt=0)
 Frequency = _quantity("frequency", ge=0)
 Attenuation = _quantity("attenuation", ge=0)
 Speed = _quantity("speed", gt=0)
+#: An optical power in W (or mW, dBm, ...).
+Power = _quantity("power", ge=0)
+#: A Raman scattering coefficient per metre of fibre and per metre of filter bandwidth
+#: (``"/km/nm"`` is the usual unit).
+Scattering = _quantity("scattering", ge=0)
 #: A plain number (``true``/``false`` refused).
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Probability = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=1)]

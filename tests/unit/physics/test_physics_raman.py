@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from qfab.physics.raman import backward_power, forward_power, noise_photons
+from qfab.physics.raman import backward_power, forward_power, midpoint_power, noise_photons
 
 ALPHA = 0.2 * math.log(10) / 10 / 1e3  # 0.2 dB/km in 1/m
 BETA = 3e-9  # 1/m, of the order measured for a 1 nm filter (Eraerds et al. 2010)
@@ -45,3 +45,20 @@ def test_noise_photons_follow_the_planck_relation() -> None:
     energy = 6.62607015e-34 * 299_792_458.0 / 1550e-9
     assert float(noise_photons(energy * 1e6, 1550e-9, 1e-9, efficiency=0.5)) == \
         pytest.approx(0.5e-3, rel=1e-12)
+
+
+def test_the_midpoint_station_receives_forward_light_of_one_half_and_backward_of_the_other(
+) -> None:
+    """Integrated along the fibre: light scattered at z < L/2 travels on to L/2 (forward,
+    exp(-alpha L/2) in all); light scattered at z > L/2 returns z - L/2 (backward, the
+    signal there has exp(-alpha z)): the total equals the two-half form."""
+    length = 60e3
+    half = length / 2
+    forward, _ = integrate.quad(lambda z: 1e-3 * BETA * math.exp(-ALPHA * half), 0, half)
+    backward, _ = integrate.quad(
+        lambda z: 1e-3 * BETA * math.exp(-ALPHA * z) * math.exp(-ALPHA * (z - half)),
+        half, length)
+    assert float(midpoint_power(1e-3, length, ALPHA, BETA)) == pytest.approx(
+        forward + backward, rel=1e-9)
+    assert float(midpoint_power(5e-3, length, ALPHA, BETA)) == pytest.approx(
+        5 * (forward + backward), rel=1e-12)
