@@ -12,6 +12,7 @@ error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -99,7 +100,13 @@ class MidpointHeralding:
 
     Called with the link alone it uses the link's ``modes`` (1 if unset); :meth:`at_ends`
     also reads the ends' memories (their mode capacity), as :mod:`qfab.linkmodel` does.
+    The memories' modes are used up by this multiplexing inside one attempt (at most one
+    pair per attempt and channel), so they must not also count as parallel channels
+    (:attr:`consumes_memory_modes`).
     """
+
+    #: The ends' memory modes are this kind's multiplexing, not extra parallel channels.
+    consumes_memory_modes: ClassVar[bool] = True
 
     def __call__(self, link: MidpointSourceLinkSpec) -> tuple[float, NDArray[np.float64]]:
         return self.at_ends(link, None)
