@@ -186,3 +186,17 @@ def test_bad_input_is_one_line_naming_the_field(link: dict[str, Any], message: s
     with pytest.raises(ScenarioError, match=message) as raised:
         parse_scenario(two_node(link, pairs=1))
     assert "\n" not in str(raised.value)
+
+
+def test_the_chip_to_chip_example_recomputes_from_its_preset() -> None:
+    """examples/chip_to_chip.yaml: the preset's 0.997, half the attempts of 1 us plus 5 cm at
+    2e8 m/s succeed."""
+    from qfab.catalog import preset
+    from qfab.loading import load_scenario
+    from tests.conftest import EXAMPLES
+
+    spec = load_scenario(EXAMPLES / "chip_to_chip.yaml")
+    result = run(spec, engine="analytic")
+    assert spec.links[0].fidelity == preset("chip_to_chip").parameters["fidelity"].value == 0.997
+    assert result.links[0].p_success == 0.5
+    assert result.requests[0].rate_hz == pytest.approx(0.5 / (1e-6 + 0.05 / 2e8), rel=1e-12)

@@ -23,11 +23,12 @@ from qfab.errors import QfabError
 __all__ = ["CATEGORIES", "Category", "Parameter", "Preset", "UnknownPresetError", "presets",
            "preset"]
 
-Category = Literal["emitter", "converter", "memory", "detector", "fiber", "interconnect"]
+Category = Literal["emitter", "converter", "transducer", "memory", "detector", "fiber",
+                   "interconnect"]
 
 #: The categories, in the order the catalog lists them.
-CATEGORIES: tuple[Category, ...] = ("emitter", "converter", "memory", "detector", "fiber",
-                                    "interconnect")
+CATEGORIES: tuple[Category, ...] = ("emitter", "converter", "transducer", "memory", "detector",
+                                    "fiber", "interconnect")
 
 
 class Parameter(BaseModel):
