@@ -42,16 +42,19 @@ from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
 from qfab.physics.detection import dark_count_probability
 from qfab.physics.fiber import propagation_delay, transmittance
+from qfab.qnic import LinkChain, link_chain
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
     LinkSpecBase,
+    OpticalLinkSpecBase,
     ScenarioSpec,
     SingleClickLinkSpec,
 )
 
 __all__ = [
-    "LinkModel", "arm_efficiency", "half_fiber_transmittance", "link_model", "link_models",
+    "CHAIN_HERALDING", "LinkModel", "arm_efficiency", "half_fiber_transmittance", "link_model",
+    "link_models",
     "window_dark_probability",
 ]
 
@@ -158,12 +161,13 @@ class LinkModel:
 
 
 def arm_efficiency(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
-    """Probability that a photon emitted at one node clicks the midpoint detector.
+    """Probability that a photon emitted at one node clicks the midpoint detector, for ends
+    that take the link's own ``emitter`` and ``conversion`` (:func:`qfab.qnic.link_chain`).
 
-    Product of emitter (collection and conversion) efficiency, the transmittance of half
-    the fiber and the detector efficiency.
+    Product of the emitter stage (emission, collection, other losses), the converter, the
+    transmittance of half the fiber and the detector (efficiency and jitter window).
     """
-    return link.emitter.efficiency * half_fiber_transmittance(link) * link.detector.efficiency
+    return link_chain(link).arms[0].efficiency
 
 
 def half_fiber_transmittance(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
@@ -181,18 +185,37 @@ def _depolarizing(link: DepolarizingLinkSpec) -> tuple[float, NDArray[np.float64
     return float(p), np.asarray(state, dtype=np.float64)
 
 
-def _single_click(link: SingleClickLinkSpec) -> tuple[float, NDArray[np.float64]]:
-    dark = window_dark_probability(link)
-    p, state = heralding.single_click(link.bright_state, arm_efficiency(link),
-                                      dark_count_probability=dark, visibility=link.visibility)
+def _arms(chain: LinkChain) -> tuple[float, float | None]:
+    """``(eta_a, eta_b)`` for the heralding formulas (``eta_b`` ``None`` when equal: the
+    symmetric formulas)."""
+    eta_a, eta_b = chain.efficiencies
+    return eta_a, (None if eta_a == eta_b else eta_b)
+
+
+def _single_click(link: SingleClickLinkSpec,
+                  chain: LinkChain | None = None) -> tuple[float, NDArray[np.float64]]:
+    chain = link_chain(link) if chain is None else chain
+    eta_a, eta_b = _arms(chain)
+    p, state = heralding.single_click(link.bright_state, eta_a, efficiency_b=eta_b,
+                                      dark_count_probability=chain.click_noise,
+                                      visibility=chain.visibility)
     return float(p), np.asarray(state, dtype=np.float64)
 
 
-def _double_click(link: DoubleClickLinkSpec) -> tuple[float, NDArray[np.float64]]:
-    dark = window_dark_probability(link)
-    p, state = heralding.double_click(arm_efficiency(link), dark_count_probability=dark,
-                                      visibility=link.visibility)
+def _double_click(link: DoubleClickLinkSpec,
+                  chain: LinkChain | None = None) -> tuple[float, NDArray[np.float64]]:
+    chain = link_chain(link) if chain is None else chain
+    eta_a, eta_b = _arms(chain)
+    p, state = heralding.double_click(eta_a, efficiency_b=eta_b,
+                                      dark_count_probability=chain.click_noise,
+                                      visibility=chain.visibility)
     return float(p), np.asarray(state, dtype=np.float64)
+
+
+#: Kinds whose ends may take their stages from the nodes' interfaces: ``(link spec, its
+#: chain) -> (p_success, Bell vector)``, with the chain of :func:`qfab.qnic.link_chain`.
+CHAIN_HERALDING: Mapping[str, Callable[[Any, LinkChain], tuple[float, Any]]] = \
+    MappingProxyType({"single_click": _single_click, "double_click": _double_click})
 
 
 #: Link kind -> the heralding model of one attempt: ``link spec -> (p_success, Bell vector)``.
@@ -220,9 +243,13 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     link: LinkSpecBase = spec.links[index]
     a, b = link.between
     memories = (memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory))
-    herald = _heralding_of(link, index)
-    at_ends = getattr(herald, "at_ends", None)  # a kind that also reads the ends' memories
-    p, state = at_ends(link, memories, index) if at_ends is not None else herald(link)
+    chained = CHAIN_HERALDING.get(str(getattr(link, "kind", "")))
+    if chained is not None and isinstance(link, OpticalLinkSpecBase):
+        p, state = chained(link, link_chain(link, spec.nodes, index))
+    else:
+        herald = _heralding_of(link, index)
+        at_ends = getattr(herald, "at_ends", None)  # a kind that also reads the ends' memories
+        p, state = at_ends(link, memories, index) if at_ends is not None else herald(link)
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
     period = link.cycle_time + delay
     windows = None
@@ -278,6 +305,7 @@ def _physics_key(spec: ScenarioSpec, link: LinkSpecBase) -> Hashable | None:
     key = (type(link), *(getattr(link, name) for name in type(link).model_fields
                          if name != "between"),
            spec.nodes[a].memory, spec.nodes[b].memory,
+           spec.nodes[a].interface, spec.nodes[b].interface,
            min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)))
     try:
         hash(key)

@@ -200,3 +200,29 @@ def test_the_chip_to_chip_example_recomputes_from_its_preset() -> None:
     assert spec.links[0].fidelity == preset("chip_to_chip").parameters["fidelity"].value == 0.997
     assert result.links[0].p_success == 0.5
     assert result.requests[0].rate_hz == pytest.approx(0.5 / (1e-6 + 0.05 / 2e8), rel=1e-12)
+
+
+def test_the_herald_detectors_jitter_loses_photons_outside_the_window() -> None:
+    from qfab.physics.detection import window_fraction
+
+    sharp = link_model(parse_scenario(_midpoint()), 0)
+    detector = {**MIDPOINT["detector"], "jitter": "2 ns"}
+    blurred = link_model(parse_scenario(_midpoint(detector=detector)), 0)
+    fraction = float(window_fraction(2e-9, 2e-9))
+    assert 0.5 < fraction < 0.99
+    half = float(transmittance(20e3, 0.2e-3))
+    dark = float(dark_count_probability(100.0, 2e-9))
+    p, state = midpoint_source(0.05, half * 0.6 * 0.8 * fraction, half * 0.3 * 0.8 * fraction,
+                               dark_count_probability_a=dark, dark_count_probability_b=dark,
+                               source_fidelity=0.97, modes=20)
+    assert blurred.p_success == pytest.approx(float(p), rel=1e-12)
+    assert blurred.p_success < sharp.p_success
+    assert blurred.emitted_state == pytest.approx(state, rel=1e-12)
+
+
+def test_a_herald_detector_dead_longer_than_an_attempt_is_refused() -> None:
+    ok = {**MIDPOINT["detector"], "dead_time": "100 us"}  # the period is 202 us
+    parse_scenario(_midpoint(detector=ok))
+    with pytest.raises(ScenarioError, match=r"^links\[0\]: detector\.dead_time: 0\.001 s is "
+                       r"longer than the attempt period"):
+        parse_scenario(_midpoint(detector={**ok, "dead_time": "1 ms"}))

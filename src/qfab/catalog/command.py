@@ -28,8 +28,8 @@ def add_catalog_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``catalog`` to the subcommands of the ``qfab`` parser."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "catalog", help="list the cited hardware presets, or show one (qfab catalog NAME)",
-        description="List the hardware presets (emitters, converters, memories, detectors, "
-                    "fibers, interconnects) with their sources; with NAME, show every "
+        description="List the hardware presets (emitters, converters, transducers, memories, "
+                    "detectors, fibers, interconnects) with their sources; with NAME, show every "
                     "parameter of one preset with its value, unit and source.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("name", nargs="?", help="a preset name (e.g. snspd_wsi)")
@@ -92,7 +92,8 @@ def catalog_markdown() -> str:
              "`qfab catalog NAME --json` gives one preset as JSON). Provenance: *paper* "
              "(printed in the source), *derived* (computed; the source gives the formula), "
              "*target* (a design reference point, not a measurement).", "",
-             "A detector, fiber, emitter or memory section of a scenario pulls a preset in "
+             "A detector, fiber, emitter, conversion (a converter preset), transducer or "
+             "memory section of a scenario pulls a preset in "
              "with `preset: NAME`; keys beside it override single values. Only the parameters "
              "that the section has a field for are applied: "
              + "; ".join(f"{section}: {', '.join(keys)}" for section, keys in APPLIED.items())

@@ -1,16 +1,24 @@
 """``preset: NAME`` in a scenario: the preset's values written into the section, before validation.
 
-A ``detector``, ``fiber``, ``emitter`` or ``memory`` mapping (of a link, a node, or the
-``topology`` section's link and node templates) may name a preset of its category::
+A ``detector``, ``fiber``, ``emitter``, ``conversion`` or ``memory`` mapping (of a link, a
+node, or the ``topology`` section's link and node templates), and the ``emitter``,
+``conversion`` and ``transducer`` mappings of a node's ``interface``, may name a preset of
+its category (a ``conversion`` takes a ``converter``)::
 
     detector: {preset: snspd_wsi, dark_count_rate: 10 Hz}
+    nodes: {ion: {interface: {emitter: {preset: sr88_ion}, conversion: {preset: ...}}}}
 
 The preset's parameters that the section has a field for are written into it (with their
 units); keys beside ``preset`` override single values. Only these parameters are applied:
 
-- detector: ``efficiency``, ``dark_count_rate``, ``window``;
-- fiber: ``attenuation``, ``speed``;
-- emitter: ``efficiency``;
+- detector: ``efficiency``, ``dark_count_rate``, ``window``, ``jitter``, ``dead_time``;
+- fiber: ``attenuation``, ``speed``, ``wavelength``;
+- emitter: ``efficiency``, ``emission_probability``, ``collection_efficiency``,
+  ``indistinguishability``, ``wavelength``;
+- conversion (category ``converter``): ``efficiency``, ``noise_rate``, ``input_wavelength``,
+  ``output_wavelength``, ``bandwidth``;
+- transducer (category ``transducer``): ``efficiency``, ``added_noise``,
+  ``output_wavelength``;
 - memory: ``t1``, ``t2``.
 
 A link of kind ``chip_to_chip`` may name an ``interconnect`` preset at the link itself
@@ -19,8 +27,9 @@ with a preset of that category and no ``kind`` becomes a ``chip_to_chip`` link);
 ``fidelity``, ``success_probability`` and ``cycle_time`` where the preset has them, and the
 link's own keys override them.
 
-The preset's other parameters (dead time, jitter, wavelengths, conversion noise, AFC storage
-times, ...) have no scenario field yet and are not applied; ``qfab catalog NAME`` shows them.
+The preset's other parameters (g2, internal efficiencies, published rates and fidelities,
+AFC storage times, ...) have no scenario field and are not applied; ``qfab catalog NAME``
+shows them.
 """
 
 from __future__ import annotations
@@ -30,21 +39,33 @@ from typing import Any
 from qfab.catalog.model import UnknownPresetError, preset, presets
 from qfab.errors import ScenarioError
 
-__all__ = ["APPLIED", "applied_values", "resolve_presets"]
+__all__ = ["APPLIED", "CATEGORY", "applied_values", "resolve_presets"]
 
-#: Section key -> the parameters of a preset written into it (section key = category).
+#: Section key -> the parameters of a preset written into it.
 APPLIED: dict[str, tuple[str, ...]] = {
-    "detector": ("efficiency", "dark_count_rate", "window"),
-    "fiber": ("attenuation", "speed"),
-    "emitter": ("efficiency",),
+    "detector": ("efficiency", "dark_count_rate", "window", "jitter", "dead_time"),
+    "fiber": ("attenuation", "speed", "wavelength"),
+    "emitter": ("efficiency", "emission_probability", "collection_efficiency",
+                "indistinguishability", "wavelength"),
+    "conversion": ("efficiency", "noise_rate", "input_wavelength", "output_wavelength",
+                   "bandwidth"),
+    "transducer": ("efficiency", "added_noise", "output_wavelength"),
     "memory": ("t1", "t2"),
     "interconnect": ("fidelity", "success_probability", "cycle_time"),
 }
 
+#: Section key -> the catalog category its presets have (the key itself when not listed).
+CATEGORY: dict[str, str] = {"conversion": "converter"}
+
+#: Units of pure numbers (the field takes the bare value).
+_NUMBER_UNITS = frozenset({"1", "photons"})
+
 #: Link kind -> the preset category a link of that kind may name at its top level.
 _LINK_PRESETS = {"chip_to_chip": "interconnect"}
 
-_LINK_SECTIONS = ("detector", "fiber", "emitter")
+_LINK_SECTIONS = ("detector", "fiber", "emitter", "conversion")
+_NODE_SECTIONS = ("memory",)
+_INTERFACE_SECTIONS = ("emitter", "conversion", "transducer")
 
 
 def applied_values(name: object, section: str, path: str) -> dict[str, Any]:
@@ -63,11 +84,17 @@ def applied_values(name: object, section: str, path: str) -> dict[str, Any]:
         entry = preset(name)
     except UnknownPresetError as error:
         raise ScenarioError(where, str(error)) from None
-    if entry.category != section:
+    category = CATEGORY.get(section, section)
+    if entry.category != category:
         raise ScenarioError(where, f"{name!r} is {_article(entry.category)} {entry.category}, "
-                            f"not {_article(section)} {section}")
-    return {key: entry.parameters[key].quantity()
-            for key in APPLIED[section] if key in entry.parameters}
+                            f"not {_article(category)} {category}")
+    values: dict[str, Any] = {}
+    for key in APPLIED[section]:
+        parameter = entry.parameters.get(key)
+        if parameter is not None:
+            values[key] = parameter.value if parameter.unit in _NUMBER_UNITS \
+                else parameter.quantity()
+    return values
 
 
 def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
@@ -95,19 +122,18 @@ def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
     if isinstance(nodes, dict):
         new_nodes: dict[Any, Any] | None = None
         for name, node in nodes.items():
-            if isinstance(node, dict) and _has_preset(node, ("memory",)):
+            if isinstance(node, dict) and _node_has_preset(node):
                 new_nodes = dict(nodes) if new_nodes is None else new_nodes
-                new_nodes[name] = _resolve_entry(node, ("memory",), f"nodes.{name}")
+                new_nodes[name] = _resolve_node(node, f"nodes.{name}")
         if new_nodes is not None:
             result = {**result, "nodes": new_nodes}
     topology = document.get("topology")
     if isinstance(topology, dict):
         new_topology = dict(topology)
-        for key, sections in (("link", _LINK_SECTIONS), ("node", ("memory",))):
-            if key in topology:
-                new_topology[key] = (_resolve_link(topology[key], "topology.link")
-                                     if key == "link" else
-                                     _resolve_entry(topology[key], sections, f"topology.{key}"))
+        if "link" in topology:
+            new_topology["link"] = _resolve_link(topology["link"], "topology.link")
+        if "node" in topology:
+            new_topology["node"] = _resolve_node(topology["node"], "topology.node")
         if any(new_topology[key] is not topology[key] for key in topology):
             result = {**result, "topology": new_topology}
     return result
@@ -133,7 +159,7 @@ def _link_preset(link: dict[str, Any], path: str) -> dict[str, Any]:
     if section is None:
         kinds = ", ".join(sorted(_LINK_PRESETS))
         raise ScenarioError(f"{path}.preset", f"a link of kind {kind!r} takes presets in its "
-                            f"sections (detector, fiber, emitter), not at the link; a preset "
+                            f"sections ({', '.join(_LINK_SECTIONS)}), not at the link; a preset "
                             f"at the link is for the kinds {kinds}")
     values = applied_values(name, section, path)
     rest = {key: value for key, value in link.items() if key != "preset"}
@@ -143,6 +169,24 @@ def _link_preset(link: dict[str, Any], path: str) -> dict[str, Any]:
 def _names_of(categories: set[str]) -> set[str]:
     """Names of the presets of the given categories."""
     return {entry.name for entry in presets() if entry.category in categories}
+def _node_has_preset(node: dict[str, Any]) -> bool:
+    """Whether the node's memory or one of its interface's sections names a preset."""
+    interface = node.get("interface")
+    return _has_preset(node, _NODE_SECTIONS) or (
+        isinstance(interface, dict) and _has_preset(interface, _INTERFACE_SECTIONS))
+
+
+def _resolve_node(node: Any, path: str) -> Any:
+    """A node entry (or template) with the presets of its memory and interface applied."""
+    if not isinstance(node, dict):
+        return node
+    result = _resolve_entry(node, _NODE_SECTIONS, path)
+    interface = node.get("interface")
+    if isinstance(interface, dict):
+        resolved = _resolve_entry(interface, _INTERFACE_SECTIONS, f"{path}.interface")
+        if resolved is not interface:
+            result = {**result, "interface": resolved}
+    return result
 
 
 def _has_preset(entry: dict[str, Any], sections: tuple[str, ...]) -> bool:

@@ -2,11 +2,12 @@
 at the ends, heralded by their loading (:mod:`qfab.physics.midpoint_source`).
 
 Each arm's efficiency is the product of the fiber's transmittance over ``length / 2``, the
-end's absorption efficiency and the herald detector's efficiency; each herald's dark-count
-probability per mode is that of the detector over its window. The number of modes per
-attempt is the link's ``modes``, else the smaller mode capacity of the two ends' memories
-(a memory that is not multimode holds 1); a ``modes`` above an end's mode capacity is an
-error.
+end's absorption efficiency and the herald detector's efficiency times the share of photons
+its timing jitter leaves inside the window (:func:`qfab.physics.detection.window_fraction`);
+each herald's dark-count probability per mode is that of the detector over its window. The
+number of modes per attempt is the link's ``modes``, else the smaller mode capacity of the two
+ends' memories (a memory that is not multimode holds 1); a ``modes`` above an end's mode
+capacity is an error.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from numpy.typing import NDArray
 
 from qfab.errors import ScenarioError
 from qfab.memorymodel import MemoryModel
-from qfab.physics.detection import dark_count_probability
+from qfab.physics.detection import dark_count_probability, window_fraction
 from qfab.physics.fiber import transmittance
 from qfab.physics.midpoint_source import mean_pairs_from_pair_probability, midpoint_source
 from qfab.spec.links_hardware import MidpointSourceLinkSpec
@@ -38,7 +39,7 @@ class MidpointArms:
     absorption
         Absorption efficiency of each end's memory.
     detector
-        Herald detector efficiency (both ends).
+        Herald detector efficiency times its jitter window fraction (both ends).
     dark
         Dark-count probability of each herald per mode.
     """
@@ -60,7 +61,8 @@ def arms(link: MidpointSourceLinkSpec) -> MidpointArms:
     return MidpointArms(
         fiber=float(transmittance(link.length / 2, link.fiber.attenuation)),
         absorption=link.absorption_efficiencies(),
-        detector=float(link.detector.efficiency),
+        detector=float(link.detector.efficiency
+                       * window_fraction(link.detector.window, link.detector.jitter)),
         dark=float(dark_count_probability(link.detector.dark_count_rate,
                                           link.detector.window)))
 

@@ -21,8 +21,11 @@ state after a Pauli twirl.
 Detectors are threshold (click / no-click) detectors; ``efficiency`` is the end-to-end
 probability that a photon emitted by *one* node clicks the midpoint detector it reaches
 (collection, frequency conversion, fibre transmittance to the midpoint and detector
-efficiency), assumed equal for both nodes. ``dark_count_probability`` is the probability
-of a dark count in each of the two midpoint detectors per detection window.
+efficiency). The two nodes may differ: ``efficiency`` is node a's and ``efficiency_b``
+node b's (default: equal to ``efficiency``; the formulas are then exactly the symmetric
+ones). ``dark_count_probability`` is the probability of a false click (dark count or noise
+photon) in each of the two midpoint detectors per detection window
+(:func:`qfab.physics.detection.noise_click_probability`).
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from qfab.physics import _checks
 from qfab.physics._checks import FloatArray
 from qfab.physics.bell_diagonal import werner
 
-__all__ = ["depolarizing_link", "double_click", "single_click"]
+__all__ = ["depolarizing_link", "double_click", "hom_visibility", "single_click",
+           "single_photon_coherence"]
 
 
 def _assemble(
@@ -107,6 +111,7 @@ def single_click(
     *,
     dark_count_probability: ArrayLike = 0.0,
     visibility: ArrayLike = 1.0,
+    efficiency_b: ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Single-click (single-photon) heralding with a midpoint beam splitter.
 
@@ -128,18 +133,30 @@ def single_click(
     divided by ``E + S + Z0 + Z1``. Without dark counts and with ``V = 1`` this is
     ``p = 2 a eta - a^2 eta^2`` and ``F = 2(1-a)/(2 - a eta)``.
 
+    Asymmetric arms (node a's photon detected with ``eta_a``, node b's with ``eta_b``): the
+    single-excitation term after a click is ``sqrt(eta_a)|10> + sqrt(eta_b)|01>`` (times
+    ``sqrt(a(1-a)/2)``), whose populations ``(eta_a + eta_b)/2`` hold a coherent part
+    ``sqrt(eta_a eta_b)`` and an incoherent excess ``(sqrt(eta_a) - sqrt(eta_b))^2 / 2``, so
+    ``E = a(1-a) sqrt(eta_a eta_b)(1-d)``,
+    ``S = a(1-a)[(2 - eta_a - eta_b) d + (sqrt(eta_a) - sqrt(eta_b))^2 / 2](1-d)`` and
+    ``Z1 = a^2 (1-d)[(eta_a + eta_b)/2 - eta_a eta_b / 2 + (1-eta_a)(1-eta_b) d]``; with
+    ``eta_a = eta_b`` these are the weights above.
+
     Parameters
     ----------
     bright_state : array_like
         Bright-state population ``a`` in [0, 1].
     efficiency : array_like
-        End-to-end detection efficiency ``eta`` in [0, 1] of one node's photon.
+        End-to-end detection efficiency ``eta`` in [0, 1] of one node's photon (node a's
+        when ``efficiency_b`` is given).
     dark_count_probability : array_like, optional
         Dark-count probability ``d`` in [0, 1] of each detector per window (default 0).
     visibility : array_like, optional
         Phase (interferometric) visibility ``V`` in [0, 1] of the heralded state's
         coherence: it multiplies the ``|01><10|`` coherence, moving weight ``(1-V)/2`` of
         the entangled part from ``Phi+`` to the phase-flipped ``Phi-`` (default 1).
+    efficiency_b : array_like, optional
+        Detection efficiency ``eta_b`` of node b's photon (default: ``efficiency``).
 
     Returns
     -------
@@ -168,10 +185,19 @@ def single_click(
     d = _checks.probability("dark_count_probability", dark_count_probability)
     vis = _checks.probability("visibility", visibility)
     dark_only = d * (1 - d)
-    coherent = a * (1 - a) * eta * (1 - d)
-    mixed = 2 * a * (1 - a) * (1 - eta) * dark_only
+    if efficiency_b is None:
+        coherent = a * (1 - a) * eta * (1 - d)
+        mixed = 2 * a * (1 - a) * (1 - eta) * dark_only
+        two_photons = a**2 * (1 - d) * (eta - eta**2 / 2 + (1 - eta) ** 2 * d)
+    else:
+        eta_b = _checks.probability("efficiency_b", efficiency_b)
+        root_a, root_b = np.sqrt(eta), np.sqrt(eta_b)
+        coherent = a * (1 - a) * (root_a * root_b) * (1 - d)
+        mixed = (a * (1 - a) * (1 - eta) * dark_only + a * (1 - a) * (1 - eta_b) * dark_only
+                 + a * (1 - a) * (root_a - root_b) ** 2 / 2 * (1 - d))
+        two_photons = a**2 * (1 - d) * ((eta + eta_b) / 2 - eta * eta_b / 2
+                                        + (1 - eta) * (1 - eta_b) * d)
     vacuum = (1 - a) ** 2 * dark_only
-    two_photons = a**2 * (1 - d) * (eta - eta**2 / 2 + (1 - eta) ** 2 * d)
     return _assemble(coherent, vis, mixed, vacuum + two_photons, n_patterns=2)
 
 
@@ -180,6 +206,7 @@ def double_click(
     *,
     dark_count_probability: ArrayLike = 0.0,
     visibility: ArrayLike = 1.0,
+    efficiency_b: ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Double-click (Barrett–Kok) heralding.
 
@@ -205,10 +232,20 @@ def double_click(
     by ``C + I + O``. Without dark counts, ``p = eta^2 / 2`` and ``F = (1+V)/2``
     (``F = 1`` for ``V = 1``).
 
+    Asymmetric arms (``eta_a``, ``eta_b``): the heralded configurations ``|10>`` and
+    ``|01>`` each need node a's photon in one round and node b's in the other, so both
+    detected photons carry the same amplitude ``sqrt(eta_a eta_b)/2`` in either order and
+    ``C = c_a c_b / 2``, ``I = (q1_a q1_b - c_a c_b)/2`` with ``c_x``, ``q1_x`` the per-node
+    quantities above; two photons in one round give
+    ``q2 = (1-d)[eta_a eta_b (1+V)/4 + (eta_a(1-eta_b) + eta_b(1-eta_a))/2
+    + (1-eta_a)(1-eta_b) d]``. Without dark counts ``p = eta_a eta_b / 2`` and still
+    ``F = (1+V)/2``.
+
     Parameters
     ----------
     efficiency : array_like
-        End-to-end detection efficiency ``eta`` in [0, 1] of one node's photon.
+        End-to-end detection efficiency ``eta`` in [0, 1] of one node's photon (node a's
+        when ``efficiency_b`` is given).
     dark_count_probability : array_like, optional
         Dark-count probability ``d`` in [0, 1] of each detector per detection window
         (each round has one window). Default 0.
@@ -217,6 +254,8 @@ def double_click(
         photons of the two nodes (default 1). It multiplies the heralded coherence (one
         overlap factor per round) and sets the bunching probability ``(1+V)/2`` of two
         photons in the same round.
+    efficiency_b : array_like, optional
+        Detection efficiency ``eta_b`` of node b's photon (default: ``efficiency``).
 
     Returns
     -------
@@ -241,8 +280,79 @@ def double_click(
     q0 = d * (1 - d)
     c = eta * (1 - d) / 2
     q1 = c + (1 - eta) * q0
-    q2 = (1 - d) * (eta**2 * (1 + vis) / 4 + eta * (1 - eta) + (1 - eta) ** 2 * d)
-    coherent = c**2 / 2
-    mixed = (q1**2 - c**2) / 2
+    if efficiency_b is None:
+        q2 = (1 - d) * (eta**2 * (1 + vis) / 4 + eta * (1 - eta) + (1 - eta) ** 2 * d)
+        coherent = c**2 / 2
+        mixed = (q1**2 - c**2) / 2
+    else:
+        eta_b = _checks.probability("efficiency_b", efficiency_b)
+        c_b = eta_b * (1 - d) / 2
+        q1_b = c_b + (1 - eta_b) * q0
+        q2 = (1 - d) * (eta * eta_b * (1 + vis) / 4
+                        + (eta * (1 - eta_b) + eta_b * (1 - eta)) / 2
+                        + (1 - eta) * (1 - eta_b) * d)
+        coherent = c * c_b / 2
+        mixed = (q1 * q1_b - c * c_b) / 2
     other = q0 * q2 / 2
     return _assemble(coherent, vis, mixed, other, n_patterns=4)
+
+
+def hom_visibility(indistinguishability_a: ArrayLike,
+                   indistinguishability_b: ArrayLike) -> FloatArray:
+    """Two-photon (Hong-Ou-Mandel) visibility of photons from two different emitters.
+
+    ``V_ab = sqrt(M_a M_b)``, with ``M_x`` the self-visibility (indistinguishability) of
+    emitter ``x``, the visibility of two successive photons of the same emitter.
+
+    Parameters
+    ----------
+    indistinguishability_a, indistinguishability_b : array_like
+        ``M_a``, ``M_b`` in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        ``V_ab`` in [0, 1] (exactly 1 for two ideal emitters).
+
+    Notes
+    -----
+    For photons with purities ``P_x`` and equal mean modes, the HOM visibility of two
+    independent photons is ``Tr(rho_a rho_b)``, bounded by ``sqrt(P_a P_b)`` (Cauchy-Schwarz
+    on the Hilbert-Schmidt product) with equality for equal spectra: the geometric mean is
+    the visibility of two emitters of the same design. Source: the HOM visibility
+    ``V = Tr(rho_1 rho_2)`` of partially distinguishable photons, e.g. A. M. Brańczyk,
+    arXiv:1711.00080 (2017), Sec. 5; and Tomm et al., Nat. Nanotechnol. 16, 399 (2021) for
+    the self-visibility of a quantum-dot source as its indistinguishability.
+    """
+    m_a = _checks.probability("indistinguishability_a", indistinguishability_a)
+    m_b = _checks.probability("indistinguishability_b", indistinguishability_b)
+    return _checks.scalar_or_array(np.sqrt(m_a * m_b))
+
+
+def single_photon_coherence(indistinguishability_a: ArrayLike,
+                            indistinguishability_b: ArrayLike) -> FloatArray:
+    """Factor on the heralded coherence of single-click heralding from the emitters' overlap.
+
+    The single-click herald erases which node emitted one photon; its coherence is the
+    amplitude overlap ``|<psi_a|psi_b>|`` of the two photon modes, the square root of their
+    two-photon visibility: ``sqrt(V_ab) = (M_a M_b)^(1/4)`` (:func:`hom_visibility`).
+
+    Parameters
+    ----------
+    indistinguishability_a, indistinguishability_b : array_like
+        ``M_a``, ``M_b`` in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        The factor in [0, 1] (exactly 1 for two ideal emitters).
+
+    Notes
+    -----
+    Source: S. L. N. Hermans et al., NJP 25, 013011 (2023), Sec. 2: the single-photon
+    entangled state's coherence is multiplied by the photon overlap, ``sqrt(V)`` in terms of
+    the measured two-photon visibility ``V``; the same holds in Humphreys et al., Nature 558,
+    268 (2018), Methods.
+    """
+    return _checks.scalar_or_array(np.sqrt(hom_visibility(indistinguishability_a,
+                                                          indistinguishability_b)))

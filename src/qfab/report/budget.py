@@ -9,11 +9,15 @@ the PLOB repeaterless ceiling of the fiber between the two nodes for comparison.
 
 Stages per kind (``docs/budget.md`` has the table):
 
-- ``single_click`` and ``double_click``: ``emitter`` (its efficiency), ``fiber`` (the
-  transmittance of half the length, node to the midpoint station), ``detector`` (its
-  efficiency; noise: the dark-count probability per window), ``visibility`` (efficiency 1;
-  noise ``1 - V``), for ``single_click`` also ``bright_state`` (efficiency 1; noise the
-  population ``a``, the fidelity is about ``1 - a``);
+- ``single_click`` and ``double_click``: the photonic chain of :mod:`qfab.qnic`, per end
+  ``x`` (a node's name) ``emitter[x]`` (emission, collection and other losses; noise
+  ``1 - indistinguishability``), ``transducer[x]`` and ``conversion[x]`` when the end has
+  them (noise: the photons per window they add), ``fiber[x]`` (half the length, node to the
+  midpoint station), then the station's ``detector`` (efficiency times the jitter window;
+  noise: the false-click probability per window, dark counts and noise photons) and ``bsm``
+  (efficiency 1; noise ``1 - V_eff``, the link's visibility times the emitters' overlap), for
+  ``single_click`` also ``bright_state`` (efficiency 1; noise the population ``a``, the
+  fidelity is about ``1 - a``);
 - ``depolarizing``: ``success_probability`` (efficiency: the given probability; noise
   ``1 - fidelity``);
 - ``midpoint_source``: ``source`` (efficiency 1; noise ``1 - F`` of one emitted pair), then
@@ -29,8 +33,10 @@ Stages per kind (``docs/budget.md`` has the table):
 - every kind ends with ``memory`` (efficiency 1; noise: the fidelity the two memories lose
   while the herald travels, ``length / speed``).
 
-The link's ``efficiency`` is the product of its stages' efficiencies (for the photonic kinds,
-:func:`qfab.linkmodel.arm_efficiency`: one node's photon to a click).
+The link's ``efficiency`` is the product of its stages' efficiencies for the kinds with one
+chain of stages; for the photonic kinds it is the per-photon efficiency
+``sqrt(eta_a eta_b)`` of the two arms (:attr:`qfab.qnic.LinkChain.efficiency`; each arm's
+``eta`` when they are equal).
 """
 
 from __future__ import annotations
@@ -39,18 +45,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from qfab.linkmodel import (
-    LinkModel,
-    arm_efficiency,
-    half_fiber_transmittance,
-    link_models,
-    window_dark_probability,
-)
+from qfab.linkmodel import LinkModel, link_models
 from qfab.links import midpoint
 from qfab.physics.bounds import plob_bound
 from qfab.physics.decibel import loss_db
 from qfab.physics.fiber import transmittance
 from qfab.physics.midpoint_source import midpoint_source_mode
+from qfab.qnic import LinkChain, Stage, link_chain
 from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec
 from qfab.spec.models import (
     DepolarizingLinkSpec,
@@ -61,32 +62,6 @@ from qfab.spec.models import (
 )
 
 __all__ = ["LinkBudget", "Stage", "budget_document", "format_budgets", "link_budgets"]
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One stage of a link's chain.
-
-    Attributes
-    ----------
-    name
-        What the stage is (``emitter``, ``fiber``, ``detector``, ...).
-    efficiency
-        Probability in [0, 1] that a photon (or an attempt) passes the stage.
-    noise
-        What the stage adds to the pair's error, in the stage's own terms (module docstring):
-        a dark-count probability per window, ``1 - V``, ``1 - F``, a fidelity lost; 0 for
-        pure loss.
-    """
-
-    name: str
-    efficiency: float
-    noise: float
-
-    @property
-    def loss_db(self) -> float:
-        """The stage's loss in dB (``inf`` for an efficiency of 0)."""
-        return float(loss_db(self.efficiency))
 
 
 @dataclass(frozen=True)
@@ -141,13 +116,9 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _photonic_stages(link: SingleClickLinkSpec | DoubleClickLinkSpec) -> list[Stage]:
-    stages = [
-        Stage("emitter", float(link.emitter.efficiency), 0.0),
-        Stage("fiber", half_fiber_transmittance(link), 0.0),
-        Stage("detector", float(link.detector.efficiency), window_dark_probability(link)),
-        Stage("visibility", 1.0, 1.0 - float(link.visibility)),
-    ]
+def _photonic_stages(chain: LinkChain, link: SingleClickLinkSpec | DoubleClickLinkSpec
+                     ) -> list[Stage]:
+    stages = list(chain.stages)
     if isinstance(link, SingleClickLinkSpec):
         stages.append(Stage("bright_state", 1.0, float(link.bright_state)))
     return stages
@@ -173,12 +144,14 @@ def _chip_to_chip_stages(link: ChipToChipLinkSpec) -> list[Stage]:
     return [Stage("interconnect", float(link.success_probability), 1.0 - float(link.fidelity))]
 
 
-def _budget(link: LinkSpecBase, model: LinkModel) -> LinkBudget:
+def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
+    link: LinkSpecBase = spec.links[index]
     kind = str(getattr(link, "kind", ""))
     stages: list[Stage]
     if isinstance(link, (SingleClickLinkSpec, DoubleClickLinkSpec)):
-        stages = _photonic_stages(link)
-        efficiency = arm_efficiency(link)
+        chain = link_chain(link, spec.nodes, index)
+        stages = _photonic_stages(chain, link)
+        efficiency = chain.efficiency
     elif isinstance(link, MidpointSourceLinkSpec):
         stages = _midpoint_source_stages(link, model)
         efficiency = math.prod(stage.efficiency for stage in stages)
@@ -201,7 +174,7 @@ def _budget(link: LinkSpecBase, model: LinkModel) -> LinkBudget:
 
 def link_budgets(spec: ScenarioSpec) -> list[LinkBudget]:
     """The budget of every link of ``spec``, in the order of ``spec.links``."""
-    return [_budget(link, model) for link, model in zip(spec.links, link_models(spec))]
+    return [_budget(spec, index, model) for index, model in enumerate(link_models(spec))]
 
 
 def budget_document(budgets: list[LinkBudget]) -> dict[str, Any]:
@@ -222,12 +195,13 @@ def format_budgets(budgets: list[LinkBudget]) -> str:
             lines.append("")
         lines.append(f"link {a} - {b}: {budget.kind}, {budget.length / 1e3:g} km, "
                      f"{budget.model.channels} channel(s)")
-        lines.append(f"  {'stage':<20} {'efficiency':>11} {'loss dB':>8} {'noise':>11}")
+        width = max(20, *(len(stage.name) for stage in budget.stages))
+        lines.append(f"  {'stage':<{width}} {'efficiency':>11} {'loss dB':>8} {'noise':>11}")
         for stage in budget.stages:
-            lines.append(f"  {stage.name:<20} {stage.efficiency:>11.4g} "
+            lines.append(f"  {stage.name:<{width}} {stage.efficiency:>11.4g} "
                          f"{_db(stage.loss_db):>8} {stage.noise:>11.4g}")
         total_db = float(loss_db(budget.efficiency))
-        lines.append(f"  {'total':<20} {budget.efficiency:>11.4g} {_db(total_db):>8}")
+        lines.append(f"  {'total':<{width}} {budget.efficiency:>11.4g} {_db(total_db):>8}")
         plob = (f"{budget.plob_bits_per_use:.4g} bits/use" if
                 math.isfinite(budget.plob_bits_per_use) else "unbounded (lossless fiber)")
         lines.append(f"  p_success {budget.model.p_success:.4g}, "

@@ -70,6 +70,14 @@ class MidpointSourceLinkSpec(_LinkSpecBase):
                                   "(default: the smaller mode capacity of the two ends' "
                                   "memories; 1 for memories that are not multimode)")
 
+    @model_validator(mode="after")
+    def _detector_recovers(self) -> MidpointSourceLinkSpec:
+        if self.detector.dead_time > self.attempt_period():
+            raise ValueError(f"detector.dead_time: {self.detector.dead_time:g} s is longer "
+                             f"than the attempt period ({self.attempt_period():g} s): a herald "
+                             "detector still dead at the next attempt is not modelled")
+        return self
+
     def absorption_efficiencies(self) -> tuple[float, float]:
         """The absorption efficiency of each end, in the order of ``between``."""
         value = self.absorption_efficiency

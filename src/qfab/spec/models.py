@@ -53,11 +53,11 @@ from qfab.spec.topology import TopologySpec
 __all__ = [
     "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
-    "AvailabilitySpec",
-    "LinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec",
-    "LinkSpec", "MidpointSourceLinkSpec", "ChipToChipLinkSpec",
+    "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
+    "LinkSpecBase", "OpticalLinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec",
+    "DoubleClickLinkSpec", "LinkSpec", "MidpointSourceLinkSpec", "ChipToChipLinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
-    "PolicySpec", "FastSpec", "ScenarioSpec",
+    "PolicySpec", "FastSpec", "ScenarioSpec", "EndInterface", "end_interfaces",
 ]
 
 NodeName = Annotated[str, Field(min_length=1)]
@@ -140,36 +140,107 @@ class GateSpec(SpecModel):
     measurement_error: Number = Field(0.0, ge=0, le=0.5)
 
 
+class FiberSpec(SpecModel):
+    """Optical fiber (loss and speed of light in the fiber, and its design wavelength)."""
+
+    attenuation: Attenuation = Field(0.0, description="loss in dB/m (e.g. '0.2 dB/km')")
+    speed: Speed = Field(2.0e8, description="speed of light in the fiber")
+    wavelength: Length | None = Field(
+        None, description="design wavelength of the fiber (its attenuation holds there); a "
+        "photon more than 10 % away from it is an error (default: unspecified)")
+
+
+class DetectorSpec(SpecModel):
+    """Threshold single-photon detector at the heralding station.
+
+    ``jitter`` (FWHM of a Gaussian timing jitter) leaves the fraction
+    ``erf(window sqrt(ln 2) / jitter)`` of the photons inside the window
+    (:func:`qfab.physics.detection.window_fraction`); ``dead_time`` is checked against the
+    attempt period (a detector still dead at the next attempt is not modelled and is refused).
+    """
+
+    efficiency: Probability = 1.0
+    dark_count_rate: Frequency = 0.0
+    window: PositiveDuration = Field(10e-9, description="detection window per attempt")
+    jitter: Duration = Field(0.0, description="timing jitter (FWHM of a Gaussian); it loses "
+                             "the photons that arrive outside the window")
+    dead_time: Duration = Field(0.0, description="recovery time after a click; must not exceed "
+                                "the attempt period")
+
+
+class EmitterSpec(SpecModel):
+    """Matter-qubit photon source: probability that an emitted photon enters the fiber.
+
+    The emitter stage's efficiency is ``emission_probability * collection_efficiency *
+    efficiency``; ``indistinguishability`` ``M`` (the emitter's two-photon interference
+    self-visibility) lowers the interference of two ends ``a``, ``b`` to ``visibility
+    sqrt(M_a M_b)`` (:mod:`qfab.qnic`).
+    """
+
+    efficiency: Probability = Field(1.0, description="other losses (zero-phonon-line "
+                                    "fraction, optics)")
+    emission_probability: Probability = Field(
+        1.0, description="probability that the matter qubit emits into the optical mode")
+    collection_efficiency: Probability = Field(
+        1.0, description="probability that an emitted photon is collected into the fiber")
+    indistinguishability: Probability = Field(
+        1.0, description="two-photon interference visibility M of photons of this emitter")
+    wavelength: Length | None = Field(None, description="wavelength of the emitted photons "
+                                      "(default: unspecified, compatible with any)")
+
+
+class ConversionSpec(SpecModel):
+    """Frequency conversion of the emitted photons (e.g. to the telecom C-band).
+
+    ``noise_rate`` is the rate of noise photons at the converter's output inside the filter
+    (anti-Stokes Raman of the pump, ...); over a detection window it adds
+    ``noise_rate * window`` photons that reach the detectors through the later stages.
+    """
+
+    efficiency: Probability = Field(1.0, description="end-to-end device efficiency")
+    noise_rate: Frequency = Field(0.0, description="noise photons per second at the output, "
+                                  "inside the filter")
+    input_wavelength: Length | None = Field(None, description="wavelength converted from")
+    output_wavelength: Length | None = Field(None, description="wavelength converted to")
+    bandwidth: Frequency | None = Field(None, description="acceptance bandwidth "
+                                        "(informational, shown by qfab budget)")
+
+
+class TransducerSpec(SpecModel):
+    """Microwave-to-optical transducer of a superconducting node.
+
+    ``added_noise`` is input-referred (noise photons per emitted photon, at the microwave
+    side): the transducer's output carries ``efficiency * added_noise`` noise photons.
+    """
+
+    efficiency: Probability = Field(1.0, description="microwave-to-optical efficiency")
+    added_noise: Number = Field(0.0, ge=0, description="input-referred added noise photons "
+                                "per attempt")
+    output_wavelength: Length | None = Field(None, description="optical wavelength of the "
+                                             "output photons")
+
+
+class InterfaceSpec(SpecModel):
+    """A node's photonic interface (QNIC): what it emits and at which wavelength.
+
+    On an optical link, an end whose node has an interface takes its emitter and conversion
+    from here instead of the link's ``emitter`` and ``conversion``.
+    """
+
+    emitter: EmitterSpec = EmitterSpec()
+    transducer: TransducerSpec | None = None
+    conversion: ConversionSpec | None = None
+
+
 class NodeSpec(SpecModel):
     """A network node: a quantum network interface with a memory."""
 
     tier: Tier | None = None
     memory: MemorySpec = T1T2MemorySpec()
     gates: GateSpec = GateSpec()
-
-
-class FiberSpec(SpecModel):
-    """Optical fiber (loss and speed of light in the fiber)."""
-
-    attenuation: Attenuation = Field(0.0, description="loss in dB/m (e.g. '0.2 dB/km')")
-    speed: Speed = Field(2.0e8, description="speed of light in the fiber")
-
-
-class DetectorSpec(SpecModel):
-    """Threshold single-photon detector at the heralding station."""
-
-    efficiency: Probability = 1.0
-    dark_count_rate: Frequency = 0.0
-    window: PositiveDuration = Field(10e-9, description="detection window per attempt")
-
-
-class EmitterSpec(SpecModel):
-    """Matter-qubit photon source: probability that an emitted photon enters the fiber.
-
-    Includes collection, zero-phonon-line fraction and frequency-conversion efficiency.
-    """
-
-    efficiency: Probability = 1.0
+    interface: InterfaceSpec | None = Field(
+        None, description="photonic interface (emitter, transducer, conversion) the node's "
+        "optical links use instead of their own emitter and conversion")
 
 
 class AvailabilitySpec(SpecModel):
@@ -248,9 +319,17 @@ class DepolarizingLinkSpec(_LinkSpecBase):
 
 
 class _OpticalLinkSpecBase(_LinkSpecBase):
-    emitter: EmitterSpec = EmitterSpec()
+    emitter: EmitterSpec = Field(EmitterSpec(), description="emitter of each end whose node "
+                                 "has no interface")
+    conversion: ConversionSpec | None = Field(
+        None, description="frequency conversion at each end whose node has no interface")
     detector: DetectorSpec = DetectorSpec()
     visibility: Probability = Field(1.0, description="two-photon interference visibility")
+
+
+#: Base of the optical link kinds (their ends have emitters, converters, a detector station;
+#: :mod:`qfab.qnic` composes their chain).
+OpticalLinkSpecBase = _OpticalLinkSpecBase
 
 
 class SingleClickLinkSpec(_OpticalLinkSpecBase):
@@ -332,6 +411,133 @@ def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
                             "depolarizing links take their success probability as given; "
                             "fiber.attenuation has no effect (length and fiber.speed still "
                             "set the delays)")
+
+
+#: Relative difference above which two photon wavelengths do not interfere (no converter).
+WAVELENGTH_TOLERANCE = 1e-3
+#: Relative difference between a photon and a fiber's design wavelength that is an error.
+FIBER_WAVELENGTH_TOLERANCE = 0.1
+
+_NO_EMITTER = EmitterSpec()
+
+
+@dataclass(frozen=True)
+class EndInterface:
+    """The photonic stages of one end of an optical link, and where they are written.
+
+    Attributes
+    ----------
+    node
+        The end's node.
+    emitter, transducer, conversion
+        Its stages: the node's ``interface`` if it has one, else the link's ``emitter`` and
+        ``conversion`` (a link has no transducer).
+    path
+        YAML path of the section they come from (``nodes.X.interface`` or ``links[i]``).
+    """
+
+    node: str
+    emitter: EmitterSpec
+    transducer: TransducerSpec | None
+    conversion: ConversionSpec | None
+    path: str
+
+    @property
+    def output_wavelength(self) -> float | None:
+        """Wavelength of the photons the end sends into the fiber (``None``: unspecified).
+
+        The converter's output, else the transducer's, else the emitter's.
+        """
+        for stage in (self.conversion, self.transducer):
+            if stage is not None and stage.output_wavelength is not None:
+                return float(stage.output_wavelength)
+        return None if self.emitter.wavelength is None else float(self.emitter.wavelength)
+
+    @property
+    def source_wavelength(self) -> float | None:
+        """Wavelength of the photons entering the converter: the transducer's output, else
+        the emitter's."""
+        if self.transducer is not None and self.transducer.output_wavelength is not None:
+            return float(self.transducer.output_wavelength)
+        return None if self.emitter.wavelength is None else float(self.emitter.wavelength)
+
+
+def end_interfaces(link: Any, nodes: dict[str, NodeSpec],
+                   index: int) -> tuple[EndInterface, EndInterface]:
+    """The two ends of optical link ``links[index]``: each node's interface if it has one,
+    else the link's ``emitter`` and ``conversion``."""
+    ends = []
+    for name in link.between:
+        node = nodes.get(name)
+        interface = None if node is None else node.interface
+        if interface is None:
+            ends.append(EndInterface(name, link.emitter, None, link.conversion,
+                                     f"links[{index}]"))
+        else:
+            ends.append(EndInterface(name, interface.emitter, interface.transducer,
+                                     interface.conversion, f"nodes.{name}.interface"))
+    return ends[0], ends[1]
+
+
+def _nm(wavelength: float) -> str:
+    return f"{wavelength * 1e9:.6g} nm"
+
+
+def _differ(x: float, y: float, tolerance: float) -> bool:
+    return abs(x - y) > tolerance * max(x, y)
+
+
+def _check_optical_link(link: _OpticalLinkSpecBase, index: int,
+                        nodes: dict[str, NodeSpec]) -> None:
+    """The compatibility rules of an optical link's two ends (wavelengths, stages that would
+    be ignored, a detector dead time the model does not cover)."""
+    a, b = end_interfaces(link, nodes, index)
+    if link.detector.dead_time > link.attempt_period():
+        raise ScenarioError(f"links[{index}].detector.dead_time",
+                            f"{link.detector.dead_time:g} s is longer than the attempt period "
+                            f"({link.attempt_period():g} s): a detector still dead at the next "
+                            "attempt is not modelled (lengthen cycle_time or use a faster "
+                            "detector)")
+    if a.path != f"links[{index}]" and b.path != f"links[{index}]":
+        for field, default in (("emitter", link.emitter == _NO_EMITTER),
+                               ("conversion", link.conversion is None)):
+            if not default:
+                raise ScenarioError(f"links[{index}].{field}",
+                                    f"both ends ({a.node}, {b.node}) have a node interface, "
+                                    f"which sets their {field}: this one would be ignored "
+                                    f"(move it to nodes.<name>.interface.{field} or remove it)")
+    for end in (a, b):
+        source = end.source_wavelength
+        conversion = end.conversion
+        if conversion is not None and conversion.input_wavelength is not None \
+                and source is not None \
+                and _differ(source, conversion.input_wavelength, WAVELENGTH_TOLERANCE):
+            origin = "transducer" if end.transducer is not None \
+                and end.transducer.output_wavelength is not None else "emitter"
+            raise ScenarioError(f"{end.path}.conversion.input_wavelength",
+                                f"the converter takes {_nm(conversion.input_wavelength)} but "
+                                f"the {origin} of {end.node} sends {_nm(source)} (use a "
+                                f"converter from {_nm(source)})")
+    wave_a, wave_b = a.output_wavelength, b.output_wavelength
+    if wave_a is not None and wave_b is not None and _differ(wave_a, wave_b,
+                                                             WAVELENGTH_TOLERANCE):
+        low, high = (a, b) if wave_a < wave_b else (b, a)
+        low_wave, high_wave = min(wave_a, wave_b), max(wave_a, wave_b)
+        raise ScenarioError(f"links[{index}]",
+                            f"{a.node} sends photons at {_nm(wave_a)} and {b.node} at "
+                            f"{_nm(wave_b)}: they cannot interfere at the station; add a "
+                            f"frequency converter from {_nm(low_wave)} to {_nm(high_wave)} "
+                            f"at {low.node} ({low.path}.conversion with output_wavelength "
+                            f"{_nm(high_wave)})")
+    fiber_wave = link.fiber.wavelength
+    if fiber_wave is not None:
+        for end, wave in ((a, wave_a), (b, wave_b)):
+            if wave is not None and _differ(wave, fiber_wave, FIBER_WAVELENGTH_TOLERANCE):
+                raise ScenarioError(f"links[{index}].fiber.wavelength",
+                                    f"the fiber is specified at {_nm(fiber_wave)} but "
+                                    f"{end.node} sends {_nm(wave)} (more than 10 % away): "
+                                    f"convert the photons to {_nm(fiber_wave)} "
+                                    f"({end.path}.conversion) or use a fiber for {_nm(wave)}")
 
 
 class ScenarioSpec(SpecModel):
@@ -427,6 +633,8 @@ class ScenarioSpec(SpecModel):
             seen.add(pair)
             _check_down_time(link, index)
             _check_unused_physics(link, index)
+            if isinstance(link, _OpticalLinkSpecBase):
+                _check_optical_link(link, index, self.nodes)
         for name, node in self.nodes.items():
             degree = self.degree(name)
             allocation = node.memory.per_link

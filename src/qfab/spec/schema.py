@@ -20,7 +20,8 @@ __all__ = ["scenario_json_schema"]
 _GENERATED = ("nodes", "links")
 
 #: Sections that take ``preset: NAME`` (memory sections: every ``*MemorySpec``).
-_PRESET_SECTIONS = ("DetectorSpec", "FiberSpec", "EmitterSpec")
+_PRESET_SECTIONS = ("DetectorSpec", "FiberSpec", "EmitterSpec", "ConversionSpec",
+                    "TransducerSpec")
 
 #: Link kinds that take ``preset: NAME`` at the link -> the fields the preset may give.
 _PRESET_LINKS = {"ChipToChipLinkSpec": ("fidelity",)}

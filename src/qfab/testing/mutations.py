@@ -166,7 +166,9 @@ def _key(path: Path_) -> str:
 #: Keys whose value may be null (the field is optional and null is its default).
 OPTIONAL_KEYS = frozenset({
     "cutoff", "min_fidelity", "deadline", "tier", "availability", "per_link", "topology",
-    "sweep", "purification_rounds", "target_rel_error", "format", "stop", "among", "name"})
+    "sweep", "purification_rounds", "target_rel_error", "format", "stop", "among", "name",
+    "interface", "conversion", "transducer", "wavelength", "input_wavelength",
+    "output_wavelength", "bandwidth"})
 
 #: Keys that take any integer, negative ones included.
 SIGNED_KEYS = frozenset({"priority"})

@@ -61,6 +61,12 @@ def _section_document(name: str) -> dict[str, Any]:
         document["links"][0] = {"kind": "chip_to_chip", "between": ["a", "b"],
                                 "preset": name, "cycle_time": "1 us"}
         return document
+    if entry.category == "transducer":  # a node interface's stage
+        document = _link()
+        document["nodes"]["a"] = {"interface": {"transducer": {"preset": name}}}
+        return document
+    if entry.category == "converter":
+        return _link(conversion={"preset": name})
     if entry.category in APPLIED:
         return _link(**{entry.category: {"preset": name}})
     return _link()
@@ -70,27 +76,38 @@ def _section_document(name: str) -> dict[str, Any]:
 def test_every_preset_loads_in_a_scenario(name: str) -> None:
     spec = parse_scenario(_section_document(name))
     entry = preset(name)
-    if entry.category in ("detector", "fiber", "emitter"):
-        section = getattr(spec.links[0], entry.category)
-        for key in APPLIED[entry.category]:
-            if key in entry.parameters:
-                value = entry.parameters[key].value
-                factor = {"dB/km": 1e-3, "km/s": 1e3, "ns": 1e-9}.get(
-                    entry.parameters[key].unit, 1.0)
-                assert getattr(section, key) == pytest.approx(value * factor, rel=1e-12)
     if entry.category == "interconnect":
         assert spec.links[0].kind == "chip_to_chip"
         assert spec.links[0].fidelity == entry.parameters["fidelity"].value
+        return
+    sections: dict[str, tuple[str, Any]] = {
+        category: (category, getattr(spec.links[0], category))
+        for category in ("detector", "fiber", "emitter")}
+    sections["converter"] = ("conversion", spec.links[0].conversion)
+    interface = spec.nodes["a"].interface
+    if interface is not None:
+        sections["transducer"] = ("transducer", interface.transducer)
+    if entry.category in sections:
+        key_of_section, section = sections[entry.category]
+        for key in APPLIED[key_of_section]:
+            if key in entry.parameters:
+                value = entry.parameters[key].value
+                factor = {"dB/km": 1e-3, "km/s": 1e3, "ns": 1e-9, "ps": 1e-12,
+                          "nm": 1e-9, "MHz": 1e6, "kHz": 1e3}.get(
+                    entry.parameters[key].unit, 1.0)
+                assert getattr(section, key) == pytest.approx(value * factor, rel=1e-12)
 
 
 def test_a_preset_gives_the_same_spec_as_writing_its_values() -> None:
     with_presets = parse_scenario(_link(detector={"preset": "snspd_wsi"},
                                         fiber={"preset": "smf28"},
                                         emitter={"preset": "inas_quantum_dot"}))
-    written = parse_scenario(_link(detector={"efficiency": 0.93, "dark_count_rate": "1 Hz"},
+    written = parse_scenario(_link(detector={"efficiency": 0.93, "dark_count_rate": "1 Hz",
+                                             "jitter": "150 ps", "dead_time": "40 ns"},
                                    fiber={"attenuation": "0.18 dB/km",
-                                          "speed": "204190.48 km/s"},
-                                   emitter={"efficiency": 0.57}))
+                                          "speed": "204190.48 km/s", "wavelength": "1550 nm"},
+                                   emitter={"efficiency": 0.57,
+                                            "indistinguishability": 0.975}))
     assert with_presets == written
     assert with_presets.links[0].fiber.speed == pytest.approx(299792458 / 1.4682, rel=1e-6)
 

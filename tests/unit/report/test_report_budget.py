@@ -80,15 +80,16 @@ def test_single_click_stages_compose_into_the_link_model(
     document["links"][0]["detector"]["window"] = "20 ns"
     budget, = link_budgets(load_scenario(_write(tmp_path, document)))
     stages = {stage.name: stage for stage in budget.stages}
-    assert list(stages) == ["emitter", "fiber", "detector", "visibility", "bright_state",
-                            "memory"]
+    assert list(stages) == ["emitter[alice]", "fiber[alice]", "emitter[bob]", "fiber[bob]",
+                            "detector", "bsm", "bright_state", "memory"]
     half = 10 ** (-0.2 * 12.5 / 10)  # 12.5 km at 0.2 dB/km
-    assert stages["emitter"].efficiency == 0.4
-    assert stages["fiber"].efficiency == pytest.approx(half, rel=1e-12)
-    assert stages["fiber"].loss_db == pytest.approx(2.5, rel=1e-12)
+    for end in ("alice", "bob"):
+        assert stages[f"emitter[{end}]"].efficiency == 0.4
+        assert stages[f"fiber[{end}]"].efficiency == pytest.approx(half, rel=1e-12)
+        assert stages[f"fiber[{end}]"].loss_db == pytest.approx(2.5, rel=1e-12)
     assert stages["detector"].efficiency == 0.9
     assert stages["detector"].noise == pytest.approx(-math.expm1(-10 * 20e-9), rel=1e-12)
-    assert stages["visibility"].noise == pytest.approx(0.1)
+    assert stages["bsm"].noise == pytest.approx(0.1)
     assert stages["bright_state"].noise == 0.05
     eta = 0.4 * half * 0.9
     assert budget.efficiency == pytest.approx(eta, rel=1e-12)
@@ -109,7 +110,7 @@ def test_a_longer_fiber_costs_its_loss_and_lowers_the_rate_and_the_ceiling(
                              "fiber": {"attenuation": "0.2 dB/km"}}, pairs=10)
         budgets.append(link_budgets(load_scenario(_write(tmp_path, document)))[0])
     short, long = budgets
-    fiber_db = [next(s for s in b.stages if s.name == "fiber").loss_db for b in budgets]
+    fiber_db = [next(s for s in b.stages if s.name == "fiber[alice]").loss_db for b in budgets]
     assert fiber_db == pytest.approx([1.0, 3.0], rel=1e-12)
     eta = float(transmittance(15e3, 2e-4))
     assert long.model.p_success == pytest.approx(float(double_click(eta)[0]), rel=1e-12)
@@ -150,7 +151,7 @@ def test_text_table_lists_every_stage(single_click_document: dict[str, Any], tmp
                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["budget", str(_write(tmp_path, single_click_document))]) == 0
     out = capsys.readouterr().out
-    for word in ("alice - bob", "emitter", "fiber", "detector", "visibility", "memory",
+    for word in ("alice - bob", "emitter[alice]", "fiber[bob]", "detector", "bsm", "memory",
                  "total", "p_success", "rate", "fidelity", "PLOB"):
         assert word in out
 

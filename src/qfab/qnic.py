@@ -1,0 +1,281 @@
+"""The photonic chain of an optical link (QNIC): the stages each end's photon crosses.
+
+A heralded optical link has two arms, one per end, and a station at the fiber's midpoint::
+
+    emitter -> [transducer] -> [conversion] -> fiber (length / 2) -> detector   (each end)
+                                                                  \\-> bsm (both arms)
+
+Each :class:`Stage` has an efficiency (the probability that a photon passes it), the noise it
+adds and the time it takes. This module composes them, once, for every heralded link kind:
+
+- an :class:`ArmChain` per end: the product of its stages' efficiencies is the probability
+  that the end's photon clicks a detector (``eta_a``, ``eta_b``), and the noise photons its
+  stages add reach the detectors through the stages after them;
+- a :class:`LinkChain`: the two arms, the false-click probability of each detector per window
+  (dark counts and the arms' noise photons,
+  :func:`qfab.physics.detection.noise_click_probability`) and the interference visibility of
+  the two ends' photons (the link's ``visibility`` times the emitters' overlap,
+  :func:`qfab.physics.heralding.hom_visibility` for two-photon interference,
+  :func:`qfab.physics.heralding.single_photon_coherence` for single-photon interference).
+
+:mod:`qfab.linkmodel` feeds these into the heralding formulas of :mod:`qfab.physics.heralding`
+and :mod:`qfab.report.budget` lists the same stages, so the budget and every engine see one
+chain. Which emitter and converter an end has (the node's ``interface`` or the link's
+``emitter``/``conversion``) is :func:`qfab.spec.models.end_interfaces`.
+
+Stage table (per end ``x``, then the station's):
+
+=================  ==========================================  ===================================
+stage              efficiency                                  noise
+=================  ==========================================  ===================================
+``emitter[x]``     ``emission_probability *                    ``1 - indistinguishability``
+                   collection_efficiency * efficiency``
+``transducer[x]``  ``transducer.efficiency``                   ``efficiency * added_noise`` noise
+                                                               photons per window at its output
+``conversion[x]``  ``conversion.efficiency``                   ``noise_rate * window`` noise
+                                                               photons per window at its output
+``fiber[x]``       transmittance of ``length / 2``             0 (delay ``length / 2 / speed``)
+``detector``       ``detector.efficiency * erf(window          false-click probability per window
+                   sqrt(ln 2) / jitter)``                      (dark counts and noise photons)
+``bsm``            1                                           ``1 - V_eff``
+=================  ==========================================  ===================================
+
+With every new field at its default the chain is the one of the earlier model (emitter,
+half the fiber, detector) and gives bit-identical numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from qfab.physics.decibel import loss_db
+from qfab.physics.detection import (
+    dark_count_probability,
+    noise_click_probability,
+    window_fraction,
+)
+from qfab.physics.fiber import transmittance
+from qfab.physics.heralding import hom_visibility, single_photon_coherence
+from qfab.spec.models import (
+    EndInterface,
+    NodeSpec,
+    OpticalLinkSpecBase,
+    SingleClickLinkSpec,
+    end_interfaces,
+)
+
+__all__ = ["ArmChain", "Interference", "LinkChain", "Stage", "arm_chain", "detector_stage",
+           "link_chain"]
+
+#: Which interference heralds the link: one photon (single click) or two (double click).
+Interference = Literal["single_photon", "two_photon"]
+
+#: A link with the optical fields (``emitter``, ``conversion``, ``detector``, ``visibility``).
+OpticalLink = OpticalLinkSpecBase
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a link's chain.
+
+    Attributes
+    ----------
+    name
+        What the stage is (``emitter[alice]``, ``fiber[bob]``, ``detector``, ...).
+    efficiency
+        Probability in [0, 1] that a photon (or an attempt) passes the stage.
+    noise
+        What the stage adds to the pair's error, in the stage's own terms (the module's
+        table): noise photons per window, a false-click probability, ``1 - V``, ``1 - F``, a
+        fidelity lost; 0 for pure loss.
+    delay
+        Seconds the photon spends in the stage (the fiber's propagation delay).
+    photons
+        Mean noise photons per detection window the stage adds at its output (they cross the
+        later stages of the arm to the detectors).
+    noise_efficiency
+        Probability that a noise photon passes the stage, when it differs from
+        ``efficiency`` (a detector's jitter window loses timed signal photons, not
+        broadband noise, whose count is already per window); ``None``: ``efficiency``.
+    """
+
+    name: str
+    efficiency: float
+    noise: float
+    delay: float = 0.0
+    photons: float = 0.0
+    noise_efficiency: float | None = None
+
+    @property
+    def loss_db(self) -> float:
+        """The stage's loss in dB (``inf`` for an efficiency of 0)."""
+        return float(loss_db(self.efficiency))
+
+
+@dataclass(frozen=True)
+class ArmChain:
+    """The stages one end's photon crosses, from its emitter to a detector.
+
+    Attributes
+    ----------
+    node
+        The end's node.
+    stages
+        In the order the photon meets them; the last is the station's detector.
+    """
+
+    node: str
+    stages: tuple[Stage, ...]
+
+    @property
+    def efficiency(self) -> float:
+        """Probability that the end's photon clicks a detector: the product of the stages'
+        efficiencies, in order."""
+        product = 1.0
+        for stage in self.stages:
+            product *= stage.efficiency
+        return product
+
+    @property
+    def noise_photons(self) -> float:
+        """Mean noise photons of this arm detected per window: each stage's ``photons``
+        times the noise efficiency of every later stage."""
+        photons = 0.0
+        for stage in self.stages:
+            through = stage.efficiency if stage.noise_efficiency is None \
+                else stage.noise_efficiency
+            photons = photons * through + stage.photons
+        return photons
+
+    @property
+    def delay(self) -> float:
+        """Seconds from emission to the detector."""
+        return math.fsum(stage.delay for stage in self.stages)
+
+
+@dataclass(frozen=True)
+class LinkChain:
+    """Both arms of an optical link and the station that heralds.
+
+    Attributes
+    ----------
+    arms
+        The arms of ``between[0]`` and ``between[1]``.
+    detector
+        The station's detector stage (each arm ends with it).
+    dark_count_probability
+        Dark-count probability of one detector per window.
+    visibility
+        Interference visibility ``V_eff`` the heralding formula takes: the link's
+        ``visibility`` times the emitters' overlap for the link's ``interference``.
+    interference
+        ``single_photon`` or ``two_photon``.
+    """
+
+    arms: tuple[ArmChain, ArmChain]
+    detector: Stage
+    dark_count_probability: float
+    visibility: float
+    interference: Interference
+
+    @property
+    def efficiencies(self) -> tuple[float, float]:
+        """``(eta_a, eta_b)``: each end's photon to a click."""
+        return self.arms[0].efficiency, self.arms[1].efficiency
+
+    @property
+    def efficiency(self) -> float:
+        """Per-photon efficiency ``sqrt(eta_a eta_b)`` (each arm's when they are equal).
+
+        A double-click herald needs one photon of each end (``p = eta_a eta_b / 2``), so the
+        geometric mean is the efficiency of one photon of the pair; its loss in dB is half
+        the sum of the two arms' losses.
+        """
+        eta_a, eta_b = self.efficiencies
+        return eta_a if eta_a == eta_b else math.sqrt(eta_a * eta_b)
+
+    @property
+    def click_noise(self) -> float:
+        """False-click probability ``d`` of each detector per window: dark counts and the
+        two arms' noise photons, split by the beam splitter."""
+        return float(noise_click_probability(
+            self.arms[0].noise_photons, self.arms[1].noise_photons,
+            dark_count_probability=self.dark_count_probability))
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The stages as a budget lists them: each arm's own (``emitter[x]`` ...
+        ``fiber[x]``), then ``detector`` (noise: :attr:`click_noise`) and ``bsm``."""
+        own = tuple(stage for arm in self.arms for stage in arm.stages[:-1])
+        return (*own, replace(self.detector, noise=self.click_noise),
+                Stage("bsm", 1.0, 1.0 - self.visibility))
+
+
+def detector_stage(link: OpticalLink) -> Stage:
+    """The station's detector: efficiency times the jitter window fraction, noise the
+    dark-count probability per window."""
+    detector = link.detector
+    fraction = float(window_fraction(detector.window, detector.jitter))
+    return Stage("detector", float(detector.efficiency) * fraction,
+                 float(dark_count_probability(detector.dark_count_rate, detector.window)),
+                 noise_efficiency=float(detector.efficiency))
+
+
+def arm_chain(link: OpticalLink, end: EndInterface, detector: Stage) -> ArmChain:
+    """The arm of ``end`` on ``link``: its emitter, transducer and converter, half the fiber
+    and the station's ``detector``."""
+    name = end.node
+    window = float(link.detector.window)
+    emitter = end.emitter
+    stages = [Stage(f"emitter[{name}]",
+                    float(emitter.emission_probability * emitter.collection_efficiency
+                          * emitter.efficiency),
+                    1.0 - float(emitter.indistinguishability))]
+    if end.transducer is not None:
+        out = float(end.transducer.efficiency * end.transducer.added_noise)
+        stages.append(Stage(f"transducer[{name}]", float(end.transducer.efficiency), out,
+                            photons=out))
+    if end.conversion is not None:
+        out = float(end.conversion.noise_rate) * window
+        stages.append(Stage(f"conversion[{name}]", float(end.conversion.efficiency), out,
+                            photons=out))
+    stages.append(Stage(f"fiber[{name}]",
+                        float(transmittance(link.length / 2, link.fiber.attenuation)), 0.0,
+                        delay=float(link.length / 2 / link.fiber.speed)))
+    stages.append(detector)
+    return ArmChain(name, tuple(stages))
+
+
+def link_chain(link: OpticalLink, nodes: dict[str, NodeSpec] | None = None,
+               index: int = 0, *, interference: Interference | None = None) -> LinkChain:
+    """Compose the chain of optical link ``link`` (``links[index]``).
+
+    Parameters
+    ----------
+    link
+        A single- or double-click link.
+    nodes
+        The scenario's nodes: an end whose node has an ``interface`` takes its stages from
+        it. ``None``: both ends use the link's ``emitter`` and ``conversion``.
+    index
+        The link's position (for the YAML paths of its ends).
+    interference
+        How the station heralds (default: ``single_photon`` for a single-click link,
+        ``two_photon`` otherwise); it picks the emitters' overlap factor.
+    """
+    ends = end_interfaces(link, nodes or {}, index)
+    detector = detector_stage(link)
+    arms = (arm_chain(link, ends[0], detector), arm_chain(link, ends[1], detector))
+    m_a = ends[0].emitter.indistinguishability
+    m_b = ends[1].emitter.indistinguishability
+    if interference is None:
+        interference = "single_photon" if isinstance(link, SingleClickLinkSpec) \
+            else "two_photon"
+    overlap = float(single_photon_coherence(m_a, m_b) if interference == "single_photon"
+                    else hom_visibility(m_a, m_b))
+    return LinkChain(arms=arms, detector=detector,
+                     dark_count_probability=detector.noise,
+                     visibility=float(link.visibility) * overlap,
+                     interference=interference)
