@@ -54,7 +54,7 @@ from qfab.spec.models import (
 
 __all__ = [
     "CHAIN_HERALDING", "LinkModel", "arm_efficiency", "half_fiber_transmittance", "link_model",
-    "link_models",
+    "link_models", "memory_channels",
     "window_dark_probability",
 ]
 
@@ -77,7 +77,8 @@ class LinkModel:
     herald_delay
         Seconds from emission until both nodes know the outcome.
     channels
-        Attempts that run in parallel (qubits each end dedicates to the link).
+        Attempts that run in parallel: the fewer of the two ends' qubits for the link times
+        their memory's modes per qubit (:func:`memory_channels`).
     memories
         Memory models of the two ends, ``(end_a, end_b)``.
     windows
@@ -113,6 +114,21 @@ class LinkModel:
     def heralded_state(self) -> NDArray[np.float64]:
         """Bell vector of a pair at the moment its herald arrives."""
         return self.state_after(self.herald_delay, self.herald_delay)
+
+    @property
+    def certain_readout(self) -> bool:
+        """True when both ends' memories always give a stored qubit back
+        (:attr:`qfab.memorymodel.MemoryModel.certain_readout`)."""
+        return self.memories[0].certain_readout and self.memories[1].certain_readout
+
+    @property
+    def herald_recall(self) -> float:
+        """Probability that both qubits of a pair read out at its herald come back:
+        ``eta_a(d) eta_b(d)`` after the herald delay ``d`` in both memories (1 for memories
+        whose read-out is certain)."""
+        end_a, end_b = self.memories
+        return (end_a.retrieval_efficiency(self.herald_delay)
+                * end_b.retrieval_efficiency(self.herald_delay))
 
     @property
     def pair_rate(self) -> float:
@@ -244,12 +260,16 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     a, b = link.between
     memories = (memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory))
     chained = CHAIN_HERALDING.get(str(getattr(link, "kind", "")))
+    consumes_modes = False
     if chained is not None and isinstance(link, OpticalLinkSpecBase):
         p, state = chained(link, link_chain(link, spec.nodes, index))
     else:
         herald = _heralding_of(link, index)
         at_ends = getattr(herald, "at_ends", None)  # a kind that also reads the ends' memories
         p, state = at_ends(link, memories, index) if at_ends is not None else herald(link)
+        # a kind that multiplexes the memories' modes inside one attempt (midpoint_source)
+        consumes_modes = bool(getattr(herald, "consumes_memory_modes", False))
+    memory_a, memory_b = memories
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
     period = link.cycle_time + delay
     windows = None
@@ -263,24 +283,43 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         emitted_state=np.asarray(state, dtype=np.float64),
         period=period,
         herald_delay=delay,
-        channels=min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)),
+        channels=(min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)) if consumes_modes
+                  else min(memory_channels(spec, a, b, memory_a),
+                           memory_channels(spec, b, a, memory_b))),
         memories=memories,
         windows=windows, index=index,
     )
+
+
+def memory_channels(spec: ScenarioSpec, node: str, neighbour: str,
+                    memory: MemoryModel | None = None) -> int:
+    """Channels ``node``'s memory offers the link to ``neighbour``: its qubits for the link
+    times the modes each stores (:attr:`~qfab.memorymodel.MemoryModel.mode_capacity`, 1
+    when not multimode).
+
+    A link has ``min`` of its two ends' channels: a multimode memory (an AFC storing
+    ``modes`` temporal modes per qubit) multiplexes that many attempts per qubit, and the
+    end with fewer channels sets how many run in parallel.
+    """
+    qubits = spec.qubits_per_link(node, neighbour)
+    if memory is None:
+        memory = memory_model(spec.nodes[node].memory)
+    return qubits * (memory.mode_capacity or 1)
 
 
 def link_models(spec: ScenarioSpec) -> list[LinkModel]:
     """The :class:`LinkModel` of every link of ``spec``, in order.
 
     Links of a built-in kind whose fields other than ``between`` are equal, between ends
-    with equal memories and the same number of channels, have the same physics: it is
-    computed once and shared (a generated chain of ``N`` equal links evaluates its
+    with equal memories and the same number of channels, have the same
+    physics: it is computed once and shared (a generated chain of ``N`` equal links evaluates its
     heralding formulas once, not ``N`` times). Each model still names its own ends and index.
     """
     shared: dict[Hashable, LinkModel] = {}
     models: list[LinkModel] = []
+    modes: dict[int, int] = {}  # nodes of a generated network share their memory spec
     for index, link in enumerate(spec.links):
-        key = _physics_key(spec, link)
+        key = _physics_key(spec, link, modes)
         template = shared.get(key) if key is not None else None
         if template is None:
             model = link_model(spec, index)
@@ -296,17 +335,29 @@ def link_models(spec: ScenarioSpec) -> list[LinkModel]:
     return models
 
 
-def _physics_key(spec: ScenarioSpec, link: LinkSpecBase) -> Hashable | None:
+def _physics_key(spec: ScenarioSpec, link: LinkSpecBase,
+                 modes: dict[int, int]) -> Hashable | None:
     """What a built-in link's model depends on besides its ends, or ``None`` if not hashable
-    (a plugin's kind: its physics may read anything, so it is computed for each link)."""
+    (a plugin's kind: its physics may read anything, so it is computed for each link).
+
+    ``modes`` caches each memory spec's modes per qubit by the spec's id."""
     if str(getattr(link, "kind", "")) not in HERALDING:
         return None
     a, b = link.between
+    memory_a, memory_b = spec.nodes[a].memory, spec.nodes[b].memory
+    modes_a = modes.get(id(memory_a))
+    if modes_a is None:
+        modes_a = modes[id(memory_a)] = memory_model(memory_a).mode_capacity or 1
+    modes_b = modes.get(id(memory_b))
+    if modes_b is None:
+        modes_b = modes[id(memory_b)] = memory_model(memory_b).mode_capacity or 1
+    qubits_a, qubits_b = spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)
     key = (type(link), *(getattr(link, name) for name in type(link).model_fields
                          if name != "between"),
-           spec.nodes[a].memory, spec.nodes[b].memory,
+           memory_a, memory_b,
            spec.nodes[a].interface, spec.nodes[b].interface,
-           min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)))
+           min(qubits_a * modes_a, qubits_b * modes_b),
+           min(qubits_a, qubits_b))  # the channels of a kind that uses the modes itself
     try:
         hash(key)
     except TypeError:  # a memory with per_link (a dict)

@@ -12,9 +12,10 @@ What a model gives:
   :meth:`MemoryModel.store` work on Bell vectors of any array namespace and the event
   simulation decays its pairs;
 * :meth:`MemoryModel.kraus`: the exact channel for the density-matrix formalism;
-* :meth:`MemoryModel.retrieval_efficiency` and :attr:`MemoryModel.mode_capacity`: room for
-  memories whose read-out succeeds with a probability that depends on the storage time
-  and that store several modes (1 and ``None`` for today's kinds);
+* :meth:`MemoryModel.retrieval_efficiency` and :attr:`MemoryModel.mode_capacity`: the
+  probability that a qubit is given back when read out after a storage time, and the modes
+  stored per qubit (1 and ``None`` for ``t1t2`` and ``depolarizing``; the ``afc`` kind's
+  recall efficiency and ``modes``, :func:`_afc`);
 * :attr:`MemoryModel.ideal`: the memory never decoheres.
 """
 
@@ -31,11 +32,16 @@ from numpy.typing import NDArray
 
 from qfab import plugins
 from qfab.errors import ScenarioError
-from qfab.physics import memory as physics
+from qfab.physics import afc, memory as physics
 from qfab.physics.memory import DecayRates
-from qfab.spec.models import DepolarizingMemorySpec, MemorySpecBase, T1T2MemorySpec
+from qfab.spec.models import (
+    AfcMemorySpec,
+    DepolarizingMemorySpec,
+    MemorySpecBase,
+    T1T2MemorySpec,
+)
 
-__all__ = ["BUILDERS", "MemoryModel", "memory_model"]
+__all__ = ["BUILDERS", "MemoryModel", "afc_comb_efficiency", "afc_echo_time", "memory_model"]
 
 
 @dataclass(frozen=True)
@@ -116,10 +122,88 @@ def _depolarizing(spec: DepolarizingMemorySpec) -> MemoryModel:
                                            coherence_time=spec.coherence_time))
 
 
+def afc_comb_efficiency(spec: AfcMemorySpec) -> float:
+    """The comb's own recall efficiency of an ``afc`` memory: ``efficiency`` when given,
+    else the forward or backward echo of :mod:`qfab.physics.afc`."""
+    if spec.efficiency is not None:
+        return float(spec.efficiency)
+    assert spec.optical_depth is not None and spec.finesse is not None  # the spec checks
+    recall = afc.forward_efficiency if spec.recall == "forward" else afc.backward_efficiency
+    return float(recall(spec.optical_depth, spec.finesse,
+                        background_depth=spec.background_depth))
+
+
+def afc_echo_time(spec: AfcMemorySpec) -> float:
+    """The echo time ``1 / comb_spacing`` (s) of an ``afc`` memory (0 when an on-demand
+    memory names neither ``comb_spacing`` nor ``echo_time``)."""
+    if spec.echo_time is not None:
+        return float(spec.echo_time)
+    if spec.comb_spacing is not None:
+        return float(afc.echo_time(spec.comb_spacing))
+    return 0.0
+
+
+@dataclass(frozen=True)
+class _FixedDelayRecall:
+    """Read-out of a fixed-delay AFC: ``efficiency`` up to the echo time, 0 after it."""
+
+    efficiency: float
+    echo_time: float
+
+    def __call__(self, wait: float) -> float:
+        return self.efficiency if wait <= self.echo_time else 0.0
+
+
+@dataclass(frozen=True)
+class _OnDemandRecall:
+    """Read-out of a spin-wave AFC (:func:`qfab.physics.afc.spin_wave_efficiency` of the
+    time stored beyond the echo time)."""
+
+    efficiency: float
+    transfer_efficiency: float
+    echo_time: float
+    spin_coherence_time: float
+
+    def __call__(self, wait: float) -> float:
+        return float(afc.spin_wave_efficiency(self.efficiency, self.transfer_efficiency,
+                                              max(wait - self.echo_time, 0.0),
+                                              self.spin_coherence_time))
+
+
+def _afc(spec: AfcMemorySpec) -> MemoryModel:
+    """The model of an ``afc`` memory.
+
+    Read-out (a swap at the node, the delivery of a pair to an application) succeeds with
+    :meth:`MemoryModel.retrieval_efficiency` of the time the qubit has been stored, counted
+    from the emission of its link pair (when the memory took its half). Fixed delay: the
+    comb's efficiency for any wait up to the echo time and 0 beyond it. A qubit read out
+    before its echo is treated as recalled at the echo: the engines take the read-out to be
+    timed onto the echo (the protocol waits for it), so a wait shorter than ``echo_time``
+    retrieves with the full efficiency and the echo delay is not added to the timeline;
+    keep ``echo_time`` at or above the herald delay of the memory's links. On demand: the
+    spin-wave efficiency of the time stored beyond the echo time, at any wait.
+    The stored state depolarizes with ``coherence_time``.
+    """
+    comb = afc_comb_efficiency(spec)
+    echo = afc_echo_time(spec)
+    retrieval: Callable[[float], float]
+    if spec.on_demand is None:
+        retrieval = _FixedDelayRecall(comb, echo)
+    else:
+        retrieval = _OnDemandRecall(comb, spec.on_demand.transfer_efficiency, echo,
+                                    spec.on_demand.spin_coherence_time)
+    return MemoryModel(kind=spec.kind,
+                       decay_rates=physics.depolarizing_decay_rates(spec.coherence_time),
+                       kraus_after=partial(physics.depolarizing_kraus,
+                                           coherence_time=spec.coherence_time),
+                       mode_capacity=spec.modes, retrieval=retrieval)
+
+
 #: Memory kind -> builder of its model from its spec.
 BUILDERS: Mapping[str, Callable[[Any], MemoryModel]] = MappingProxyType({
     "t1t2": _t1t2,
     "depolarizing": _depolarizing,
+    "afc": _afc,
 })
 
 

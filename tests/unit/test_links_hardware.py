@@ -226,3 +226,21 @@ def test_a_herald_detector_dead_longer_than_an_attempt_is_refused() -> None:
     with pytest.raises(ScenarioError, match=r"^links\[0\]: detector\.dead_time: 0\.001 s is "
                        r"longer than the attempt period"):
         parse_scenario(_midpoint(detector={**ok, "dead_time": "1 ms"}))
+
+
+def test_afc_memory_modes_are_the_multiplexing_not_extra_channels() -> None:
+    """Ends with multimode (afc) memories: their smaller mode capacity sets the modes per
+    attempt, and each qubit is still one channel (the modes are used inside the attempt)."""
+    afc = {"kind": "afc", "qubits": 2, "efficiency": 0.5, "echo_time": "1 ms",
+           "modes": 40}
+    document = _midpoint(modes=None)
+    document["nodes"] = {"alice": {"memory": afc},
+                         "bob": {"memory": {**afc, "modes": 30}}}
+    model = link_model(parse_scenario(document), 0)
+    with_30 = link_model(parse_scenario(_midpoint(modes=30)), 0)
+    assert model.p_success == pytest.approx(with_30.p_success, rel=1e-15)
+    assert model.channels == 2
+    depolarizing = two_node({"kind": "depolarizing", "fidelity": 0.9,
+                             "success_probability": 0.1, "cycle_time": "1 us"})
+    depolarizing["nodes"] = document["nodes"]
+    assert link_model(parse_scenario(depolarizing), 0).channels == 60  # modes as channels

@@ -23,7 +23,7 @@ def test_every_memory_kind_of_the_spec_has_a_builder() -> None:
     union = typing.get_args(MemorySpec)[0]
     kinds = {typing.get_args(typing.get_args(member)[0].model_fields["kind"].annotation)[0]
              for member in typing.get_args(union)}
-    assert kinds == set(BUILDERS) == {"t1t2", "depolarizing"}
+    assert kinds == set(BUILDERS) == {"t1t2", "depolarizing", "afc"}
     assert DEFAULT_MEMORY_KIND == "t1t2"
 
 

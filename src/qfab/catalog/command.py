@@ -97,7 +97,9 @@ def catalog_markdown() -> str:
              "with `preset: NAME`; keys beside it override single values. Only the parameters "
              "that the section has a field for are applied: "
              + "; ".join(f"{section}: {', '.join(keys)}" for section, keys in APPLIED.items())
-             + ". The others are listed here and not yet used by the engines.", ""]
+             + " (a memory's parameters other than t1 and t2 only into a memory of `kind: "
+             "afc`, spin_coherence_time and transfer_efficiency under its `on_demand`). The "
+             "others are listed here and not yet used by the engines.", ""]
     entries = presets()
     for category in CATEGORIES:
         lines += [f"## {category}", ""]

@@ -50,9 +50,16 @@ APPLIED: dict[str, tuple[str, ...]] = {
     "conversion": ("efficiency", "noise_rate", "input_wavelength", "output_wavelength",
                    "bandwidth"),
     "transducer": ("efficiency", "added_noise", "output_wavelength"),
-    "memory": ("t1", "t2"),
+    "memory": ("t1", "t2", "efficiency", "optical_depth", "finesse", "background_depth",
+               "comb_spacing", "echo_time", "modes", "spin_coherence_time",
+               "transfer_efficiency"),
     "interconnect": ("fidelity", "success_probability", "cycle_time"),
 }
+
+#: Memory parameters that only a memory of kind ``afc`` has: a preset writes them into a
+#: memory section that says ``kind: afc`` (the on-demand ones into its ``on_demand``).
+_AFC_ONLY = frozenset(APPLIED["memory"]) - {"t1", "t2"}
+_AFC_ON_DEMAND = ("spin_coherence_time", "transfer_efficiency")
 
 #: Section key -> the catalog category its presets have (the key itself when not listed).
 CATEGORY: dict[str, str] = {"conversion": "converter"}
@@ -208,8 +215,26 @@ def _resolve_entry(entry: Any, sections: tuple[str, ...], path: str) -> Any:
         if isinstance(value, dict) and "preset" in value:
             overrides = {key: item for key, item in value.items() if key != "preset"}
             values = applied_values(value["preset"], section, f"{path}.{section}")
+            if section == "memory":
+                values, overrides = _memory_values(values, overrides)
             result = {**result, section: {**values, **overrides}}
     return result
+
+
+def _memory_values(values: dict[str, Any], overrides: dict[str, Any]
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A memory preset's values for the section's kind: the AFC parameters only for
+    ``kind: afc`` (spin-wave ones under ``on_demand``, merged with the section's own)."""
+    if overrides.get("kind") != "afc":
+        return {key: item for key, item in values.items() if key not in _AFC_ONLY}, overrides
+    on_demand = {key: values.pop(key) for key in _AFC_ON_DEMAND if key in values}
+    if on_demand:
+        given = overrides.get("on_demand")
+        if isinstance(given, dict):
+            overrides = {**overrides, "on_demand": {**on_demand, **given}}
+        elif given is None:
+            overrides = {**overrides, "on_demand": on_demand}
+    return values, overrides
 
 
 def _article(word: str) -> str:

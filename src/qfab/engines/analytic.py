@@ -17,6 +17,12 @@ exact answer:
   JSAC 38, 619 (2020). The fidelity is that of the swapped heralded pairs (order does not
   matter for Bell-diagonal pairs and Pauli gate noise).
 
+* one link whose end memories may fail to give a stored qubit back (AFC memories,
+  :meth:`~qfab.memorymodel.MemoryModel.retrieval_efficiency`): a pair is read out at its
+  herald, after ``herald_delay`` in both memories, so the delivered rate is the link's pair
+  rate times ``eta_a(herald_delay) eta_b(herald_delay)``, and ``1 - eta`` of the heralded
+  pairs are lost recalls (``lost_recalls``: ``delivered (1 - eta) / eta`` expected); chains
+  with such memories are refused;
 * one link with one channel that is up only in windows (``availability``): the expected
   successes within ``duration`` and the expected time of the last one, exactly, from the
   window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
@@ -89,6 +95,7 @@ class AnalyticEngine:
         for request_plan in plan.requests:
             request = spec.requests[request_plan.request]
             rate, fidelity = _request_rate_and_fidelity(spec, network, request_plan)
+            recall = _recall_efficiency(network, request_plan)
             links = [network.link_index(a, b)
                      for a, b in zip(request_plan.path, request_plan.path[1:])]
             shared = links[0] if len(links) == 1 else None
@@ -111,7 +118,9 @@ class AnalyticEngine:
                 active_s=active_time(delivered == request.pairs, last, request, spec.duration),
                 fidelity=fidelity if delivered else None, fidelity_ci95=None,
                 fidelity_min=fidelity if delivered else None,
-                figures=application.figures(np.array([fidelity])) if delivered else {}))
+                figures=application.figures(np.array([fidelity])) if delivered else {},
+                lost_recalls=None if recall is None else
+                _lost_recalls(delivered, recall)))
         if progress is not None:
             progress(1.0)
         return RunResult(
@@ -218,6 +227,21 @@ def _windowed_link(spec: ScenarioSpec, model: LinkModel,
     return delivered, herald - request.start
 
 
+def _recall_efficiency(network: NetworkGraph, plan: RequestPlan) -> float | None:
+    """Probability that both qubits of a pair of a single-link request are read out at its
+    herald, ``None`` when both memories always give them back."""
+    model = network.path_models(plan.path)[0]
+    return None if model.certain_readout else model.herald_recall
+
+
+def _lost_recalls(delivered: int, recall: float) -> float | None:
+    """Expected recalls lost before ``delivered`` pairs were read out (``None`` when no
+    pair is ever read out: the count grows without bound)."""
+    if recall <= 0.0:
+        return None
+    return delivered * (1.0 - recall) / recall
+
+
 def _request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> Support:
     """Whether one request has a closed form here, or why not."""
     where = f"requests[{plan.request}]"
@@ -226,7 +250,17 @@ def _request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPla
         return Support.no(f"{where}: the analytic engine does not model purification; "
                           "use engine des")
     if len(models) == 1:
+        if models[0].windows is not None and _recall_efficiency(network, plan) is not None:
+            return Support.no(f"{models[0].availability_path}: the analytic engine computes up "
+                              "windows on links whose memories always give their qubits back; "
+                              "use engine des")
         return Support.yes()
+    for node in plan.path:
+        if not memory_model(spec.nodes[node].memory).certain_readout:
+            return Support.no(f"nodes.{node}.memory: the analytic engine models memories "
+                              "whose read-out may fail on single links only (swapped pairs "
+                              f"wait random times), not on the path of {where}; use engine "
+                              "des")
     reasons = _chain_reasons(spec, plan, models)
     if reasons:
         return Support.no(f"{where}: the analytic engine computes chains with "
@@ -250,7 +284,9 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
         model = models[0]
         cutoff = spec.policy.cutoff
         delivers = cutoff is None or model.herald_delay <= cutoff
-        return (model.pair_rate if delivers else 0.0), float(model.heralded_state[0])
+        recall = _recall_efficiency(network, plan)
+        rate = model.pair_rate * (1.0 if recall is None else recall)
+        return (rate if delivers else 0.0), float(model.heralded_state[0])
     coherence = _coherence_time(spec, plan)
     period = models[0].period
     p_links = [model.p_success for model in models]

@@ -118,7 +118,7 @@ class DesEngine:
                        "complete" if runtime.apps and not runtime.outstanding else "duration")
         # a stalled run's figures are those of the whole duration: nothing more would happen
         now = end if stalled is not None else sim.now
-        requests = [_request_result(app, spec) for app in runtime.apps]
+        requests = [_request_result(app, spec, runtime) for app in runtime.apps]
         return RunResult(
             scenario=spec.name, engine=self.name, seed=seed, sim_time_s=ps_to_seconds(sim.now),
             wall_time_s=time.perf_counter() - started, events=sim.events_processed,
@@ -201,7 +201,8 @@ def _link_result(link: HeraldedLink, now_ps: int) -> LinkResult:
     )
 
 
-def _request_result(app: RequestApp, spec: ScenarioSpec) -> RequestResult:
+def _request_result(app: RequestApp, spec: ScenarioSpec, runtime: NetworkRuntime
+                    ) -> RequestResult:
     delivered = len(app.delivery_ps)
     fidelities = np.asarray(app.fidelities)
     fidelity, ci95 = mean_with_ci95(fidelities)
@@ -214,4 +215,6 @@ def _request_result(app: RequestApp, spec: ScenarioSpec) -> RequestResult:
         active_s=active_time(app.done, last_s, request, spec.duration),
         fidelity=fidelity, fidelity_ci95=ci95,
         fidelity_min=float(fidelities.min()) if delivered else None,
-        figures=app.application.received())
+        figures=app.application.received(),
+        lost_recalls=app.lost_recalls if any(runtime.nodes[node].lossy
+                                             for node in app.plan.path) else None)

@@ -61,8 +61,8 @@ def request_result(request: PairRequestSpec, plan: RequestPlan, application: App
                    fidelity: float | None, fidelity_ci95: Interval | None,
                    fidelity_min: float | None,
                    figures: Mapping[str, NDArray[np.float64]],
-                   measured_rate: tuple[float | None, Interval | None] | None = None
-                   ) -> RequestResult:
+                   measured_rate: tuple[float | None, Interval | None] | None = None,
+                   lost_recalls: float | None = None) -> RequestResult:
     """The result of one request.
 
     Parameters
@@ -89,6 +89,8 @@ def request_result(request: PairRequestSpec, plan: RequestPlan, application: App
         summed over the runs); default ``delivered / active_s`` without an interval. The
         latency is the mean active time per delivered pair: ``active_s / delivered``, or
         ``1 / rate`` for a measured rate.
+    lost_recalls
+        Pairs lost at a memory's read-out (``None``: no memory on the path loses any).
     """
     if measured_rate is None:
         rate = delivered / active_s if delivered and active_s > 0 else None
@@ -108,6 +110,7 @@ def request_result(request: PairRequestSpec, plan: RequestPlan, application: App
         purification=plan.purification, purification_rounds=plan.rounds,
         kind=request.kind, name=request.name,
         completion_s=last_s if complete and last_s is not None else None,
+        lost_recalls=lost_recalls,
         extra=_figure_fields(application.figure_names, figures),
     )
 

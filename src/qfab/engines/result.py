@@ -59,6 +59,9 @@ class RequestResult:
     ``completion_s`` is the time from the start to the last pair of a request that got all
     of them (``None`` otherwise; a mean over runs for engines that sample many). ``name`` is
     the request's name (``arrivals[i]#k`` for a request an arrival process generated).
+    ``lost_recalls`` counts the pairs lost because a memory did not give a stored qubit back
+    at read-out (a swap or the delivery; AFC memories), an expected number for engines that
+    compute expectations; ``None`` when no memory on the request's path can lose a recall.
     """
 
     between: tuple[str, str]
@@ -80,6 +83,7 @@ class RequestResult:
     kind: str = "entanglement"
     name: str | None = None
     completion_s: float | None = None
+    lost_recalls: float | None = None
     #: Fields the request's application adds (e.g. ``teleportation_fidelity``); the result
     #: document lists them beside the core keys, and they read as attributes too.
     extra: dict[str, Any] = field(default_factory=dict)

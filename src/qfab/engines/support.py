@@ -1,9 +1,11 @@
 """What no engine models yet, refused the same way by all of them.
 
 Each engine's ``supports`` starts here: applications that need several pairs at once, and
-memories whose read-out is not certain or that store several modes (the room
-:class:`~qfab.memorymodel.MemoryModel` keeps for rare-earth AFC memories), are refused with
-the field that asks for them, so that no engine ignores them silently.
+memories whose read-out is not certain (rare-earth AFC memories) in an engine that does not
+model the lost recalls (outside :data:`RECALL_ENGINES`), are refused with the field that
+asks for them, so that no engine ignores them silently. Memories that store several modes
+per qubit are modelled by every engine: they multiply the link's parallel channels
+(:func:`qfab.linkmodel.memory_channels`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["application_support", "arrivals_support", "formalism_support", "memory_support",
-           "priority_support", "scenario_support", "segmentation_support"]
+__all__ = ["RECALL_ENGINES", "application_support", "arrivals_support", "formalism_support",
+           "memory_support", "priority_support", "scenario_support", "segmentation_support"]
 
 
 def application_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -31,18 +33,29 @@ def application_support(spec: ScenarioSpec, engine: str) -> Support:
     return Support.yes()
 
 
+#: Engines that model a read-out that may fail (:mod:`qfab.protocols.recalls` in the event
+#: simulation; the analytic and fast engines on single links, refusing the rest themselves).
+RECALL_ENGINES = frozenset({"des", "analytic", "fast"})
+
+
 def memory_support(spec: ScenarioSpec, engine: str) -> Support:
-    """Whether every node's memory model is one ``engine`` models fully: a read-out that
-    always succeeds and one mode per qubit."""
+    """Whether ``engine`` models every node's memory: one whose read-out may fail
+    (:attr:`~qfab.memorymodel.MemoryModel.certain_readout` false) needs an engine of
+    :data:`RECALL_ENGINES`, and no engine models purification with it (a purification
+    round reads both pairs' qubits out and stores the kept one again)."""
     for name, node in spec.nodes.items():
         model = memory_model(node.memory)
-        if model.mode_capacity is not None and model.mode_capacity != 1:
-            return Support.no(f"nodes.{name}.memory: a memory of {model.mode_capacity} modes "
-                              f"per qubit; the {engine} engine stores one pair per qubit")
-        if not model.certain_readout:
+        if model.certain_readout:
+            continue
+        if engine not in RECALL_ENGINES:
             return Support.no(f"nodes.{name}.memory: kind {model.kind!r} has a storage-time "
                               f"dependent retrieval efficiency, which the {engine} engine "
-                              "does not model")
+                              "does not model; use engine des")
+        if spec.policy.purification != "none":
+            return Support.no(f"policy.purification: {spec.policy.purification!r} with "
+                              f"nodes.{name}.memory of kind {model.kind!r}, whose read-out "
+                              "may fail: purifying reads the qubits out and stores the kept "
+                              "pair again, which no engine models")
     return Support.yes()
 
 

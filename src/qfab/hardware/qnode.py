@@ -20,7 +20,7 @@ class Slot:
     a message telling it what became of the qubit it held.
     """
 
-    __slots__ = ("node", "neighbour", "index", "pair", "blocked", "link")
+    __slots__ = ("node", "neighbour", "index", "pair", "blocked", "link", "stored_ps")
 
     def __init__(self, node: QuantumNode, neighbour: str, index: int) -> None:
         self.node = node
@@ -30,6 +30,9 @@ class Slot:
         self.blocked = False
         #: Index of the link towards ``neighbour`` (set when the links are built).
         self.link = -1
+        #: Since when (ps) the qubit it holds has been stored: the emission of its link pair
+        #: (set at the herald only where read-out may fail, :attr:`QuantumNode.lossy`).
+        self.stored_ps = 0
 
     @property
     def free(self) -> bool:
@@ -57,7 +60,7 @@ class QuantumNode:
     """
 
     __slots__ = ("name", "memory", "decoheres", "gates", "slots", "qubits", "_busy",
-                 "_busy_offset_ps")
+                 "_busy_offset_ps", "_places", "lossy")
 
     def __init__(self, name: str, slots_per_neighbour: dict[str, int], *,
                  memory: MemoryModel, gates: GateSpec, qubits: int | None = None) -> None:
@@ -70,6 +73,11 @@ class QuantumNode:
         #: Qubits the node dedicates to its links (what utilization is a fraction of):
         #: ``qubits`` when given, else one per slot.
         self.qubits = sum(slots_per_neighbour.values()) if qubits is None else qubits
+        #: Places to store in (qubits times the memory's modes per qubit).
+        self._places = self.qubits * (memory.mode_capacity or 1) if qubits is not None \
+            else self.qubits
+        #: Whether reading out a stored qubit may fail (:attr:`MemoryModel.certain_readout`).
+        self.lossy = not memory.certain_readout
         self._busy = 0
         #: Sum over busy slots of (now - busy since), kept as busy * now + _busy_offset_ps.
         self._busy_offset_ps = 0
@@ -99,9 +107,10 @@ class QuantumNode:
         slot.blocked = False
 
     def utilization(self, now_ps: int) -> float:
-        """Time-averaged fraction of the node's qubits that held or awaited a pair."""
-        if now_ps <= 0 or self.qubits == 0:
+        """Time-averaged fraction of the node's storage places (qubits, times their modes
+        for a multimode memory) that held or awaited a pair."""
+        if now_ps <= 0 or self._places == 0:
             return 0.0
         # every busy period [t0, t1) adds t1 - t0; open ones count up to now
         integral = self._busy_offset_ps + self._busy * now_ps
-        return integral / (now_ps * self.qubits)
+        return integral / (now_ps * self._places)

@@ -1,7 +1,10 @@
 """Delivery: a pair spanning a request's ends is handed to the request's application.
 
 A pair is handed over once both ends know it (their last messages have arrived); it is then
-consumed, its qubits freed, and the request's links owe it the next round.
+consumed, its qubits freed, and the request's links owe it the next round. Its qubits are
+read out of the two memories then: where a memory may fail to give its qubit back
+(:mod:`qfab.protocols.recalls`), a failed recall loses the pair instead, and the links owe
+the request a pair again.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from qfab.hardware.pair import Pair
 from qfab.protocols.ledger import CreditLedger
+from qfab.protocols.recalls import Recalls
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.store import PairStore
 from qfab.protocols.trace import Tracer
@@ -32,15 +36,19 @@ class Delivery:
         Retire the pair and free its slots, grant the next round, wake the delivering node.
     on_done
         Called with a request once it has every pair it asked for.
+    recalls
+        Draws whether the ends' memories give the pair's qubits back (``None`` when every
+        memory always does).
     """
 
-    __slots__ = ("_apps", "_consume", "_free", "_next_round", "_on_done", "_poke", "_sim",
-                 "tracer")
+    __slots__ = ("_apps", "_consume", "_free", "_next_round", "_on_done", "_poke", "_recalls",
+                 "_sim", "tracer")
 
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp], store: PairStore,
                  ledger: CreditLedger, wakeups: Wakeups,
-                 on_done: Callable[[RequestApp], None]) -> None:
+                 on_done: Callable[[RequestApp], None], recalls: Recalls | None = None) -> None:
         self._sim = sim
+        self._recalls = recalls
         self._apps = apps
         self._consume = store.consume
         self._free = store.free
@@ -67,6 +75,10 @@ class Delivery:
             return
         now = self._sim.now
         app = self._apps[request]
+        recalls = self._recalls
+        if recalls is not None and app.active and not recalls.recalled(pair.ends, now):
+            self._lose(pair, app, now)
+            return
         self._consume(pair, app, now)
         if pair.link is not None and app.active and len(app.delivery_ps) + 1 < app.requested:
             # another round only if this pair is not the last one asked for: a pair made
@@ -85,3 +97,16 @@ class Delivery:
             self._on_done(app)
         else:
             self._poke(pair.ends[0].node.name, now)
+
+    def _lose(self, pair: Pair, app: RequestApp, now: int) -> None:
+        """A memory did not give ``pair``'s qubit back: the pair is lost, and a link pair
+        is owed again (a swapped pair's next round was granted at its swap)."""
+        app.lost_recalls += 1
+        self._consume(pair, None, now)
+        if pair.link is not None:
+            self._next_round(app, pair.ends[0].index)
+        for slot in pair.ends:
+            self._free(slot, now)
+        if self.tracer is not None:
+            self.tracer.discard(pair, "lost recall")
+        self._poke(pair.ends[0].node.name, now)

@@ -71,6 +71,7 @@ class Heralds:
                     (now, now), heralded_ps=now, link=link.index,
                     charged=None if charged_to is None else
                     Charges((link.index, channel, charged_to)))
+        slot_a.stored_ps = slot_b.stored_ps = emitted_ps  # the memories hold it from emission
         slot_a.node.occupy(slot_a, pair, now)
         slot_b.node.occupy(slot_b, pair, now)
         link.stored_changed(+1, now)

@@ -47,6 +47,9 @@ class RequestApp:
         #: :mod:`qfab.protocols.turns`; always while active when it shares no link).
         self.serving = False
         self.delivery_ps: list[int] = []
+        #: Pairs lost because a memory did not give a stored qubit back at read-out
+        #: (:mod:`qfab.protocols.recalls`).
+        self.lost_recalls = 0
         self.fidelities: list[float] = []
 
     @property

@@ -34,6 +34,7 @@ from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.lifecycle import RequestLifecycle
 from qfab.protocols.link_layer import LinkLayer, link_layer
 from qfab.protocols.purification import Purification
+from qfab.protocols.recalls import Recalls
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
 from qfab.protocols.store import PairStore
@@ -150,11 +151,12 @@ class NetworkRuntime:
             self.links, store, ledger, cutoffs, wakeups)
         self._lifecycle = lifecycle = RequestLifecycle(sim, self.apps, store, ledger, cutoffs,
                                                        wakeups, turns)
+        recalls = Recalls(streams) if any(node.lossy for node in self.nodes.values()) else None
         swapping = Swapping(sim, self.apps, self.link_layers, delays, streams, store, ledger,
-                            cutoffs, wakeups)
+                            cutoffs, wakeups, recalls)
         purification = Purification(sim, self.apps, self.nodes, delays, streams, store,
                                     ledger, cutoffs, wakeups)
-        delivery = Delivery(sim, self.apps, store, ledger, wakeups, lifecycle.finish)
+        delivery = Delivery(sim, self.apps, store, ledger, wakeups, lifecycle.finish, recalls)
         heralds = Heralds(sim, emitted, priority_order, cutoffs,
                           characterize=self.characterize)
         if tracer is not None:

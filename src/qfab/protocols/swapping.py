@@ -15,6 +15,7 @@ from qfab.protocols.cutoffs import Cutoffs
 from qfab.protocols.delays import ClassicalDelays
 from qfab.protocols.ledger import CreditLedger
 from qfab.protocols.link_layer import LinkLayer
+from qfab.protocols.recalls import Recalls
 from qfab.protocols.requests import RequestApp
 from qfab.protocols.store import PairStore
 from qfab.protocols.trace import Tracer
@@ -42,6 +43,9 @@ class Swapping:
         Random streams (one per node for swap failures).
     store, ledger, cutoffs, wakeups
         Where the pairs go, their credits, their cutoffs and the wake-ups of far ends.
+    recalls
+        Draws whether a node's memory gives its two qubits back for the Bell measurement
+        (``None`` when every memory always does); a failed recall fails the swap.
     """
 
     __slots__ = (
@@ -55,6 +59,7 @@ class Swapping:
         "_next_round",
         "_own",
         "_poke",
+        "_recalls",
         "_refund",
         "_sim",
         "_streams",
@@ -64,8 +69,9 @@ class Swapping:
     def __init__(self, sim: Simulation, apps: Sequence[RequestApp],
                  link_layers: Sequence[LinkLayer], delays: ClassicalDelays,
                  streams: RandomStreams, store: PairStore, ledger: CreditLedger,
-                 cutoffs: Cutoffs, wakeups: Wakeups) -> None:
+                 cutoffs: Cutoffs, wakeups: Wakeups, recalls: Recalls | None = None) -> None:
         self._sim = sim
+        self._recalls = recalls
         self._apps = apps
         self._layers = link_layers
         self._delays_from = delays.from_node
@@ -110,7 +116,12 @@ class Swapping:
         delay_l = now + delays[far_l.node.name]
         delay_r = now + delays[far_r.node.name]
         gates = node.gates
-        if gates.swap_success_probability < 1.0 and \
+        recalls = self._recalls
+        lost = recalls is not None and node.lossy and \
+            not recalls.recalled((near_l, near_r), now)
+        if lost:
+            app.lost_recalls += 1
+        if lost or gates.swap_success_probability < 1.0 and \
                 self._streams.stream(f"node:{node.name}:swap").random() >= \
                 gates.swap_success_probability:
             self._block_until(far_l, delay_l)

@@ -30,13 +30,17 @@ Stages per kind (``docs/budget.md`` has the table):
   ``1 - fidelity``);
 - a kind a plugin adds: one stage named after the kind (efficiency: its success
   probability; noise: one minus the fidelity of the emitted pair);
-- every kind ends with ``memory`` (efficiency 1; noise: the fidelity the two memories lose
-  while the herald travels, ``length / speed``).
+- every kind ends with ``memory`` (efficiency: the probability that both memories give
+  their qubits back when read out at the herald, ``eta_a(d) eta_b(d)`` after the herald
+  delay ``d = length / speed``, 1 unless a memory's read-out may fail, e.g. an ``afc``
+  memory's recall efficiency; noise: the fidelity the two memories lose while the herald
+  travels).
 
-The link's ``efficiency`` is the product of its stages' efficiencies for the kinds with one
-chain of stages; for the photonic kinds it is the per-photon efficiency
-``sqrt(eta_a eta_b)`` of the two arms (:attr:`qfab.qnic.LinkChain.efficiency`; each arm's
-``eta`` when they are equal).
+The link's ``efficiency`` is the product of the efficiencies of its stages before
+``memory`` for the kinds with one chain of stages; for the photonic kinds it is the
+per-photon efficiency ``sqrt(eta_a eta_b)`` of the two arms
+(:attr:`qfab.qnic.LinkChain.efficiency`; each arm's ``eta`` when they are equal).
+``p_success`` and ``rate_hz`` are the heralding figures, before the read-out.
 """
 
 from __future__ import annotations
@@ -164,7 +168,7 @@ def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
     else:
         efficiency = model.p_success
         stages = [Stage(kind, efficiency, 1.0 - float(model.emitted_state[0]))]
-    stages.append(Stage("memory", 1.0,
+    stages.append(Stage("memory", model.herald_recall,
                         float(model.emitted_state[0]) - float(model.heralded_state[0])))
     channel = transmittance(link.length, link.fiber.attenuation)
     return LinkBudget(kind=kind, length=float(link.length), stages=tuple(stages),

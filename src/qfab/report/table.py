@@ -15,7 +15,8 @@ def format_result(result: RunResult) -> str:
 
     The requests table shows the rate's 95 % interval where an engine has one, a
     ``deadline`` column (``met`` or ``MISSED``) where a request has a deadline, and a
-    ``STALLED`` line with what each request waits for when the run stalled. Requests that
+    ``STALLED`` line with what each request waits for when the run stalled, and a ``lost
+    recalls`` column where a memory on a request's path may fail to give a qubit back. Requests that
     ``arrivals`` generated are summarized per process in the load table instead of one row
     each (the result document keeps their rows).
     """
@@ -38,6 +39,7 @@ def format_result(result: RunResult) -> str:
         figures = _figure_names(result)
         rate_ci = any(request.rate_ci95 for request in written)
         deadlines = any(request.deadline_met is not None for request in written)
+        recalls = any(request.lost_recalls is not None for request in written)
         request_rows = []
         for request in written:
             ci = (f"[{request.fidelity_ci95[0]:.4f}, {request.fidelity_ci95[1]:.4f}]"
@@ -50,11 +52,13 @@ def format_result(result: RunResult) -> str:
                                 + [_num(request.fidelity, 4), ci, _num(request.latency_s), met]
                                 + ([{True: "met", False: "MISSED", None: "-"}[
                                     request.deadline_met]] if deadlines else [])
+                                + ([_count(request.lost_recalls)] if recalls else [])
                                 + [_num(request.extra.get(name), 4) for name in figures])
         lines += [""] + _table(["request", "delivered", "rate (Hz)"]
                                + (["rate 95% CI"] if rate_ci else [])
                                + ["fidelity", "95% CI", "latency (s)", "met"]
-                               + (["deadline"] if deadlines else []) + figures, request_rows)
+                               + (["deadline"] if deadlines else [])
+                               + (["lost recalls"] if recalls else []) + figures, request_rows)
         for request in written:
             if request.path and len(request.path) > 2 or request.purification not in (None, "none"):
                 plan = f"  path {_path(request.path or [])}"
@@ -136,3 +140,10 @@ def _num(value: float | None, digits: int = 4) -> str:
 
 def _int(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
+
+
+def _count(value: float | None) -> str:
+    """A count (``1,234``), or an expected one with a fraction (``869.0``)."""
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

@@ -27,7 +27,7 @@ from pydantic import (
 from qfab.errors import ScenarioError
 from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
-from qfab.spec.budget import at_most_max_count
+from qfab.spec.budget import MAX_COUNT, at_most_max_count
 from qfab.spec.quantities import (
     MIN_TIME_S,
     Attenuation,
@@ -52,6 +52,7 @@ from qfab.spec.topology import TopologySpec
 
 __all__ = [
     "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
+    "AfcMemorySpec", "AfcOnDemandSpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
     "LinkSpecBase", "OpticalLinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec",
@@ -109,6 +110,76 @@ class DepolarizingMemorySpec(_MemorySpecBase):
         math.inf, description="depolarizing time constant of each stored qubit")
 
 
+class AfcOnDemandSpec(SpecModel):
+    """Spin-wave storage of an AFC memory: recall on demand instead of at the echo.
+
+    Two control pulses move the excitation to a spin level and back, each with
+    ``transfer_efficiency``; the recalled efficiency decays with the time spent in the spin
+    level as ``exp(-(t / spin_coherence_time)**2)`` (:func:`qfab.physics.afc.spin_wave_efficiency`).
+    """
+
+    spin_coherence_time: CoherenceTime = Field(
+        math.inf, description="1/e time of the recall efficiency in the spin level")
+    transfer_efficiency: Probability = Field(
+        1.0, description="efficiency of one optical-to-spin transfer pulse")
+
+
+class AfcMemorySpec(_MemorySpecBase):
+    """A rare-earth atomic-frequency-comb memory (``afc``; :mod:`qfab.physics.afc`).
+
+    The comb's recall efficiency is ``efficiency`` when given, else it follows from
+    ``optical_depth`` and ``finesse`` (and ``background_depth``) for the ``recall``
+    direction (Afzelius et al., PRA 79, 052329 (2009)). Without ``on_demand`` the memory
+    is a fixed delay: the echo comes ``echo_time = 1 / comb_spacing`` after absorption, and
+    a qubit read out later than that is lost. With ``on_demand`` (spin-wave storage) a
+    qubit is read out whenever asked, with an efficiency that decays with the time stored
+    beyond the echo time. ``modes`` temporal modes are stored per qubit; ``coherence_time``
+    depolarizes the stored state (``inf``: the recalled state is unchanged).
+    """
+
+    kind: Literal["afc"]
+    efficiency: Probability | None = Field(
+        None, description="recall efficiency of the comb, given directly (instead of "
+        "optical_depth and finesse)")
+    optical_depth: Number | None = Field(None, ge=0, description="peak optical depth d of "
+                                         "the comb's teeth")
+    finesse: Number | None = Field(None, ge=1, description="comb finesse F = spacing / tooth "
+                                   "width (>= 1)")
+    background_depth: Number = Field(0.0, ge=0, description="optical depth d0 of the "
+                                     "absorbing background between the teeth")
+    recall: Literal["forward", "backward"] = Field(
+        "forward", description="echo emitted forwards or backwards (phase matched)")
+    comb_spacing: Frequency | None = Field(None, gt=0, description="tooth spacing Delta; "
+                                           "the echo comes after 1 / Delta")
+    echo_time: PositiveDuration | None = Field(None, description="the fixed delay 1 / Delta "
+                                               "(instead of comb_spacing)")
+    on_demand: AfcOnDemandSpec | None = Field(None, description="spin-wave storage for "
+                                              "recall on demand")
+    modes: QubitCount = Field(1, description="temporal modes stored per qubit")
+    coherence_time: CoherenceTime = Field(
+        math.inf, description="depolarizing time constant of a stored qubit's state")
+
+    @model_validator(mode="after")
+    def _one_way_to_each_value(self) -> AfcMemorySpec:
+        comb = (self.optical_depth, self.finesse)
+        if self.efficiency is not None and any(value is not None for value in comb):
+            raise ValueError("give the recall 'efficiency' or 'optical_depth' and 'finesse', "
+                             "not both")
+        if self.efficiency is None and any(value is None for value in comb):
+            raise ValueError("an afc memory needs 'efficiency' or both 'optical_depth' and "
+                             "'finesse'")
+        if self.comb_spacing is not None and self.echo_time is not None:
+            raise ValueError("give 'comb_spacing' or 'echo_time' (= 1 / comb_spacing), not "
+                             "both")
+        if self.on_demand is None and self.comb_spacing is None and self.echo_time is None:
+            raise ValueError("a fixed-delay afc memory (no 'on_demand') needs 'comb_spacing' "
+                             "or 'echo_time'")
+        if self.qubits * self.modes > MAX_COUNT:
+            raise ValueError(f"qubits x modes must be at most 2**53 (the channels they make), "
+                             f"got {self.qubits} x {self.modes}")
+        return self
+
+
 #: The memory kind of a ``memory`` mapping without a ``kind`` key.
 DEFAULT_MEMORY_KIND = "t1t2"
 
@@ -122,7 +193,8 @@ def _memory_kind(value: Any) -> str:
 
 MemorySpec = Annotated[
     Annotated[T1T2MemorySpec, Tag("t1t2")]
-    | Annotated[DepolarizingMemorySpec, Tag("depolarizing")],
+    | Annotated[DepolarizingMemorySpec, Tag("depolarizing")]
+    | Annotated[AfcMemorySpec, Tag("afc")],
     Discriminator(_memory_kind),
 ]
 

@@ -246,12 +246,16 @@ def test_the_fast_engine_refuses_a_gpu_it_cannot_reach(monkeypatch: pytest.Monke
     assert supports(spec, engine="des")
 
 
-def test_memories_with_uncertain_readout_or_several_modes_are_refused_by_every_engine() -> None:
-    """The memory seam has room for a retrieval efficiency and a mode capacity (rare-earth
-    AFC memories); until an engine models them it refuses, naming the node's memory."""
+def test_memories_with_uncertain_readout_are_refused_by_engines_that_do_not_model_it() -> None:
+    """The memory seam's retrieval efficiency and mode capacity (rare-earth AFC memories):
+    an engine outside RECALL_ENGINES refuses a read-out that may fail, naming the node's
+    memory (every built-in engine models it on a single link); several modes per qubit
+    multiply the link's channels in every engine."""
     from dataclasses import replace
     from typing import Literal
 
+    from qfab.engines import support as shared
+    from qfab.linkmodel import link_models
     from qfab.memorymodel import memory_model
     from qfab.plugins import registry
     from qfab.spec.models import MemorySpecBase
@@ -274,11 +278,20 @@ def test_memories_with_uncertain_readout_or_several_modes_are_refused_by_every_e
                                                        retrieval=lambda t: 0.5))
         found.register(MultimodeSpec, lambda spec: replace(ideal, kind="multimode",
                                                            mode_capacity=100))
-        for kind, words in (("lossy_readout", "retrieval efficiency"),
-                            ("multimode", "100 modes")):
-            document = {**two_nodes, "nodes": {"a": {"memory": {"kind": kind}}, "b": {}}}
-            spec = parse_scenario(document)
-            for engine in ("analytic", "fast", "des"):
-                support = supports(spec, engine=engine)
-                assert not support and support.reason is not None
-                assert support.reason.startswith("nodes.a.memory:") and words in support.reason
+        lossy = parse_scenario({**two_nodes, "nodes": {"a": {"memory": {
+            "kind": "lossy_readout"}}, "b": {}}})
+        support = shared.memory_support(lossy, "other")
+        assert not support and support.reason is not None
+        assert support.reason.startswith("nodes.a.memory:")
+        assert "retrieval efficiency" in support.reason
+        for engine in ("analytic", "fast", "des"):
+            assert engine in shared.RECALL_ENGINES and supports(lossy, engine=engine)
+        both = parse_scenario({**two_nodes, "nodes": {"a": {"memory": {"kind": "multimode",
+                                                                       "qubits": 2}},
+                                                     "b": {"memory": {"kind": "multimode"}}}})
+        assert [model.channels for model in link_models(both)] == [100]
+        one = parse_scenario({**two_nodes, "nodes": {"a": {"memory": {"kind": "multimode"}},
+                                                    "b": {}}})
+        assert [model.channels for model in link_models(one)] == [1]
+        for engine in ("analytic", "fast", "des"):
+            assert supports(both, engine=engine)

@@ -68,7 +68,7 @@ class FastEngine:
             summary = _sample_until_precise(spec, _within_duration(spec, path, request_plan),
                                             backend)
             requests.append(_request_result(spec, request_plan, apps[request_plan.request],
-                                            summary))
+                                            summary, network))
             sim_time = max(sim_time, summary["sim_time"])
             if progress is not None:
                 progress((index + 1) / len(compiled))
@@ -237,8 +237,15 @@ def _ratio_with_ci95(pairs: np.ndarray, times: np.ndarray
 
 
 def _request_result(spec: ScenarioSpec, plan: RequestPlan, application: Application,
-                    summary: dict[str, Any]) -> RequestResult:
+                    summary: dict[str, Any], network: NetworkGraph) -> RequestResult:
     request = spec.requests[plan.request]
+    lost = None
+    models = network.path_models(plan.path)
+    if len(models) == 1 and not models[0].certain_readout:
+        # each delivered pair came after a geometric number of heralds lost at read-out,
+        # mean (1 - eta) / eta: the expected count for the runs' mean deliveries
+        eta = models[0].herald_recall
+        lost = float(np.mean(summary["delivered"])) * (1.0 - eta) / eta
     return request_result(
         request, plan, application, delivered=int(np.median(summary["delivered"])),
         complete=bool(np.all(summary["delivered"] == request.pairs)), last_s=summary["last"],
@@ -246,4 +253,4 @@ def _request_result(spec: ScenarioSpec, plan: RequestPlan, application: Applicat
         fidelity=summary["fidelity"], fidelity_ci95=summary["fidelity_ci"],
         fidelity_min=summary["fidelity_min"],
         figures=application.figures(summary["per_run_fidelity"]),
-        measured_rate=(summary["rate"], summary["rate_ci"]))
+        measured_rate=(summary["rate"], summary["rate_ci"]), lost_recalls=lost)

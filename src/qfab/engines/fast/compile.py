@@ -6,6 +6,7 @@ import numpy as np
 
 from qfab.engines.base import Support
 from qfab.engines.fast.schemes import CompiledPath, PathShape, choose_scheme
+from qfab.linkmodel import LinkModel
 from qfab.memorymodel import memory_model
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.rules import RequestPlan
@@ -13,7 +14,38 @@ from qfab.physics.bell_diagonal import combined_depolarization
 from qfab.physics.purification import parity_error
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["CompiledPath", "compile_request", "path_shape", "request_support"]
+__all__ = ["CompiledPath", "compile_request", "delivered_success", "path_shape",
+           "recall_support", "request_support"]
+
+
+def delivered_success(model: LinkModel) -> float:
+    """Probability that an attempt on a single link delivers its pair: it heralds and both
+    memories give their qubits back at the herald (``p eta_a(d) eta_b(d)``,
+    :attr:`~qfab.linkmodel.LinkModel.herald_recall`). Each attempt is independent, so the
+    attempts up to a delivery are geometric with this probability: a pair lost at read-out
+    frees its channel at the herald, as a failed attempt does."""
+    return model.p_success if model.certain_readout else model.p_success * model.herald_recall
+
+
+def recall_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> Support:
+    """Whether the fast engine models the read-out of the memories on ``plan``'s path:
+    certain everywhere, or on a single link with a read-out that can succeed."""
+    models = network.path_models(plan.path)
+    if all(model.certain_readout for model in models):
+        return Support.yes()
+    where = f"requests[{plan.request}]"
+    if len(models) > 1:
+        node = next(name for name in plan.path
+                    if not memory_model(spec.nodes[name].memory).certain_readout)
+        return Support.no(f"nodes.{node}.memory: the fast engine models memories whose "
+                          f"read-out may fail on single links only, not on the path of "
+                          f"{where}; use engine des")
+    if models[0].herald_recall <= 0.0:
+        a, b = models[0].between
+        return Support.no(f"{where}: no pair of the link {a} - {b} is ever read out (recall "
+                          "efficiency 0 at the herald); the fast engine samples deliveries; "
+                          "use engine des")
+    return Support.yes()
 
 
 def path_shape(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> PathShape:
@@ -32,7 +64,8 @@ def path_shape(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> 
 
 def request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> Support:
     """Whether a scheme models ``plan``'s request, or why none does."""
-    return choose_scheme(path_shape(spec, network, plan))[1]
+    recall = recall_support(spec, network, plan)
+    return recall if not recall else choose_scheme(path_shape(spec, network, plan))[1]
 
 
 def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> CompiledPath:
@@ -56,7 +89,8 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
     a, b = path[0], path[-1]
     return scheme(
         pairs=request.pairs, start=request.start,
-        p=np.array([m.p_success for m in models]),
+        p=np.array([delivered_success(m) if len(models) == 1 else m.p_success
+                    for m in models]),
         period=np.array([m.period for m in models]),
         herald_delay=np.array([m.herald_delay for m in models]),
         emitted=np.array([m.emitted_state for m in models]),
