@@ -176,6 +176,8 @@ def _link_preset(link: dict[str, Any], path: str) -> dict[str, Any]:
 def _names_of(categories: set[str]) -> set[str]:
     """Names of the presets of the given categories."""
     return {entry.name for entry in presets() if entry.category in categories}
+
+
 def _node_has_preset(node: dict[str, Any]) -> bool:
     """Whether the node's memory or one of its interface's sections names a preset."""
     interface = node.get("interface")
