@@ -53,8 +53,8 @@ from qfab.spec.models import (
 )
 
 __all__ = [
-    "CHAIN_HERALDING", "LinkModel", "arm_efficiency", "half_fiber_transmittance", "link_model",
-    "link_models", "memory_channels",
+    "CHAIN_HERALDING", "ENCODED_KINDS", "LinkModel", "arm_efficiency", "encoded",
+    "half_fiber_transmittance", "link_model", "link_models", "memory_channels",
     "window_dark_probability",
 ]
 
@@ -225,7 +225,19 @@ def _double_click(link: DoubleClickLinkSpec,
     p, state = heralding.double_click(eta_a, efficiency_b=eta_b,
                                       dark_count_probability=chain.click_noise,
                                       visibility=chain.visibility)
-    return float(p), np.asarray(state, dtype=np.float64)
+    return float(p), encoded(chain, np.asarray(state, dtype=np.float64))
+
+
+def encoded(chain: LinkChain, state: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The heralded pair after the channel of the link's photon encoding (``chain.encoding``,
+    :class:`qfab.qnic.EncodingChannel`); unchanged without one. A kind that carries
+    ``encoding`` calls it on its heralded state and is listed in :data:`ENCODED_KINDS`."""
+    return state if chain.encoding is None else chain.encoding.apply(state)
+
+
+#: Link kinds whose heralding applies the photon ``encoding`` (:func:`encoded`); any other
+#: kind with an ``encoding`` is refused rather than ignored.
+ENCODED_KINDS: frozenset[str] = frozenset({"double_click"})
 
 
 #: Kinds whose ends may take their stages from the nodes' interfaces: ``(link spec, its
@@ -259,7 +271,9 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     link: LinkSpecBase = spec.links[index]
     a, b = link.between
     memories = (memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory))
-    chained = CHAIN_HERALDING.get(str(getattr(link, "kind", "")))
+    kind = str(getattr(link, "kind", ""))
+    _check_telecom_support(link, kind, index)
+    chained = CHAIN_HERALDING.get(kind)
     consumes_modes = False
     if chained is not None and isinstance(link, OpticalLinkSpecBase):
         p, state = chained(link, link_chain(link, spec.nodes, index))
@@ -289,6 +303,21 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         memories=memories,
         windows=windows, index=index,
     )
+
+
+def _check_telecom_support(link: LinkSpecBase, kind: str, index: int) -> None:
+    """Refuse ``encoding`` and ``fiber.classical`` on a kind whose model does not take them."""
+    if getattr(link, "encoding", None) is not None and kind not in ENCODED_KINDS:
+        raise ScenarioError(f"links[{index}].encoding",
+                            f"link kind {kind!r} does not model a photon encoding (supported: "
+                            f"{', '.join(sorted(ENCODED_KINDS))})")
+    fiber = getattr(link, "fiber", None)
+    if getattr(fiber, "classical", None) is not None and not (
+            kind in CHAIN_HERALDING and isinstance(link, OpticalLinkSpecBase)):
+        raise ScenarioError(f"links[{index}].fiber.classical",
+                            f"link kind {kind!r} does not model the Raman noise of classical "
+                            "traffic in its fiber (supported: "
+                            f"{', '.join(sorted(CHAIN_HERALDING))})")
 
 
 def memory_channels(spec: ScenarioSpec, node: str, neighbour: str,
