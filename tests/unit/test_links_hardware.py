@@ -244,3 +244,13 @@ def test_afc_memory_modes_are_the_multiplexing_not_extra_channels() -> None:
                              "success_probability": 0.1, "cycle_time": "1 us"})
     depolarizing["nodes"] = document["nodes"]
     assert link_model(parse_scenario(depolarizing), 0).channels == 60  # modes as channels
+
+
+@pytest.mark.parametrize("link", [MIDPOINT, CHIP])
+def test_classical_traffic_in_the_fiber_is_refused_not_ignored(link: dict[str, Any]) -> None:
+    classical = {"launch_power": "0 dBm", "raman_coefficient": "3e-9 /km/nm",
+                 "filter_bandwidth": "0.1 nm"}
+    document = two_node({**link, "fiber": {"classical": classical}}, pairs=1)
+    with pytest.raises(ScenarioError, match=r"^links\[0\]\.fiber\.classical: link kind "
+                       r"'(midpoint_source|chip_to_chip)' does not model the Raman noise"):
+        link_model(parse_scenario(document), 0)
