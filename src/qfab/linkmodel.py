@@ -35,6 +35,8 @@ from numpy.typing import NDArray
 
 from qfab import plugins
 from qfab.errors import ScenarioError
+from qfab.links.chip import chip_to_chip
+from qfab.links.midpoint import MidpointHeralding
 from qfab.linkwindows import AttemptWindows
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
@@ -274,6 +276,8 @@ HERALDING: Mapping[str, Callable[[Any], tuple[float, Any]]] = MappingProxyType({
     "single_click": _single_click,
     "double_click": _double_click,
     "transduced": _transduced,
+    "midpoint_source": MidpointHeralding(),
+    "chip_to_chip": chip_to_chip,
 })
 
 
@@ -290,14 +294,20 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     """Build the :class:`LinkModel` of ``spec.links[index]``."""
     link: LinkSpecBase = spec.links[index]
     a, b = link.between
+    memories = (memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory))
     kind = str(getattr(link, "kind", ""))
     _check_telecom_support(link, kind, index)
     chained = CHAIN_HERALDING.get(kind)
+    consumes_modes = False
     if chained is not None and isinstance(link, OpticalLinkSpecBase):
         p, state = chained(link, link_chain(link, spec.nodes, index))
     else:
-        p, state = _heralding_of(link, index)(link)
-    memory_a, memory_b = memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)
+        herald = _heralding_of(link, index)
+        at_ends = getattr(herald, "at_ends", None)  # a kind that also reads the ends' memories
+        p, state = at_ends(link, memories, index) if at_ends is not None else herald(link)
+        # a kind that multiplexes the memories' modes inside one attempt (midpoint_source)
+        consumes_modes = bool(getattr(herald, "consumes_memory_modes", False))
+    memory_a, memory_b = memories
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
     period = link.cycle_time + delay
     windows = None
@@ -311,9 +321,10 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         emitted_state=np.asarray(state, dtype=np.float64),
         period=period,
         herald_delay=delay,
-        channels=min(memory_channels(spec, a, b, memory_a),
-                     memory_channels(spec, b, a, memory_b)),
-        memories=(memory_a, memory_b),
+        channels=(min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)) if consumes_modes
+                  else min(memory_channels(spec, a, b, memory_a),
+                           memory_channels(spec, b, a, memory_b))),
+        memories=memories,
         windows=windows, index=index,
     )
 
@@ -393,11 +404,13 @@ def _physics_key(spec: ScenarioSpec, link: LinkSpecBase,
     modes_b = modes.get(id(memory_b))
     if modes_b is None:
         modes_b = modes[id(memory_b)] = memory_model(memory_b).mode_capacity or 1
+    qubits_a, qubits_b = spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)
     key = (type(link), *(getattr(link, name) for name in type(link).model_fields
                          if name != "between"),
            memory_a, memory_b,
            spec.nodes[a].interface, spec.nodes[b].interface,
-           min(spec.qubits_per_link(a, b) * modes_a, spec.qubits_per_link(b, a) * modes_b))
+           min(qubits_a * modes_a, qubits_b * modes_b),
+           min(qubits_a, qubits_b))  # the channels of a kind that uses the modes itself
     try:
         hash(key)
     except TypeError:  # a memory with per_link (a dict)

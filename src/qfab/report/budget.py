@@ -24,6 +24,14 @@ Stages per kind (``docs/budget.md`` has the table):
   same chain, with ``transducer[x]`` for each superconducting end;
 - ``depolarizing``: ``success_probability`` (efficiency: the given probability; noise
   ``1 - fidelity``);
+- ``midpoint_source``: ``source`` (efficiency 1; noise ``1 - F`` of one emitted pair), then
+  per arm ``fiber_a``, ``absorption_a``, ``herald_a`` (noise: the herald's dark-count
+  probability per mode) and the same for ``b``, ``multi_pair`` (efficiency 1; noise: the
+  share of heralded modes that hold no pair of the source, multi-pair emission and dark
+  counts) and ``modes`` (efficiency 1, noise 0; named with the number of modes, which
+  multiply the per-mode success); the link's efficiency is ``eta_a eta_b``;
+- ``chip_to_chip``: ``interconnect`` (efficiency: the success probability; noise
+  ``1 - fidelity``);
 - a kind a plugin adds: one stage named after the kind (efficiency: its success
   probability; noise: one minus the fidelity of the emitted pair);
 - every kind ends with ``memory`` (efficiency: the probability that both memories give
@@ -46,10 +54,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from qfab.linkmodel import LinkModel, link_models
+from qfab.links import midpoint
 from qfab.physics.bounds import plob_bound
 from qfab.physics.decibel import loss_db
 from qfab.physics.fiber import transmittance
+from qfab.physics.midpoint_source import midpoint_source_mode
 from qfab.qnic import LinkChain, Stage, link_chain
+from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
@@ -123,6 +134,26 @@ def _photonic_stages(chain: LinkChain, link: OpticalLinkSpecBase) -> list[Stage]
     return stages
 
 
+def _midpoint_source_stages(link: MidpointSourceLinkSpec, model: LinkModel) -> list[Stage]:
+    arm = midpoint.arms(link)
+    eta_a, eta_b = arm.efficiencies
+    p_mode, p_true = midpoint_source_mode(midpoint.mean_pairs(link), eta_a, eta_b,
+                                          dark_count_probability_a=arm.dark,
+                                          dark_count_probability_b=arm.dark)
+    modes = midpoint.modes(link, model.memories, model.index)
+    stages = [Stage("source", 1.0, 1.0 - float(link.source.fidelity))]
+    for end, absorption in zip("ab", arm.absorption):
+        stages += [Stage(f"fiber_{end}", arm.fiber, 0.0),
+                   Stage(f"absorption_{end}", absorption, 0.0),
+                   Stage(f"herald_{end}", arm.detector, arm.dark)]
+    share = float(p_true / p_mode) if p_mode > 0 else 1.0
+    return [*stages, Stage("multi_pair", 1.0, 1.0 - share), Stage(f"modes x{modes}", 1.0, 0.0)]
+
+
+def _chip_to_chip_stages(link: ChipToChipLinkSpec) -> list[Stage]:
+    return [Stage("interconnect", float(link.success_probability), 1.0 - float(link.fidelity))]
+
+
 def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
     link: LinkSpecBase = spec.links[index]
     kind = str(getattr(link, "kind", ""))
@@ -131,6 +162,12 @@ def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
         chain = link_chain(link, spec.nodes, index)
         stages = _photonic_stages(chain, link)
         efficiency = chain.efficiency
+    elif isinstance(link, MidpointSourceLinkSpec):
+        stages = _midpoint_source_stages(link, model)
+        efficiency = math.prod(stage.efficiency for stage in stages)
+    elif isinstance(link, ChipToChipLinkSpec):
+        stages = _chip_to_chip_stages(link)
+        efficiency = float(link.success_probability)
     elif isinstance(link, DepolarizingLinkSpec):
         efficiency = float(link.success_probability)
         stages = [Stage("success_probability", efficiency, 1.0 - float(link.fidelity))]

@@ -57,7 +57,7 @@ __all__ = [
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
     "LinkSpecBase", "OpticalLinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec",
-    "DoubleClickLinkSpec", "LinkSpec",
+    "DoubleClickLinkSpec", "LinkSpec", "MidpointSourceLinkSpec", "ChipToChipLinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec", "EndInterface", "end_interfaces",
     "quantum_channel_wavelength",
@@ -466,8 +466,12 @@ class TransducedLinkSpec(_OpticalLinkSpecBase):
         return self.transducer if node in self.transduced_ends else None
 
 
+# the hardware kinds subclass the classes above (imported here, after them)
+from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec  # noqa: E402
+
 LinkSpec = Annotated[
-    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec | TransducedLinkSpec,
+    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec | TransducedLinkSpec
+    | MidpointSourceLinkSpec | ChipToChipLinkSpec,
     Field(discriminator="kind"),
 ]
 

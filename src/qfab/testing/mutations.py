@@ -173,6 +173,9 @@ OPTIONAL_KEYS = frozenset({
 #: Keys that take any integer, negative ones included.
 SIGNED_KEYS = frozenset({"priority"})
 
+#: Logarithmic units whose negative values are valid quantities (-1 dBm is 0.79 mW).
+LOG_UNITS = frozenset({"dBm"})
+
 _REQUIRED_ALWAYS = frozenset({"between", "pairs", "period", "up", "linspace", "logspace"})
 _REQUIRED_BY_KIND = {
     "depolarizing": frozenset({"fidelity", "success_probability", "cycle_time"}),
@@ -284,7 +287,7 @@ def _huge_number(document: Any) -> Iterator[Mutation]:
 
 def _negative(document: Any) -> Iterator[Mutation]:
     for path, value in _numeric(document):
-        if _key(path) in SIGNED_KEYS:
+        if _key(path) in SIGNED_KEYS or _unit(value).strip() in LOG_UNITS:
             continue
         new = f"-1{_unit(value)}" if isinstance(value, str) else -1
         yield f"{render(path)} -> {new!r}", _replaced(document, path, new), True
