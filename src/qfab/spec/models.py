@@ -143,11 +143,14 @@ class AfcMemorySpec(_MemorySpecBase):
     efficiency: Probability | None = Field(
         None, description="recall efficiency of the comb, given directly (instead of "
         "optical_depth and finesse)")
-    optical_depth: Number | None = Field(None, ge=0, description="peak optical depth d of "
+    optical_depth: Number | None = Field(None, ge=0, allow_inf_nan=False,
+                                         description="peak optical depth d of "
                                          "the comb's teeth")
-    finesse: Number | None = Field(None, ge=1, description="comb finesse F = spacing / tooth "
+    finesse: Number | None = Field(None, ge=1, allow_inf_nan=False,
+                                   description="comb finesse F = spacing / tooth "
                                    "width (>= 1)")
-    background_depth: Number = Field(0.0, ge=0, description="optical depth d0 of the "
+    background_depth: Number = Field(0.0, ge=0, allow_inf_nan=False,
+                                     description="optical depth d0 of the "
                                      "absorbing background between the teeth")
     recall: Literal["forward", "backward"] = Field(
         "forward", description="echo emitted forwards or backwards (phase matched)")

@@ -168,7 +168,8 @@ OPTIONAL_KEYS = frozenset({
     "cutoff", "min_fidelity", "deadline", "tier", "availability", "per_link", "topology",
     "sweep", "purification_rounds", "target_rel_error", "format", "stop", "among", "name",
     "interface", "conversion", "transducer", "wavelength", "input_wavelength",
-    "output_wavelength", "bandwidth", "classical", "encoding", "launch_end"})
+    "output_wavelength", "bandwidth", "classical", "encoding", "launch_end", "on_demand",
+    "comb_spacing", "echo_time", "optical_depth", "finesse"})
 
 #: Keys that take any integer, negative ones included.
 SIGNED_KEYS = frozenset({"priority"})
@@ -200,10 +201,10 @@ def _required(document: Any, path: Path_) -> bool | None:
         return True
     if where.startswith("arrivals[") and where.count(".") == 0:
         return True if key in {"process", "rate", "pairs"} else None  # 'between' has a default
-    if key == "kind" and isinstance(parent, dict) and (
+    if key == "kind" and isinstance(parent, dict) and "preset" not in parent and (
             where.startswith(("links[", "requests[")) and where.count(".") == 0
             or where == "topology.link"):
-        return True
+        return True  # a link-level preset names its kind (chip_to_chip)
     if key == "kind" and parent.get("kind") == "depolarizing" and where.endswith("memory"):
         return True  # coherence_time belongs to the depolarizing kind only
     if key in _REQUIRED_BY_KIND.get(str(parent.get("kind", "")), frozenset()) and not \
