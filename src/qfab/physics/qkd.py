@@ -715,7 +715,8 @@ def bbm92_finite_key_length(
     """Finite-key secret length of BBM92 (or single-photon BB84) from ``n`` key bits.
 
     ``l = n [1 - h(Q + mu)] - leak_EC - log2(2 / (eps_sec^2 eps_cor))`` with
-    ``mu = serfling_deviation(n, k, eps_sec)``, ``Q`` the error rate observed on the ``k``
+    ``mu = serfling_deviation(n, k, eps_sec / 2)`` (that is, ``ln(2/eps_sec)`` under the
+    root), ``Q`` the error rate observed on the ``k``
     test bits (Tomamichel et al. 2012, the key-length formula, with perfect preparation
     quality ``q = 1`` and ``h`` clipped to 1 above ``Q + mu = 1/2``). With ``leak_EC =
     f n h(Q)`` and ``n -> inf`` the fraction ``l/n`` tends to ``1 - (1 + f) h(Q)``, that is
@@ -749,7 +750,7 @@ def bbm92_finite_key_length(
     leak = _checks.nonnegative("leak_ec", leak_ec)
     if not (0.0 < epsilon_sec < 1.0 and 0.0 < epsilon_cor < 1.0):
         raise ValueError("epsilon_sec, epsilon_cor: must be in (0, 1)")
-    dev = serfling_deviation(nn, k, epsilon_sec)
+    dev = serfling_deviation(nn, k, epsilon_sec / 2.0)
     phase = np.minimum(q + dev, 0.5)
     length = (nn * (1.0 - binary_entropy(phase)) - leak
               - math.log2(2.0 / (epsilon_sec ** 2 * epsilon_cor)))

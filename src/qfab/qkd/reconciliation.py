@@ -81,8 +81,10 @@ def parity_check_matrix(n: int, m: int, seed: int) -> sp.csr_matrix:
 
 
 def syndrome(matrix: sp.csr_matrix, bits: Bits) -> Bits:
-    """``H x mod 2``."""
-    counts = matrix.astype(np.int32) @ bits.astype(np.int32)
+    """``H x mod 2`` (pass ``matrix`` with an integer dtype wider than the row weights)."""
+    if matrix.dtype == np.uint8:
+        matrix = matrix.astype(np.int32)
+    counts = matrix @ bits.astype(np.int32)
     return (np.asarray(counts) & 1).astype(np.uint8)
 
 
@@ -180,7 +182,7 @@ def reconcile(alice: Bits, bob: Bits, qber: float, *, seed: int,
             if n not in codes:
                 m = min(max(math.ceil(f_attempt * float(binary_entropy(q)) * n), 1), n - 1)
                 matrix = parity_check_matrix(n, m, seed + 7919 * attempt + n)
-                codes[n] = (matrix, _decoder(matrix, q))
+                codes[n] = (matrix.astype(np.int32), _decoder(matrix, q))
             matrix, decoder = codes[n]
             s_alice = syndrome(matrix, alice[start:stop])
             leaked += matrix.shape[0]

@@ -2,11 +2,12 @@
 
 Steps: sifting (:func:`qfab.qkd.sifting.sift`), parameter estimation on a random sample
 (:func:`qfab.qkd.estimation.estimate_qber`), abort above the QBER limit, LDPC error
-correction (:func:`qfab.qkd.reconciliation.reconcile`), verification with a Toeplitz hash
-of ``ceil(log2(1/epsilon_cor))`` bits, privacy amplification by Toeplitz hashing to the
-length of :func:`qfab.physics.qkd.bbm92_finite_key_length` (Tomamichel et al. 2012, with the
-syndrome bits actually sent as ``leak_EC``; the verification tag is the formula's
-``epsilon_cor`` term), and the authentication key budget of every message sent
+correction (:func:`qfab.qkd.reconciliation.reconcile`), verification with a universal
+hash of ``ceil(log2(1/epsilon_cor))`` bits (:func:`qfab.qkd.hashing.block_tag`), privacy
+amplification by Toeplitz hashing to the length of
+:func:`qfab.physics.qkd.bbm92_finite_key_length` (Tomamichel et al. 2012, with the syndrome
+bits actually sent as ``leak_EC``; the verification tag is the formula's ``epsilon_cor``
+term), and the authentication key budget of every message sent
 (:class:`qfab.qkd.authentication.AuthenticationBudget`).
 
 The key length treats every sifted bit as coming from a single photon or a pair: it is the
@@ -26,7 +27,7 @@ from numpy.typing import ArrayLike
 from qfab.physics.qkd import bbm92_finite_key_length, binary_entropy
 from qfab.qkd.authentication import AuthenticationBudget
 from qfab.qkd.estimation import estimate_qber
-from qfab.qkd.hashing import toeplitz_hash
+from qfab.qkd.hashing import block_tag, toeplitz_hash
 from qfab.qkd.reconciliation import reconcile
 from qfab.qkd.sifting import Bits, sift
 
@@ -188,11 +189,12 @@ def run_session(
         return abort(f"error correction failed on {fixed.failed_blocks} of {fixed.blocks} blocks")
 
     tag = cfg.verification_bits
-    verify_seed = rng.integers(0, 2, n + tag - 1, dtype=np.uint8)
-    auth.send("verification", n + 2 * tag - 1)  # the hash seed and the tag
+    blocks = max(1, fixed.blocks)
+    verify_seeds = rng.integers(0, 2, (blocks, -(-n // blocks) + tag - 1), dtype=np.uint8)
+    auth.send("verification", verify_seeds.size + tag)  # the hash seeds and the tag
     result = replace(result, verification_bits=tag)
-    if not np.array_equal(toeplitz_hash(estimate.alice, verify_seed, tag),
-                          toeplitz_hash(fixed.bob, verify_seed, tag)):
+    tags = block_tag(np.stack([estimate.alice, fixed.bob]), verify_seeds, tag)
+    if not np.array_equal(tags[0], tags[1]):
         return abort("verification hash differs after error correction")
 
     if key_length is None:
@@ -209,6 +211,6 @@ def run_session(
         return abort(f"final key of {final} bits does not cover the {auth.key_bits} "
                      "authentication bits")
     pa_seed = rng.integers(0, 2, n + final - 1, dtype=np.uint8)
+    keys = toeplitz_hash(np.stack([estimate.alice, fixed.bob]), pa_seed, final)
     return replace(result, ok=True, final_key_bits=final, authentication_key_bits=auth.key_bits,
-                   alice_key=toeplitz_hash(estimate.alice, pa_seed, final),
-                   bob_key=toeplitz_hash(fixed.bob, pa_seed, final))
+                   alice_key=keys[0], bob_key=keys[1])

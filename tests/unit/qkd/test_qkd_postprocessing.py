@@ -14,7 +14,7 @@ import pytest
 from qfab.physics.qkd import bbm92_finite_key_length
 from qfab.qkd.authentication import AuthenticationBudget, tag_bits
 from qfab.qkd.estimation import estimate_qber
-from qfab.qkd.hashing import toeplitz_hash, toeplitz_hash_direct
+from qfab.qkd.hashing import block_tag, toeplitz_hash, toeplitz_hash_direct
 from qfab.qkd.sifting import sift
 
 
@@ -78,6 +78,42 @@ def test_fft_toeplitz_over_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     assert np.array_equal(whole, toeplitz_hash_direct(x, seed, 64))
     with pytest.raises(ValueError, match="seed: needs"):
         toeplitz_hash(x, seed[:-1], 64)
+
+
+def test_broadcasting_and_block_tags() -> None:
+    rng = np.random.default_rng(21)
+    x = rng.integers(0, 2, (2, 500), dtype=np.uint8)
+    seed = rng.integers(0, 2, 500 + 30 - 1, dtype=np.uint8)
+    both = toeplitz_hash(x, seed, 30)
+    assert both.shape == (2, 30)
+    assert np.array_equal(both[1], toeplitz_hash_direct(x[1], seed, 30))
+    # the block tag is the XOR of the blocks' Toeplitz hashes (last block zero-padded)
+    seeds = rng.integers(0, 2, (3, 167 + 20 - 1), dtype=np.uint8)
+    tag = block_tag(x[0], seeds, 20)
+    padded = np.concatenate([x[0], np.zeros(1, dtype=np.uint8)])
+    expected = np.zeros(20, dtype=np.uint8)
+    for b in range(3):
+        expected ^= toeplitz_hash_direct(padded[167 * b: 167 * (b + 1)], seeds[b], 20)
+    assert np.array_equal(tag, expected)
+    assert np.array_equal(block_tag(x, seeds, 20)[0], tag)
+    with pytest.raises(ValueError, match="seeds: need shape"):
+        block_tag(x[0], seeds[:, :-1], 20)
+
+
+def test_block_tag_collision_rate_is_two_to_minus_m() -> None:
+    """Two inputs differing in one block collide with probability 2^-m (m = 4)."""
+    rng = np.random.default_rng(22)
+    x = rng.integers(0, 2, 96, dtype=np.uint8)
+    y = x.copy()
+    y[70] ^= 1
+    trials, m = 4000, 4
+    hits = 0
+    for _ in range(trials):
+        seeds = rng.integers(0, 2, (3, 32 + m - 1), dtype=np.uint8)
+        tags = block_tag(np.stack([x, y]), seeds, m)
+        hits += np.array_equal(tags[0], tags[1])
+    p = 2.0 ** -m
+    assert abs(hits / trials - p) < 5 * math.sqrt(p * (1 - p) / trials)
 
 
 def test_toeplitz_collision_rate_is_two_to_minus_m() -> None:
