@@ -35,6 +35,8 @@ from numpy.typing import NDArray
 
 from qfab import plugins
 from qfab.errors import ScenarioError
+from qfab.links.chip import chip_to_chip
+from qfab.links.midpoint import MidpointHeralding
 from qfab.linkwindows import AttemptWindows
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
@@ -51,8 +53,8 @@ from qfab.spec.models import (
 )
 
 __all__ = [
-    "CHAIN_HERALDING", "LinkModel", "arm_efficiency", "half_fiber_transmittance", "link_model",
-    "link_models", "memory_channels",
+    "CHAIN_HERALDING", "ENCODED_KINDS", "LinkModel", "arm_efficiency", "encoded",
+    "half_fiber_transmittance", "link_model", "link_models", "memory_channels",
     "window_dark_probability",
 ]
 
@@ -223,7 +225,19 @@ def _double_click(link: DoubleClickLinkSpec,
     p, state = heralding.double_click(eta_a, efficiency_b=eta_b,
                                       dark_count_probability=chain.click_noise,
                                       visibility=chain.visibility)
-    return float(p), np.asarray(state, dtype=np.float64)
+    return float(p), encoded(chain, np.asarray(state, dtype=np.float64))
+
+
+def encoded(chain: LinkChain, state: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The heralded pair after the channel of the link's photon encoding (``chain.encoding``,
+    :class:`qfab.qnic.EncodingChannel`); unchanged without one. A kind that carries
+    ``encoding`` calls it on its heralded state and is listed in :data:`ENCODED_KINDS`."""
+    return state if chain.encoding is None else chain.encoding.apply(state)
+
+
+#: Link kinds whose heralding applies the photon ``encoding`` (:func:`encoded`); any other
+#: kind with an ``encoding`` is refused rather than ignored.
+ENCODED_KINDS: frozenset[str] = frozenset({"double_click"})
 
 
 #: Kinds whose ends may take their stages from the nodes' interfaces: ``(link spec, its
@@ -238,6 +252,8 @@ HERALDING: Mapping[str, Callable[[Any], tuple[float, Any]]] = MappingProxyType({
     "depolarizing": _depolarizing,
     "single_click": _single_click,
     "double_click": _double_click,
+    "midpoint_source": MidpointHeralding(),
+    "chip_to_chip": chip_to_chip,
 })
 
 
@@ -254,12 +270,20 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     """Build the :class:`LinkModel` of ``spec.links[index]``."""
     link: LinkSpecBase = spec.links[index]
     a, b = link.between
-    chained = CHAIN_HERALDING.get(str(getattr(link, "kind", "")))
+    memories = (memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory))
+    kind = str(getattr(link, "kind", ""))
+    _check_telecom_support(link, kind, index)
+    chained = CHAIN_HERALDING.get(kind)
+    consumes_modes = False
     if chained is not None and isinstance(link, OpticalLinkSpecBase):
         p, state = chained(link, link_chain(link, spec.nodes, index))
     else:
-        p, state = _heralding_of(link, index)(link)
-    memory_a, memory_b = memory_model(spec.nodes[a].memory), memory_model(spec.nodes[b].memory)
+        herald = _heralding_of(link, index)
+        at_ends = getattr(herald, "at_ends", None)  # a kind that also reads the ends' memories
+        p, state = at_ends(link, memories, index) if at_ends is not None else herald(link)
+        # a kind that multiplexes the memories' modes inside one attempt (midpoint_source)
+        consumes_modes = bool(getattr(herald, "consumes_memory_modes", False))
+    memory_a, memory_b = memories
     delay = float(propagation_delay(link.length, speed=link.fiber.speed))
     period = link.cycle_time + delay
     windows = None
@@ -273,11 +297,27 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         emitted_state=np.asarray(state, dtype=np.float64),
         period=period,
         herald_delay=delay,
-        channels=min(memory_channels(spec, a, b, memory_a),
-                     memory_channels(spec, b, a, memory_b)),
-        memories=(memory_a, memory_b),
+        channels=(min(spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)) if consumes_modes
+                  else min(memory_channels(spec, a, b, memory_a),
+                           memory_channels(spec, b, a, memory_b))),
+        memories=memories,
         windows=windows, index=index,
     )
+
+
+def _check_telecom_support(link: LinkSpecBase, kind: str, index: int) -> None:
+    """Refuse ``encoding`` and ``fiber.classical`` on a kind whose model does not take them."""
+    if getattr(link, "encoding", None) is not None and kind not in ENCODED_KINDS:
+        raise ScenarioError(f"links[{index}].encoding",
+                            f"link kind {kind!r} does not model a photon encoding (supported: "
+                            f"{', '.join(sorted(ENCODED_KINDS))})")
+    fiber = getattr(link, "fiber", None)
+    if getattr(fiber, "classical", None) is not None and not (
+            kind in CHAIN_HERALDING and isinstance(link, OpticalLinkSpecBase)):
+        raise ScenarioError(f"links[{index}].fiber.classical",
+                            f"link kind {kind!r} does not model the Raman noise of classical "
+                            "traffic in its fiber (supported: "
+                            f"{', '.join(sorted(CHAIN_HERALDING))})")
 
 
 def memory_channels(spec: ScenarioSpec, node: str, neighbour: str,
@@ -340,11 +380,13 @@ def _physics_key(spec: ScenarioSpec, link: LinkSpecBase,
     modes_b = modes.get(id(memory_b))
     if modes_b is None:
         modes_b = modes[id(memory_b)] = memory_model(memory_b).mode_capacity or 1
+    qubits_a, qubits_b = spec.qubits_per_link(a, b), spec.qubits_per_link(b, a)
     key = (type(link), *(getattr(link, name) for name in type(link).model_fields
                          if name != "between"),
            memory_a, memory_b,
            spec.nodes[a].interface, spec.nodes[b].interface,
-           min(spec.qubits_per_link(a, b) * modes_a, spec.qubits_per_link(b, a) * modes_b))
+           min(qubits_a * modes_a, qubits_b * modes_b),
+           min(qubits_a, qubits_b))  # the channels of a kind that uses the modes itself
     try:
         hash(key)
     except TypeError:  # a memory with per_link (a dict)

@@ -27,7 +27,7 @@ from qfab.spec.loader import (
     validate_scenario,
 )
 from qfab.spec.models import ScenarioSpec
-from qfab.spec.paths import parse_path, set_path
+from qfab.spec.paths import parse_path, set_path, unaliased
 from qfab.spec.sweep import SweepSpec
 from qfab.topology import expand_topology, in_template_terms
 
@@ -119,7 +119,9 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
     ScenarioError
         ``sweep.parameters.<path>: <reason> (value <value>)``.
     """
-    base = {key: value for key, value in document.items() if key != "sweep"}
+    # each swept path names one field: a YAML alias (&memory / *memory) must not carry the
+    # value into the other places that share the aliased mapping
+    base = unaliased({key: value for key, value in document.items() if key != "sweep"})
     creatable = scenario_field_names(model)
     for path, parameter in sweep.parameters.items():
         swept = _dotted(path)
@@ -130,7 +132,7 @@ def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,
             if key in checked:
                 continue
             checked.add(key)
-            resolved = copy.deepcopy(base)
+            resolved = unaliased(base)
             try:
                 set_path(resolved, path, copy.deepcopy(value), creatable=creatable)
             except ValueError as error:

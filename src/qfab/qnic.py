@@ -2,8 +2,8 @@
 
 A heralded optical link has two arms, one per end, and a station at the fiber's midpoint::
 
-    emitter -> [transducer] -> [conversion] -> fiber (length / 2) -> detector   (each end)
-                                                                  \\-> bsm (both arms)
+    emitter -> [transducer] -> [conversion] -> fiber (length / 2) -> [raman] -> detector
+                                                                (each end) \\-> bsm (both)
 
 Each :class:`Stage` has an efficiency (the probability that a photon passes it), the noise it
 adds and the time it takes. This module composes them, once, for every heralded link kind:
@@ -35,10 +35,21 @@ stage              efficiency                                  noise
 ``conversion[x]``  ``conversion.efficiency``                   ``noise_rate * window`` noise
                                                                photons per window at its output
 ``fiber[x]``       transmittance of ``length / 2``             0 (delay ``length / 2 / speed``)
+``raman[x]``       1                                           Raman noise photons per window
+                                                               arriving through this arm
 ``detector``       ``detector.efficiency * erf(window          false-click probability per window
                    sqrt(ln 2) / jitter)``                      (dark counts and noise photons)
 ``bsm``            1                                           ``1 - V_eff``
+``encoding``       1                                           ``1 - V`` (time bin) or
+                                                               ``1 - s_a s_b`` (polarization)
 =================  ==========================================  ===================================
+
+``raman[x]`` is there when the fiber carries classical traffic (``fiber.classical``): the
+light launched at ``launch_end`` scatters forward into the station through that end's arm and
+backward through the other's (:func:`qfab.physics.raman.midpoint_arm_powers`), counted at the
+quantum channel's wavelength (:func:`qfab.spec.models.quantum_channel_wavelength`) over the
+detection window (:func:`qfab.physics.raman.noise_photons`). ``encoding`` is the channel the
+photon's encoding puts on the heralded pair (:class:`EncodingChannel`).
 
 With every new field at its default the chain is the one of the earlier model (emitter,
 half the fiber, detector) and gives bit-identical numbers.
@@ -50,24 +61,35 @@ import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
+
 from qfab.physics.decibel import loss_db
 from qfab.physics.detection import (
     dark_count_probability,
     noise_click_probability,
     window_fraction,
 )
+from qfab.physics.encoding import (
+    compensated_polarization_contraction,
+    polarization_pair_channel,
+    time_bin_pair_channel,
+)
 from qfab.physics.fiber import transmittance
 from qfab.physics.heralding import hom_visibility, single_photon_coherence
+from qfab.physics.raman import midpoint_arm_powers, natural_attenuation, noise_photons
 from qfab.spec.models import (
     EndInterface,
     NodeSpec,
     OpticalLinkSpecBase,
     SingleClickLinkSpec,
     end_interfaces,
+    quantum_channel_wavelength,
 )
+from qfab.spec.telecom import PolarizationEncodingSpec
 
-__all__ = ["ArmChain", "Interference", "LinkChain", "Stage", "arm_chain", "detector_stage",
-           "link_chain"]
+__all__ = ["ArmChain", "EncodingChannel", "Interference", "LinkChain", "Stage", "arm_chain",
+           "detector_stage", "encoding_channel", "link_chain", "raman_stages"]
 
 #: Which interference heralds the link: one photon (single click) or two (double click).
 Interference = Literal["single_photon", "two_photon"]
@@ -156,6 +178,57 @@ class ArmChain:
 
 
 @dataclass(frozen=True)
+class EncodingChannel:
+    """The channel a photon encoding puts on a heralded pair.
+
+    Attributes
+    ----------
+    kind
+        ``time_bin`` or ``polarization``.
+    factor
+        What the pair keeps: the interferometers' visibility ``V`` (time bin: the pair's
+        coherence times ``V``) or ``s_a s_b`` (polarization: the Bell vector's weight).
+    contractions
+        ``(s_a, s_b)``, each arm's polarization contraction (``(1, 1)`` for time bin).
+    """
+
+    kind: Literal["time_bin", "polarization"]
+    factor: float
+    contractions: tuple[float, float] = (1.0, 1.0)
+
+    def apply(self, state: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The Bell vector after the channel
+        (:func:`qfab.physics.encoding.time_bin_pair_channel`,
+        :func:`qfab.physics.encoding.polarization_pair_channel`)."""
+        if self.kind == "time_bin":
+            return np.asarray(time_bin_pair_channel(state, self.factor), dtype=np.float64)
+        s_a, s_b = self.contractions
+        return np.asarray(polarization_pair_channel(state, s_a, s_b), dtype=np.float64)
+
+    @property
+    def stage(self) -> Stage:
+        """The budget's ``encoding`` stage: efficiency 1, noise ``1 - factor``."""
+        return Stage("encoding", 1.0, 1.0 - self.factor)
+
+
+def encoding_channel(link: OpticalLink) -> EncodingChannel | None:
+    """The channel of ``link.encoding`` on the pair (``None`` without an encoding).
+
+    Polarization: each arm's qubit has the contraction
+    :func:`qfab.physics.encoding.compensated_polarization_contraction` of the encoding's
+    ``compensation_interval`` and ``drift_time`` (the drift time of each arm, as given).
+    """
+    encoding = link.encoding
+    if encoding is None:
+        return None
+    if isinstance(encoding, PolarizationEncodingSpec):
+        s = float(compensated_polarization_contraction(encoding.compensation_interval,
+                                                       encoding.drift_time))
+        return EncodingChannel("polarization", s * s, (s, s))
+    return EncodingChannel("time_bin", float(encoding.interferometer_visibility))
+
+
+@dataclass(frozen=True)
 class LinkChain:
     """Both arms of an optical link and the station that heralds.
 
@@ -172,6 +245,9 @@ class LinkChain:
         ``visibility`` times the emitters' overlap for the link's ``interference``.
     interference
         ``single_photon`` or ``two_photon``.
+    encoding
+        The channel the photon encoding puts on the heralded pair, or ``None``; the link
+        kind's heralding applies it (:mod:`qfab.linkmodel`).
     """
 
     arms: tuple[ArmChain, ArmChain]
@@ -179,6 +255,7 @@ class LinkChain:
     dark_count_probability: float
     visibility: float
     interference: Interference
+    encoding: EncodingChannel | None = None
 
     @property
     def efficiencies(self) -> tuple[float, float]:
@@ -207,10 +284,14 @@ class LinkChain:
     @property
     def stages(self) -> tuple[Stage, ...]:
         """The stages as a budget lists them: each arm's own (``emitter[x]`` ...
-        ``fiber[x]``), then ``detector`` (noise: :attr:`click_noise`) and ``bsm``."""
+        ``fiber[x]``, ``raman[x]``), then ``detector`` (noise: :attr:`click_noise`),
+        ``bsm`` and ``encoding`` (when the link has one)."""
         own = tuple(stage for arm in self.arms for stage in arm.stages[:-1])
-        return (*own, replace(self.detector, noise=self.click_noise),
-                Stage("bsm", 1.0, 1.0 - self.visibility))
+        station: tuple[Stage, ...] = (replace(self.detector, noise=self.click_noise),
+                                      Stage("bsm", 1.0, 1.0 - self.visibility))
+        if self.encoding is not None:
+            station = (*station, self.encoding.stage)
+        return (*own, *station)
 
 
 def detector_stage(link: OpticalLink) -> Stage:
@@ -223,9 +304,41 @@ def detector_stage(link: OpticalLink) -> Stage:
                  noise_efficiency=float(detector.efficiency))
 
 
-def arm_chain(link: OpticalLink, end: EndInterface, detector: Stage) -> ArmChain:
-    """The arm of ``end`` on ``link``: its emitter, transducer and converter, half the fiber
-    and the station's ``detector``."""
+def raman_stages(link: OpticalLink, nodes: dict[str, NodeSpec] | None = None,
+                 index: int = 0) -> tuple[Stage | None, Stage | None]:
+    """The ``raman[x]`` stage of each end's arm (``(None, None)`` without classical traffic).
+
+    The classical light is launched at ``fiber.classical.launch_end`` (default
+    ``between[0]``); the station at the midpoint receives the forward-scattered power through
+    that end's arm and the backward-scattered power through the other
+    (:func:`qfab.physics.raman.midpoint_arm_powers`, with the effective coefficient
+    ``raman_coefficient * filter_bandwidth`` and the fiber's attenuation), counted as photons
+    of the quantum channel's wavelength per detection window
+    (:func:`qfab.physics.raman.noise_photons`; the detector's efficiency applies after).
+    """
+    classical = link.fiber.classical
+    if classical is None:
+        return None, None
+    wavelength = quantum_channel_wavelength(link, nodes or {}, index)
+    launch, other = midpoint_arm_powers(
+        classical.launch_power, link.length, natural_attenuation(link.fiber.attenuation),
+        classical.raman_coefficient * classical.filter_bandwidth)
+    window = link.detector.window
+    photons = [float(noise_photons(power, wavelength, window)) for power in (launch, other)]
+    launcher = link.between.index(classical.launch_end) \
+        if classical.launch_end is not None else 0
+    if launcher == 1:
+        photons.reverse()
+    first, second = (Stage(f"raman[{name}]", 1.0, mu, photons=mu)
+                     for name, mu in zip(link.between, photons, strict=True))
+    return first, second
+
+
+def arm_chain(link: OpticalLink, end: EndInterface, detector: Stage,
+              raman: Stage | None = None) -> ArmChain:
+    """The arm of ``end`` on ``link``: its emitter, transducer and converter, half the fiber,
+    the Raman noise arriving through it (``raman``, from :func:`raman_stages`) and the
+    station's ``detector``."""
     name = end.node
     window = float(link.detector.window)
     emitter = end.emitter
@@ -244,6 +357,8 @@ def arm_chain(link: OpticalLink, end: EndInterface, detector: Stage) -> ArmChain
     stages.append(Stage(f"fiber[{name}]",
                         float(transmittance(link.length / 2, link.fiber.attenuation)), 0.0,
                         delay=float(link.length / 2 / link.fiber.speed)))
+    if raman is not None:
+        stages.append(raman)
     stages.append(detector)
     return ArmChain(name, tuple(stages))
 
@@ -267,7 +382,9 @@ def link_chain(link: OpticalLink, nodes: dict[str, NodeSpec] | None = None,
     """
     ends = end_interfaces(link, nodes or {}, index)
     detector = detector_stage(link)
-    arms = (arm_chain(link, ends[0], detector), arm_chain(link, ends[1], detector))
+    raman_a, raman_b = raman_stages(link, nodes, index)
+    arms = (arm_chain(link, ends[0], detector, raman_a),
+            arm_chain(link, ends[1], detector, raman_b))
     m_a = ends[0].emitter.indistinguishability
     m_b = ends[1].emitter.indistinguishability
     if interference is None:
@@ -278,4 +395,4 @@ def link_chain(link: OpticalLink, nodes: dict[str, NodeSpec] | None = None,
     return LinkChain(arms=arms, detector=detector,
                      dark_count_probability=detector.noise,
                      visibility=float(link.visibility) * overlap,
-                     interference=interference)
+                     interference=interference, encoding=encoding_channel(link))

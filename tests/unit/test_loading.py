@@ -49,3 +49,24 @@ def test_validation_alone_does_not_expand_a_topology() -> None:
     assert list(parse_scenario(document).nodes) == ["n0", "n1", "n2"]
     with pytest.raises(ScenarioError, match="^nodes: required$"):
         validate_scenario(document)
+
+
+def test_a_swept_value_is_checked_where_it_is_written_not_through_a_yaml_alias(
+        tmp_path: Path) -> None:
+    text = """qfab: 1
+name: aliased memories
+nodes:
+  alice: {memory: &memory {qubits: 1, t2: 1 s}}
+  bob: {memory: *memory}
+links:
+  - {kind: depolarizing, between: [alice, bob], fidelity: 0.9, success_probability: 0.1,
+     cycle_time: 1 us}
+sweep:
+  parameters:
+    nodes.bob.memory.t2: {values: [true]}
+"""
+    path = tmp_path / "aliased.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert caught.value.path == "sweep.parameters.nodes.bob.memory.t2"

@@ -97,6 +97,9 @@ NO_FORMULA = {
                         "(Tomm et al. 2021), each a parameter",
     "ingaas_apd": "10 % efficiency at 600 Hz dark counts (Lunghi et al. 2012), each a parameter",
     "snspd_98": "98 % system efficiency (Reddy et al. 2020), a parameter",
+    "chip_to_chip": "inter-chip fidelity 0.997 and 1 ms buffers, the nodal tier's design "
+                    "targets (not measurements), each a parameter; examples/chip_to_chip.yaml "
+                    "is recomputed in tests/unit/test_links_hardware.py",
 }
 
 

@@ -21,6 +21,12 @@ units); keys beside ``preset`` override single values. Only these parameters are
   ``output_wavelength``;
 - memory: ``t1``, ``t2``.
 
+A link of kind ``chip_to_chip`` may name an ``interconnect`` preset at the link itself
+(``{kind: chip_to_chip, between: [a, b], preset: chip_to_chip, cycle_time: 1 us}``; a link
+with a preset of that category and no ``kind`` becomes a ``chip_to_chip`` link); it writes
+``fidelity``, ``success_probability`` and ``cycle_time`` where the preset has them, and the
+link's own keys override them.
+
 The preset's other parameters (g2, internal efficiencies, published rates and fidelities,
 AFC storage times, ...) have no scenario field and are not applied; ``qfab catalog NAME``
 shows them.
@@ -30,7 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qfab.catalog.model import UnknownPresetError, preset
+from qfab.catalog.model import UnknownPresetError, preset, presets
 from qfab.errors import ScenarioError
 
 __all__ = ["APPLIED", "CATEGORY", "applied_values", "resolve_presets"]
@@ -47,6 +53,7 @@ APPLIED: dict[str, tuple[str, ...]] = {
     "memory": ("t1", "t2", "efficiency", "optical_depth", "finesse", "background_depth",
                "comb_spacing", "echo_time", "modes", "spin_coherence_time",
                "transfer_efficiency"),
+    "interconnect": ("fidelity", "success_probability", "cycle_time"),
 }
 
 #: Memory parameters that only a memory of kind ``afc`` has: a preset writes them into a
@@ -59,6 +66,9 @@ CATEGORY: dict[str, str] = {"conversion": "converter"}
 
 #: Units of pure numbers (the field takes the bare value).
 _NUMBER_UNITS = frozenset({"1", "photons"})
+
+#: Link kind -> the preset category a link of that kind may name at its top level.
+_LINK_PRESETS = {"chip_to_chip": "interconnect"}
 
 _LINK_SECTIONS = ("detector", "fiber", "emitter", "conversion")
 _NODE_SECTIONS = ("memory",)
@@ -109,9 +119,10 @@ def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
     if isinstance(links, list):
         new_links: list[Any] | None = None
         for index, link in enumerate(links):
-            if isinstance(link, dict) and _has_preset(link, _LINK_SECTIONS):
+            if isinstance(link, dict) and ("preset" in link
+                                           or _has_preset(link, _LINK_SECTIONS)):
                 new_links = list(links) if new_links is None else new_links
-                new_links[index] = _resolve_entry(link, _LINK_SECTIONS, f"links[{index}]")
+                new_links[index] = _resolve_link(link, f"links[{index}]")
         if new_links is not None:
             result = {**result, "links": new_links}
     nodes = document.get("nodes")
@@ -127,13 +138,44 @@ def resolve_presets(document: dict[str, Any]) -> dict[str, Any]:
     if isinstance(topology, dict):
         new_topology = dict(topology)
         if "link" in topology:
-            new_topology["link"] = _resolve_entry(topology["link"], _LINK_SECTIONS,
-                                                  "topology.link")
+            new_topology["link"] = _resolve_link(topology["link"], "topology.link")
         if "node" in topology:
             new_topology["node"] = _resolve_node(topology["node"], "topology.node")
         if any(new_topology[key] is not topology[key] for key in topology):
             result = {**result, "topology": new_topology}
     return result
+
+
+def _resolve_link(entry: Any, path: str) -> Any:
+    """A link entry with its own preset (:data:`_LINK_PRESETS`) and its sections' applied."""
+    if isinstance(entry, dict) and "preset" in entry:
+        entry = _link_preset(entry, path)
+    return _resolve_entry(entry, _LINK_SECTIONS, path)
+
+
+def _link_preset(link: dict[str, Any], path: str) -> dict[str, Any]:
+    """The link with the values of the preset it names at its top level, its keys first."""
+    kind = link.get("kind")
+    name = link["preset"]
+    if kind is None:  # the kind of link the preset is for
+        if not isinstance(name, str) or name not in _names_of(set(_LINK_PRESETS.values())):
+            applied_values(name, "interconnect", path)  # raises: unknown or another category
+        category = preset(str(name)).category
+        kind = next(k for k, c in _LINK_PRESETS.items() if c == category)
+    section = _LINK_PRESETS.get(str(kind))
+    if section is None:
+        kinds = ", ".join(sorted(_LINK_PRESETS))
+        raise ScenarioError(f"{path}.preset", f"a link of kind {kind!r} takes presets in its "
+                            f"sections ({', '.join(_LINK_SECTIONS)}), not at the link; a preset "
+                            f"at the link is for the kinds {kinds}")
+    values = applied_values(name, section, path)
+    rest = {key: value for key, value in link.items() if key != "preset"}
+    return {"kind": kind, **values, **rest}
+
+
+def _names_of(categories: set[str]) -> set[str]:
+    """Names of the presets of the given categories."""
+    return {entry.name for entry in presets() if entry.category in categories}
 
 
 def _node_has_preset(node: dict[str, Any]) -> bool:

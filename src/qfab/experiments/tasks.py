@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from qfab import __version__
 from qfab.errors import EngineError, ScenarioError
-from qfab.spec.paths import parse_path, set_path
+from qfab.spec.paths import parse_path, set_path, unaliased
 from qfab.spec.sweep import ParameterSpec, SweepSpec
 
 __all__ = ["Task", "expand_tasks", "parse_override", "sweep_from_document", "strong_id"]
@@ -208,7 +208,7 @@ def expand_tasks(document: Mapping[str, Any], *, base_dir: Path | None = None,
     tasks: list[Task] = []
     seen: set[str] = set()
     for point in sweep.points():
-        resolved = copy.deepcopy(base)
+        resolved = unaliased(base)  # an aliased mapping is swept at one path only
         for path, (value, _) in point.items():
             try:
                 set_path(resolved, path, copy.deepcopy(value), creatable=creatable)

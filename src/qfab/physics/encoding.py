@@ -26,8 +26,10 @@ from numpy.typing import ArrayLike
 
 from qfab.physics import _checks
 from qfab.physics._checks import FloatArray
+from qfab.physics.bell_diagonal import depolarize, pauli_channel_to_bell
 
-__all__ = ["compensated_polarization_contraction", "polarization_contraction"]
+__all__ = ["compensated_polarization_contraction", "polarization_contraction",
+           "polarization_pair_channel", "time_bin_pair_channel"]
 
 
 def polarization_contraction(elapsed: ArrayLike, drift_time: ArrayLike) -> FloatArray:
@@ -93,3 +95,82 @@ def compensated_polarization_contraction(compensation_interval: ArrayLike,
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(ratio > 0, -np.expm1(-ratio) / np.where(ratio > 0, ratio, 1.0), 1.0)
     return _checks.scalar_or_array(np.asarray(mean, dtype=np.float64))
+
+
+def time_bin_pair_channel(v: ArrayLike, interferometer_visibility: ArrayLike) -> FloatArray:
+    """A heralded pair whose coherence the time-bin interferometers keep with visibility ``V``.
+
+    The interferometers' phase noise multiplies the coherence of the heralded pair by ``V``:
+    a phase flip (dephasing) of one qubit with ``p_Z = (1 - V) / 2``, which maps the Bell
+    vector ``(Phi+, Psi-, Psi+, Phi-)`` to ``Phi+ -> ((1 + V) Phi+ + (1 - V) Phi-) / 2`` and
+    likewise ``Psi+ <-> Psi-``, so that ``Phi+ - Phi-`` becomes ``V (Phi+ - Phi-)``. Without
+    other noise the fidelity is ``(1 + V) / 2``.
+
+    Parameters
+    ----------
+    v : array_like
+        Bell vector(s) of the pair, shape ``(..., 4)``.
+    interferometer_visibility : array_like
+        ``V`` in [0, 1] (:class:`qfab.spec.telecom.TimeBinEncodingSpec`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Bell vector(s), shape ``(..., 4)``.
+
+    Notes
+    -----
+    Source: the phase-flip channel ``rho -> (1 - p) rho + p Z rho Z``, which scales the
+    off-diagonal elements by ``1 - 2p`` (Nielsen & Chuang, *Quantum Computation and Quantum
+    Information* (2000), Sec. 8.3.3); the time-bin visibility as the coherence the
+    interferometers measure: Marcikic et al., PRL 93, 180502 (2004).
+
+    Examples
+    --------
+    >>> time_bin_pair_channel([1.0, 0.0, 0.0, 0.0], 0.9).round(6).tolist()
+    [0.95, 0.0, 0.0, 0.05]
+    """
+    visibility = _checks.probability("interferometer_visibility", interferometer_visibility)
+    flip = (1.0 - visibility) / 2.0
+    zero = np.zeros_like(flip)
+    paulis = np.stack([1.0 - flip, zero, zero, flip], axis=-1)
+    return pauli_channel_to_bell(v, paulis)
+
+
+def polarization_pair_channel(v: ArrayLike, contraction_a: ArrayLike,
+                              contraction_b: ArrayLike) -> FloatArray:
+    """A pair whose two polarization qubits are depolarized with contractions ``s_a``, ``s_b``.
+
+    Each arm's qubit goes through the depolarizing channel ``rho -> s rho + (1 - s) I / 2``
+    (:func:`compensated_polarization_contraction`). On a Bell-diagonal pair one such channel
+    is the two-qubit depolarization ``v -> s v + (1 - s) / 4``, because the reduced state of
+    either qubit of a Bell-diagonal pair is ``I / 2``; the two together give
+    ``v -> s_a s_b v + (1 - s_a s_b) / 4``.
+
+    Parameters
+    ----------
+    v : array_like
+        Bell vector(s) of the pair, shape ``(..., 4)``.
+    contraction_a, contraction_b : array_like
+        The Bloch-vector contractions ``s_a``, ``s_b`` in [0, 1] of the two arms.
+
+    Returns
+    -------
+    numpy.ndarray
+        Bell vector(s), shape ``(..., 4)``.
+
+    Notes
+    -----
+    Source: the one-qubit depolarizing channel (Nielsen & Chuang, *Quantum Computation and
+    Quantum Information* (2000), Sec. 8.3.4) acting on one qubit of a Bell-diagonal pair;
+    the contraction from the polarization drift model (Czegledi et al., Sci. Rep. 6, 21217
+    (2016); module docstring).
+
+    Examples
+    --------
+    >>> polarization_pair_channel([1.0, 0.0, 0.0, 0.0], 0.9, 1.0).round(6).tolist()
+    [0.925, 0.025, 0.025, 0.025]
+    """
+    s_a = _checks.probability("contraction_a", contraction_a)
+    s_b = _checks.probability("contraction_b", contraction_b)
+    return depolarize(v, 1.0 - s_a * s_b)

@@ -27,8 +27,8 @@ from numpy.typing import ArrayLike
 from qfab.physics import _checks
 from qfab.physics._checks import FloatArray
 
-__all__ = ["PLANCK", "SPEED_OF_LIGHT", "backward_power", "forward_power", "midpoint_power",
-           "noise_photons"]
+__all__ = ["PLANCK", "SPEED_OF_LIGHT", "backward_power", "forward_power", "midpoint_arm_powers",
+           "midpoint_power", "natural_attenuation", "noise_photons"]
 
 #: Planck constant (J s), exact in the SI since 2019.
 PLANCK = 6.62607015e-34
@@ -111,6 +111,66 @@ def backward_power(launch_power: ArrayLike, length: ArrayLike, attenuation: Arra
     return _checks.scalar_or_array(power * beta * length_ * growth)
 
 
+def natural_attenuation(attenuation_db_per_m: ArrayLike) -> FloatArray:
+    """Attenuation coefficient ``alpha`` in 1/m (natural units) from one in dB/m.
+
+    ``alpha = A ln(10) / 10``: a power falls as ``10^(-A z / 10) = exp(-alpha z)``
+    (definition of the decibel).
+
+    Parameters
+    ----------
+    attenuation_db_per_m : array_like
+        Attenuation ``A`` in dB/m, ``>= 0``.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        ``alpha`` in 1/m.
+
+    Examples
+    --------
+    >>> round(float(natural_attenuation(0.2e-3)) * 1e3, 6)  # 0.2 dB/km in 1/km
+    0.046052
+    """
+    attenuation = _checks.nonnegative("attenuation_db_per_m", attenuation_db_per_m)
+    return _checks.scalar_or_array(attenuation * np.log(10.0) / 10.0)
+
+
+def midpoint_arm_powers(launch_power: ArrayLike, length: ArrayLike, attenuation: ArrayLike,
+                        raman_coefficient: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """The two parts of :func:`midpoint_power`, by the arm of the fibre they arrive through.
+
+    The station at ``L / 2`` receives, through the arm of the end that launches the light,
+    the light scattered forward in that half, ``P_f(P, L/2)``, and through the other arm the
+    light scattered backward in the second half, where the signal arrives with
+    ``P exp(-alpha L / 2)``: ``P_b(P exp(-alpha L/2), L/2)`` (:func:`forward_power`,
+    :func:`backward_power`; Eraerds et al., NJP 12, 063027 (2010), Sec. 3, applied to each
+    half).
+
+    Parameters
+    ----------
+    launch_power, length, attenuation, raman_coefficient : array_like
+        As for :func:`forward_power`; ``length`` is the whole fibre's.
+
+    Returns
+    -------
+    launch_arm, other_arm : numpy.ndarray or numpy.float64
+        Noise power in W at the station from the launching end's arm (forward scattering)
+        and from the other arm (backward scattering); their sum is :func:`midpoint_power`.
+
+    Examples
+    --------
+    >>> launch, other = midpoint_arm_powers(1e-3, 2e3, 0.0, 1e-9)  # lossless: P beta L/2
+    >>> round(float(launch), 15), round(float(other), 15)
+    (1e-09, 1e-09)
+    """
+    power, length_, alpha, beta = _fibre(launch_power, length, attenuation, raman_coefficient)
+    half = length_ / 2.0
+    at_station = power * np.exp(-alpha * half)
+    return (forward_power(power, half, alpha, beta),
+            backward_power(at_station, half, alpha, beta))
+
+
 def midpoint_power(launch_power: ArrayLike, length: ArrayLike, attenuation: ArrayLike,
                    raman_coefficient: ArrayLike) -> FloatArray:
     """Raman power reaching a station at the middle of a fibre that carries classical light.
@@ -138,11 +198,9 @@ def midpoint_power(launch_power: ArrayLike, length: ArrayLike, attenuation: Arra
     >>> round(p, 15)
     2e-09
     """
-    power, length_, alpha, beta = _fibre(launch_power, length, attenuation, raman_coefficient)
-    half = length_ / 2.0
-    at_station = power * np.exp(-alpha * half)
-    return _checks.scalar_or_array(forward_power(power, half, alpha, beta)
-                                   + backward_power(at_station, half, alpha, beta))
+    launch_arm, other_arm = midpoint_arm_powers(launch_power, length, attenuation,
+                                                raman_coefficient)
+    return _checks.scalar_or_array(launch_arm + other_arm)
 
 
 def noise_photons(power: ArrayLike, wavelength: ArrayLike, window: ArrayLike, *,

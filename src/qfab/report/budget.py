@@ -13,12 +13,23 @@ Stages per kind (``docs/budget.md`` has the table):
   ``x`` (a node's name) ``emitter[x]`` (emission, collection and other losses; noise
   ``1 - indistinguishability``), ``transducer[x]`` and ``conversion[x]`` when the end has
   them (noise: the photons per window they add), ``fiber[x]`` (half the length, node to the
-  midpoint station), then the station's ``detector`` (efficiency times the jitter window;
-  noise: the false-click probability per window, dark counts and noise photons) and ``bsm``
-  (efficiency 1; noise ``1 - V_eff``, the link's visibility times the emitters' overlap), for
-  ``single_click`` also ``bright_state`` (efficiency 1; noise the population ``a``, the
+  midpoint station), ``raman[x]`` when the fiber carries classical traffic (noise: the Raman
+  photons per window arriving through that arm), then the station's ``detector`` (efficiency
+  times the jitter window; noise: the false-click probability per window, dark counts and
+  noise photons) and ``bsm`` (efficiency 1; noise ``1 - V_eff``, the link's visibility times
+  the emitters' overlap), ``encoding`` for a double-click link with one (efficiency 1; noise
+  one minus what the encoding's channel keeps of the pair), for ``single_click`` also
+  ``bright_state`` (efficiency 1; noise the population ``a``, the
   fidelity is about ``1 - a``);
 - ``depolarizing``: ``success_probability`` (efficiency: the given probability; noise
+  ``1 - fidelity``);
+- ``midpoint_source``: ``source`` (efficiency 1; noise ``1 - F`` of one emitted pair), then
+  per arm ``fiber_a``, ``absorption_a``, ``herald_a`` (noise: the herald's dark-count
+  probability per mode) and the same for ``b``, ``multi_pair`` (efficiency 1; noise: the
+  share of heralded modes that hold no pair of the source, multi-pair emission and dark
+  counts) and ``modes`` (efficiency 1, noise 0; named with the number of modes, which
+  multiply the per-mode success); the link's efficiency is ``eta_a eta_b``;
+- ``chip_to_chip``: ``interconnect`` (efficiency: the success probability; noise
   ``1 - fidelity``);
 - a kind a plugin adds: one stage named after the kind (efficiency: its success
   probability; noise: one minus the fidelity of the emitted pair);
@@ -42,10 +53,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from qfab.linkmodel import LinkModel, link_models
+from qfab.links import midpoint
 from qfab.physics.bounds import plob_bound
 from qfab.physics.decibel import loss_db
 from qfab.physics.fiber import transmittance
+from qfab.physics.midpoint_source import midpoint_source_mode
 from qfab.qnic import LinkChain, Stage, link_chain
+from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
@@ -117,6 +131,26 @@ def _photonic_stages(chain: LinkChain, link: SingleClickLinkSpec | DoubleClickLi
     return stages
 
 
+def _midpoint_source_stages(link: MidpointSourceLinkSpec, model: LinkModel) -> list[Stage]:
+    arm = midpoint.arms(link)
+    eta_a, eta_b = arm.efficiencies
+    p_mode, p_true = midpoint_source_mode(midpoint.mean_pairs(link), eta_a, eta_b,
+                                          dark_count_probability_a=arm.dark,
+                                          dark_count_probability_b=arm.dark)
+    modes = midpoint.modes(link, model.memories, model.index)
+    stages = [Stage("source", 1.0, 1.0 - float(link.source.fidelity))]
+    for end, absorption in zip("ab", arm.absorption):
+        stages += [Stage(f"fiber_{end}", arm.fiber, 0.0),
+                   Stage(f"absorption_{end}", absorption, 0.0),
+                   Stage(f"herald_{end}", arm.detector, arm.dark)]
+    share = float(p_true / p_mode) if p_mode > 0 else 1.0
+    return [*stages, Stage("multi_pair", 1.0, 1.0 - share), Stage(f"modes x{modes}", 1.0, 0.0)]
+
+
+def _chip_to_chip_stages(link: ChipToChipLinkSpec) -> list[Stage]:
+    return [Stage("interconnect", float(link.success_probability), 1.0 - float(link.fidelity))]
+
+
 def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
     link: LinkSpecBase = spec.links[index]
     kind = str(getattr(link, "kind", ""))
@@ -125,6 +159,12 @@ def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
         chain = link_chain(link, spec.nodes, index)
         stages = _photonic_stages(chain, link)
         efficiency = chain.efficiency
+    elif isinstance(link, MidpointSourceLinkSpec):
+        stages = _midpoint_source_stages(link, model)
+        efficiency = math.prod(stage.efficiency for stage in stages)
+    elif isinstance(link, ChipToChipLinkSpec):
+        stages = _chip_to_chip_stages(link)
+        efficiency = float(link.success_probability)
     elif isinstance(link, DepolarizingLinkSpec):
         efficiency = float(link.success_probability)
         stages = [Stage("success_probability", efficiency, 1.0 - float(link.fidelity))]

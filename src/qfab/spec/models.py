@@ -48,6 +48,7 @@ from qfab.spec.requests import (
     TeleportationRequestSpec,
 )
 from qfab.spec.sweep import SweepSpec
+from qfab.spec.telecom import ClassicalTrafficSpec, EncodingSpec
 from qfab.spec.topology import TopologySpec
 
 __all__ = [
@@ -56,9 +57,10 @@ __all__ = [
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
     "LinkSpecBase", "OpticalLinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec",
-    "DoubleClickLinkSpec", "LinkSpec",
+    "DoubleClickLinkSpec", "LinkSpec", "MidpointSourceLinkSpec", "ChipToChipLinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec", "EndInterface", "end_interfaces",
+    "quantum_channel_wavelength",
 ]
 
 NodeName = Annotated[str, Field(min_length=1)]
@@ -220,6 +222,9 @@ class FiberSpec(SpecModel):
     wavelength: Length | None = Field(
         None, description="design wavelength of the fiber (its attenuation holds there); a "
         "photon more than 10 % away from it is an error (default: unspecified)")
+    classical: ClassicalTrafficSpec | None = Field(
+        None, description="classical traffic sharing the fiber (WDM): its Raman scattering "
+        "adds noise photons at the heralding station (default: none)")
 
 
 class DetectorSpec(SpecModel):
@@ -397,6 +402,9 @@ class _OpticalLinkSpecBase(_LinkSpecBase):
         None, description="frequency conversion at each end whose node has no interface")
     detector: DetectorSpec = DetectorSpec()
     visibility: Probability = Field(1.0, description="two-photon interference visibility")
+    encoding: EncodingSpec | None = Field(
+        None, description="how the photonic qubit is carried (time_bin, polarization); "
+        "double-click links only (default: ideal)")
 
 
 #: Base of the optical link kinds (their ends have emitters, converters, a detector station;
@@ -417,8 +425,12 @@ class DoubleClickLinkSpec(_OpticalLinkSpecBase):
     kind: Literal["double_click"] = "double_click"
 
 
+# the hardware kinds subclass the classes above (imported here, after them)
+from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec  # noqa: E402
+
 LinkSpec = Annotated[
-    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec,
+    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec | MidpointSourceLinkSpec
+    | ChipToChipLinkSpec,
     Field(discriminator="kind"),
 ]
 
@@ -479,6 +491,11 @@ def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
                             "depolarizing links take their success probability as given; "
                             "fiber.attenuation has no effect (length and fiber.speed still "
                             "set the delays)")
+    if isinstance(link, DepolarizingLinkSpec) and link.fiber.classical is not None:
+        raise ScenarioError(f"links[{index}].fiber.classical",
+                            "depolarizing links take their success probability and fidelity "
+                            "as given; the Raman noise of classical traffic has no effect "
+                            "(use a double_click or single_click link)")
 
 
 #: Relative difference above which two photon wavelengths do not interfere (no converter).
@@ -598,6 +615,7 @@ def _check_optical_link(link: _OpticalLinkSpecBase, index: int,
                             f"at {low.node} ({low.path}.conversion with output_wavelength "
                             f"{_nm(high_wave)})")
     fiber_wave = link.fiber.wavelength
+    _check_telecom(link, index, wave_a if wave_a is not None else wave_b)
     if fiber_wave is not None:
         for end, wave in ((a, wave_a), (b, wave_b)):
             if wave is not None and _differ(wave, fiber_wave, FIBER_WAVELENGTH_TOLERANCE):
@@ -606,6 +624,47 @@ def _check_optical_link(link: _OpticalLinkSpecBase, index: int,
                                     f"{end.node} sends {_nm(wave)} (more than 10 % away): "
                                     f"convert the photons to {_nm(fiber_wave)} "
                                     f"({end.path}.conversion) or use a fiber for {_nm(wave)}")
+
+
+def _check_telecom(link: _OpticalLinkSpecBase, index: int, photon: float | None) -> None:
+    """The encoding and classical-traffic rules of an optical link (``photon``: the ends'
+    wavelength, ``None`` if neither end gives one)."""
+    if isinstance(link, SingleClickLinkSpec) and link.encoding is not None:
+        raise ScenarioError(f"links[{index}].encoding",
+                            "a single-click link carries its qubit in the photon number, not "
+                            "in a time-bin or polarization encoding; its phase stability is "
+                            "the link's visibility (remove encoding, or use double_click)")
+    classical = link.fiber.classical
+    if classical is None:
+        return
+    if photon is None and link.fiber.wavelength is None:
+        raise ScenarioError(f"links[{index}].fiber.wavelength",
+                            "fiber.classical needs the quantum channel's wavelength for the "
+                            "Raman noise photons: give the fiber's wavelength (e.g. 1550 nm) "
+                            "or the ends' emitter/conversion wavelength")
+    if classical.launch_end is not None and classical.launch_end not in link.between:
+        raise ScenarioError(f"links[{index}].fiber.classical.launch_end",
+                            f"{classical.launch_end!r} is not an end of the link (between: "
+                            f"{link.between[0]}, {link.between[1]})")
+
+
+def quantum_channel_wavelength(link: Any, nodes: dict[str, NodeSpec], index: int) -> float:
+    """Wavelength of an optical link's quantum channel: the ends' photons (either end's
+    output wavelength), else ``fiber.wavelength``.
+
+    Raises
+    ------
+    ScenarioError
+        At ``links[index].fiber.wavelength`` when neither is given.
+    """
+    for end in end_interfaces(link, nodes, index):
+        if end.output_wavelength is not None:
+            return end.output_wavelength
+    if link.fiber.wavelength is not None:
+        return float(link.fiber.wavelength)
+    raise ScenarioError(f"links[{index}].fiber.wavelength",
+                        "the quantum channel's wavelength is needed (give the fiber's "
+                        "wavelength or the ends' emitter/conversion wavelength)")
 
 
 class ScenarioSpec(SpecModel):

@@ -7,12 +7,13 @@ message and a sweep parameter use the same spelling.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Collection
 from typing import Any
 
-__all__ = ["parse_path", "format_path", "set_path"]
+__all__ = ["parse_path", "format_path", "set_path", "unaliased"]
 
 Segment = str | int
 
@@ -133,3 +134,19 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return f"a string ({value!r})"
     return f"a {type(value).__name__} ({value!r})"
+
+
+def unaliased(value: Any) -> Any:
+    """A deep copy of plain YAML data in which no mapping or list is shared (a YAML alias
+    becomes a copy of its anchor), so that setting a value at one path changes only that path;
+    a self-referencing document is copied as it is."""
+    def copied(item: Any) -> Any:
+        if isinstance(item, dict):
+            return {key: copied(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [copied(inner) for inner in item]
+        return copy.deepcopy(item)
+    try:
+        return copied(value)
+    except RecursionError:
+        return copy.deepcopy(value)

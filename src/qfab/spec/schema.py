@@ -3,8 +3,9 @@
 The schema describes scenario *files*, before a ``topology`` section is expanded: a file gives
 ``topology`` or ``nodes`` and ``links`` (or all three, merged), so neither ``nodes`` nor
 ``links`` is required when ``topology`` is there. A detector, fiber, emitter or memory
-section may name a hardware preset (``preset: snspd_wsi``, see :mod:`qfab.catalog`), which
-the loading step replaces by its values before validation.
+section may name a hardware preset (``preset: snspd_wsi``, see :mod:`qfab.catalog`), and a
+``chip_to_chip`` link an interconnect preset at the link, which the loading step replaces by
+its values before validation.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ _GENERATED = ("nodes", "links")
 _PRESET_SECTIONS = ("DetectorSpec", "FiberSpec", "EmitterSpec", "ConversionSpec",
                     "TransducerSpec")
 
+#: Link kinds that take ``preset: NAME`` at the link -> the fields the preset may give.
+_PRESET_LINKS = {"ChipToChipLinkSpec": ("fidelity",)}
+
 
 def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of scenario files of
@@ -37,6 +41,15 @@ def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, 
                 "type": "string", "title": "Preset",
                 "description": "a hardware preset of this category (qfab catalog lists them); "
                                "keys beside it override its values"}
+        given = _PRESET_LINKS.get(name)
+        if given is not None:
+            definition.setdefault("properties", {})["preset"] = {
+                "type": "string", "title": "Preset",
+                "description": "an interconnect preset (qfab catalog lists them); keys "
+                               "beside it override its values"}
+            kept = [key for key in definition.get("required", []) if key not in given]
+            definition["required"] = kept
+            definition["anyOf"] = [{"required": list(given)}, {"required": ["preset"]}]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "qfab scenario (format version 1)"
     return schema

@@ -10,7 +10,8 @@ the same fibre (WDM).
 
 ``fiber.classical`` puts classical traffic on the fibre beside the quantum channel: its
 spontaneous Raman scattering reaches the heralding station as noise photons
-(:func:`qfab.physics.raman.midpoint_power`). The physics is in :mod:`qfab.physics.encoding`
+(:func:`qfab.physics.raman.midpoint_arm_powers`: forward-scattered through the launching
+end's arm, backward-scattered through the other). The physics is in :mod:`qfab.physics.encoding`
 and :mod:`qfab.physics.raman`.
 """
 
@@ -75,7 +76,12 @@ class ClassicalTrafficSpec(SpecModel):
     raman_coefficient: Scattering = Field(
         description="spontaneous Raman scattering coefficient at the quantum channel's "
         "separation from the classical one, per length of fibre and per bandwidth (e.g. "
-        "'3e-6 /km/nm'); it depends on the separation and is measured for a channel plan")
+        "'3e-9 /km/nm'); it depends on the separation and is measured for a channel plan")
     filter_bandwidth: Length = Field(
         1e-9, gt=0, description="bandwidth of the quantum receiver's filter, as a width in "
         "wavelength (e.g. '0.8 nm')")
+    launch_end: str | None = Field(
+        None, min_length=1, description="the link end (a node of between) whose transmitter "
+        "launches the classical light (default: between[0]); the station at the midpoint "
+        "receives forward-scattered noise through this end's arm and backward-scattered noise "
+        "through the other's (the total does not depend on the choice)")

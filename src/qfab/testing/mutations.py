@@ -168,7 +168,7 @@ OPTIONAL_KEYS = frozenset({
     "cutoff", "min_fidelity", "deadline", "tier", "availability", "per_link", "topology",
     "sweep", "purification_rounds", "target_rel_error", "format", "stop", "among", "name",
     "interface", "conversion", "transducer", "wavelength", "input_wavelength",
-    "output_wavelength", "bandwidth"})
+    "output_wavelength", "bandwidth", "classical", "encoding", "launch_end"})
 
 #: Keys that take any integer, negative ones included.
 SIGNED_KEYS = frozenset({"priority"})

@@ -138,7 +138,8 @@ def availabilities(draw: st.DrawFn, attempt_period: float) -> Document:
 def links(draw: st.DrawFn, between: tuple[str, str] | None = None,
           template: bool = False) -> Document:
     """A link of any kind (or a topology's link template: no ``between``, no ``length``)."""
-    kind = draw(st.sampled_from(["depolarizing", "single_click", "double_click"]))
+    kind = draw(st.sampled_from(["depolarizing", "single_click", "double_click",
+                                 "midpoint_source", "chip_to_chip"]))
     link: Document = {"kind": kind}
     if between is not None and not template:
         link["between"] = list(between)
@@ -147,13 +148,26 @@ def links(draw: st.DrawFn, between: tuple[str, str] | None = None,
         length = draw(st.floats(0.0, 20e3))
         link["length"] = length
     speed = 2e8  # the default: the availability below needs the attempt period
-    if kind != "depolarizing" and draw(st.booleans()):  # a given success probability
+    given = kind in ("depolarizing", "chip_to_chip")  # a given success probability
+    if not given and draw(st.booleans()):
         link["fiber"] = {"attenuation": draw(quantities("attenuation", 0.0, 5e-4))}  # has none
-    if kind == "depolarizing":
+    if given:
         link["fidelity"] = draw(st.floats(0.5, 1.0))
         link["success_probability"] = draw(st.floats(0.05, 1.0))
         cycle = draw(st.floats(1e-6, 1e-3))
         link["cycle_time"] = cycle
+        if kind == "chip_to_chip" and "length" not in link:
+            length = 0.05  # its default: a few centimetres
+    elif kind == "midpoint_source":
+        cycle = draw(st.floats(1e-6, 1e-4))
+        link["cycle_time"] = cycle
+        link["source"] = ({"mean_pairs": draw(st.floats(1e-3, 0.5))} if draw(st.booleans())
+                          else {"pair_probability": draw(st.floats(1e-3, 0.3))})
+        _optional(draw, link["source"], "fidelity", st.floats(0.5, 1.0))
+        _optional(draw, link, "absorption_efficiency",
+                  st.lists(st.floats(0.1, 1.0), min_size=2, max_size=2) | st.floats(0.1, 1.0))
+        _optional(draw, link, "detector", detectors())
+        _optional(draw, link, "modes", st.integers(1, 200))
     else:
         cycle = draw(st.floats(1e-6, 1e-4))
         link["cycle_time"] = cycle

@@ -56,6 +56,11 @@ def _section_document(name: str) -> dict[str, Any]:
         document = _link()
         document["nodes"]["a"] = {"memory": {"preset": name}}
         return document
+    if entry.category == "interconnect":  # a chip_to_chip link names it at the link
+        document = _link()
+        document["links"][0] = {"kind": "chip_to_chip", "between": ["a", "b"],
+                                "preset": name, "cycle_time": "1 us"}
+        return document
     if entry.category == "transducer":  # a node interface's stage
         document = _link()
         document["nodes"]["a"] = {"interface": {"transducer": {"preset": name}}}
@@ -71,6 +76,10 @@ def _section_document(name: str) -> dict[str, Any]:
 def test_every_preset_loads_in_a_scenario(name: str) -> None:
     spec = parse_scenario(_section_document(name))
     entry = preset(name)
+    if entry.category == "interconnect":
+        assert spec.links[0].kind == "chip_to_chip"
+        assert spec.links[0].fidelity == entry.parameters["fidelity"].value
+        return
     sections: dict[str, tuple[str, Any]] = {
         category: (category, getattr(spec.links[0], category))
         for category in ("detector", "fiber", "emitter")}

@@ -186,3 +186,19 @@ def test_a_topology_is_expanded_into_the_task_document() -> None:
     tasks = expand_tasks(document)
     assert "topology" not in tasks[0].document and len(tasks[0].document["links"]) == 2
     assert parse_scenario(tasks[1].document).links[0].length == 2000.0
+
+
+def test_a_swept_node_does_not_carry_its_yaml_alias_with_it() -> None:
+    """Two nodes whose memories are one YAML alias: sweeping bob's t2 changes bob's only."""
+    memory = {"qubits": 1, "t2": 1.0}
+    document: dict[str, Any] = {
+        "qfab": 1, "name": "aliased", "nodes": {"alice": {"memory": memory},
+                                                "bob": {"memory": memory}},
+        "links": [{"kind": "depolarizing", "between": ["alice", "bob"], "fidelity": 0.9,
+                   "success_probability": 0.1, "cycle_time": 1e-6}],
+        "sweep": {"parameters": {"nodes.bob.memory.t2": {"values": [0.5]}}},
+    }
+    (task,) = expand_tasks(document)
+    nodes = task.document["nodes"]
+    assert nodes["bob"]["memory"]["t2"] == 0.5
+    assert nodes["alice"]["memory"]["t2"] == 1.0

@@ -11,7 +11,7 @@ from scipy import integrate
 from qfab.physics.raman import backward_power, forward_power, midpoint_power, noise_photons
 
 ALPHA = 0.2 * math.log(10) / 10 / 1e3  # 0.2 dB/km in 1/m
-BETA = 3e-9  # 1/m, of the order measured for a 1 nm filter (Eraerds et al. 2010)
+BETA = 3e-12  # 1/m: a coefficient of 3e-9 /(km nm) behind a 1 nm filter (an illustrative order)
 
 
 def test_noise_is_proportional_to_the_launch_power() -> None:

@@ -32,7 +32,7 @@ CASES: list[tuple[str, Edit, str]] = [
      r"^nodes\.alice\.colour: unknown key 'colour' \(keys here: gates, interface, memory, tier\)$"),
     ("a key of another link kind", _set(["links", 0, "fidelity"], 0.9),
      r"^links\[0\]\.fidelity: unknown key 'fidelity' for kind 'single_click' \(it belongs "
-     r"to another kind: 'depolarizing'\)$"),
+     r"to another kind: 'depolarizing', 'chip_to_chip'\)$"),
     ("unknown nested key", _set(["links", 0, "detector", "efficency"], 1),
      r"^links\[0\]\.detector\.efficency: unknown key .*did you mean 'efficiency'"),
     ("misspelled kind", _set(["links", 0, "kind"], "single_clik"),
