@@ -65,6 +65,7 @@ def bench(sifted: int, qber: float, repeat: int) -> dict[str, float]:
         "final_fraction": result.final_key_bits / result.sifted_bits,
         "keys_match": bool(result.ok and result.alice_key is not None
                            and np.array_equal(result.alice_key, result.bob_key)),
+        "abort": result.reason or "",
     }
 
 
@@ -83,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"QBER {qber:.3f}: session {row['session_mbit_s']:.2f} Mbit/s of sifted key, "
                   f"error correction alone {row['error_correction_mbit_s']:.2f} Mbit/s, "
                   f"f = {row['ec_efficiency']:.2f}, final/sifted = {row['final_fraction']:.3f}, "
-                  f"keys match: {row['keys_match']}")
+                  f"keys match: {row['keys_match']}"
+                  + (f" (aborted: {row['abort']})" if row["abort"] else ""))
     return 0
 
 

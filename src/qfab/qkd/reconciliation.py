@@ -48,11 +48,15 @@ def design_efficiency(qber: float) -> float:
     decodes nearly every block (``bench/bench_qkd_postprocess.py`` reports the efficiency
     reached).
     """
+    if qber < 0.0075:
+        return 2.0
     if qber < 0.015:
         return 1.8
+    if qber < 0.03:
+        return 1.55
     if qber < 0.05:
-        return 1.6
-    return 1.45
+        return 1.45
+    return 1.4
 
 
 def parity_check_matrix(n: int, m: int, seed: int) -> sp.csr_matrix:
@@ -70,7 +74,7 @@ def parity_check_matrix(n: int, m: int, seed: int) -> sp.csr_matrix:
     bad = np.flatnonzero(np.any(ordered[:, 1:] == ordered[:, :-1], axis=1))
     for column in bad:  # swap a repeated row with one of another column: degrees stay
         while len(set(rows[column].tolist())) < weight:
-            slot = weight - 1 if rows[column, -1] in rows[column, :-1] else 0
+            slot = next(j for j in range(1, weight) if rows[column, j] in rows[column, :j])
             other, other_slot = int(rng.integers(n)), int(rng.integers(weight))
             a, b = rows[column, slot], rows[other, other_slot]
             if b not in rows[column] and a not in rows[other]:

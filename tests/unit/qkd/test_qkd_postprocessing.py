@@ -161,6 +161,11 @@ def test_parity_check_matrix_has_the_column_weight() -> None:
     rows = np.asarray(matrix.sum(axis=1)).ravel()
     assert rows.max() - rows.min() <= 1
     assert (parity_check_matrix(4096, 800, seed=1) != matrix).nnz == 0
+    # few rows: many columns draw a row twice and are repaired to three distinct rows
+    dense = parity_check_matrix(600, 6, seed=2).tocsc()
+    dense.sum_duplicates()
+    assert np.all(np.diff(dense.indptr) == 3) and np.all(dense.data == 1)
+    assert np.all(np.asarray(dense.sum(axis=1)).ravel() == 300)
 
 
 @pytest.mark.parametrize("q", [0.005, 0.03, 0.1])
