@@ -486,7 +486,7 @@ def lim2014_key_length(
 ) -> LimKeyLength:
     """Finite-key secret length of decoy BB84 with three intensities (Lim et al. 2014).
 
-    ``l = s_{Z,0}^L + s_{Z,1}^L - s_{Z,1}^L h(phi_Z^U) - lambda_EC - 6 log2(19/eps_sec)
+    ``l = s_{Z,0}^L + s_{Z,1}^L - s_{Z,1}^L h(phi_Z^U) - lambda_EC - 6 log2(21/eps_sec)
     - log2(2/eps_cor)`` (their Eq. (1)), with the decoy bounds (Eqs. (2), (3))::
 
         n_k^± = e^{mu_k} / p_k (n_k ± delta(n, eps_1)),   delta(n, e) = sqrt(n/2 ln(1/e))
@@ -497,9 +497,10 @@ def lim2014_key_length(
 
     applied to the Z and the X basis, the bound on the single-photon errors in X
     ``v_{X,1}^U = tau_1 (m_2^+ - m_3^-) / (mu_2 - mu_3)`` (deviations of the error counts
-    ``m_X``), and the phase error ``phi_Z^U = v/s_{X,1}^L + gamma(eps_sec/19, v/s_{X,1}^L,
+    ``m_X``), and the phase error ``phi_Z^U = v/s_{X,1}^L + gamma(eps_sec, v/s_{X,1}^L,
     s_{Z,1}^L, s_{X,1}^L)`` with ``gamma(a, b, c, d) = sqrt((c+d)(1-b)b/(c d ln 2)
-    log2((c+d)/(c d (1-b) b) 21^2/a^2))``. Every deviation uses ``eps_1 = eps_sec/19``.
+    log2((c+d)/(c d (1-b) b) 21^2/a^2))``. Every Hoeffding deviation uses
+    ``eps_1 = eps_sec/21``, i.e. ``sqrt(n/2 ln(21/eps_sec))``.
 
     Parameters
     ----------
@@ -540,7 +541,7 @@ def lim2014_key_length(
         raise ValueError("mu: need mu_1 > mu_2 + mu_3 and mu_2 > mu_3 >= 0")
     if not (0.0 < epsilon_sec < 1.0 and 0.0 < epsilon_cor < 1.0):
         raise ValueError("epsilon_sec, epsilon_cor: must be in (0, 1)")
-    eps1 = epsilon_sec / 19.0
+    eps1 = epsilon_sec / 21.0
     s_z0, s_z1 = _lim_decoy_bounds(nz, m, p, eps1)
     _, s_x1 = _lim_decoy_bounds(nx, m, p, eps1)
     total_mx = float(mx.sum())
@@ -551,11 +552,11 @@ def lim2014_key_length(
     v_x1 = max(float(v_x1), 0.0)
     if s_x1 > 0.0:
         ratio = min(v_x1 / s_x1, 1.0)
-        phi = min(ratio + _lim_gamma(eps1, ratio, s_z1, s_x1), 0.5)
+        phi = min(ratio + _lim_gamma(epsilon_sec, ratio, s_z1, s_x1), 0.5)
     else:
         phi = 0.5
     length = (s_z0 + s_z1 - s_z1 * float(binary_entropy(phi)) - leak_ec
-              - 6.0 * math.log2(19.0 / epsilon_sec) - math.log2(2.0 / epsilon_cor))
+              - 6.0 * math.log2(21.0 / epsilon_sec) - math.log2(2.0 / epsilon_cor))
     return LimKeyLength(length=float(length), s_z0_lower=s_z0, s_z1_lower=s_z1,
                         s_x1_lower=s_x1, v_x1_upper=v_x1, phase_error_upper=phi,
                         leak_ec=float(leak_ec))

@@ -144,7 +144,7 @@ def test_lim_key_length_terms() -> None:
     assert result.leak_ec == 1e6
     expected = (result.s_z0_lower + result.s_z1_lower * (
         1 - float(qkd.binary_entropy(result.phase_error_upper))) - 1e6
-        - 6 * math.log2(19 / 1e-10) - math.log2(2 / 1e-15))
+        - 6 * math.log2(21 / 1e-10) - math.log2(2 / 1e-15))
     assert result.length == pytest.approx(expected)
     with pytest.raises(ValueError, match="mu_1 > mu_2"):
         qkd.lim2014_key_length(n_z, n_x, m_x, [0.5, 0.4, 0.2], P3, leak_ec=0.0)
