@@ -97,6 +97,7 @@ class Application:
 APPLICATIONS: Mapping[str, str | type[Application]] = MappingProxyType({
     "entanglement": "qfab.apps.entanglement:EntanglementApp",
     "teleportation": "qfab.apps.teleportation:TeleportationApp",
+    "qkd": "qfab.apps.qkd:QkdApp",
 })
 
 

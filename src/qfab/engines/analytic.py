@@ -45,6 +45,7 @@ import numpy as np
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.load import arrival_results
+from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import LinkResult, RunResult
 from qfab.engines.support import (
@@ -75,6 +76,8 @@ class AnalyticEngine:
 
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when every request has a closed form (see the module's list of cases)."""
+        if involves_qkd(spec):
+            return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
         if not served:
             return served
@@ -84,6 +87,9 @@ class AnalyticEngine:
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Compute expected link and request figures for ``spec``."""
+        if involves_qkd(spec):
+            return qkd_run(spec, self.name, seed,
+                           lambda network: self.run(network, seed=seed, progress=progress))
         started = time.perf_counter()
         apps = applications(spec, self.name)
         network = NetworkGraph(spec)

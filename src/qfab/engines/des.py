@@ -24,6 +24,7 @@ from qfab import __version__
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.capacity import channel_support
 from qfab.engines.load import arrival_results
+from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import (
     LinkResult,
@@ -70,6 +71,8 @@ class DesEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes for every scenario the orchestrator can plan whose applications take one pair
         at a time: the reference models every parameter."""
+        if involves_qkd(spec):
+            return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
         if served:
             network = NetworkGraph(spec)
@@ -94,6 +97,9 @@ class DesEngine:
         trace_limit
             Record at most this many events (``None``: all).
         """
+        if involves_qkd(spec):
+            return qkd_run(spec, self.name, seed, lambda network: self.run(
+                network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit))
         started = time.perf_counter()
         applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)

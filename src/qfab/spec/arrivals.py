@@ -151,6 +151,14 @@ class ArrivalSpec(SpecModel):
                              f"({start:g} s)")
         return value
 
+    @field_validator("kind")
+    @classmethod
+    def _not_qkd(cls, value: str) -> str:
+        if value == "qkd":
+            raise ValueError("unknown kind 'qkd' for arrivals (a qkd request's protocol and "
+                             "source are not arrival fields: write it in requests)")
+        return value
+
     def request_fields(self) -> dict[str, Any]:
         """The fields every request of this process carries (``between`` and ``start``
         aside), as a request document writes them."""

@@ -28,6 +28,7 @@ from qfab.errors import ScenarioError
 from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.budget import MAX_COUNT, at_most_max_count
+from qfab.spec.qkd import QkdRequestSpec
 from qfab.spec.quantities import (
     MIN_TIME_S,
     Attenuation,
@@ -58,6 +59,7 @@ __all__ = [
     "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
     "LinkSpecBase", "OpticalLinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec",
     "DoubleClickLinkSpec", "LinkSpec", "MidpointSourceLinkSpec", "ChipToChipLinkSpec",
+    "FiberLinkSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec", "EndInterface", "end_interfaces",
     "quantum_channel_wavelength",
@@ -241,11 +243,22 @@ class DetectorSpec(SpecModel):
 
     efficiency: Probability = 1.0
     dark_count_rate: Frequency = 0.0
+    dark_count_probability: Probability | None = Field(
+        None, description="probability of a detection with no photon per detection window, "
+        "of the receiver's detectors together (Y0; fiber links only), instead of "
+        "dark_count_rate")
     window: PositiveDuration = Field(10e-9, description="detection window per attempt")
     jitter: Duration = Field(0.0, description="timing jitter (FWHM of a Gaussian); it loses "
                              "the photons that arrive outside the window")
     dead_time: Duration = Field(0.0, description="recovery time after a click; must not exceed "
                                 "the attempt period")
+
+    @model_validator(mode="after")
+    def _one_dark_count(self) -> DetectorSpec:
+        if self.dark_count_probability is not None and self.dark_count_rate != 0:
+            raise ValueError("give dark_count_rate or dark_count_probability (per detection "
+                             "window), not both")
+        return self
 
 
 class EmitterSpec(SpecModel):
@@ -469,12 +482,42 @@ class TransducedLinkSpec(_OpticalLinkSpecBase):
         return self.transducer if node in self.transduced_ends else None
 
 
+class FiberLinkSpec(_LinkSpecBase):
+    """A plain point-to-point quantum channel (no entanglement): Alice's pulses go through
+    the fiber to Bob's ``detector`` (prepare-and-measure QKD, ``kind: qkd`` requests).
+
+    Entanglement routing does not use it. The detector's ``dark_count_probability`` is the
+    background detection probability per window of Bob's two detectors together (``Y0``);
+    ``dark_count_rate`` gives ``1 - exp(-2 rate window)``. ``cycle_time`` has no meaning
+    here (the request's source sets the pulse rate).
+    """
+
+    kind: Literal["fiber"] = "fiber"
+    detector: DetectorSpec = Field(DetectorSpec(), description="Bob's detectors")
+
+    @field_validator("fiber")
+    @classmethod
+    def _no_classical(cls, value: FiberSpec) -> FiberSpec:
+        if value.classical is not None:
+            raise ValueError("classical: Raman noise of classical traffic on a fiber link is "
+                             "not modelled (remove fiber.classical)")
+        return value
+
+    @field_validator("detector")
+    @classmethod
+    def _no_dead_time(cls, value: DetectorSpec) -> DetectorSpec:
+        if value.dead_time != 0:
+            raise ValueError("dead_time: a fiber link's detector dead time is not modelled "
+                             "(give 0)")
+        return value
+
+
 # the hardware kinds subclass the classes above (imported here, after them)
 from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec  # noqa: E402
 
 LinkSpec = Annotated[
     DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec | TransducedLinkSpec
-    | MidpointSourceLinkSpec | ChipToChipLinkSpec,
+    | MidpointSourceLinkSpec | ChipToChipLinkSpec | FiberLinkSpec,
     Field(discriminator="kind"),
 ]
 
@@ -540,6 +583,44 @@ def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
                             "depolarizing links take their success probability and fidelity "
                             "as given; the Raman noise of classical traffic has no effect "
                             "(use a double_click or single_click link)")
+
+
+def _check_fiber_kind(link: _LinkSpecBase, index: int) -> None:
+    """A fiber link's fields that would be ignored, and the fiber-only detector field on
+    other kinds."""
+    if isinstance(link, FiberLinkSpec):
+        if link.availability is not None:
+            raise ScenarioError(f"links[{index}].availability", "a fiber link is always up "
+                                "(windows of a fiber link are not modelled)")
+        if link.cycle_time != 0:
+            raise ScenarioError(f"links[{index}].cycle_time", "a fiber link has no attempts: "
+                                "the qkd request's source.repetition_rate sets the pulse rate")
+        return
+    detector = getattr(link, "detector", None)
+    if isinstance(detector, DetectorSpec) and detector.dark_count_probability is not None:
+        raise ScenarioError(f"links[{index}].detector.dark_count_probability",
+                            "a background probability per window is a fiber link's receiver "
+                            "field; heralding detectors take dark_count_rate")
+
+
+def _fiber_only_ends(requests: list[Any], links: list[Any], index: _LinkIndex) -> None:
+    """Each request served with pairs must have its ends joined by links that carry
+    entanglement; a bb84-decoy request needs a fiber link between its ends."""
+    fibers = {frozenset(link.between) for link in links if isinstance(link, FiberLinkSpec)}
+    for position, request in enumerate(requests):
+        a, b = request.between
+        if getattr(request, "protocol", None) == "bb84-decoy":
+            if frozenset((a, b)) not in fibers:
+                raise ScenarioError(f"requests[{position}].between",
+                                    f"bb84-decoy needs a fiber link between {a} and {b} (a "
+                                    "longer path needs trusted relays, which are not modelled "
+                                    "yet; use bbm92 over an entanglement path)")
+            continue
+        if fibers and not index.connected(a, b):
+            raise ScenarioError(f"requests[{position}].between",
+                                f"{a} and {b} are not joined by links that carry entanglement "
+                                "(fiber links are plain quantum channels: entanglement routing "
+                                "does not use them)")
 
 
 #: Relative difference above which two photon wavelengths do not interfere (no converter).
@@ -812,6 +893,14 @@ class ScenarioSpec(SpecModel):
                 raise ScenarioError(f"requests[{index}].start",
                                     f"the request starts at {request.start:g} s, not before the "
                                     f"end of the run (duration {self.duration:g} s)")
+            if isinstance(request, QkdRequestSpec) and request.source is not None:
+                sending = request.pulse_count / float(request.source.repetition_rate)
+                if request.start + sending > self.duration:
+                    field = "pulses" if request.pulses is not None else "duration"
+                    raise ScenarioError(f"requests[{index}].{field}",
+                                        f"sending takes {sending:g} s at the repetition rate, "
+                                        f"past the end of the run (duration "
+                                        f"{self.duration:g} s)")
         for index, link in enumerate(self.links):
             period = link.attempt_period()
             if period > self.duration:
@@ -855,6 +944,7 @@ class ScenarioSpec(SpecModel):
             seen.add(pair)
             _check_down_time(link, index)
             _check_unused_physics(link, index)
+            _check_fiber_kind(link, index)
             if isinstance(link, _OpticalLinkSpecBase):
                 _check_optical_link(link, index, self.nodes)
         for name, node in self.nodes.items():
@@ -880,6 +970,7 @@ class ScenarioSpec(SpecModel):
                 raise ScenarioError(f"nodes.{name}.memory.qubits",
                                     f"{node.memory.qubits} qubit(s) cannot serve {degree} links "
                                     "(at least one qubit per link)")
+        _fiber_only_ends(self.requests, self.links, self._links_index())
         return self
 
     def degree(self, node: str) -> int:
@@ -926,11 +1017,28 @@ class _LinkIndex:
     neighbours: dict[str, list[str]]
     by_ends: dict[tuple[str, str], int]  # (first, second) in sorted order
 
+    def connected(self, a: str, b: str) -> bool:
+        """Whether links (not fiber links) join ``a`` and ``b`` through any path."""
+        seen, frontier = {a}, [a]
+        while frontier:
+            node = frontier.pop()
+            if node == b:
+                return True
+            for other in self.neighbours.get(node, ()):
+                if other not in seen:
+                    seen.add(other)
+                    frontier.append(other)
+        return False
+
     @classmethod
     def of(cls, links: list[LinkSpec]) -> _LinkIndex:
+        """The index of the links that carry entanglement (fiber links are left out: they
+        hold no memory qubit and routing does not use them)."""
         neighbours: dict[str, list[str]] = {}
         by_ends: dict[tuple[str, str], int] = {}
         for index, link in enumerate(links):
+            if isinstance(link, FiberLinkSpec):
+                continue
             a, b = link.between
             neighbours.setdefault(a, []).append(b)
             neighbours.setdefault(b, []).append(a)

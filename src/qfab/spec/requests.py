@@ -78,5 +78,8 @@ class TeleportationRequestSpec(PairRequestSpec):
     pairs: Integer = Field(ge=1, description="qubit states to teleport (one pair each)")
 
 
-RequestSpec = Annotated[EntanglementRequestSpec | TeleportationRequestSpec,
+# the qkd request kind subclasses nothing here but names GENERATED_NAME (imported after it)
+from qfab.spec.qkd import QkdRequestSpec  # noqa: E402
+
+RequestSpec = Annotated[EntanglementRequestSpec | TeleportationRequestSpec | QkdRequestSpec,
                         Field(discriminator="kind")]

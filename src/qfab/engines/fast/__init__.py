@@ -26,6 +26,7 @@ from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.fast.memory import batch_shots_limit, memory_support, pairs_to_sample
 from qfab.engines.load import arrival_results
+from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.engines.support import formalism_support, scenario_support, segmentation_support
@@ -46,6 +47,8 @@ class FastEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when a scheme models every request on its own links, on demand, and
         ``fast.device`` is available here."""
+        if involves_qkd(spec):
+            return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
         if not served:
             return served
@@ -55,6 +58,9 @@ class FastEngine:
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Sample every request of ``spec`` and summarize the runs."""
+        if involves_qkd(spec):
+            return qkd_run(spec, self.name, seed,
+                           lambda network: self.run(network, seed=seed, progress=progress))
         started = time.perf_counter()
         apps = applications(spec, self.name)
         network = NetworkGraph(spec)

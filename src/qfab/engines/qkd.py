@@ -1,0 +1,413 @@
+"""QKD requests and fiber links in every engine: the key rates, the sampled pulses, the
+post-processing.
+
+A scenario with ``kind: fiber`` links or ``kind: qkd`` requests is served in two parts:
+
+- the *network part* (the scenario without its fiber links and its bb84-decoy requests,
+  each bbm92 request turned into the pair request :class:`~qfab.spec.qkd.QkdPairsSpec`)
+  runs on the engine as any scenario does;
+- each ``bb84-decoy`` request is computed here over its fiber link: the expected key
+  rate (engine ``analytic``, :mod:`qfab.physics.qkd`) or sampled pulses
+  (:func:`qfab.qkd.pulses.sample_bb84`) post-processed by :func:`qfab.qkd.session.run_session`
+  (engine ``des``);
+- after a des run, the pairs delivered to each bbm92 request are measured in random bases
+  (errors from each pair's Bell vector, :func:`qfab.physics.qkd_channel.bell_diagonal_qber`)
+  and post-processed the same way.
+
+The fast engine refuses QKD requests; the analytic engine refuses bbm92 (it knows the mean
+fidelity of the pairs, not their Bell vectors). Keys never leave this module: results carry
+their lengths and whether both ends' keys match.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qfab.engines.base import Support
+from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult
+from qfab.physics.bounds import plob_bound
+from qfab.physics.detection import window_fraction
+from qfab.physics.fiber import transmittance
+from qfab.physics.qkd import (
+    bb84_decoy_finite_key_rate,
+    bb84_decoy_key_rate,
+    binary_entropy,
+    lim2014_key_length,
+    vacuum_weak_decoy_bounds,
+    wcp_gain,
+    wcp_qber,
+)
+from qfab.physics.qkd_channel import bell_diagonal_chsh, bell_diagonal_qber, receiver_background
+from qfab.qkd.pulses import PulseRecord, sample_bb84
+from qfab.qkd.session import KeyLength, SessionConfig, SessionResult, run_session
+from qfab.rng import RandomStreams
+from qfab.spec.models import FiberLinkSpec, ScenarioSpec
+from qfab.spec.qkd import QkdPairsSpec, QkdRequestSpec
+
+__all__ = ["QKD_ENGINES", "FiberChannel", "fiber_channel", "involves_qkd", "qkd_run",
+           "qkd_support"]
+
+#: Engines that serve qkd requests (bbm92 needs the pairs' Bell vectors: des only).
+QKD_ENGINES = {"bb84-decoy": frozenset({"analytic", "des"}), "bbm92": frozenset({"des"})}
+
+#: Basis choice probability of Alice and Bob (symmetric BB84).
+P_Z = 0.5
+
+
+def involves_qkd(spec: ScenarioSpec) -> bool:
+    """Whether ``spec`` has a fiber link or a qkd request (served through this module)."""
+    return any(isinstance(link, FiberLinkSpec) for link in spec.links) \
+        or any(isinstance(request, QkdRequestSpec) for request in spec.requests)
+
+
+@dataclass(frozen=True)
+class FiberChannel:
+    """What a fiber link does to Alice's pulses.
+
+    Attributes
+    ----------
+    eta : float
+        Transmittance to a click: fiber, detector efficiency, the jitter's window fraction.
+    background : float
+        ``Y0``, the probability of a click with no photon per window.
+    channel : float
+        The fiber's transmittance alone (the PLOB bound's ``eta``).
+    """
+
+    eta: float
+    background: float
+    channel: float
+
+
+def fiber_channel(link: FiberLinkSpec) -> FiberChannel:
+    """The channel of ``link``: :func:`~qfab.physics.fiber.transmittance`, the detector's
+    efficiency and :func:`~qfab.physics.detection.window_fraction`, and the background
+    (``dark_count_probability``, or :func:`~qfab.physics.qkd_channel.receiver_background`
+    of the dark-count rate)."""
+    detector = link.detector
+    channel = float(transmittance(link.length, link.fiber.attenuation))
+    eta = channel * float(detector.efficiency) * float(window_fraction(detector.window,
+                                                                       detector.jitter))
+    background = detector.dark_count_probability
+    if background is None:
+        background = float(receiver_background(detector.dark_count_rate, detector.window))
+    return FiberChannel(eta=eta, background=float(background), channel=channel)
+
+
+@dataclass(frozen=True)
+class _Split:
+    network: ScenarioSpec | None
+    positions: list[int]  # original index of each network request
+
+
+def _split(spec: ScenarioSpec) -> _Split:
+    links = [link for link in spec.links if not isinstance(link, FiberLinkSpec)]
+    requests: list[Any] = []
+    positions: list[int] = []
+    for index, written in enumerate(spec.requests):
+        request: Any = written
+        if isinstance(written, QkdRequestSpec):
+            if written.protocol != "bbm92":
+                continue
+            request = QkdPairsSpec(between=request.between, pairs=request.pairs,
+                                   start=request.start, deadline=request.deadline,
+                                   priority=request.priority, name=request.name,
+                                   min_fidelity=request.min_fidelity, qkd=request)
+        requests.append(request)
+        positions.append(index)
+    if not links:
+        return _Split(None, [])
+    return _Split(spec.model_copy(update={"links": links, "requests": requests}), positions)
+
+
+def qkd_support(spec: ScenarioSpec, engine: str,
+                network_support: Callable[[ScenarioSpec], Support]) -> Support:
+    """Whether ``engine`` serves every qkd request of ``spec`` and its network part."""
+    served = _protocol_support(spec, engine)
+    if not served:
+        return served
+    split = _split(spec)
+    return Support.yes() if split.network is None else network_support(split.network)
+
+
+def _protocol_support(spec: ScenarioSpec, engine: str) -> Support:
+    """Whether ``engine`` serves the protocol of every qkd request of ``spec``."""
+    for index, request in enumerate(spec.requests):
+        if isinstance(request, QkdRequestSpec) and engine not in QKD_ENGINES[request.protocol]:
+            why = ("the fast engine does not model QKD; use engine analytic or des"
+                   if engine == "fast" else
+                   "bbm92 measures each delivered pair by its Bell vector; the analytic "
+                   "engine knows the pairs' mean fidelity only; use engine des")
+            return Support.no(f"requests[{index}].protocol: {request.protocol}: {why}")
+    return Support.yes()
+
+
+def qkd_run(spec: ScenarioSpec, engine: str, seed: int,
+            run_network: Callable[[ScenarioSpec], RunResult]) -> RunResult:
+    """Run ``spec`` on ``engine``: the network part with ``run_network``, the qkd requests
+    here (see the module docstring)."""
+    started = time.perf_counter()
+    _protocol_support(spec, engine).require()
+    split = _split(spec)
+    streams = RandomStreams(seed)
+    network = None if split.network is None else run_network(split.network)
+    rows: dict[int, RequestResult] = {}
+    if network is not None and split.network is not None:
+        for position, result, request in zip(split.positions, network.requests,
+                                             split.network.requests):
+            if isinstance(request, QkdPairsSpec):
+                result = _bbm92_result(request, result, streams.stream(f"qkd:{position}"))
+            rows[position] = result
+    for index, request in enumerate(spec.requests):
+        if isinstance(request, QkdRequestSpec) and request.protocol == "bb84-decoy":
+            link = _fiber_link(spec, request)
+            rows[index] = (_bb84_analytic(request, link) if engine == "analytic" else
+                           _bb84_sampled(request, link, streams.stream(f"qkd:{index}")))
+    links = _links(spec, network)
+    nodes = network.nodes if network is not None else [
+        NodeResult(name=name, tier=node.tier, domain=None, qubits=node.memory.qubits,
+                   utilization=None) for name, node in spec.nodes.items()]
+    requests = [rows[index] for index in sorted(rows)]
+    wall = time.perf_counter() - started
+    if network is None:
+        return RunResult(scenario=spec.name, engine=engine, seed=seed,
+                         sim_time_s=None, wall_time_s=wall, events=None, links=links,
+                         requests=requests, nodes=nodes)
+    return replace(network, links=links, requests=requests, nodes=nodes, wall_time_s=wall)
+
+
+def _fiber_link(spec: ScenarioSpec, request: QkdRequestSpec) -> FiberLinkSpec:
+    for link in spec.links:
+        if isinstance(link, FiberLinkSpec) and set(link.between) == set(request.between):
+            return link
+    raise AssertionError("validated: a bb84-decoy request has a fiber link")  # pragma: no cover
+
+
+def _links(spec: ScenarioSpec, network: RunResult | None) -> list[LinkResult]:
+    """The network run's link rows with a row of nulls for each fiber link, in spec order
+    (a fiber link makes no attempts and no pairs)."""
+    others = iter(network.links if network is not None else [])
+    rows = []
+    for link in spec.links:
+        if isinstance(link, FiberLinkSpec):
+            rows.append(LinkResult(between=link.between, attempts=None, successes=None,
+                                   p_success=None, rate_hz=None, fidelity=None))
+        else:
+            rows.append(next(others))
+    return rows
+
+
+# ------------------------------------------------------------------------ bb84-decoy
+
+
+def _intensities(request: QkdRequestSpec) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The intensities sent and their probabilities: the signal alone (decoys: infinite)
+    or signal, weak decoy and vacuum."""
+    source = request.source
+    assert source is not None
+    if request.decoys == "infinite":
+        return np.array([source.mu]), np.array([1.0])
+    assert source.nu is not None
+    return (np.array([source.mu, source.nu, 0.0]),
+            np.asarray(source.intensity_probabilities, dtype=np.float64))
+
+
+def _bb84_row(request: QkdRequestSpec, link: FiberLinkSpec, *, detected: int,
+              fields: dict[str, Any]) -> RequestResult:
+    source = request.source
+    assert source is not None
+    pulses = request.pulse_count
+    sending = pulses / float(source.repetition_rate)
+    per_pulse = fields["key_bits_per_pulse"]
+    channel = fiber_channel(link)
+    fields = {"protocol": request.protocol, "pulses": pulses, **fields,
+              "key_rate_bps": None if per_pulse is None
+              else per_pulse * float(source.repetition_rate),
+              "plob_bits_per_pulse": float(plob_bound(channel.channel)),
+              "chsh": None}
+    return RequestResult(
+        between=request.between, requested=pulses, delivered=detected,
+        rate_hz=detected / sending if sending > 0 else None, fidelity=None,
+        fidelity_ci95=None, latency_s=None, target_met=None,
+        path=list(request.between), kind="qkd", name=request.name,
+        completion_s=sending, extra=_ordered(fields))
+
+
+_FIELDS = ("protocol", "pulses", "gain", "qber", "sifted_bits", "key_bits_per_pulse",
+           "key_rate_bps", "secret_fraction", "chsh", "final_key_bits", "keys_match",
+           "abort_reason", "plob_bits_per_pulse")
+
+
+def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: fields.get(name) for name in _FIELDS}
+
+
+def _bb84_analytic(request: QkdRequestSpec, link: FiberLinkSpec) -> RequestResult:
+    """Expected figures: the asymptotic GLLP rate (Ma et al. 2005; the signal's share of
+    the pulses with decoys) or the finite key of Lim et al. 2014."""
+    channel = fiber_channel(link)
+    mus, probs = _intensities(request)
+    eta, y0, e_d = channel.eta, channel.background, float(request.misalignment)
+    f = float(request.error_correction_efficiency)
+    pulses = request.pulse_count
+    gains = np.asarray(wcp_gain(mus, eta, y0), dtype=np.float64)
+    mu = float(mus[0])
+    if request.epsilon is not None:
+        rate = bb84_decoy_finite_key_rate(float(pulses), eta, y0, e_d, f, mus, probs, p_z=P_Z,
+                                          epsilon_sec=request.epsilon)
+        sifted = P_Z * P_Z * float(np.sum(probs * gains))
+    elif request.decoys == "infinite":
+        rate = float(bb84_decoy_key_rate(eta, y0, e_d, f, mu))
+        sifted = 0.5 * float(gains[0])
+    else:
+        rate = float(probs[0]) * float(bb84_decoy_key_rate(eta, y0, e_d, f, mu,
+                                                           decoys="vacuum+weak",
+                                                           nu=float(mus[1])))
+        sifted = 0.5 * float(probs[0]) * float(gains[0])
+    fields = {"gain": float(gains[0]), "qber": float(wcp_qber(mu, eta, y0, e_d)),
+              "sifted_bits": sifted * pulses, "key_bits_per_pulse": rate,
+              "secret_fraction": rate / sifted if sifted > 0 else None,
+              "final_key_bits": rate * pulses, "keys_match": None, "abort_reason": None}
+    return _bb84_row(request, link, detected=round(float(np.sum(probs * gains)) * pulses),
+                     fields=fields)
+
+
+def _session_config(request: QkdRequestSpec) -> SessionConfig:
+    return SessionConfig() if request.epsilon is None \
+        else SessionConfig(epsilon_sec=request.epsilon)
+
+
+def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
+                  rng: np.random.Generator) -> RequestResult:
+    """Sampled pulses (:func:`~qfab.qkd.pulses.sample_bb84`), then the session."""
+    channel = fiber_channel(link)
+    mus, probs = _intensities(request)
+    pulses = request.pulse_count
+    record = sample_bb84(pulses, mus, probs, eta=channel.eta, background=channel.background,
+                         misalignment=float(request.misalignment), rng=rng)
+    matched = record.alice_bases == record.bob_bases
+    detections = np.bincount(record.intensity, minlength=mus.size)
+    sifted_counts, sifted_errors = record.counts(matched)
+    if request.epsilon is not None:
+        keep = matched & (record.alice_bases == 0)
+        key_length: KeyLength = _lim_length(request, record, mus, probs)
+    else:
+        keep = matched & (record.intensity == 0)
+        key_length = _gllp_length(request, record, mus)
+    session = run_session(record.alice_bits[keep], record.alice_bases[keep],
+                          record.bob_bits[keep], record.bob_bases[keep], rng=rng,
+                          config=_session_config(request), key_length=key_length)
+    signal = float(sifted_counts[0])
+    fields = {"gain": float(detections[0] / record.pulses[0]) if record.pulses[0] else None,
+              "qber": float(sifted_errors[0] / signal) if signal else None,
+              **_session_fields(session, pulses)}
+    return _bb84_row(request, link, detected=record.detections, fields=fields)
+
+
+def _lim_length(request: QkdRequestSpec, record: PulseRecord, mus: NDArray[np.float64],
+                probs: NDArray[np.float64]) -> KeyLength:
+    """Lim et al. 2014 on the observed counts: the Z-basis detections per intensity (the
+    share the sample left, ``n / (n + k)``), the X-basis detections and errors."""
+    assert request.epsilon is not None
+    epsilon = request.epsilon
+    n_z, _ = record.counts((record.alice_bases == 0) & (record.bob_bases == 0))
+    n_x, m_x = record.counts((record.alice_bases == 1) & (record.bob_bases == 1))
+
+    def length(n: int, k: int, qber: float, leak_ec: int) -> float:
+        kept = n_z.astype(np.float64) * (n / (n + k))
+        return float(lim2014_key_length(kept, n_x, m_x, mus, probs, leak_ec=float(leak_ec),
+                                        epsilon_sec=epsilon).length)
+
+    return length
+
+
+def _gllp_length(request: QkdRequestSpec, record: PulseRecord,
+                 mus: NDArray[np.float64]) -> KeyLength:
+    """The asymptotic GLLP length ``n (Q1 / Q_mu) (1 - h(e1)) - leak_EC`` of ``n`` signal
+    key bits: with ``decoys: infinite`` the single-photon share and error rate are those of
+    the sampled pulses (what infinitely many decoys would measure); with ``[nu, vacuum]``
+    the vacuum + weak bounds on the observed gains and error rates (Ma et al. 2005)."""
+    matched = record.alice_bases == record.bob_bases
+    signal = matched & (record.intensity == 0)
+    errors = record.alice_bits != record.bob_bits
+    if request.decoys == "infinite":
+        single = signal & (record.photons == 1)
+        share = float(single.sum()) / max(float(signal.sum()), 1.0)
+        e1 = float((single & errors).sum()) / max(float(single.sum()), 1.0)
+    else:
+        detections = np.bincount(record.intensity, minlength=3).astype(np.float64)
+        gains = detections / np.maximum(record.pulses, 1)
+        sifted, wrong = record.counts(matched)
+        e_nu = float(wrong[1] / sifted[1]) if sifted[1] else 0.5
+        mu, nu = float(mus[0]), float(mus[1])
+        y1, e1_bound = vacuum_weak_decoy_bounds(mu, nu, gains[0], gains[1], e_nu, gains[2])
+        share = max(float(y1), 0.0) * mu * math.exp(-mu) / float(gains[0]) \
+            if gains[0] > 0 else 0.0
+        e1 = float(e1_bound)
+    phase = min(max(e1, 0.0), 0.5)
+
+    def length(n: int, k: int, qber: float, leak_ec: int) -> float:
+        return n * min(share, 1.0) * (1.0 - float(binary_entropy(phase))) - leak_ec
+
+    return length
+
+
+def _session_fields(session: SessionResult, pulses: float) -> dict[str, Any]:
+    """The result fields of a session: lengths and the comparison, never the keys."""
+    keys_match = bool(session.ok and session.alice_key is not None
+                      and session.bob_key is not None
+                      and np.array_equal(session.alice_key, session.bob_key))
+    final = session.final_key_bits
+    return {"sifted_bits": session.sifted_bits, "final_key_bits": final,
+            "key_bits_per_pulse": final / pulses if pulses else None,
+            "secret_fraction": final / session.sifted_bits if session.sifted_bits else None,
+            "keys_match": keys_match, "abort_reason": session.reason}
+
+
+# ----------------------------------------------------------------------------- bbm92
+
+
+def _bbm92_result(request: QkdPairsSpec, row: RequestResult,
+                  rng: np.random.Generator) -> RequestResult:
+    """Measure the delivered pairs in random bases (Z or X at each end, 1/2 each), then
+    the session (:func:`~qfab.physics.qkd.bbm92_finite_key_length` with ``finite_key``,
+    else the asymptotic ``n (1 - h(Q)) - leak_EC``)."""
+    qkd = request.qkd
+    recorded = request.recorded()
+    vectors = np.asarray(recorded, dtype=np.float64).reshape(len(recorded), 4)
+    n = vectors.shape[0]
+    q_z, q_x = bell_diagonal_qber(vectors)
+    alice_bases = rng.integers(0, 2, n, dtype=np.uint8)
+    bob_bases = rng.integers(0, 2, n, dtype=np.uint8)
+    alice_bits = rng.integers(0, 2, n, dtype=np.uint8)
+    error = np.where(alice_bases == 0, np.asarray(q_z), np.asarray(q_x))
+    flip = rng.random(n) < error
+    other = rng.integers(0, 2, n, dtype=np.uint8)
+    bob_bits = np.where(alice_bases == bob_bases, alice_bits ^ flip.astype(np.uint8),
+                        other).astype(np.uint8)
+    key_length: KeyLength | None = None
+    if qkd.epsilon is None:
+        def key_length(n: int, k: int, qber: float, leak_ec: int) -> float:
+            return n * (1.0 - float(binary_entropy(min(qber, 0.5)))) - leak_ec
+    session = run_session(alice_bits, alice_bases, bob_bits, bob_bases, rng=rng,
+                          config=_session_config(qkd), key_length=key_length)
+    matched = alice_bases == bob_bases
+    sifted = int(matched.sum())
+    fields = {"protocol": "bbm92", "pulses": None, "gain": None,
+              "qber": float((alice_bits != bob_bits)[matched].sum() / sifted) if sifted
+              else None,
+              "chsh": float(bell_diagonal_chsh(vectors.mean(axis=0))) if n else None,
+              **_session_fields(session, float(n)), "plob_bits_per_pulse": None}
+    fields["key_bits_per_pulse"] = None  # a prepare-and-measure figure
+    fields["key_rate_bps"] = None
+    if row.rate_hz and row.delivered:
+        active = row.delivered / row.rate_hz
+        fields["key_rate_bps"] = fields["final_key_bits"] / active
+    return replace(row, kind="qkd", extra={**row.extra, **_ordered(fields)})
