@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from qfab import __version__
 from qfab.argtypes import ENGINE_NAMES, non_negative_int, positive_int
 from qfab.catalog.command import add_catalog_command
-from qfab.errors import QfabError
+from qfab.errors import QfabError, ScenarioError
 from qfab.experiments.cli import add_sweep_command
 from qfab.filemode import new_file_mode
 from qfab.report.plot_command import add_plot_command
@@ -270,8 +270,10 @@ def _validate(args: argparse.Namespace) -> int:
     from qfab.spec.arrivals import in_arrival_terms, is_generated
 
     spec = load_scenario(args.file)
+    network = spec.entanglement_part()  # fiber links and their bb84 requests are not planned
     try:
-        plan_network(spec)  # what run and plan refuse: no path, too few qubits, min_fidelity
+        if network is not None:
+            plan_network(network)  # what run and plan refuse: no path, too few qubits, ...
     except QfabError as error:
         raise in_arrival_terms(error, spec.requests) from None
     generated = sum(1 for request in spec.requests if is_generated(request.name))
@@ -288,8 +290,12 @@ def _plan(args: argparse.Namespace) -> int:
     from qfab.spec.arrivals import in_arrival_terms
 
     spec = load_scenario(args.file)
+    network = spec.entanglement_part()
+    if network is None:
+        raise ScenarioError("links", "only fiber links: there is no entanglement to plan (the "
+                            "qkd requests over fiber links need no plan)")
     try:
-        plan = plan_network(spec)
+        plan = plan_network(network)  # without fiber links and bb84 requests: numbered anew
     except QfabError as error:
         raise in_arrival_terms(error, spec.requests) from None
     print(plan.model_dump_json(indent=2))

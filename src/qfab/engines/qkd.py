@@ -280,6 +280,9 @@ def _bb84_analytic(request: QkdRequestSpec, link: FiberLinkSpec) -> RequestResul
 
 
 def _session_config(request: QkdRequestSpec) -> SessionConfig:
+    """The session's parameters: ``finite_key.epsilon`` as its secrecy parameter; the LDPC
+    code adapts its rate to the estimated QBER and the syndrome bits it sends are the leak
+    (``error_correction_efficiency`` is the analytic engine's model of that leak)."""
     return SessionConfig() if request.epsilon is None \
         else SessionConfig(epsilon_sec=request.epsilon)
 
@@ -361,9 +364,9 @@ def _gllp_length(request: QkdRequestSpec, record: PulseRecord,
 
 def _session_fields(session: SessionResult, pulses: float) -> dict[str, Any]:
     """The result fields of a session: lengths and the comparison, never the keys."""
-    keys_match = bool(session.ok and session.alice_key is not None
-                      and session.bob_key is not None
-                      and np.array_equal(session.alice_key, session.bob_key))
+    keys_match = None if not session.ok else bool(
+        session.alice_key is not None and session.bob_key is not None
+        and np.array_equal(session.alice_key, session.bob_key))
     final = session.final_key_bits
     return {"sifted_bits": session.sifted_bits, "final_key_bits": final,
             "key_bits_per_pulse": final / pulses if pulses else None,

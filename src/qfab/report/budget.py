@@ -53,6 +53,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from qfab.engines.qkd import fiber_channel
 from qfab.linkmodel import LinkModel, link_models
 from qfab.links import midpoint
 from qfab.physics.bounds import plob_bound
@@ -64,6 +65,7 @@ from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
+    FiberLinkSpec,
     LinkSpecBase,
     OpticalLinkSpecBase,
     ScenarioSpec,
@@ -89,7 +91,8 @@ class LinkBudget:
     efficiency
         Product of the stages' efficiencies.
     model
-        The link's model (success probability, rate, fidelity).
+        The link's model (success probability, rate, fidelity); ``None`` for a ``fiber``
+        link, which makes no pairs (its JSON has ``null`` for them).
     plob_bits_per_use
         PLOB bound ``-log2(1 - eta)`` with ``eta`` the transmittance of the whole fiber
         between the nodes; ``inf`` for a lossless fiber.
@@ -99,24 +102,25 @@ class LinkBudget:
     length: float
     stages: tuple[Stage, ...]
     efficiency: float
-    model: LinkModel
+    model: LinkModel | None
     plob_bits_per_use: float
+    between: tuple[str, str] = ("", "")
 
     @property
-    def fidelity(self) -> float:
+    def fidelity(self) -> float | None:
         """Fidelity of a pair when its herald arrives (as the analytic engine reports)."""
-        return float(self.model.heralded_state[0])
+        return None if self.model is None else float(self.model.heralded_state[0])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (infinite values, e.g. the loss of a zero efficiency, are ``None``)."""
         return {
-            "between": list(self.model.between),
+            "between": list(self.between),
             "stages": [{"name": stage.name, "efficiency": stage.efficiency,
                         "loss_db": _finite(stage.loss_db), "noise": stage.noise}
                        for stage in self.stages],
             "efficiency": self.efficiency,
-            "p_success": self.model.p_success,
-            "rate_hz": self.model.pair_rate,
+            "p_success": None if self.model is None else self.model.p_success,
+            "rate_hz": None if self.model is None else self.model.pair_rate,
             "fidelity": self.fidelity,
             "plob_bits_per_use": _finite(self.plob_bits_per_use),
         }
@@ -179,12 +183,32 @@ def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
     channel = transmittance(link.length, link.fiber.attenuation)
     return LinkBudget(kind=kind, length=float(link.length), stages=tuple(stages),
                       efficiency=efficiency, model=model,
-                      plob_bits_per_use=float(plob_bound(channel)))
+                      plob_bits_per_use=float(plob_bound(channel)), between=link.between)
+
+
+def _fiber_budget(link: FiberLinkSpec) -> LinkBudget:
+    """A fiber link's channel: ``fiber`` (the whole length) and ``detector`` (efficiency
+    times the jitter window; noise: the background ``Y0`` per window); no pairs."""
+    fiber = float(transmittance(link.length, link.fiber.attenuation))
+    channel = fiber_channel(link)
+    detector = channel.eta / fiber if fiber > 0 else float(link.detector.efficiency)
+    stages = (Stage("fiber", fiber, 0.0), Stage("detector", detector, channel.background))
+    return LinkBudget(kind="fiber", length=float(link.length), stages=stages,
+                      efficiency=channel.eta, model=None,
+                      plob_bits_per_use=float(plob_bound(fiber)), between=link.between)
 
 
 def link_budgets(spec: ScenarioSpec) -> list[LinkBudget]:
     """The budget of every link of ``spec``, in the order of ``spec.links``."""
-    return [_budget(spec, index, model) for index, model in enumerate(link_models(spec))]
+    network = spec.entanglement_part()
+    models = iter(link_models(network) if network is not None else [])
+    budgets = []
+    for index, link in enumerate(spec.links):
+        if isinstance(link, FiberLinkSpec):
+            budgets.append(_fiber_budget(link))
+        else:
+            budgets.append(_budget(spec, index, next(models)))
+    return budgets
 
 
 def budget_document(budgets: list[LinkBudget]) -> dict[str, Any]:
@@ -200,11 +224,12 @@ def format_budgets(budgets: list[LinkBudget]) -> str:
     """The text tables of ``qfab budget``: one block per link."""
     lines: list[str] = []
     for budget in budgets:
-        a, b = budget.model.between
+        a, b = budget.between
         if lines:
             lines.append("")
-        lines.append(f"link {a} - {b}: {budget.kind}, {budget.length / 1e3:g} km, "
-                     f"{budget.model.channels} channel(s)")
+        channels = "no pairs (a plain quantum channel)" if budget.model is None \
+            else f"{budget.model.channels} channel(s)"
+        lines.append(f"link {a} - {b}: {budget.kind}, {budget.length / 1e3:g} km, {channels}")
         width = max(20, *(len(stage.name) for stage in budget.stages))
         lines.append(f"  {'stage':<{width}} {'efficiency':>11} {'loss dB':>8} {'noise':>11}")
         for stage in budget.stages:
@@ -214,7 +239,10 @@ def format_budgets(budgets: list[LinkBudget]) -> str:
         lines.append(f"  {'total':<{width}} {budget.efficiency:>11.4g} {_db(total_db):>8}")
         plob = (f"{budget.plob_bits_per_use:.4g} bits/use" if
                 math.isfinite(budget.plob_bits_per_use) else "unbounded (lossless fiber)")
-        lines.append(f"  p_success {budget.model.p_success:.4g}, "
-                     f"rate {budget.model.pair_rate:.4g} Hz, fidelity {budget.fidelity:.4f}, "
-                     f"PLOB {plob}")
+        if budget.model is None:
+            lines.append(f"  PLOB {plob}")
+        else:
+            lines.append(f"  p_success {budget.model.p_success:.4g}, "
+                         f"rate {budget.model.pair_rate:.4g} Hz, "
+                         f"fidelity {float(budget.model.heralded_state[0]):.4f}, PLOB {plob}")
     return "\n".join(lines)

@@ -67,6 +67,7 @@ def format_result(result: RunResult) -> str:
                 if request.purification not in (None, "none"):
                     plan += f"  purification {request.purification} x{request.purification_rounds}"
                 lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
+    lines += _qkd_lines(written)
     if result.arrivals:
         lines += [""] + _load_table(result.arrivals)
         generated = len(result.requests) - len(written)
@@ -110,11 +111,39 @@ def _load_table(arrivals: list[ArrivalResult]) -> list[str]:
                   + (["missed"] if deadlines else []), rows)
 
 
+def _qkd_lines(requests: Sequence[RequestResult]) -> list[str]:
+    """One table of the qkd requests' key figures (keys are never shown, only lengths)."""
+    qkd = [request for request in requests if request.kind == "qkd"]
+    if not qkd:
+        return []
+    rows = []
+    for request in qkd:
+        extra = request.extra
+        match = {True: "yes", False: "NO", None: "-"}[extra.get("keys_match")]
+        final = extra.get("final_key_bits")
+        rows.append([_request_label(request), str(extra.get("protocol")),
+                     _num(extra.get("qber"), 4), _num(extra.get("key_bits_per_pulse")),
+                     _num(extra.get("key_rate_bps")), _num(extra.get("secret_fraction"), 4),
+                     _num(extra.get("chsh"), 4),
+                     "-" if final is None else f"{final:,.0f}", match,
+                     _num(extra.get("plob_bits_per_pulse"))])
+    lines = [""] + _table(["qkd request", "protocol", "qber", "key bits/pulse", "key (bit/s)",
+                           "secret fraction", "chsh", "final key bits", "keys match",
+                           "PLOB bits/pulse"], rows)
+    for request in qkd:
+        reason = request.extra.get("abort_reason")
+        if reason:
+            lines.append(f"{_request_label(request)}: aborted: {reason}")
+    return lines
+
+
 def _figure_names(result: RunResult) -> list[str]:
     """Numeric fields that requests' applications added (their intervals left out), in the
     order they first appear."""
     names: dict[str, None] = {}
     for request in result.requests:
+        if request.kind == "qkd":
+            continue  # their own block (_qkd_lines)
         for name, value in request.extra.items():
             if not name.endswith("_ci95") and (value is None or isinstance(value, float)):
                 names.setdefault(name)

@@ -973,6 +973,19 @@ class ScenarioSpec(SpecModel):
         _fiber_only_ends(self.requests, self.links, self._links_index())
         return self
 
+    def entanglement_part(self) -> ScenarioSpec | None:
+        """The scenario the orchestrator plans: without its fiber links and its bb84-decoy
+        requests (served over fiber links, not with pairs); ``None`` when only fiber links
+        are left out of it. Its links and requests are numbered anew."""
+        links = [link for link in self.links if not isinstance(link, FiberLinkSpec)]
+        if not links:
+            return None
+        requests = [request for request in self.requests
+                    if getattr(request, "protocol", None) != "bb84-decoy"]
+        if len(links) == len(self.links) and len(requests) == len(self.requests):
+            return self
+        return self.model_copy(update={"links": links, "requests": requests})
+
     def degree(self, node: str) -> int:
         """Number of links that end at ``node``."""
         return len(self._links_index().neighbours.get(node, ()))
