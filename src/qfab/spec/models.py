@@ -495,6 +495,11 @@ class FiberLinkSpec(_LinkSpecBase):
     kind: Literal["fiber"] = "fiber"
     detector: DetectorSpec = Field(DetectorSpec(), description="Bob's detectors")
 
+    @model_validator(mode="after")
+    def _positive_period(self) -> FiberLinkSpec:
+        """A fiber link makes no attempts: any length, 0 included, is a channel."""
+        return self
+
     @field_validator("fiber")
     @classmethod
     def _no_classical(cls, value: FiberSpec) -> FiberSpec:

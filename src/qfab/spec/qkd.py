@@ -20,7 +20,14 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from qfab.spec.base import Integer, SpecModel
 from qfab.spec.quantities import Frequency, Number, PositiveDuration
@@ -40,8 +47,12 @@ def _count(value: Any) -> Any:
     return value
 
 
+_NUMBER = r"^\s*[0-9]+(\.[0-9]*)?([eE][+]?[0-9]+)?\s*$"
+
 #: A count of pulses: a whole number >= 1, written as ``1e9`` or ``1000000000``.
-PulseCount = Annotated[float, BeforeValidator(_count), Field(ge=1)]
+PulseCount = Annotated[float, BeforeValidator(_count), Field(ge=1),
+                       WithJsonSchema({"anyOf": [{"type": "number", "minimum": 1},
+                                                 {"type": "string", "pattern": _NUMBER}]})]
 
 
 class QkdSourceSpec(SpecModel):

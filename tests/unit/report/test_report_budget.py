@@ -22,7 +22,7 @@ from qfab.physics.fiber import transmittance
 from qfab.physics.heralding import double_click, single_click
 from qfab.plugins import registry
 from qfab.report.budget import budget_document, format_budgets, link_budgets
-from qfab.spec.models import ScenarioSpec
+from qfab.spec.models import EntanglementRequestSpec, ScenarioSpec
 from tests.conftest import EXAMPLES, two_node
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -47,8 +47,10 @@ def _two_node_copy(spec: ScenarioSpec, index: int) -> ScenarioSpec:
         "memory": spec.nodes[name].memory.model_copy(update={"qubits": channels,
                                                               "per_link": None})})
         for name in (a, b)}
-    request = spec.requests[0].model_copy(update={"between": (a, b), "min_fidelity": None,
-                                                  "start": 0.0})
+    request: Any = spec.requests[0].model_copy(update={"between": (a, b), "min_fidelity": None,
+                                                       "start": 0.0})
+    if request.kind == "qkd":  # a bbm92 request: its pairs, without the measurement
+        request = EntanglementRequestSpec(between=(a, b), pairs=request.pairs)
     return spec.model_copy(update={"nodes": nodes, "links": [link], "requests": [request],
                                    "arrivals": [],
                                    "policy": spec.policy.model_copy(update={"buffer": 0})})
