@@ -147,6 +147,7 @@ class KeyStore:
         if self._path != ":memory:" and not Path(self._path).exists():
             os.close(os.open(self._path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._db = sqlite3.connect(self._path, isolation_level=None)
+        self._db.execute("PRAGMA secure_delete = ON")  # erased keys leave no trace in the file
         self._db.executescript(_SCHEMA)
 
     # -- housekeeping -------------------------------------------------------------------
