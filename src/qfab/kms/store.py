@@ -188,6 +188,23 @@ class KeyStore:
         rows = self._db.execute("SELECT a, b FROM pools ORDER BY a, b").fetchall()
         return tuple((str(a), str(b)) for a, b in rows)
 
+    def report(self) -> list[dict[str, object]]:
+        """Per pair: bits added (kept or not), discarded, stored; keys reserved and consumed.
+
+        Lengths and counts only (never key material): what a result document may hold.
+        """
+        rows = self._db.execute(
+            "SELECT p.a, p.b, p.added_bits, p.discarded_bits, p.stored_bytes, "
+            "(SELECT count(*) FROM keys k WHERE k.state = 'reserved' AND "
+            " ((k.master = p.a AND k.slave = p.b) OR (k.master = p.b AND k.slave = p.a))), "
+            "(SELECT count(*) FROM keys k WHERE k.state = 'consumed' AND "
+            " ((k.master = p.a AND k.slave = p.b) OR (k.master = p.b AND k.slave = p.a))) "
+            "FROM pools p ORDER BY p.a, p.b").fetchall()
+        return [{"pair": [a, b], "added_bits": added, "discarded_bits": discarded,
+                 "available_bits": 8 * stored, "reserved_keys": reserved,
+                 "consumed_keys": consumed}
+                for a, b, added, discarded, stored, reserved, consumed in rows]
+
     def _stored_bytes(self, first: str, second: str) -> int:
         """Deliverable bytes of a pair's pool; 400 if the pair has none."""
         if not isinstance(first, str) or not isinstance(second, str) or not first or not second:
@@ -204,7 +221,8 @@ class KeyStore:
 
     # -- feeding the pools --------------------------------------------------------------
 
-    def add_key_material(self, master: str, slave: str, bits: npt.ArrayLike) -> int:
+    def add_key_material(self, master: str, slave: str, bits: npt.ArrayLike, *,
+                         other_end: npt.ArrayLike | None = None) -> int:
         """Append final key bits of a QKD session (or a relay) to the pair's pool.
 
         Parameters
@@ -213,6 +231,9 @@ class KeyStore:
             The two nodes that share the bits (their order does not matter).
         bits
             One-dimensional 0/1 array (the final key of both ends, identical bit for bit).
+        other_end
+            The other end's copy of the key, when the caller has both: the store refuses
+            (400, nothing added) if the two differ.
 
         Returns
         -------
@@ -220,6 +241,9 @@ class KeyStore:
             Bits kept; the rest was discarded because the pool is full (``max_key_count``).
         """
         array = _as_bits(bits)
+        if other_end is not None and not np.array_equal(array, _as_bits(other_end)):
+            raise KeyManagementError(BAD_REQUEST, "the two ends' keys differ: nothing added",
+                                     {"master_SAE_ID": master, "slave_SAE_ID": slave})
         if not isinstance(master, str) or not isinstance(slave, str) or not master or not slave:
             raise KeyManagementError(BAD_REQUEST, "SAE IDs must be non-empty strings")
         if master == slave:
@@ -239,7 +263,7 @@ class KeyStore:
             db.execute("UPDATE pools SET stored_bytes = stored_bytes + ?, pending = ?, "
                        "added_bits = added_bits + ?, discarded_bits = discarded_bits + ? "
                        "WHERE a = ? AND b = ?",
-                       (whole // 8, joined[whole:].tobytes(), len(kept),
+                       (whole // 8, joined[whole:].tobytes(), len(array),
                         len(array) - len(kept), a, b))
         if len(kept) < len(array):
             _log.warning("key pool %s-%s full: %d bits discarded", a, b, len(array) - len(kept))

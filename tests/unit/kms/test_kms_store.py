@@ -230,3 +230,23 @@ def test_store_options_are_checked() -> None:
         KeyStore(key_size=8, min_key_size=16)
     with pytest.raises(ValueError, match="at least 1"):
         KeyStore(max_key_count=0)
+
+
+def test_both_ends_copies_must_agree() -> None:
+    store = _store()
+    bits = _bits(64)
+    assert store.add_key_material("a", "b", bits, other_end=bits.copy()) == 64
+    flipped = bits.copy()
+    flipped[3] ^= 1
+    with pytest.raises(KeyManagementError, match="keys differ"):
+        store.add_key_material("a", "b", bits, other_end=flipped)
+    assert store.available_bits("a", "b") == 64
+
+
+def test_the_report_holds_counts_only() -> None:
+    store = _store(key_size=8, max_key_count=10)
+    store.add_key_material("b", "a", _bits(100))
+    ids = store.get_key("a", "b", number=3).key_IDs()
+    store.get_key_with_ids("b", "a", ids[:1])
+    assert store.report() == [{"pair": ["a", "b"], "added_bits": 100, "discarded_bits": 20,
+                               "available_bits": 56, "reserved_keys": 2, "consumed_keys": 1}]
