@@ -50,6 +50,7 @@ from qfab.spec.models import (
     OpticalLinkSpecBase,
     ScenarioSpec,
     SingleClickLinkSpec,
+    TransducedLinkSpec,
 )
 
 __all__ = [
@@ -237,13 +238,35 @@ def encoded(chain: LinkChain, state: NDArray[np.float64]) -> NDArray[np.float64]
 
 #: Link kinds whose heralding applies the photon ``encoding`` (:func:`encoded`); any other
 #: kind with an ``encoding`` is refused rather than ignored.
-ENCODED_KINDS: frozenset[str] = frozenset({"double_click"})
+ENCODED_KINDS: frozenset[str] = frozenset({"double_click", "transduced"})
+
+
+def _transduced(link: TransducedLinkSpec,
+                chain: LinkChain | None = None) -> tuple[float, NDArray[np.float64]]:
+    """A transduced link heralds as its ``heralding`` says, from its chain (the transducer
+    stages of its superconducting ends included); with double-click heralding its photon
+    ``encoding`` acts on the pair as on a ``double_click`` link (the spec refuses one with
+    single-click heralding)."""
+    chain = link_chain(link) if chain is None else chain
+    eta_a, eta_b = _arms(chain)
+    if link.heralding == "single_click":
+        assert link.bright_state is not None  # the spec's check
+        p, state = heralding.single_click(link.bright_state, eta_a, efficiency_b=eta_b,
+                                          dark_count_probability=chain.click_noise,
+                                          visibility=chain.visibility)
+    else:
+        p, state = heralding.double_click(eta_a, efficiency_b=eta_b,
+                                          dark_count_probability=chain.click_noise,
+                                          visibility=chain.visibility)
+        return float(p), encoded(chain, np.asarray(state, dtype=np.float64))
+    return float(p), np.asarray(state, dtype=np.float64)
 
 
 #: Kinds whose ends may take their stages from the nodes' interfaces: ``(link spec, its
 #: chain) -> (p_success, Bell vector)``, with the chain of :func:`qfab.qnic.link_chain`.
 CHAIN_HERALDING: Mapping[str, Callable[[Any, LinkChain], tuple[float, Any]]] = \
-    MappingProxyType({"single_click": _single_click, "double_click": _double_click})
+    MappingProxyType({"single_click": _single_click, "double_click": _double_click,
+                      "transduced": _transduced})
 
 
 #: Link kind -> the heralding model of one attempt: ``link spec -> (p_success, Bell vector)``.
@@ -252,6 +275,7 @@ HERALDING: Mapping[str, Callable[[Any], tuple[float, Any]]] = MappingProxyType({
     "depolarizing": _depolarizing,
     "single_click": _single_click,
     "double_click": _double_click,
+    "transduced": _transduced,
     "midpoint_source": MidpointHeralding(),
     "chip_to_chip": chip_to_chip,
 })

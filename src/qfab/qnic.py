@@ -83,6 +83,7 @@ from qfab.spec.models import (
     NodeSpec,
     OpticalLinkSpecBase,
     SingleClickLinkSpec,
+    TransducedLinkSpec,
     end_interfaces,
     quantum_channel_wavelength,
 )
@@ -377,8 +378,9 @@ def link_chain(link: OpticalLink, nodes: dict[str, NodeSpec] | None = None,
     index
         The link's position (for the YAML paths of its ends).
     interference
-        How the station heralds (default: ``single_photon`` for a single-click link,
-        ``two_photon`` otherwise); it picks the emitters' overlap factor.
+        How the station heralds (default: ``single_photon`` for a link that heralds with a
+        bright state, a single-click link or a ``transduced`` one with ``heralding:
+        single_click``; ``two_photon`` otherwise); it picks the emitters' overlap factor.
     """
     ends = end_interfaces(link, nodes or {}, index)
     detector = detector_stage(link)
@@ -388,8 +390,9 @@ def link_chain(link: OpticalLink, nodes: dict[str, NodeSpec] | None = None,
     m_a = ends[0].emitter.indistinguishability
     m_b = ends[1].emitter.indistinguishability
     if interference is None:
-        interference = "single_photon" if isinstance(link, SingleClickLinkSpec) \
-            else "two_photon"
+        single = isinstance(link, SingleClickLinkSpec) or (
+            isinstance(link, TransducedLinkSpec) and link.heralding == "single_click")
+        interference = "single_photon" if single else "two_photon"
     overlap = float(single_photon_coherence(m_a, m_b) if interference == "single_photon"
                     else hom_visibility(m_a, m_b))
     return LinkChain(arms=arms, detector=detector,

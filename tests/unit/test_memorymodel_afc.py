@@ -90,6 +90,8 @@ def test_modes_multiply_the_channels_of_a_link() -> None:
 @pytest.mark.parametrize(("memory", "path"), [
     ({"optical_depth": 20, "finesse": 0.5}, "nodes.a.memory.finesse"),
     ({"optical_depth": -1, "finesse": 10}, "nodes.a.memory.optical_depth"),
+    ({"optical_depth": 20, "finesse": "inf"}, "nodes.a.memory.finesse"),
+    ({"optical_depth": "inf", "finesse": 10}, "nodes.a.memory.optical_depth"),
     ({"optical_depth": 20}, "nodes.a.memory"),
     ({"efficiency": 0.5, "optical_depth": 20, "finesse": 10}, "nodes.a.memory"),
     ({"efficiency": 1.5}, "nodes.a.memory.efficiency"),

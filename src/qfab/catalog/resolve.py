@@ -1,7 +1,8 @@
 """``preset: NAME`` in a scenario: the preset's values written into the section, before validation.
 
-A ``detector``, ``fiber``, ``emitter``, ``conversion`` or ``memory`` mapping (of a link, a
-node, or the ``topology`` section's link and node templates), and the ``emitter``,
+A ``detector``, ``fiber``, ``emitter``, ``conversion``, ``transducer`` (a ``transduced``
+link's) or ``memory`` mapping (of a link, a node, or the ``topology`` section's link and
+node templates), and the ``emitter``,
 ``conversion`` and ``transducer`` mappings of a node's ``interface``, may name a preset of
 its category (a ``conversion`` takes a ``converter``)::
 
@@ -70,7 +71,7 @@ _NUMBER_UNITS = frozenset({"1", "photons"})
 #: Link kind -> the preset category a link of that kind may name at its top level.
 _LINK_PRESETS = {"chip_to_chip": "interconnect"}
 
-_LINK_SECTIONS = ("detector", "fiber", "emitter", "conversion")
+_LINK_SECTIONS = ("detector", "fiber", "emitter", "conversion", "transducer")
 _NODE_SECTIONS = ("memory",)
 _INTERFACE_SECTIONS = ("emitter", "conversion", "transducer")
 

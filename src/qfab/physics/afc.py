@@ -30,7 +30,7 @@ MAX_FORWARD_EFFICIENCY = 4.0 / np.e**2
 
 def _dephasing(finesse: FloatArray) -> FloatArray:
     """``exp(-7 / F**2)``: the loss from the comb's Gaussian teeth dephasing the echo."""
-    return np.exp(-7.0 / finesse**2)
+    return np.exp(-(7.0 / finesse) / finesse)  # not finesse**2, which overflows
 
 
 def _comb(optical_depth: ArrayLike, finesse: ArrayLike, background_depth: ArrayLike

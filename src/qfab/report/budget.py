@@ -18,9 +18,10 @@ Stages per kind (``docs/budget.md`` has the table):
   times the jitter window; noise: the false-click probability per window, dark counts and
   noise photons) and ``bsm`` (efficiency 1; noise ``1 - V_eff``, the link's visibility times
   the emitters' overlap), ``encoding`` for a double-click link with one (efficiency 1; noise
-  one minus what the encoding's channel keeps of the pair), for ``single_click`` also
-  ``bright_state`` (efficiency 1; noise the population ``a``, the
-  fidelity is about ``1 - a``);
+  one minus what the encoding's channel keeps of the pair), for ``single_click`` (and
+  ``transduced`` with ``heralding: single_click``) also ``bright_state`` (efficiency 1;
+  noise the population ``a``, the fidelity is about ``1 - a``); ``transduced`` lists the
+  same chain, with ``transducer[x]`` for each superconducting end;
 - ``depolarizing``: ``success_probability`` (efficiency: the given probability; noise
   ``1 - fidelity``);
 - ``midpoint_source``: ``source`` (efficiency 1; noise ``1 - F`` of one emitted pair), then
@@ -64,8 +65,10 @@ from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
     LinkSpecBase,
+    OpticalLinkSpecBase,
     ScenarioSpec,
     SingleClickLinkSpec,
+    TransducedLinkSpec,
 )
 
 __all__ = ["LinkBudget", "Stage", "budget_document", "format_budgets", "link_budgets"]
@@ -123,11 +126,11 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _photonic_stages(chain: LinkChain, link: SingleClickLinkSpec | DoubleClickLinkSpec
-                     ) -> list[Stage]:
+def _photonic_stages(chain: LinkChain, link: OpticalLinkSpecBase) -> list[Stage]:
     stages = list(chain.stages)
-    if isinstance(link, SingleClickLinkSpec):
-        stages.append(Stage("bright_state", 1.0, float(link.bright_state)))
+    bright_state = getattr(link, "bright_state", None)
+    if bright_state is not None:
+        stages.append(Stage("bright_state", 1.0, float(bright_state)))
     return stages
 
 
@@ -155,7 +158,7 @@ def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
     link: LinkSpecBase = spec.links[index]
     kind = str(getattr(link, "kind", ""))
     stages: list[Stage]
-    if isinstance(link, (SingleClickLinkSpec, DoubleClickLinkSpec)):
+    if isinstance(link, (SingleClickLinkSpec, DoubleClickLinkSpec, TransducedLinkSpec)):
         chain = link_chain(link, spec.nodes, index)
         stages = _photonic_stages(chain, link)
         efficiency = chain.efficiency

@@ -27,6 +27,7 @@ from qfab.spec.models import (
     SingleClickLinkSpec,
     T1T2MemorySpec,
     TeleportationRequestSpec,
+    TransducedLinkSpec,
 )
 from qfab.spec.schema import scenario_json_schema
 from qfab.spec.sweep import ParameterSpec, SweepSpec
@@ -35,7 +36,8 @@ __all__ = [
     "read_document", "validate_scenario", "scenario_json_schema",
     "ScenarioSpec", "NodeSpec", "MemorySpec", "T1T2MemorySpec",
     "DepolarizingMemorySpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
-    "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "LinkSpec",
+    "DepolarizingLinkSpec", "SingleClickLinkSpec", "DoubleClickLinkSpec", "TransducedLinkSpec",
+    "LinkSpec",
     "AvailabilitySpec", "PairRequestSpec", "EntanglementRequestSpec",
     "TeleportationRequestSpec", "RequestSpec", "PolicySpec", "SweepSpec", "ParameterSpec",
     "ArrivalSpec",

@@ -143,11 +143,14 @@ class AfcMemorySpec(_MemorySpecBase):
     efficiency: Probability | None = Field(
         None, description="recall efficiency of the comb, given directly (instead of "
         "optical_depth and finesse)")
-    optical_depth: Number | None = Field(None, ge=0, description="peak optical depth d of "
+    optical_depth: Number | None = Field(None, ge=0, allow_inf_nan=False,
+                                         description="peak optical depth d of "
                                          "the comb's teeth")
-    finesse: Number | None = Field(None, ge=1, description="comb finesse F = spacing / tooth "
+    finesse: Number | None = Field(None, ge=1, allow_inf_nan=False,
+                                   description="comb finesse F = spacing / tooth "
                                    "width (>= 1)")
-    background_depth: Number = Field(0.0, ge=0, description="optical depth d0 of the "
+    background_depth: Number = Field(0.0, ge=0, allow_inf_nan=False,
+                                     description="optical depth d0 of the "
                                      "absorbing background between the teeth")
     recall: Literal["forward", "backward"] = Field(
         "forward", description="echo emitted forwards or backwards (phase matched)")
@@ -406,6 +409,11 @@ class _OpticalLinkSpecBase(_LinkSpecBase):
         None, description="how the photonic qubit is carried (time_bin, polarization); "
         "double-click links only (default: ideal)")
 
+    def link_transducer(self, node: str) -> TransducerSpec | None:
+        """The link's own transducer stage for end ``node`` (``None``: the end has none
+        from the link; only the ``transduced`` kind gives its ends one)."""
+        return None
+
 
 #: Base of the optical link kinds (their ends have emitters, converters, a detector station;
 #: :mod:`qfab.qnic` composes their chain).
@@ -425,12 +433,48 @@ class DoubleClickLinkSpec(_OpticalLinkSpecBase):
     kind: Literal["double_click"] = "double_click"
 
 
+class TransducedLinkSpec(_OpticalLinkSpecBase):
+    """A superconducting qubit's microwave photon converted to an optical photon.
+
+    The ends named in ``transduced`` (default: both) are superconducting nodes: their arm
+    of the chain gets the microwave-to-optical ``transducer`` stage (its efficiency and its
+    ``efficiency * added_noise`` noise photons, :mod:`qfab.qnic`) after the emitter. An end
+    whose node interface has its own transducer uses that one (the link's would then be
+    ignored, so setting both is an error); the other ends use their interface or the
+    link's ``emitter`` and ``conversion`` as on any optical link. The station heralds by
+    two-photon (``double_click``) or single-photon (``single_click``, with
+    ``bright_state``) interference.
+    """
+
+    kind: Literal["transduced"] = "transduced"
+    transducer: TransducerSpec | None = Field(
+        None, description="microwave-to-optical transducer of each end named in 'transduced' "
+        "whose node interface has none")
+    transduced: tuple[NodeName, ...] | None = Field(
+        None, description="the end nodes that are superconducting and transduce their photon "
+        "(default: both ends)")
+    heralding: Literal["double_click", "single_click"] = Field(
+        "double_click", description="how the station heralds: two-photon (double_click) or "
+        "single-photon (single_click, needs bright_state) interference")
+    bright_state: Number | None = Field(
+        None, gt=0, lt=1, description="bright-state population alpha (single_click only)")
+
+    @property
+    def transduced_ends(self) -> tuple[str, ...]:
+        """The superconducting ends (``transduced``, default both ends)."""
+        return self.between if self.transduced is None else self.transduced
+
+    def link_transducer(self, node: str) -> TransducerSpec | None:
+        """The link's ``transducer`` for an end named in ``transduced``, else ``None``."""
+        return self.transducer if node in self.transduced_ends else None
+
+
 # the hardware kinds subclass the classes above (imported here, after them)
 from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec  # noqa: E402
 
 LinkSpec = Annotated[
-    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec | MidpointSourceLinkSpec
-    | ChipToChipLinkSpec,
+    DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec | TransducedLinkSpec
+    | MidpointSourceLinkSpec | ChipToChipLinkSpec,
     Field(discriminator="kind"),
 ]
 
@@ -550,16 +594,21 @@ class EndInterface:
 def end_interfaces(link: Any, nodes: dict[str, NodeSpec],
                    index: int) -> tuple[EndInterface, EndInterface]:
     """The two ends of optical link ``links[index]``: each node's interface if it has one,
-    else the link's ``emitter`` and ``conversion``."""
+    else the link's ``emitter`` and ``conversion``; an end that the link transduces
+    (:meth:`TransducedLinkSpec.link_transducer`) takes the link's transducer unless its
+    interface has its own."""
     ends = []
     for name in link.between:
         node = nodes.get(name)
         interface = None if node is None else node.interface
+        linked = link.link_transducer(name) if isinstance(link, _OpticalLinkSpecBase) \
+            else None
         if interface is None:
-            ends.append(EndInterface(name, link.emitter, None, link.conversion,
+            ends.append(EndInterface(name, link.emitter, linked, link.conversion,
                                      f"links[{index}]"))
         else:
-            ends.append(EndInterface(name, interface.emitter, interface.transducer,
+            ends.append(EndInterface(name, interface.emitter,
+                                     interface.transducer or linked,
                                      interface.conversion, f"nodes.{name}.interface"))
     return ends[0], ends[1]
 
@@ -572,10 +621,54 @@ def _differ(x: float, y: float, tolerance: float) -> bool:
     return abs(x - y) > tolerance * max(x, y)
 
 
+def _check_transduced(link: TransducedLinkSpec, index: int,
+                      nodes: dict[str, NodeSpec]) -> None:
+    """A transduced link's own rules: its heralding fields, the ends it names, a transducer
+    for each of them, and no link transducer that a node's own would override."""
+    path = f"links[{index}]"
+    if link.heralding == "single_click" and link.bright_state is None:
+        raise ScenarioError(f"{path}.bright_state", "heralding: single_click needs the "
+                            "bright-state population bright_state (0 < alpha < 1)")
+    if link.heralding == "double_click" and link.bright_state is not None:
+        raise ScenarioError(f"{path}.bright_state", "heralding: double_click has no bright "
+                            "state (it would be ignored): remove it or use heralding: "
+                            "single_click")
+    named = link.transduced_ends
+    for position, name in enumerate(named):
+        if name not in link.between:
+            raise ScenarioError(f"{path}.transduced[{position}]",
+                                f"{name!r} is not an end of the link (between: "
+                                f"{link.between[0]}, {link.between[1]})")
+        if name in named[:position]:
+            raise ScenarioError(f"{path}.transduced[{position}]", f"{name!r} is named twice")
+    if not named and link.transducer is not None:
+        raise ScenarioError(f"{path}.transducer", "transduced names no end, so this "
+                            "transducer would be ignored (name the superconducting ends in "
+                            "transduced, or remove it)")
+    for name in named:
+        node = nodes.get(name)
+        own = None if node is None or node.interface is None else node.interface.transducer
+        if own is not None and link.transducer is not None:
+            raise ScenarioError(f"{path}.transducer",
+                                f"{name}'s interface has its own transducer, which its arm "
+                                f"uses: this one would be ignored there (remove "
+                                f"nodes.{name}.interface.transducer, or leave {name} out of "
+                                "transduced and this transducer serves the other ends)")
+        if own is None and link.transducer is None:
+            raise ScenarioError(f"{path}.transducer",
+                                f"{name} is transduced but has no transducer (set this "
+                                f"transducer or nodes.{name}.interface.transducer)")
+    if all(end.transducer is None for end in end_interfaces(link, nodes, index)):
+        raise ScenarioError(f"{path}.transduced", "no end of the link has a transducer "
+                            "(name the superconducting ends here)")
+
+
 def _check_optical_link(link: _OpticalLinkSpecBase, index: int,
                         nodes: dict[str, NodeSpec]) -> None:
     """The compatibility rules of an optical link's two ends (wavelengths, stages that would
     be ignored, a detector dead time the model does not cover)."""
+    if isinstance(link, TransducedLinkSpec):
+        _check_transduced(link, index, nodes)
     a, b = end_interfaces(link, nodes, index)
     if link.detector.dead_time > link.attempt_period():
         raise ScenarioError(f"links[{index}].detector.dead_time",
@@ -629,7 +722,9 @@ def _check_optical_link(link: _OpticalLinkSpecBase, index: int,
 def _check_telecom(link: _OpticalLinkSpecBase, index: int, photon: float | None) -> None:
     """The encoding and classical-traffic rules of an optical link (``photon``: the ends'
     wavelength, ``None`` if neither end gives one)."""
-    if isinstance(link, SingleClickLinkSpec) and link.encoding is not None:
+    single = isinstance(link, SingleClickLinkSpec) or (
+        isinstance(link, TransducedLinkSpec) and link.heralding == "single_click")
+    if single and link.encoding is not None:
         raise ScenarioError(f"links[{index}].encoding",
                             "a single-click link carries its qubit in the photon number, not "
                             "in a time-bin or polarization encoding; its phase stability is "

@@ -168,10 +168,14 @@ OPTIONAL_KEYS = frozenset({
     "cutoff", "min_fidelity", "deadline", "tier", "availability", "per_link", "topology",
     "sweep", "purification_rounds", "target_rel_error", "format", "stop", "among", "name",
     "interface", "conversion", "transducer", "wavelength", "input_wavelength",
-    "output_wavelength", "bandwidth", "classical", "encoding", "launch_end"})
+    "output_wavelength", "bandwidth", "classical", "encoding", "launch_end", "on_demand",
+    "comb_spacing", "echo_time", "optical_depth", "finesse"})
 
 #: Keys that take any integer, negative ones included.
 SIGNED_KEYS = frozenset({"priority"})
+
+#: Logarithmic units whose negative values are valid quantities (-1 dBm is 0.79 mW).
+LOG_UNITS = frozenset({"dBm"})
 
 _REQUIRED_ALWAYS = frozenset({"between", "pairs", "period", "up", "linspace", "logspace"})
 _REQUIRED_BY_KIND = {
@@ -197,10 +201,10 @@ def _required(document: Any, path: Path_) -> bool | None:
         return True
     if where.startswith("arrivals[") and where.count(".") == 0:
         return True if key in {"process", "rate", "pairs"} else None  # 'between' has a default
-    if key == "kind" and isinstance(parent, dict) and (
+    if key == "kind" and isinstance(parent, dict) and "preset" not in parent and (
             where.startswith(("links[", "requests[")) and where.count(".") == 0
             or where == "topology.link"):
-        return True
+        return True  # a link-level preset names its kind (chip_to_chip)
     if key == "kind" and parent.get("kind") == "depolarizing" and where.endswith("memory"):
         return True  # coherence_time belongs to the depolarizing kind only
     if key in _REQUIRED_BY_KIND.get(str(parent.get("kind", "")), frozenset()) and not \
@@ -284,7 +288,7 @@ def _huge_number(document: Any) -> Iterator[Mutation]:
 
 def _negative(document: Any) -> Iterator[Mutation]:
     for path, value in _numeric(document):
-        if _key(path) in SIGNED_KEYS:
+        if _key(path) in SIGNED_KEYS or _unit(value).strip() in LOG_UNITS:
             continue
         new = f"-1{_unit(value)}" if isinstance(value, str) else -1
         yield f"{render(path)} -> {new!r}", _replaced(document, path, new), True
