@@ -34,7 +34,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "qfab"
-HEAVY_OPTIONAL = {"dask", "cupy", "jax", "stim", "matplotlib", "qiskit", "torch", "tqdm"}
+HEAVY_OPTIONAL = {"dask", "cupy", "jax", "stim", "matplotlib", "qiskit", "torch", "tqdm",
+                  "ldpc"}
 SIMULATION = {"sim", "hardware", "protocols", "quantum"}
 BASE = {"units", "errors", "heap"}
 
