@@ -179,8 +179,9 @@ def _afc(spec: AfcMemorySpec) -> MemoryModel:
     comb's efficiency for any wait up to the echo time and 0 beyond it. A qubit read out
     before its echo is treated as recalled at the echo: the engines take the read-out to be
     timed onto the echo (the protocol waits for it), so a wait shorter than ``echo_time``
-    retrieves with the full efficiency and the echo delay is not added to the timeline;
-    keep ``echo_time`` at or above the herald delay of the memory's links. On demand: the
+    retrieves with the full efficiency and the echo delay is not added to the timeline; an
+    ``echo_time`` shorter than the herald delay of one of the memory's links is refused when
+    the scenario is validated (no pair could be read out). On demand: the
     spin-wave efficiency of the time stored beyond the echo time, at any wait.
     The stored state depolarizes with ``coherence_time``.
     """

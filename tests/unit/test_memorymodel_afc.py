@@ -124,11 +124,11 @@ def test_engines_model_or_refuse_an_afc_memory() -> None:
     never = copy.deepcopy(LINK)
     never["links"][0]["length"] = "100 km"  # herald after 500 us, the echo after 1 ms: fine
     assert supports(parse_scenario(never), engine="fast")
-    never["links"][0]["length"] = "300 km"  # herald after 1.5 ms: every read-out fails
-    refused = supports(parse_scenario(never), engine="fast")
-    assert not refused
-    assert str(refused.reason).startswith("requests[0]: no pair of the link a - b is ever")
-    assert supports(parse_scenario(never), engine="des")
+    never["links"][0]["length"] = "300 km"  # herald after 1.5 ms: every read-out would fail
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(never)
+    assert caught.value.path == "nodes.a.memory.echo_time"
+    assert "before the herald of links[0] (a - b) arrives" in caught.value.reason
     purified = parse_scenario({**LINK, "policy": {"purification": "dejmps",
                                                   "purification_rounds": 1}})
     for engine in ("des", "analytic"):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from qfab.engines import run
+from qfab.errors import ScenarioError
 from qfab.loading import parse_scenario
 from qfab.physics.afc import backward_efficiency, spin_wave_efficiency
 
@@ -80,17 +81,16 @@ def test_des_delivers_and_loses_recalls_as_the_closed_form_says(document: dict[s
     assert request.rate_hz == pytest.approx(expected.rate_hz, abs=tolerance)
 
 
-def test_a_fixed_delay_memory_read_out_after_its_echo_delivers_nothing() -> None:
+def test_a_fixed_delay_memory_whose_echo_comes_before_the_herald_is_refused() -> None:
+    """The comb re-emits at its echo time; a herald that arrives later leaves nothing to read
+    out, so the scenario is refused instead of running a link that never delivers."""
     document = copy.deepcopy(LINK)
     document["nodes"]["alice"]["memory"]["echo_time"] = "50 us"  # herald after 100 us
-    document["duration"] = "0.2 s"
-    result = run(parse_scenario(document), engine="des")
-    request = result.requests[0]
-    assert request.delivered == 0
-    successes = result.links[0].successes
-    assert successes and request.lost_recalls == successes
-    analytic = run(parse_scenario(document), engine="analytic").requests[0]
-    assert analytic.delivered == 0 and analytic.lost_recalls is None
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(document)
+    assert caught.value.path == "nodes.alice.memory.echo_time"
+    document["nodes"]["alice"]["memory"]["echo_time"] = "100 us"  # the herald is just in time
+    assert parse_scenario(document).nodes["alice"].memory.kind == "afc"
 
 
 def test_a_swap_at_a_fixed_delay_repeater_succeeds_only_on_pairs_within_the_echo() -> None:

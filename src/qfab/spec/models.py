@@ -848,6 +848,36 @@ def quantum_channel_wavelength(link: Any, nodes: dict[str, NodeSpec], index: int
                         "wavelength or the ends' emitter/conversion wavelength)")
 
 
+def _check_echo_after_herald(link: _LinkSpecBase, index: int,
+                             nodes: dict[str, NodeSpec]) -> None:
+    """A fixed-delay AFC memory must re-emit after the herald of its link arrives.
+
+    The comb re-emits its photon at the echo time ``1 / comb_spacing`` after absorbing it;
+    the node can only use it if it knows by then that the pair was heralded, ``length /
+    fiber.speed`` after emission. An echo before the herald loses every pair: refused here
+    rather than run as a link that never delivers (Afzelius et al., PRA 79, 052329 (2009):
+    fixed-delay storage; on-demand spin-wave storage has no such bound).
+    """
+    delay = float(link.length / link.fiber.speed)
+    for end in link.between:
+        memory = nodes[end].memory if end in nodes else None
+        if not isinstance(memory, AfcMemorySpec) or memory.on_demand is not None:
+            continue
+        if memory.echo_time is not None:
+            echo, field = float(memory.echo_time), "echo_time"
+        elif memory.comb_spacing is not None:
+            echo, field = 1.0 / float(memory.comb_spacing), "comb_spacing"
+        else:
+            continue
+        if echo < delay * (1 - 1e-9):  # rounding of length / speed is not a violation
+            raise ScenarioError(
+                f"nodes.{end}.memory.{field}",
+                f"the comb re-emits {echo:g} s after absorbing, before the herald of "
+                f"links[{index}] ({link.between[0]} - {link.between[1]}) arrives "
+                f"{delay:g} s after emission: no pair could be read out; use an echo time "
+                f">= {delay:g} s or on_demand spin-wave storage")
+
+
 class ScenarioSpec(SpecModel):
     """A complete scenario (format version 1).
 
@@ -950,6 +980,8 @@ class ScenarioSpec(SpecModel):
             _check_down_time(link, index)
             _check_unused_physics(link, index)
             _check_fiber_kind(link, index)
+            if not isinstance(link, FiberLinkSpec):  # no memory holds a fiber link's photons
+                _check_echo_after_herald(link, index, self.nodes)
             if isinstance(link, _OpticalLinkSpecBase):
                 _check_optical_link(link, index, self.nodes)
         for name, node in self.nodes.items():
