@@ -21,11 +21,13 @@ their lengths and whether both ends' keys match.
 
 from __future__ import annotations
 
+# the post-processing (qfab.qkd) is imported by the functions that run it, so that an
+# engine running a scenario without qkd requests does not load it
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,11 +47,13 @@ from qfab.physics.qkd import (
     wcp_qber,
 )
 from qfab.physics.qkd_channel import bell_diagonal_chsh, bell_diagonal_qber, receiver_background
-from qfab.qkd.pulses import PulseRecord, sample_bb84
-from qfab.qkd.session import KeyLength, SessionConfig, SessionResult, run_session
 from qfab.rng import RandomStreams
 from qfab.spec.models import FiberLinkSpec, ScenarioSpec
 from qfab.spec.qkd import QkdPairsSpec, QkdRequestSpec
+
+if TYPE_CHECKING:
+    from qfab.qkd.pulses import PulseRecord
+    from qfab.qkd.session import KeyLength, SessionConfig, SessionResult
 
 __all__ = ["QKD_ENGINES", "FiberChannel", "fiber_channel", "involves_qkd", "qkd_run",
            "qkd_support"]
@@ -283,6 +287,8 @@ def _session_config(request: QkdRequestSpec) -> SessionConfig:
     """The session's parameters: ``finite_key.epsilon`` as its secrecy parameter; the LDPC
     code adapts its rate to the estimated QBER and the syndrome bits it sends are the leak
     (``error_correction_efficiency`` is the analytic engine's model of that leak)."""
+    from qfab.qkd.session import SessionConfig
+
     return SessionConfig() if request.epsilon is None \
         else SessionConfig(epsilon_sec=request.epsilon)
 
@@ -290,6 +296,9 @@ def _session_config(request: QkdRequestSpec) -> SessionConfig:
 def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
                   rng: np.random.Generator) -> RequestResult:
     """Sampled pulses (:func:`~qfab.qkd.pulses.sample_bb84`), then the session."""
+    from qfab.qkd.pulses import sample_bb84
+    from qfab.qkd.session import run_session
+
     channel = fiber_channel(link)
     mus, probs = _intensities(request)
     pulses = request.pulse_count
@@ -382,6 +391,8 @@ def _bbm92_result(request: QkdPairsSpec, row: RequestResult,
     """Measure the delivered pairs in random bases (Z or X at each end, 1/2 each), then
     the session (:func:`~qfab.physics.qkd.bbm92_finite_key_length` with ``finite_key``,
     else the asymptotic ``n (1 - h(Q)) - leak_EC``)."""
+    from qfab.qkd.session import run_session
+
     qkd = request.qkd
     recorded = request.recorded()
     vectors = np.asarray(recorded, dtype=np.float64).reshape(len(recorded), 4)
