@@ -24,6 +24,7 @@ from __future__ import annotations
 # the post-processing (qfab.qkd) is imported by the functions that run it, so that an
 # engine running a scenario without qkd requests does not load it
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from numpy.typing import NDArray
 
 from qfab.engines.base import Support
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult
+from qfab.errors import EngineError, QfabError, ScenarioError
 from qfab.physics.bounds import plob_bound
 from qfab.physics.detection import window_fraction
 from qfab.physics.fiber import transmittance
@@ -109,10 +111,34 @@ def fiber_channel(link: FiberLinkSpec) -> FiberChannel:
 class _Split:
     network: ScenarioSpec | None
     positions: list[int]  # original index of each network request
+    link_positions: list[int]  # original index of each network link
+
+    def renumbered(self, text: str) -> str:
+        """``text`` with the network part's ``requests[k]`` and ``links[k]`` numbered as in
+        the scenario as written."""
+        def original(match: re.Match[str]) -> str:
+            table = self.positions if match.group(1) == "requests" else self.link_positions
+            index = int(match.group(2))
+            return f"{match.group(1)}[{table[index]}]" if index < len(table) else match.group(0)
+
+        return _REFERENCE.sub(original, text)
+
+    def error(self, error: QfabError) -> QfabError:
+        """``error`` of the network part, with the scenario's own numbering."""
+        if isinstance(error, ScenarioError):
+            return ScenarioError(self.renumbered(error.path), self.renumbered(error.reason))
+        if isinstance(error, EngineError):
+            return EngineError(self.renumbered(str(error)))
+        return error
+
+
+_REFERENCE = re.compile(r"\b(requests|links)\[(\d+)\]")
 
 
 def _split(spec: ScenarioSpec) -> _Split:
-    links = [link for link in spec.links if not isinstance(link, FiberLinkSpec)]
+    link_positions = [index for index, link in enumerate(spec.links)
+                      if not isinstance(link, FiberLinkSpec)]
+    links = [spec.links[index] for index in link_positions]
     requests: list[Any] = []
     positions: list[int] = []
     for index, written in enumerate(spec.requests):
@@ -127,8 +153,9 @@ def _split(spec: ScenarioSpec) -> _Split:
         requests.append(request)
         positions.append(index)
     if not links:
-        return _Split(None, [])
-    return _Split(spec.model_copy(update={"links": links, "requests": requests}), positions)
+        return _Split(None, [], [])
+    return _Split(spec.model_copy(update={"links": links, "requests": requests}), positions,
+                  link_positions)
 
 
 def qkd_support(spec: ScenarioSpec, engine: str,
@@ -138,7 +165,14 @@ def qkd_support(spec: ScenarioSpec, engine: str,
     if not served:
         return served
     split = _split(spec)
-    return Support.yes() if split.network is None else network_support(split.network)
+    if split.network is None:
+        return Support.yes()
+    try:
+        served = network_support(split.network)
+    except QfabError as error:
+        raise split.error(error) from None
+    return served if served or served.reason is None \
+        else Support.no(split.renumbered(served.reason))
 
 
 def _protocol_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -161,7 +195,10 @@ def qkd_run(spec: ScenarioSpec, engine: str, seed: int,
     _protocol_support(spec, engine).require()
     split = _split(spec)
     streams = RandomStreams(seed)
-    network = None if split.network is None else run_network(split.network)
+    try:
+        network = None if split.network is None else run_network(split.network)
+    except QfabError as error:
+        raise split.error(error) from None
     rows: dict[int, RequestResult] = {}
     if network is not None and split.network is not None:
         for position, result, request in zip(split.positions, network.requests,

@@ -171,3 +171,16 @@ def test_sampled_pulses_do_not_step_through_each_pulse() -> None:
     assert int(record.pulses.sum()) == 10**9
     expected = 10**9 * (1.7e-6 + 1 - np.exp(-0.5 * eta))
     assert record.detections == pytest.approx(expected, rel=5 / np.sqrt(expected))
+
+
+def test_errors_of_the_network_part_name_the_scenarios_own_indices() -> None:
+    """The engines serve the entangling links and requests without the fiber link and the
+    bb84 request; their errors still number links and requests as written."""
+    links = [FIBER, {**DEPOLARIZING, "between": ["alice", "carol"]}]
+    requests = [BB84, {"kind": "entanglement", "between": ["alice", "carol"], "pairs": 5,
+                       "min_fidelity": 0.99}]
+    spec = parse_scenario(document(links, requests, nodes=("alice", "bob", "carol")))
+    with pytest.raises(EngineError, match=r"^requests\[1\]"):
+        run(spec, engine="des")
+    with pytest.raises(EngineError, match=r"^requests\[1\]"):
+        supports(spec, engine="analytic")
