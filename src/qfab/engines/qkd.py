@@ -283,7 +283,8 @@ def _bb84_row(request: QkdRequestSpec, link: FiberLinkSpec, *, detected: int,
 
 _FIELDS = ("protocol", "pulses", "gain", "qber", "sifted_bits", "key_bits_per_pulse",
            "key_rate_bps", "secret_fraction", "chsh", "final_key_bits", "keys_match",
-           "abort_reason", "plob_bits_per_pulse")
+           "abort_reason", "plob_bits_per_pulse", "sampled_bits", "estimated_qber",
+           "corrected_bits", "leak_ec_bits", "authentication_key_bits")
 
 
 def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
@@ -415,6 +416,10 @@ def _session_fields(session: SessionResult, pulses: float) -> dict[str, Any]:
         and np.array_equal(session.alice_key, session.bob_key))
     final = session.final_key_bits
     return {"sifted_bits": session.sifted_bits, "final_key_bits": final,
+            "sampled_bits": session.sampled_bits,
+            "estimated_qber": None if math.isnan(session.qber) else session.qber,
+            "corrected_bits": session.key_bits_in, "leak_ec_bits": session.leak_ec,
+            "authentication_key_bits": session.authentication_key_bits,
             "key_bits_per_pulse": final / pulses if pulses else None,
             "secret_fraction": final / session.sifted_bits if session.sifted_bits else None,
             "keys_match": keys_match, "abort_reason": session.reason}
