@@ -99,7 +99,8 @@ class DesEngine:
         """
         if involves_qkd(spec):
             return qkd_run(spec, self.name, seed, lambda network: self.run(
-                network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit))
+                network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit),
+                traced=trace is not None)
         started = time.perf_counter()
         applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)

@@ -188,12 +188,18 @@ def _protocol_support(spec: ScenarioSpec, engine: str) -> Support:
 
 
 def qkd_run(spec: ScenarioSpec, engine: str, seed: int,
-            run_network: Callable[[ScenarioSpec], RunResult]) -> RunResult:
+            run_network: Callable[[ScenarioSpec], RunResult], *,
+            traced: bool = False) -> RunResult:
     """Run ``spec`` on ``engine``: the network part with ``run_network``, the qkd requests
-    here (see the module docstring)."""
+    here (see the module docstring). ``traced``: an event trace was asked for, which only
+    the network part has."""
     started = time.perf_counter()
     _protocol_support(spec, engine).require()
     split = _split(spec)
+    if traced and split.network is None:
+        raise EngineError("trace: this scenario has only fiber links, whose pulses are "
+                          "sampled in blocks, not simulated event by event: there are no "
+                          "events to record")
     streams = RandomStreams(seed)
     try:
         network = None if split.network is None else run_network(split.network)

@@ -184,3 +184,11 @@ def test_errors_of_the_network_part_name_the_scenarios_own_indices() -> None:
         run(spec, engine="des")
     with pytest.raises(EngineError, match=r"^requests\[1\]"):
         supports(spec, engine="analytic")
+
+
+def test_no_trace_of_a_scenario_with_only_fiber_links() -> None:
+    from qfab.protocols.trace import TraceRecorder
+
+    spec = parse_scenario(document([FIBER], [BB84]))
+    with pytest.raises(EngineError, match=r"^trace: this scenario has only fiber links"):
+        run(spec, engine="des", trace=TraceRecorder())
