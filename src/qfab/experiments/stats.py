@@ -7,7 +7,9 @@ the run's ``wall_time_s``, ``sim_time_s`` and ``events``, per request ``r{i}_del
 ``a{i}_offered``, ``a{i}_completed``, ``a{i}_pairs_delivered``, ``a{i}_latency_mean_s``,
 ``a{i}_latency_p95_s``, ``a{i}_fidelity`` (its load summary, in place of one column set per
 generated request), and for the first link ``l0_p_success``, ``l0_rate_hz``,
-``l0_fidelity``.
+``l0_fidelity``. A qkd request adds ``r{i}_qber``, ``r{i}_key_bits_per_pulse``,
+``r{i}_key_rate_bps``, ``r{i}_secret_fraction``, ``r{i}_chsh``, ``r{i}_final_key_bits`` and
+``r{i}_plob_bits_per_pulse`` (:mod:`qfab.engines.qkd`).
 
 :func:`summarize` groups rows by point (parameter values and engine) and gives, for every
 numeric column, the mean over seeds, its standard error and the number of values. The
@@ -37,6 +39,8 @@ TIMING_COLUMNS = ("wall_time_s",)
 _RUN_COLUMNS = ("wall_time_s", "sim_time_s", "events")
 _PER_ENTRY = re.compile(r"^(r\d+|a\d+|l0)_")
 _GENERATED = re.compile(r"^arrivals\[\d+\]#\d+$")
+_QKD_COLUMNS = ("qber", "key_bits_per_pulse", "key_rate_bps", "secret_fraction", "chsh",
+                "final_key_bits", "plob_bits_per_pulse")
 _ARRIVAL_COLUMNS = ("offered", "completed", "pairs_delivered", "latency_mean_s",
                     "latency_p95_s", "fidelity")
 
@@ -65,6 +69,10 @@ def result_row(result: Mapping[str, Any], *, strong_id: str,
         row[f"r{index}_delivered"] = request.get("delivered")
         row[f"r{index}_rate_hz"] = request.get("rate_hz")
         row[f"r{index}_fidelity"] = request.get("fidelity")
+        if request.get("kind") == "qkd":
+            for key in _QKD_COLUMNS:
+                value = request.get(key)
+                row[f"r{index}_{key}"] = None if value is None else float(value)
     for index, summary in enumerate(result.get("arrivals", [])):
         for key in _ARRIVAL_COLUMNS:
             row[f"a{index}_{key}"] = summary.get(key)

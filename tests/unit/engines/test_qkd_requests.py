@@ -192,3 +192,21 @@ def test_no_trace_of_a_scenario_with_only_fiber_links() -> None:
     spec = parse_scenario(document([FIBER], [BB84]))
     with pytest.raises(EngineError, match=r"^trace: this scenario has only fiber links"):
         run(spec, engine="des", trace=TraceRecorder())
+
+
+def test_sweep_rows_carry_the_key_figures(tmp_path: Any) -> None:
+    """A sweep of a qkd request stores its key figures; a lossless link's PLOB bound (null)
+    and the bb84 request's chsh (null) are stored as nulls of the column's type."""
+    from qfab.experiments.stats import result_row
+    from qfab.experiments.store import ResultStore, read_table
+
+    store = ResultStore(tmp_path / "rows")
+    for length in ("0 km", "50 km"):
+        spec = parse_scenario(document([{**FIBER, "length": length}], [BB84]))
+        row = result_row(run(spec, engine="analytic").to_dict(), strong_id=length,
+                         params={"links[0].length": length})
+        assert row["r0_key_bits_per_pulse"] > 0 and row["r0_chsh"] is None
+        store.write(row)
+    table = read_table(tmp_path / "rows")
+    assert sorted(table.column("r0_plob_bits_per_pulse").to_pylist(),
+                  key=lambda v: v is None)[1] is None
