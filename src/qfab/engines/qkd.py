@@ -50,10 +50,11 @@ from qfab.physics.qkd import (
 )
 from qfab.physics.qkd_channel import bell_diagonal_chsh, bell_diagonal_qber, receiver_background
 from qfab.rng import RandomStreams
-from qfab.spec.models import FiberLinkSpec, ScenarioSpec
+from qfab.spec.models import FiberLinkSpec, ScenarioSpec, fiber_chain
 from qfab.spec.qkd import QkdPairsSpec, QkdRequestSpec
 
 if TYPE_CHECKING:
+    from qfab.kms.store import KeyStore
     from qfab.qkd.pulses import PulseRecord
     from qfab.qkd.session import KeyLength, SessionConfig, SessionResult
 
@@ -205,18 +206,25 @@ def qkd_run(spec: ScenarioSpec, engine: str, seed: int,
         network = None if split.network is None else run_network(split.network)
     except QfabError as error:
         raise split.error(error) from None
+    store = _key_store() if engine == "des" else None
     rows: dict[int, RequestResult] = {}
     if network is not None and split.network is not None:
         for position, result, request in zip(split.positions, network.requests,
                                              split.network.requests):
             if isinstance(request, QkdPairsSpec):
-                result = _bbm92_result(request, result, streams.stream(f"qkd:{position}"))
+                result = _bbm92_result(request, result, streams.stream(f"qkd:{position}"),
+                                       store)
             rows[position] = result
     for index, request in enumerate(spec.requests):
         if isinstance(request, QkdRequestSpec) and request.protocol == "bb84-decoy":
-            link = _fiber_link(spec, request)
-            rows[index] = (_bb84_analytic(request, link) if engine == "analytic" else
-                           _bb84_sampled(request, link, streams.stream(f"qkd:{index}")))
+            if request.relay is not None:
+                rows[index] = _relayed(spec, request, index, streams, store)
+            elif store is None:
+                rows[index] = _bb84_analytic(request, _fiber_link(spec, request))
+            else:
+                row, session = _bb84_sampled(request, _fiber_link(spec, request),
+                                             streams.stream(f"qkd:{index}"))
+                rows[index] = _stored(row, _deposit(store, request.between, session))
     links = _links(spec, network)
     nodes = network.nodes if network is not None else [
         NodeResult(name=name, tier=node.tier, domain=None, qubits=node.memory.qubits,
@@ -226,15 +234,23 @@ def qkd_run(spec: ScenarioSpec, engine: str, seed: int,
     if network is None:
         return RunResult(scenario=spec.name, engine=engine, seed=seed,
                          sim_time_s=None, wall_time_s=wall, events=None, links=links,
-                         requests=requests, nodes=nodes)
-    return replace(network, links=links, requests=requests, nodes=nodes, wall_time_s=wall)
+                         requests=requests, nodes=nodes, key_store=store)
+    return replace(network, links=links, requests=requests, nodes=nodes, wall_time_s=wall,
+                   key_store=store)
 
 
 def _fiber_link(spec: ScenarioSpec, request: QkdRequestSpec) -> FiberLinkSpec:
-    for link in spec.links:
-        if isinstance(link, FiberLinkSpec) and set(link.between) == set(request.between):
-            return link
-    raise AssertionError("validated: a bb84-decoy request has a fiber link")  # pragma: no cover
+    return _fiber_between(spec, *request.between)
+
+
+def _fiber_between(spec: ScenarioSpec, u: str, v: str) -> FiberLinkSpec:
+    """The fiber link between ``u`` and ``v`` (of parallel ones, the shortest: the one
+    :func:`~qfab.spec.models.fiber_chain` counted)."""
+    links = [link for link in spec.links
+             if isinstance(link, FiberLinkSpec) and set(link.between) == {u, v}]
+    if not links:  # pragma: no cover
+        raise AssertionError("validated: a bb84-decoy request has fiber links")
+    return min(links, key=lambda link: float(link.length))
 
 
 def _links(spec: ScenarioSpec, network: RunResult | None) -> list[LinkResult]:
@@ -290,11 +306,15 @@ def _bb84_row(request: QkdRequestSpec, link: FiberLinkSpec, *, detected: int,
 _FIELDS = ("protocol", "pulses", "gain", "qber", "sifted_bits", "key_bits_per_pulse",
            "key_rate_bps", "secret_fraction", "chsh", "final_key_bits", "keys_match",
            "abort_reason", "plob_bits_per_pulse", "sampled_bits", "estimated_qber",
-           "corrected_bits", "leak_ec_bits", "authentication_key_bits")
+           "corrected_bits", "leak_ec_bits", "authentication_key_bits", "relay", "exposed_at",
+           "consumed_bits", "relay_links", "stored_key_bits")
 
 
 def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
-    return {name: fields.get(name) for name in _FIELDS}
+    ordered = {name: fields.get(name) for name in _FIELDS}
+    if ordered["exposed_at"] is None:
+        ordered["exposed_at"] = []  # end to end: no node but the two ends holds the key
+    return ordered
 
 
 def _bb84_analytic(request: QkdRequestSpec, link: FiberLinkSpec) -> RequestResult:
@@ -338,8 +358,9 @@ def _session_config(request: QkdRequestSpec) -> SessionConfig:
 
 
 def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
-                  rng: np.random.Generator) -> RequestResult:
-    """Sampled pulses (:func:`~qfab.qkd.pulses.sample_bb84`), then the session."""
+                  rng: np.random.Generator) -> tuple[RequestResult, SessionResult]:
+    """Sampled pulses (:func:`~qfab.qkd.pulses.sample_bb84`), then the session (its keys
+    are the caller's to hand to the key store)."""
     from qfab.qkd.pulses import sample_bb84
     from qfab.qkd.session import run_session
 
@@ -364,7 +385,7 @@ def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
     fields = {"gain": float(detections[0] / record.pulses[0]) if record.pulses[0] else None,
               "qber": float(sifted_errors[0] / signal) if signal else None,
               **_session_fields(session, pulses)}
-    return _bb84_row(request, link, detected=record.detections, fields=fields)
+    return _bb84_row(request, link, detected=record.detections, fields=fields), session
 
 
 def _lim_length(request: QkdRequestSpec, record: PulseRecord, mus: NDArray[np.float64],
@@ -434,8 +455,8 @@ def _session_fields(session: SessionResult, pulses: float) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- bbm92
 
 
-def _bbm92_result(request: QkdPairsSpec, row: RequestResult,
-                  rng: np.random.Generator) -> RequestResult:
+def _bbm92_result(request: QkdPairsSpec, row: RequestResult, rng: np.random.Generator,
+                  store: KeyStore | None) -> RequestResult:
     """Measure the delivered pairs in random bases (Z or X at each end, 1/2 each), then
     the session (:func:`~qfab.physics.qkd.bbm92_finite_key_length` with ``finite_key``,
     else the asymptotic ``n (1 - h(Q)) - leak_EC``)."""
@@ -472,4 +493,119 @@ def _bbm92_result(request: QkdPairsSpec, row: RequestResult,
     if row.rate_hz and row.delivered:
         active = row.delivered / row.rate_hz
         fields["key_rate_bps"] = fields["final_key_bits"] / active
+    if store is not None:
+        fields["stored_key_bits"] = _deposit(store, qkd.between, session)
     return replace(row, kind="qkd", extra={**row.extra, **_ordered(fields)})
+
+
+# ------------------------------------------------------------------ key store, relays
+
+
+def _key_store() -> KeyStore:
+    """The run's key store (in memory): every session's final key goes into it."""
+    from qfab.kms.store import KeyStore
+
+    return KeyStore()
+
+
+def _deposit(store: KeyStore, between: tuple[str, str] | list[str],
+             session: SessionResult) -> int:
+    """Put a session's final key into the pool of its two ends; the bits kept (0 after an
+    abort or if the two copies differ, which :class:`~qfab.kms.store.KeyStore` refuses)."""
+    from qfab.kms.errors import KeyManagementError
+
+    if not session.ok or session.alice_key is None or session.bob_key is None:
+        return 0
+    try:
+        return store.add_key_material(between[0], between[1], session.alice_key,
+                                      other_end=session.bob_key)
+    except KeyManagementError:
+        return 0
+
+
+def _stored(row: RequestResult, bits: int) -> RequestResult:
+    return replace(row, extra={**row.extra, "stored_key_bits": bits})
+
+
+_LINK_FIELDS = ("gain", "qber", "sifted_bits", "key_bits_per_pulse", "key_rate_bps",
+                "final_key_bits", "keys_match", "abort_reason", "plob_bits_per_pulse")
+
+
+def _relayed(spec: ScenarioSpec, request: QkdRequestSpec, index: int, streams: RandomStreams,
+             store: KeyStore | None) -> RequestResult:
+    """BB84 on every link of the fiber chain between the request's ends, the end-to-end
+    key relayed through the trusted nodes (:func:`qfab.kms.relay.relay`).
+
+    Analytic: each link's expected figures; the end-to-end key rate is the smallest link's.
+    Des: each link's pulses (stream ``qkd:<index>:<link>``) and session; the end-to-end
+    key is the first link's key, XOR-forwarded, as long as the shortest link key. The row's
+    ``gain``, ``qber``, ``sifted_bits`` and post-processing figures are the bottleneck
+    link's (the one with the shortest key); ``plob_bits_per_pulse`` is the smallest link
+    bound (a trusted-node chain beats the repeaterless bound of its total length, never
+    that of a link)."""
+    chain = fiber_chain(spec.links, *request.between)
+    assert chain is not None and len(chain) > 2  # validated
+    hops = list(zip(chain, chain[1:]))
+    links = [_fiber_between(spec, u, v) for u, v in hops]
+    if store is None:
+        rows = [_bb84_analytic(request, link) for link in links]
+        sessions: list[SessionResult] = []
+    else:
+        sampled = [_bb84_sampled(request, link, streams.stream(f"qkd:{index}:{k}"))
+                   for k, link in enumerate(links)]
+        rows = [row for row, _ in sampled]
+        sessions = [session for _, session in sampled]
+    finals = [float(row.extra["final_key_bits"]) for row in rows]
+    bottleneck = rows[int(np.argmin(finals))]
+    fields = dict(bottleneck.extra)
+    per_pulse = min(float(row.extra["key_bits_per_pulse"]) for row in rows)
+    fields.update(relay="trusted", exposed_at=list(chain[1:-1]),
+                  key_bits_per_pulse=per_pulse,
+                  key_rate_bps=min(float(row.extra["key_rate_bps"]) for row in rows),
+                  plob_bits_per_pulse=min(float(row.extra["plob_bits_per_pulse"])
+                                          for row in rows),
+                  relay_links=[{"between": [u, v], **{name: row.extra[name]
+                                                      for name in _LINK_FIELDS}}
+                               for (u, v), row in zip(hops, rows)])
+    if store is None:
+        consumed: float = min(finals)
+    else:
+        consumed, end_fields = _relay_sessions(store, chain, hops, sessions)
+        fields.update(end_fields)
+        fields["key_bits_per_pulse"] = consumed / request.pulse_count
+        assert request.source is not None
+        fields["key_rate_bps"] = fields["key_bits_per_pulse"] * float(
+            request.source.repetition_rate)
+    fields["final_key_bits"] = consumed
+    sifted = fields.get("sifted_bits")
+    fields["secret_fraction"] = consumed / sifted if sifted else None
+    fields["consumed_bits"] = [{"between": [u, v], "bits": consumed} for u, v in hops]
+    return replace(bottleneck, between=request.between, path=list(chain),
+                   extra=_ordered(fields))
+
+
+def _relay_sessions(store: KeyStore, chain: list[str], hops: list[tuple[str, str]],
+                    sessions: list[SessionResult]) -> tuple[int, dict[str, Any]]:
+    """The end-to-end key of the links' sessions: relayed if every link has a key (each
+    link's unused bits and the end-to-end key then go into the store), else no key and the
+    first failing link's reason. Returns the end-to-end length and the row's fields."""
+    from qfab.kms.relay import relay
+
+    for (u, v), session in zip(hops, sessions):
+        if not session.ok or session.alice_key is None or session.bob_key is None \
+                or not np.array_equal(session.alice_key, session.bob_key):
+            for (x, y), other in zip(hops, sessions):
+                _deposit(store, (x, y), other)  # the links' own keys stay usable
+            return 0, {"keys_match": None, "stored_key_bits": 0,
+                       "abort_reason": f"link {u}-{v}: {session.reason or 'keys differ'}"}
+    keys = [session.alice_key for session in sessions if session.alice_key is not None]
+    relayed = relay(chain, keys)
+    length = relayed.key_bits
+    for (u, v), session in zip(hops, sessions):
+        assert session.alice_key is not None and session.bob_key is not None
+        store.add_key_material(u, v, session.alice_key[length:],
+                               other_end=session.bob_key[length:])
+    stored = store.add_key_material(chain[0], chain[-1], relayed.source_key,
+                                    other_end=relayed.destination_key)
+    return length, {"keys_match": relayed.keys_match, "stored_key_bits": stored,
+                    "abort_reason": None}

@@ -6,10 +6,13 @@ All engines fill the same keys; a value an engine cannot know is ``None`` (``nul
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from qfab.kms.store import KeyStore
 
 __all__ = ["ArrivalResult", "LinkResult", "NodeResult", "RequestResult", "RunResult",
            "StallResult", "mean_with_ci95", "target_met"]
@@ -145,6 +148,9 @@ class RunResult:
     then got nothing more than the table shows, however long the run had gone on.
     ``arrivals`` summarizes, per arrival process of the scenario, the requests it generated
     (:func:`qfab.engines.load.arrival_results`); their rows are in ``requests`` too.
+    ``key_store`` (des runs with qkd requests; ``None`` otherwise) is the in-memory
+    :class:`qfab.kms.KeyStore` holding every session's final key and every relayed key, for
+    applications to draw with the ETSI 014 calls; it is not part of the document.
     """
 
     scenario: str
@@ -158,11 +164,14 @@ class RunResult:
     nodes: list[NodeResult] = field(default_factory=list)
     stalled: StallResult | None = None
     arrivals: list[ArrivalResult] = field(default_factory=list)
+    key_store: KeyStore | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready document, core keys in the order of the format description."""
+        """The JSON-ready document, core keys in the order of the format description
+        (``key_store`` is left out: it holds keys)."""
         document: dict[str, Any] = {"qfab": RESULT_FORMAT_VERSION}
-        document.update(asdict(self))
+        document.update(asdict(replace(self, key_store=None)))
+        document.pop("key_store")
         for entry in document["requests"]:
             entry.update(entry.pop("extra"))
         for section in ("links", "requests"):

@@ -8,7 +8,9 @@ perfect visibility), so a scenario states its imperfections explicitly.
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -53,7 +55,7 @@ from qfab.spec.telecom import ClassicalTrafficSpec, EncodingSpec
 from qfab.spec.topology import TopologySpec
 
 __all__ = [
-    "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
+    "fiber_chain", "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
     "AfcMemorySpec", "AfcOnDemandSpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
@@ -608,24 +610,70 @@ def _check_fiber_kind(link: _LinkSpecBase, index: int) -> None:
                             "field; heralding detectors take dark_count_rate")
 
 
+def fiber_chain(links: Sequence[Any], a: str, b: str) -> list[str] | None:
+    """The chain of fiber links from ``a`` to ``b``: the nodes of the path with the fewest
+    fiber links (of those, the shortest in total length; then the first in the order the
+    links are written), or ``None`` if no fiber links join them."""
+    adjacent: dict[str, list[tuple[str, float, int]]] = {}
+    for order, link in enumerate(links):
+        if isinstance(link, FiberLinkSpec):
+            u, v = link.between
+            adjacent.setdefault(u, []).append((v, float(link.length), order))
+            adjacent.setdefault(v, []).append((u, float(link.length), order))
+    best: dict[str, tuple[int, float]] = {a: (0, 0.0)}
+    queue: list[tuple[int, float, int, str, tuple[str, ...]]] = [(0, 0.0, 0, a, (a,))]
+    while queue:
+        hops, length, _, node, path = heapq.heappop(queue)
+        if node == b:
+            return list(path)
+        if best.get(node, (hops, length)) < (hops, length):
+            continue
+        for other, metres, order in adjacent.get(node, []):
+            cost = (hops + 1, length + metres)
+            if other not in path and cost < best.get(other, (math.inf, math.inf)):
+                best[other] = cost
+                heapq.heappush(queue, (*cost, order, other, (*path, other)))
+    return None
+
+
 def _fiber_only_ends(requests: list[Any], links: list[Any], index: _LinkIndex) -> None:
     """Each request served with pairs must have its ends joined by links that carry
-    entanglement; a bb84-decoy request needs a fiber link between its ends."""
+    entanglement; a bb84-decoy request needs a fiber link between its ends, or a chain of
+    fiber links and ``relay: trusted``."""
     fibers = {frozenset(link.between) for link in links if isinstance(link, FiberLinkSpec)}
     for position, request in enumerate(requests):
         a, b = request.between
         if getattr(request, "protocol", None) == "bb84-decoy":
-            if frozenset((a, b)) not in fibers:
-                raise ScenarioError(f"requests[{position}].between",
-                                    f"bb84-decoy needs a fiber link between {a} and {b} (a "
-                                    "longer path needs trusted relays, which are not modelled "
-                                    "yet; use bbm92 over an entanglement path)")
+            _check_bb84_path(position, request, links, direct=frozenset((a, b)) in fibers)
             continue
         if fibers and not index.connected(a, b):
             raise ScenarioError(f"requests[{position}].between",
                                 f"{a} and {b} are not joined by links that carry entanglement "
                                 "(fiber links are plain quantum channels: entanglement routing "
                                 "does not use them)")
+
+
+def _check_bb84_path(position: int, request: Any, links: list[Any], *, direct: bool) -> None:
+    """A direct fiber link without ``relay``, or a chain of fiber links with
+    ``relay: trusted``."""
+    a, b = request.between
+    if direct:
+        if request.relay is not None:
+            raise ScenarioError(f"requests[{position}].relay",
+                                f"a fiber link joins {a} and {b} directly: there is no node to "
+                                "relay the key through (remove relay)")
+        return
+    chain = fiber_chain(links, a, b)
+    if chain is None:
+        raise ScenarioError(f"requests[{position}].between",
+                            f"bb84-decoy needs fiber links between {a} and {b}: a direct one, "
+                            "or a chain of them with relay: trusted (or use bbm92 over an "
+                            "entanglement path)")
+    if request.relay is None:
+        raise ScenarioError(f"requests[{position}].relay",
+                            f"{a} and {b} are joined by a chain of fiber links through "
+                            f"{', '.join(chain[1:-1])}: set relay: trusted to relay the key "
+                            "through those nodes (each of them then holds the key)")
 
 
 #: Relative difference above which two photon wavelengths do not interfere (no converter).

@@ -4,7 +4,8 @@ A ``kind: qkd`` request (:class:`QkdRequestSpec`) asks for a secret key between 
 
 - ``protocol: bb84-decoy``: prepare and measure with a weak coherent source
   (``source: {mu, nu, repetition_rate}``) over a direct ``kind: fiber`` link between the
-  two ends, with decoy states (``decoys: [nu, vacuum]``, the vacuum + weak bounds) or the
+  two ends (or, with ``relay: trusted``, over every link of a chain of fiber links, the key
+  relayed through the trusted nodes between), with decoy states (``decoys: [nu, vacuum]``, the vacuum + weak bounds) or the
   asymptotic limit of infinitely many decoys (``decoys: infinite``); ``pulses`` or
   ``duration`` (at the repetition rate) sets how many pulses are sent;
 - ``protocol: bbm92``: the pairs of an entanglement request between the two ends (any
@@ -113,6 +114,9 @@ class QkdRequestSpec(PairRequestSpec):
         None, description="sending time at the repetition rate, instead of pulses")
     finite_key: FiniteKeySpec | None = Field(None, description="finite-key security "
                                              "(default: asymptotic key rates)")
+    relay: Literal["trusted"] | None = Field(
+        None, description="trusted: the ends are joined by a chain of fiber links and the key "
+        "is relayed (XOR) through the trusted nodes between them (bb84-decoy)")
 
     @field_validator("pulses")
     @classmethod
@@ -155,6 +159,9 @@ class QkdRequestSpec(PairRequestSpec):
                                  f"(pulses or duration); {field} is a bbm92 field")
 
     def _check_bbm92(self) -> None:
+        if self.relay is not None:
+            raise ValueError("relay: bbm92 measures pairs delivered end to end (no trusted "
+                             "node holds the key); relay is a bb84-decoy field")
         for field in ("source", "decoys", "pulses", "duration"):
             if getattr(self, field) is not None:
                 raise ValueError(f"{field}: bbm92 measures delivered pairs; {field} is a "

@@ -87,11 +87,19 @@ def test_bbm92_refuses_the_fields_of_bb84() -> None:
                                                [request]))
 
 
-def test_bb84_needs_a_direct_fiber_link() -> None:
+def test_bb84_over_a_chain_of_fiber_links_needs_relay_trusted() -> None:
     links = [{**FIBER, "between": ["alice", "relay"]}, {**FIBER, "between": ["relay", "bob"]}]
     text = error_of(document(links, [BB84], nodes=("alice", "relay", "bob")))
-    assert text.startswith("requests[0].between: bb84-decoy needs a fiber link between")
-    assert "trusted relays" in text
+    assert text.startswith("requests[0].relay: alice and bob are joined by a chain of fiber "
+                           "links through relay: set relay: trusted")
+
+
+def test_bb84_needs_fiber_links_between_its_ends() -> None:
+    links = [{**FIBER, "between": ["alice", "relay"]},
+             {**DEPOLARIZING, "between": ["relay", "bob"]}]
+    text = error_of(document(links, [BB84], nodes=("alice", "relay", "bob")))
+    assert text.startswith("requests[0].between: bb84-decoy needs fiber links between")
+    assert "relay: trusted" in text
 
 
 def test_entanglement_is_not_routed_over_fiber_links() -> None:
