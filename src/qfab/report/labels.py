@@ -96,6 +96,21 @@ _RESULTS: dict[str, Quantity] = {
                              dimension="probability"),
 }
 _REQUEST = re.compile(r"^r(\d+)_(rate_hz|fidelity|delivered)$")
+#: A qkd request's columns (:mod:`qfab.experiments.stats`): name, unit, PLOB comparison,
+#: dimension.
+_QKD = re.compile(r"^r(\d+)_(qber|key_bits_per_pulse|key_rate_bps|secret_fraction|chsh|"
+                  r"final_key_bits|plob_bits_per_pulse)$")
+_QKD_COLUMNS: dict[str, tuple[str, str, PlobComparison, str]] = {
+    "qber": ("QBER", "", "no", "probability"),
+    "key_bits_per_pulse": ("secret key per pulse", "bits per channel use", "per_use",
+                           "per_use"),
+    "key_rate_bps": ("secret key rate", "bit/s", "rate", "rate"),
+    "secret_fraction": ("secret fraction", "", "no", "probability"),
+    "chsh": ("CHSH S", "", "no", "value"),
+    "final_key_bits": ("final key", "bits", "no", "count"),
+    "plob_bits_per_pulse": ("PLOB bound of the link", "bits per channel use", "per_use",
+                            "per_use"),
+}
 _ARRIVALS = re.compile(r"^a(\d+)_(offered|completed|pairs_delivered|latency_mean_s|"
                        r"latency_p95_s|fidelity)$")
 #: What each arrival-process column holds: name, unit, dimension.
@@ -148,6 +163,11 @@ def _describe(column: str) -> Quantity:
         if what == "fidelity":
             return Quantity(f"request {index} fidelity", plob=_NOT, dimension="probability")
         return Quantity(f"request {index} pairs delivered", plob=_NOT, dimension="count")
+    qkd = _QKD.match(column)
+    if qkd is not None:
+        index, what = qkd.groups()
+        name, unit, plob, dimension = _QKD_COLUMNS[what]
+        return Quantity(f"request {index} {name}", unit, plob=plob, dimension=dimension)
     arrivals = _ARRIVALS.match(column)
     if arrivals is not None:
         index, what = arrivals.groups()

@@ -134,6 +134,12 @@ def _qkd_lines(requests: Sequence[RequestResult]) -> list[str]:
         reason = request.extra.get("abort_reason")
         if reason:
             lines.append(f"{_request_label(request)}: aborted: {reason}")
+        exposed = request.extra.get("exposed_at")
+        if exposed:
+            spent = request.extra.get("final_key_bits")
+            lines.append(f"{_request_label(request)}: key relayed through trusted nodes "
+                         f"{', '.join(exposed)} (exposed there); each link spent "
+                         f"{'-' if spent is None else f'{spent:,.0f}'} bits")
     return lines
 
 

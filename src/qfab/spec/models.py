@@ -55,7 +55,8 @@ from qfab.spec.telecom import ClassicalTrafficSpec, EncodingSpec
 from qfab.spec.topology import TopologySpec
 
 __all__ = [
-    "fiber_chain", "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
+    "fiber_chain",
+    "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
     "AfcMemorySpec", "AfcOnDemandSpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
     "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
@@ -1056,6 +1057,12 @@ class ScenarioSpec(SpecModel):
                                     f"{node.memory.qubits} qubit(s) cannot serve {degree} links "
                                     "(at least one qubit per link)")
         _fiber_only_ends(self.requests, self.links, self._links_index())
+        if self.links and "policy" in self.model_fields_set and self.policy.model_fields_set \
+                and all(isinstance(link, FiberLinkSpec) for link in self.links):
+            field = sorted(self.policy.model_fields_set)[0]
+            raise ScenarioError(f"policy.{field}", "every link is a fiber link: no pairs to "
+                                "swap, cut off or purify, so the policy would be ignored "
+                                "(remove policy)")
         return self
 
     def entanglement_part(self) -> ScenarioSpec | None:

@@ -5,9 +5,10 @@ A ``kind: qkd`` request (:class:`QkdRequestSpec`) asks for a secret key between 
 - ``protocol: bb84-decoy``: prepare and measure with a weak coherent source
   (``source: {mu, nu, repetition_rate}``) over a direct ``kind: fiber`` link between the
   two ends (or, with ``relay: trusted``, over every link of a chain of fiber links, the key
-  relayed through the trusted nodes between), with decoy states (``decoys: [nu, vacuum]``, the vacuum + weak bounds) or the
-  asymptotic limit of infinitely many decoys (``decoys: infinite``); ``pulses`` or
-  ``duration`` (at the repetition rate) sets how many pulses are sent;
+  relayed through the trusted nodes between), with decoy states (``decoys: [nu, vacuum]``,
+  the vacuum + weak bounds) or the asymptotic limit of infinitely many decoys
+  (``decoys: infinite``); ``pulses`` or ``duration`` (at the repetition rate) sets how
+  many pulses are sent;
 - ``protocol: bbm92``: the pairs of an entanglement request between the two ends (any
   path), each measured at both ends in a random basis; ``pairs`` sets how many.
 
@@ -56,6 +57,11 @@ PulseCount = Annotated[float, BeforeValidator(_count), Field(ge=1),
                                                  {"type": "string", "pattern": _NUMBER}]})]
 
 
+#: Largest mean photon number a source may have: decoy-state BB84 sends weak pulses (mu
+#: below 1); far above, ``exp(mu)`` in the decoy bounds overflows (past mu = 709).
+MAX_MEAN_PHOTON_NUMBER = 100.0
+
+
 class QkdSourceSpec(SpecModel):
     """Alice's weak coherent (phase-randomised, Poissonian) source.
 
@@ -63,7 +69,8 @@ class QkdSourceSpec(SpecModel):
     with ``decoys: [nu, vacuum]``), ``repetition_rate`` the pulse rate.
     """
 
-    mu: Number = Field(gt=0, description="mean photon number of the signal pulses")
+    mu: Number = Field(gt=0, le=MAX_MEAN_PHOTON_NUMBER,
+                       description="mean photon number of the signal pulses")
     nu: Number | None = Field(None, gt=0, description="mean photon number of the weak "
                               "decoy pulses (decoys: [nu, vacuum])")
     repetition_rate: Frequency = Field(gt=0, description="pulses per second")

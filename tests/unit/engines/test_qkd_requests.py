@@ -218,3 +218,13 @@ def test_sweep_rows_carry_the_key_figures(tmp_path: Any) -> None:
     table = read_table(tmp_path / "rows")
     assert sorted(table.column("r0_plob_bits_per_pulse").to_pylist(),
                   key=lambda v: v is None)[1] is None
+
+
+def test_a_mean_photon_number_past_the_decoy_bounds_is_an_error() -> None:
+    request = {**BB84, "source": {**BB84["source"], "mu": "1e300"}}
+    assert error_of(document([FIBER], [request])).startswith("requests[0].source.mu: ")
+
+
+def test_a_policy_over_fiber_links_only_is_an_error() -> None:
+    doc = {**document([FIBER], [BB84]), "policy": {"purification": "bbpssw"}}
+    assert error_of(doc).startswith("policy.purification: every link is a fiber link")
