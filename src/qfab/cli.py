@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
     run_parser.add_argument("--out", type=Path, metavar="DIR",
                             help="also write result.json and summary.txt into DIR")
+    run_parser.add_argument("--key-store", type=Path, metavar="FILE",
+                            help="write the final keys of the qkd requests (engine des) into "
+                                 "a new SQLite key store FILE (qfab.kms.KeyStore(FILE))")
     _add_trace_options(run_parser.add_argument_group(
         "event trace", "only with the event simulation (engine des); read it with qfab trace"))
     _add_fast_options(run_parser)
@@ -207,6 +210,9 @@ def _run(args: argparse.Namespace) -> int:
     if trace_path is not None and (args.engine or spec.engine) != "des":
         raise QfabError(f"--trace: the event trace records the event simulation (engine "
                         f"des); engine {args.engine or spec.engine} has no events to record")
+    key_store: Path | None = getattr(args, "key_store", None)
+    if key_store is not None:
+        _check_key_store(key_store, spec, args.engine or spec.engine)
     with _trace_file(trace_path) as trace:
         # each engine's run refuses with its supports() reason before simulating, well
         # within the progress bar's delay: no separate check (it would plan the network twice)
@@ -225,8 +231,27 @@ def _run(args: argparse.Namespace) -> int:
                                 f"{error.strerror or error}") from None
         if trace is not None:
             trace.commit()
+        if key_store is not None and result.key_store is not None:
+            try:
+                result.key_store.save(key_store)
+            except OSError as error:
+                raise QfabError(f"--key-store: cannot write {key_store}: "
+                                f"{error.strerror or error}") from None
     print(document if args.json else summary)
     return EXIT_STALLED if result.stalled is not None else 0
+
+
+def _check_key_store(path: Path, spec: ScenarioSpec, engine: str) -> None:
+    """Refuse, before anything runs, a key store that would stay empty or overwrite a file."""
+    if engine != "des":
+        raise QfabError(f"--key-store: the event simulation (engine des) produces keys; "
+                        f"engine {engine} gives expected key rates only")
+    if not any(getattr(request, "kind", None) == "qkd" for request in spec.requests):
+        raise QfabError("--key-store: the scenario has no qkd request: no keys to store")
+    if path.exists():
+        raise QfabError(f"--key-store: {path} exists (a key store is written to a new file)")
+    if not path.absolute().parent.is_dir():
+        raise QfabError(f"--key-store: no directory {path.absolute().parent}")
 
 
 def _check_trace(path: Path, args: argparse.Namespace) -> None:

@@ -159,6 +159,24 @@ class KeyStore:
         """Close the database."""
         self._db.close()
 
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Copy the store, keys included, into a new SQLite file that
+        ``KeyStore(path)`` opens later (created with mode 0600; an existing file is refused).
+
+        Raises
+        ------
+        FileExistsError
+            If ``path`` exists.
+        OSError
+            If the file cannot be created.
+        """
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        target = sqlite3.connect(str(path))
+        try:
+            self._db.backup(target)
+        finally:
+            target.close()
+
     def __enter__(self) -> KeyStore:
         return self
 

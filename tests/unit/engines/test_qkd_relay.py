@@ -217,3 +217,25 @@ def test_the_key_rate_sweep_has_the_qkd_columns_and_stays_below_plob(tmp_path: P
     for row in rows:
         assert row["r0_key_bits_per_pulse"] < row["r0_plob_bits_per_pulse"]
         assert row["r0_key_rate_bps"] == pytest.approx(row["r0_key_bits_per_pulse"] * 1e9)
+
+
+def test_qfab_run_writes_the_key_store_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                            ) -> None:
+    from qfab.cli import main
+
+    scenario = tmp_path / "chain.json"
+    scenario.write_text(json.dumps(document()))
+    path = tmp_path / "keys.db"
+    assert main(["run", str(scenario), "--key-store", str(path)]) == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+    with KeyStore(path) as store:
+        assert store.available_bits("alice", "bob") > 1000
+        keys = store.get_key("alice", "bob", number=1)
+        assert store.get_key_with_ids("bob", "alice", keys.key_IDs()).keys[0].fingerprint() \
+            == keys.keys[0].fingerprint()
+    capsys.readouterr()
+    assert main(["run", str(scenario), "--key-store", str(path)]) == 2
+    assert "--key-store: " in capsys.readouterr().err
+    analytic = tmp_path / "analytic.db"
+    assert main(["run", str(scenario), "--key-store", str(analytic), "--engine", "analytic"]) == 2
+    assert "engine des" in capsys.readouterr().err and not analytic.exists()
