@@ -62,7 +62,8 @@ class QkdSourceSpec(SpecModel):
     with ``decoys: [nu, vacuum]``), ``repetition_rate`` the pulse rate.
     """
 
-    mu: Number = Field(gt=0, description="mean photon number of the signal pulses")
+    mu: Number = Field(gt=0, le=100, description="mean photon number of the signal pulses "
+                       "(at most 100: a weak coherent source)")
     nu: Number | None = Field(None, gt=0, description="mean photon number of the weak "
                               "decoy pulses (decoys: [nu, vacuum])")
     repetition_rate: Frequency = Field(gt=0, description="pulses per second")
