@@ -74,6 +74,9 @@ class MidpointSourceLinkSpec(_LinkSpecBase):
 
     @model_validator(mode="after")
     def _detector_recovers(self) -> MidpointSourceLinkSpec:
+        if self.detector.afterpulse_probability != 0:
+            raise ValueError("detector.afterpulse_probability: afterpulsing is modelled on "
+                             "fiber links only (give 0)")
         if self.detector.dead_time > self.attempt_period():
             raise ValueError(f"detector.dead_time: {self.detector.dead_time:g} s is longer "
                              f"than the attempt period ({self.attempt_period():g} s): a herald "
