@@ -305,9 +305,9 @@ def _bb84_analytic(request: QkdRequestSpec, link: FiberLinkSpec) -> RequestResul
     mus, probs = _intensities(request)
     # dead time and afterpulses: a live share of the pulses over an effective channel
     recovery = effective_channel(request, link, eta=channel.eta, background=channel.background,
-                                 misalignment=float(request.misalignment), intensities=mus,
-                                 probabilities=probs)
-    eta, y0, e_d, live = channel.eta, recovery.background, recovery.misalignment, recovery.live
+                                 intensities=mus, probabilities=probs)
+    eta, y0, e_d, live = (recovery.eta, recovery.background, float(request.misalignment),
+                          recovery.live)
     f = float(request.error_correction_efficiency)
     pulses = request.pulse_count
     gains = live * np.asarray(wcp_gain(mus, eta, y0), dtype=np.float64)

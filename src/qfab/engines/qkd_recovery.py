@@ -25,12 +25,11 @@ def receiver_recovery(request: QkdRequestSpec, link: FiberLinkSpec) -> tuple[int
 
 
 def effective_channel(request: QkdRequestSpec, link: FiberLinkSpec, *, eta: float,
-                      background: float, misalignment: float,
-                      intensities: NDArray[np.float64],
+                      background: float, intensities: NDArray[np.float64],
                       probabilities: NDArray[np.float64]) -> RecoveryChannel:
-    """The live share, background and misalignment that the key-rate formulas take for
+    """The live share, transmittance and background that the key-rate formulas take for
     ``link``'s receiver (:func:`~qfab.physics.detector_recovery.recovery_channel`); without
     dead time and afterpulses the channel as it is, with a live share of 1."""
     blind, afterpulse = receiver_recovery(request, link)
-    return recovery_channel(eta, background, misalignment, intensities, probabilities,
+    return recovery_channel(eta, background, intensities, probabilities,
                             afterpulse_probability=afterpulse, blind=blind)

@@ -34,11 +34,18 @@ and ``tau = d T``; D. J. Rogers et al., NJP 9, 319 (2007) for QKD).
 
 The observed yields are then affine in the yields without dead time: ``Y'_n = a Y_n + b``
 and ``e'_n Y'_n = a e_n Y_n + b / 2`` with ``a = (1 - P_a) / L + (1 - c) / (q L)`` and
-``b = P_a / L`` (:func:`recovery_yield_map`). :func:`recovery_channel` writes this as a
-live share ``A = 1 - d / L`` of the pulses over an effective channel of background
-``Y0' = (a Y0 + b) / A`` and misalignment ``e_d' = e_d a / A`` (the same ``eta``), so that
-the GLLP and decoy formulas of :mod:`qfab.physics.qkd` apply unchanged to the effective
-channel and the key per pulse is ``A`` times theirs.
+``b = P_a / L`` (:func:`recovery_yield_map`). In the yields of Ma, Qi, Zhao, Lo, PRA 72,
+012326 (2005), Sec. II (``Y_n = Y0 + eta_n``, ``e_n Y_n = e0 Y0 + e_d eta_n``, the
+product of background and signal neglected, as :func:`qfab.physics.qkd.wcp_gain` does),
+this is a live share ``A = a + b = 1 - d / L`` of the pulses over an effective channel
+(:func:`recovery_channel`) of background ``Y0' = (a Y0 + b) / A``, transmittance
+``eta' = eta a / A`` (the light of a period pre-empted by an afterpulse is lost) and the
+same misalignment ``e_d``: exactly for the single-photon yield and error rate
+(``Y'_1 = A (Y0' + eta')``, ``e'_1 Y'_1 = A (e0 Y0' + e_d eta')``), and to second order
+in ``eta mu`` and ``Y0'`` for the gains. The GLLP and decoy formulas of
+:mod:`qfab.physics.qkd` then apply unchanged to the effective channel and the key per
+pulse is ``A`` times theirs (the GLLP rate is linear in the gains ``Q_mu`` and ``Q_1`` at
+fixed error rates; the vacuum + weak decoy bounds scale the same way).
 """
 
 from __future__ import annotations
@@ -183,49 +190,48 @@ class RecoveryChannel:
     live : float
         ``A = 1 - d/L``, the share of pulses the receiver is live for; every yield, gain
         and key per pulse is ``A`` times that of the effective channel.
+    eta : float
+        ``eta' = eta a / A``.
     background : float
         ``Y0' = (a Y0 + b) / A``.
-    misalignment : float
-        ``e_d' = e_d a / A``.
     """
 
     live: float
+    eta: float
     background: float
-    misalignment: float
 
 
-def recovery_channel(eta: float, background: float, misalignment: float,
-                     intensities: ArrayLike, probabilities: ArrayLike, *,
-                     afterpulse_probability: float, blind: int) -> RecoveryChannel:
-    """Live share, background and misalignment of the effective channel (module docstring).
+def recovery_channel(eta: float, background: float, intensities: ArrayLike,
+                     probabilities: ArrayLike, *, afterpulse_probability: float,
+                     blind: int) -> RecoveryChannel:
+    """Live share, transmittance and background of the effective channel (module
+    docstring; the misalignment is unchanged).
 
     Parameters
     ----------
-    eta, background, misalignment
-        The channel without dead time: transmittance to a click, ``Y0``, ``e_d``.
+    eta, background
+        The channel without dead time: transmittance to a click and ``Y0``.
     intensities, probabilities
         Mean photon numbers sent and their probabilities (``q`` averages the gains
-        ``1 - (1 - Y0) exp(-mu eta)`` over them).
+        :func:`qfab.physics.qkd.wcp_gain` ``Y0 + 1 - exp(-mu eta)`` over them).
     afterpulse_probability, blind
         ``P_a`` and ``d``.
 
     Notes
     -----
-    With ``Y_n = 1 - (1 - Y0)(1 - eta)^n`` and ``e_n Y_n = e0 Y0 + e_d (1 - (1 - eta)^n)``
-    (Ma, Qi, Zhao, Lo, PRA 72, 012326 (2005), Sec. II), the map ``Y' = a Y + b``,
-    ``e'Y' = a e Y + b/2`` gives ``Y'_n = A (1 - (1 - Y0')(1 - eta)^n)`` and
-    ``e'_n Y'_n = A (e0 Y0' + e_d' (1 - (1 - eta)^n))`` exactly, with ``e0 = 1/2``.
+    With Ma et al.'s ``Y_n = Y0 + eta_n`` and ``e_n Y_n = e0 Y0 + e_d eta_n`` (PRA 72,
+    012326 (2005), Sec. II), ``a Y_n + b = A (Y0' + (a/A) eta_n)`` and
+    ``a e_n Y_n + b/2 = A (e0 Y0' + e_d (a/A) eta_n)`` with ``e0 = 1/2``; ``(a/A) eta_1 =
+    eta'`` exactly, ``(a/A)(1 - exp(-eta mu)) = 1 - exp(-eta' mu)`` to second order.
     """
     mus = np.asarray(_checks.nonnegative("intensities", intensities), dtype=np.float64)
     p_i = np.asarray(_checks.probability("probabilities", probabilities), dtype=np.float64)
+    t = float(_checks.probability("eta", eta))
     y0 = float(_checks.probability("background", background))
-    e_d = float(_checks.probability("misalignment", misalignment))
     if blind == 0 and float(afterpulse_probability) == 0.0:  # the channel as it is, exactly
-        return RecoveryChannel(live=1.0, background=y0, misalignment=e_d)
-    gains = 1.0 - (1.0 - y0) * np.exp(-mus * float(eta))
+        return RecoveryChannel(live=1.0, eta=t, background=y0)
+    gains = np.minimum(y0 - np.expm1(-mus * t), 1.0)
     a, b = recovery_yield_map(float(np.sum(p_i * gains)), afterpulse_probability, blind)
-    live = a + b
-    if live <= 0.0:  # pragma: no cover - a + b >= 1/(d + 1) > 0
-        return RecoveryChannel(live=0.0, background=y0, misalignment=e_d)
-    return RecoveryChannel(live=live, background=min((a * y0 + b) / live, 1.0),
-                           misalignment=e_d * a / live)
+    live = a + b  # = 1 - d / L >= 1 / (d + 1) > 0
+    return RecoveryChannel(live=live, eta=t * a / live,
+                           background=min((a * y0 + b) / live, 1.0))

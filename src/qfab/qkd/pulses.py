@@ -260,10 +260,13 @@ def _sample_recovering(pulses: int, intensities: NDArray[np.float64],
         at_bob_parts.append(at_bob)
         lost_parts.append(lost)
         afterpulse_parts.append(np.arange(at_bob.size) >= plain)
-    return _record(sent, np.concatenate(intensity_parts), np.concatenate(at_bob_parts),
-                   np.concatenate(lost_parts), background=background,
-                   misalignment=misalignment, rng=rng,
-                   afterpulse=np.concatenate(afterpulse_parts))
+    # in time order the kinds of click are interleaved: shuffle, so that the afterpulses
+    # (errors of 1/2) are spread over the key's correction blocks as they would be
+    order = rng.permutation(sum(part.size for part in intensity_parts))
+    return _record(sent, np.concatenate(intensity_parts)[order],
+                   np.concatenate(at_bob_parts)[order], np.concatenate(lost_parts)[order],
+                   background=background, misalignment=misalignment, rng=rng,
+                   afterpulse=np.concatenate(afterpulse_parts)[order])
 
 
 def _record(sent: NDArray[np.int64], intensity: NDArray[np.int8], at_bob: NDArray[np.int64],
