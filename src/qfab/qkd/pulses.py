@@ -185,7 +185,10 @@ def _receiver_states(pulses: int, blind: int, first_click: float, click: float,
     while position < pulses:
         size = min(CYCLE_CHUNK, int((pulses - position) / cycle_mean * 1.05) + 16)
         first = rng.random(size) < first_click
-        later = np.where(first, 0, rng.geometric(click, size)).astype(np.int64)
+        # a wait past the run's end ends it: clipped, so that the sums stay in int64
+        # (numpy saturates the geometric draws of a tiny click probability)
+        later = np.where(first, 0, np.minimum(rng.geometric(click, size),
+                                              pulses - position + 1)).astype(np.int64)
         ends = position + np.cumsum(blind + 1 + later)
         full = int(np.searchsorted(ends, pulses, side="right"))
         whole_first = first[:full]
@@ -234,8 +237,9 @@ def _sample_recovering(pulses: int, intensities: NDArray[np.float64],
     gains = 1.0 - (1.0 - background) * (1.0 - arriving)
     click = float(np.sum(probs * gains))
     first_gains = p_a + (1.0 - p_a) * gains
-    states = _receiver_states(int(pulses), int(blind), float(np.sum(probs * first_gains)),
-                              click, rng)
+    # blinding more than the run is blinding the rest of it
+    states = _receiver_states(int(pulses), min(int(blind), int(pulses)),
+                              float(np.sum(probs * first_gains)), click, rng)
     sent = (_split(states.blind, probs, rng)
             + _split(states.first_miss, probs * (1.0 - first_gains), rng)
             + _split(states.later_miss, probs * (1.0 - gains), rng))
