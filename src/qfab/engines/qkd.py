@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.engines.base import Support
+from qfab.engines.qkd_recovery import effective_channel, receiver_recovery
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult
 from qfab.errors import EngineError, QfabError, ScenarioError
 from qfab.physics.bounds import plob_bound
@@ -322,22 +323,26 @@ def _bb84_analytic(request: QkdRequestSpec, link: FiberLinkSpec) -> RequestResul
     the pulses with decoys) or the finite key of Lim et al. 2014."""
     channel = fiber_channel(link)
     mus, probs = _intensities(request)
-    eta, y0, e_d = channel.eta, channel.background, float(request.misalignment)
+    # dead time and afterpulses: a live share of the pulses over an effective channel
+    recovery = effective_channel(request, link, eta=channel.eta, background=channel.background,
+                                 intensities=mus, probabilities=probs)
+    eta, y0, e_d, live = (recovery.eta, recovery.background, float(request.misalignment),
+                          recovery.live)
     f = float(request.error_correction_efficiency)
     pulses = request.pulse_count
-    gains = np.asarray(wcp_gain(mus, eta, y0), dtype=np.float64)
+    gains = live * np.asarray(wcp_gain(mus, eta, y0), dtype=np.float64)
     mu = float(mus[0])
     if request.epsilon is not None:
-        rate = bb84_decoy_finite_key_rate(float(pulses), eta, y0, e_d, f, mus, probs, p_z=P_Z,
-                                          epsilon_sec=request.epsilon)
+        rate = live * bb84_decoy_finite_key_rate(float(pulses) * live, eta, y0, e_d, f, mus,
+                                                 probs, p_z=P_Z, epsilon_sec=request.epsilon)
         sifted = P_Z * P_Z * float(np.sum(probs * gains))
     elif request.decoys == "infinite":
-        rate = float(bb84_decoy_key_rate(eta, y0, e_d, f, mu))
+        rate = live * float(bb84_decoy_key_rate(eta, y0, e_d, f, mu))
         sifted = 0.5 * float(gains[0])
     else:
-        rate = float(probs[0]) * float(bb84_decoy_key_rate(eta, y0, e_d, f, mu,
-                                                           decoys="vacuum+weak",
-                                                           nu=float(mus[1])))
+        rate = live * float(probs[0]) * float(bb84_decoy_key_rate(eta, y0, e_d, f, mu,
+                                                                  decoys="vacuum+weak",
+                                                                  nu=float(mus[1])))
         sifted = 0.5 * float(probs[0]) * float(gains[0])
     fields = {"gain": float(gains[0]), "qber": float(wcp_qber(mu, eta, y0, e_d)),
               "sifted_bits": sifted * pulses, "key_bits_per_pulse": rate,
@@ -367,8 +372,10 @@ def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
     channel = fiber_channel(link)
     mus, probs = _intensities(request)
     pulses = request.pulse_count
+    blind, afterpulse = receiver_recovery(request, link)
     record = sample_bb84(pulses, mus, probs, eta=channel.eta, background=channel.background,
-                         misalignment=float(request.misalignment), rng=rng)
+                         misalignment=float(request.misalignment), rng=rng, blind=blind,
+                         afterpulse_probability=afterpulse)
     matched = record.alice_bases == record.bob_bases
     detections = np.bincount(record.intensity, minlength=mus.size)
     sifted_counts, sifted_errors = record.counts(matched)

@@ -30,8 +30,9 @@ class PairSourceSpec(SpecModel):
     holds at least one pair (``pair_probability``), not both.
     """
 
-    mean_pairs: Number | None = Field(None, gt=0, description="mean number of pairs per mode "
-                                      "(mu)")
+    mean_pairs: Number | None = Field(None, gt=0, le=1000, description="mean number of pairs "
+                                      "per mode (mu; at most 1000, far beyond any source "
+                                      "that heralds entanglement)")
     pair_probability: Number | None = Field(None, gt=0, lt=1, description="probability that "
                                             "a mode holds at least one pair (mu / (1 + mu))")
     fidelity: Number = Field(1.0, ge=0.25, le=1, description="fidelity of one emitted pair to "
@@ -66,12 +67,16 @@ class MidpointSourceLinkSpec(_LinkSpecBase):
         1.0, description="probability that the memory at an end absorbs an arriving photon "
         "(one value for both ends, or [first end, second end] in the order of 'between')")
     detector: DetectorSpec = Field(DetectorSpec(), description="herald detector at each end")
-    modes: Integer | None = Field(None, ge=1, description="modes multiplexed per attempt "
+    modes: Integer | None = Field(None, ge=1, le=2**53, description="modes multiplexed per "
+                                  "attempt (at most 2**53) "
                                   "(default: the smaller mode capacity of the two ends' "
                                   "memories; 1 for memories that are not multimode)")
 
     @model_validator(mode="after")
     def _detector_recovers(self) -> MidpointSourceLinkSpec:
+        if self.detector.afterpulse_probability != 0:
+            raise ValueError("detector.afterpulse_probability: afterpulsing is modelled on "
+                             "fiber links only (give 0)")
         if self.detector.dead_time > self.attempt_period():
             raise ValueError(f"detector.dead_time: {self.detector.dead_time:g} s is longer "
                              f"than the attempt period ({self.attempt_period():g} s): a herald "

@@ -242,6 +242,9 @@ class DetectorSpec(SpecModel):
     ``erf(window sqrt(ln 2) / jitter)`` of the photons inside the window
     (:func:`qfab.physics.detection.window_fraction`); ``dead_time`` is checked against the
     attempt period (a detector still dead at the next attempt is not modelled and is refused).
+    On a fiber link the dead time and ``afterpulse_probability`` are modelled at the QKD
+    source's pulse period (:mod:`qfab.physics.detector_recovery`); a heralding link refuses
+    a non-zero ``afterpulse_probability``.
     """
 
     efficiency: Probability = 1.0
@@ -253,8 +256,14 @@ class DetectorSpec(SpecModel):
     window: PositiveDuration = Field(10e-9, description="detection window per attempt")
     jitter: Duration = Field(0.0, description="timing jitter (FWHM of a Gaussian); it loses "
                              "the photons that arrive outside the window")
-    dead_time: Duration = Field(0.0, description="recovery time after a click; must not exceed "
-                                "the attempt period")
+    dead_time: Duration = Field(0.0, description="recovery time after a click; on a heralding "
+                                "link it must not exceed the attempt period; on a fiber link "
+                                "a click blinds the next ceil(dead_time * repetition_rate) "
+                                "pulses")
+    afterpulse_probability: Probability = Field(
+        0.0, description="probability that a click is followed by an afterpulse (a click "
+        "with a random bit) in the first pulse period after the dead time (fiber links "
+        "only)")
 
     @model_validator(mode="after")
     def _one_dark_count(self) -> DetectorSpec:
@@ -509,14 +518,6 @@ class FiberLinkSpec(_LinkSpecBase):
         if value.classical is not None:
             raise ValueError("classical: Raman noise of classical traffic on a fiber link is "
                              "not modelled (remove fiber.classical)")
-        return value
-
-    @field_validator("detector")
-    @classmethod
-    def _no_dead_time(cls, value: DetectorSpec) -> DetectorSpec:
-        if value.dead_time != 0:
-            raise ValueError("dead_time: a fiber link's detector dead time is not modelled "
-                             "(give 0)")
         return value
 
 
@@ -805,6 +806,9 @@ def _check_optical_link(link: _OpticalLinkSpecBase, index: int,
     if isinstance(link, TransducedLinkSpec):
         _check_transduced(link, index, nodes)
     a, b = end_interfaces(link, nodes, index)
+    if link.detector.afterpulse_probability != 0:
+        raise ScenarioError(f"links[{index}].detector.afterpulse_probability",
+                            "afterpulsing is modelled on fiber links only (give 0)")
     if link.detector.dead_time > link.attempt_period():
         raise ScenarioError(f"links[{index}].detector.dead_time",
                             f"{link.detector.dead_time:g} s is longer than the attempt period "

@@ -57,11 +57,6 @@ PulseCount = Annotated[float, BeforeValidator(_count), Field(ge=1),
                                                  {"type": "string", "pattern": _NUMBER}]})]
 
 
-#: Largest mean photon number a source may have: decoy-state BB84 sends weak pulses (mu
-#: below 1); far above, ``exp(mu)`` in the decoy bounds overflows (past mu = 709).
-MAX_MEAN_PHOTON_NUMBER = 100.0
-
-
 class QkdSourceSpec(SpecModel):
     """Alice's weak coherent (phase-randomised, Poissonian) source.
 
@@ -69,8 +64,8 @@ class QkdSourceSpec(SpecModel):
     with ``decoys: [nu, vacuum]``), ``repetition_rate`` the pulse rate.
     """
 
-    mu: Number = Field(gt=0, le=MAX_MEAN_PHOTON_NUMBER,
-                       description="mean photon number of the signal pulses")
+    mu: Number = Field(gt=0, le=100, description="mean photon number of the signal pulses "
+                       "(at most 100: a weak coherent source)")
     nu: Number | None = Field(None, gt=0, description="mean photon number of the weak "
                               "decoy pulses (decoys: [nu, vacuum])")
     repetition_rate: Frequency = Field(gt=0, description="pulses per second")

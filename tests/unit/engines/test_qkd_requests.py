@@ -74,6 +74,7 @@ def test_dark_count_probability_is_a_fiber_link_field() -> None:
     ({"finite_key": {"epsilon": 1e-10}, "decoys": "infinite",
       "source": {"mu": 0.5, "repetition_rate": "1 GHz"}}, "finite_key"),
     ({"source": {"mu": 0.5, "repetition_rate": "1 GHz"}}, "source.nu"),
+    ({"source": {"mu": "1e300", "nu": 0.1, "repetition_rate": "1 GHz"}}, "source.mu"),
 ])
 def test_bb84_fields_are_checked(change: dict[str, Any], where: str) -> None:
     request = {key: value for key, value in {**BB84, **change}.items() if value is not None}
