@@ -30,6 +30,7 @@ import logging
 import os
 import sqlite3
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,6 +148,8 @@ class KeyStore:
         if self._path != ":memory:" and not Path(self._path).exists():
             os.close(os.open(self._path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._db = sqlite3.connect(self._path, isolation_level=None)
+        # a store dropped without close() (a run's in-memory store) closes its database too
+        self._closer = weakref.finalize(self, self._db.close)
         self._db.execute("PRAGMA secure_delete = ON")  # erased keys leave no trace in the file
         self._db.executescript(_SCHEMA)
 
@@ -157,7 +160,7 @@ class KeyStore:
 
     def close(self) -> None:
         """Close the database."""
-        self._db.close()
+        self._closer()
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Copy the store, keys included, into a new SQLite file that
