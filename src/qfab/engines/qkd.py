@@ -28,7 +28,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,6 +45,7 @@ from qfab.physics.qkd import (
     bb84_decoy_key_rate,
     binary_entropy,
     lim2014_key_length,
+    optimal_mu,
     vacuum_weak_decoy_bounds,
     wcp_gain,
     wcp_qber,
@@ -271,6 +272,35 @@ def _links(spec: ScenarioSpec, network: RunResult | None) -> list[LinkResult]:
 # ------------------------------------------------------------------------ bb84-decoy
 
 
+def at_optimal_mu(request: QkdRequestSpec, link: FiberLinkSpec) -> QkdRequestSpec:
+    """``request`` with ``source.mu: optimal`` replaced by the signal intensity that maximises
+    the asymptotic decoy-state key rate on ``link`` (:func:`qfab.physics.qkd.optimal_mu`:
+    Ma, Qi, Zhao, Lo, PRA 72, 012326 (2005), over the link's transmittance, background,
+    misalignment and error-correction efficiency; the weak decoy bounds the search from
+    below with ``decoys: [nu, vacuum]``). A request with a given ``mu`` comes back as it is.
+
+    Raises
+    ------
+    EngineError
+        When no intensity gives a positive key rate on the link.
+    """
+    source = request.source
+    if source is None or source.mu != "optimal":
+        return request
+    channel = fiber_channel(link)
+    decoys: Literal["infinite", "vacuum+weak"] = \
+        "infinite" if request.decoys == "infinite" else "vacuum+weak"
+    mu, rate = optimal_mu(channel.eta, channel.background, float(request.misalignment),
+                          float(request.error_correction_efficiency), decoys=decoys,
+                          nu=source.nu)
+    if not (math.isfinite(mu) and rate > 0):
+        a, b = request.between
+        raise EngineError(f"source.mu: optimal (qkd request {a} - {b}): no signal intensity "
+                          f"gives a positive key rate over the fiber link "
+                          f"{link.between[0]} - {link.between[1]}")
+    return request.model_copy(update={"source": source.model_copy(update={"mu": mu})})
+
+
 def _intensities(request: QkdRequestSpec) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The intensities sent and their probabilities: the signal alone (decoys: infinite)
     or signal, weak decoy and vacuum."""
@@ -291,7 +321,7 @@ def _bb84_row(request: QkdRequestSpec, link: FiberLinkSpec, *, detected: int,
     sending = pulses / float(source.repetition_rate)
     per_pulse = fields["key_bits_per_pulse"]
     channel = fiber_channel(link)
-    fields = {"protocol": request.protocol, "pulses": pulses, **fields,
+    fields = {"protocol": request.protocol, "pulses": pulses, "mu": source.mu, **fields,
               "key_rate_bps": None if per_pulse is None
               else per_pulse * float(source.repetition_rate),
               "plob_bits_per_pulse": float(plob_bound(channel.channel)),
@@ -304,7 +334,7 @@ def _bb84_row(request: QkdRequestSpec, link: FiberLinkSpec, *, detected: int,
         completion_s=sending, extra=_ordered(fields))
 
 
-_FIELDS = ("protocol", "pulses", "gain", "qber", "sifted_bits", "key_bits_per_pulse",
+_FIELDS = ("protocol", "pulses", "mu", "gain", "qber", "sifted_bits", "key_bits_per_pulse",
            "key_rate_bps", "secret_fraction", "chsh", "final_key_bits", "keys_match",
            "abort_reason", "plob_bits_per_pulse", "sampled_bits", "estimated_qber",
            "corrected_bits", "leak_ec_bits", "authentication_key_bits", "relay", "exposed_at",
@@ -321,6 +351,7 @@ def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
 def _bb84_analytic(request: QkdRequestSpec, link: FiberLinkSpec) -> RequestResult:
     """Expected figures: the asymptotic GLLP rate (Ma et al. 2005; the signal's share of
     the pulses with decoys) or the finite key of Lim et al. 2014."""
+    request = at_optimal_mu(request, link)
     channel = fiber_channel(link)
     mus, probs = _intensities(request)
     # dead time and afterpulses: a live share of the pulses over an effective channel
@@ -369,6 +400,7 @@ def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
     from qfab.qkd.pulses import sample_bb84
     from qfab.qkd.session import run_session
 
+    request = at_optimal_mu(request, link)
     channel = fiber_channel(link)
     mus, probs = _intensities(request)
     pulses = request.pulse_count

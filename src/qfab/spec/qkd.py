@@ -57,6 +57,21 @@ PulseCount = Annotated[float, BeforeValidator(_count), Field(ge=1),
                                                  {"type": "string", "pattern": _NUMBER}]})]
 
 
+def _signal_intensity(value: Any) -> Any:
+    """A signal's mean photon number: a number in (0, 100] or ``"optimal"``."""
+    if value == "optimal":
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number or 'optimal', got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a number or 'optimal', got {value!r}") from None
+    if not 0 < number <= 100:
+        raise ValueError(f"must be > 0 and <= 100 (a weak coherent source), got {value!r}")
+    return number
+
+
 class QkdSourceSpec(SpecModel):
     """Alice's weak coherent (phase-randomised, Poissonian) source.
 
@@ -64,8 +79,10 @@ class QkdSourceSpec(SpecModel):
     with ``decoys: [nu, vacuum]``), ``repetition_rate`` the pulse rate.
     """
 
-    mu: Number = Field(gt=0, le=100, description="mean photon number of the signal pulses "
-                       "(at most 100: a weak coherent source)")
+    mu: Annotated[float | Literal["optimal"], BeforeValidator(_signal_intensity)] = Field(
+        description="mean photon number of the signal pulses (at most 100: a weak coherent "
+        "source), or 'optimal': the one that maximises the asymptotic key rate on the link "
+        "(Ma et al. 2005), which the engine finds before it runs and reports as 'mu'")
     nu: Number | None = Field(None, gt=0, description="mean photon number of the weak "
                               "decoy pulses (decoys: [nu, vacuum])")
     repetition_rate: Frequency = Field(gt=0, description="pulses per second")
@@ -75,9 +92,10 @@ class QkdSourceSpec(SpecModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> QkdSourceSpec:
-        if not (math.isfinite(self.mu) and math.isfinite(float(self.repetition_rate))):
+        if not ((self.mu == "optimal" or math.isfinite(self.mu))
+                and math.isfinite(float(self.repetition_rate))):
             raise ValueError("mu and repetition_rate must be finite")
-        if self.nu is not None and self.nu >= self.mu:
+        if self.nu is not None and self.mu != "optimal" and self.nu >= self.mu:
             raise ValueError(f"nu ({self.nu:g}) must be smaller than mu ({self.mu:g})")
         probabilities = self.intensity_probabilities
         if any(p <= 0 for p in probabilities) or abs(sum(probabilities) - 1.0) > 1e-9:

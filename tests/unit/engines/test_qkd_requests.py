@@ -229,3 +229,37 @@ def test_a_mean_photon_number_past_the_decoy_bounds_is_an_error() -> None:
 def test_a_policy_over_fiber_links_only_is_an_error() -> None:
     doc = {**document([FIBER], [BB84]), "policy": {"purification": "bbpssw"}}
     assert error_of(doc).startswith("policy.purification: every link is a fiber link")
+
+
+@pytest.mark.parametrize("decoys", ["infinite", ["nu", "vacuum"]])
+def test_mu_optimal_runs_at_the_intensity_that_maximises_the_key_rate(decoys: Any) -> None:
+    """The engine's mu is physics.qkd.optimal_mu on the link's channel (GYS at 50 km, Ma et
+    al. 2005: near 0.48 with infinite decoys), and its rate is above that of nearby mu."""
+    from qfab.physics.qkd import bb84_decoy_key_rate
+
+    source: dict[str, Any] = {"mu": "optimal", "repetition_rate": "1 GHz"}
+    if decoys != "infinite":
+        source["nu"] = 0.1
+    request = {**BB84, "decoys": decoys, "source": source}
+    chosen = run(parse_scenario(document([FIBER], [request])), engine="analytic").requests[0]
+    mu = chosen.extra["mu"]
+    eta, y0 = 0.045 * 10 ** (-0.21 * 50 / 10), 1.7e-6
+    kind = "infinite" if decoys == "infinite" else "vacuum+weak"
+
+    def rate(m: float) -> float:
+        return float(bb84_decoy_key_rate(eta, y0, 0.033, 1.22, m, decoys=kind, nu=0.1))
+
+    assert rate(mu) > max(rate(mu * 0.9), rate(mu * 1.1))
+    if decoys == "infinite":
+        assert mu == pytest.approx(0.48, abs=0.015)
+    longer = {**request, "pulses": "1e8"}  # enough sifted bits for a key
+    sampled = run(parse_scenario(document([FIBER], [longer])), engine="des").requests[0]
+    assert sampled.extra["mu"] == mu and sampled.extra["keys_match"]
+
+
+def test_mu_optimal_without_any_key_is_one_clear_error() -> None:
+    request = {**BB84, "source": {"mu": "optimal", "nu": 0.1, "repetition_rate": "1 GHz"}}
+    far = {**FIBER, "length": "300 km"}
+    with pytest.raises(EngineError, match=r"^source\.mu: optimal \(qkd request alice - bob\): "
+                       "no signal intensity gives a positive key rate"):
+        run(parse_scenario(document([far], [request])), engine="analytic")
