@@ -296,19 +296,9 @@ def _shift(values: FloatArray, by: int) -> FloatArray:
 
 def _smooth_size(target: float) -> int:
     """Smallest 5-smooth integer ``2**a 3**b 5**c`` that is >= ``target`` (fast FFT sizes)."""
-    goal = max(2, math.ceil(target))
-    best = 1 << (goal - 1).bit_length()
-    five = 1
-    while five < best:
-        three = five
-        while three < best:
-            size = three
-            while size < goal:
-                size *= 2
-            best = min(best, size)
-            three *= 3
-        five *= 5
-    return best
+    from scipy.fft import next_fast_len  # imported when a chain is computed, not at start-up
+
+    return int(next_fast_len(max(2, math.ceil(target)), real=True))
 
 
 def _decay_kernel_hat(decay: float, cutoff: int | None, size: int,

@@ -129,18 +129,9 @@ def block_tag(bits: Bits, seeds: Bits, length: int) -> Bits:
 
 def _fft_size(n: int) -> int:
     """Smallest product of 2, 3 and 5 not below ``n`` (fast for numpy's pocketfft)."""
-    best = 1 << max(n - 1, 0).bit_length()
-    p3 = 1
-    while p3 < best:
-        p35 = p3
-        while p35 < best:
-            p = p35
-            while p < n:
-                p *= 2
-            best = min(best, p)
-            p35 *= 5
-        p3 *= 3
-    return best
+    from scipy.fft import next_fast_len
+
+    return int(next_fast_len(max(n, 1), real=True))
 
 
 def _check(n: int, seed: Bits, length: int) -> None:
