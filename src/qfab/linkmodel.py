@@ -19,6 +19,13 @@ today's kinds keep both constant inside a window (``varies_in_window`` is False)
 the engines model. A kind whose loss changes within a window (a satellite pass) overrides those
 two methods and sets ``varies_in_window``; engines that sample geometric runs of attempts
 refuse it through that flag until they model it.
+
+A link may instead carry a piecewise-constant :class:`~qfab.linkschedule.LinkSchedule`
+(``schedule``): up slices, each with its own success probability and pair state, down between
+them (a satellite pass). Its attempt grid and the rules every engine follows are in
+:mod:`qfab.linkschedule`; ``p_success`` and ``emitted_state`` are then the schedule's
+attempt-weighted success probability and success-weighted state over all its slices (what a
+planner's estimate uses), and ``p_success_at`` / ``emitted_state_at`` give each slice's.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from qfab import plugins
 from qfab.errors import ScenarioError
 from qfab.links.chip import chip_to_chip
 from qfab.links.midpoint import MidpointHeralding
+from qfab.linkschedule import LinkSchedule
 from qfab.linkwindows import AttemptWindows
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.physics import heralding
@@ -56,7 +64,7 @@ from qfab.spec.models import (
 __all__ = [
     "CHAIN_HERALDING", "ENCODED_KINDS", "LinkModel", "arm_efficiency", "encoded",
     "half_fiber_transmittance", "link_model", "link_models", "memory_channels",
-    "window_dark_probability",
+    "schedule_means", "window_dark_probability",
 ]
 
 
@@ -87,6 +95,10 @@ class LinkModel:
         always up.
     index
         Position of the link in ``spec.links`` (to name its fields in messages).
+    schedule
+        Up slices with their own success probability and pair state
+        (:mod:`qfab.linkschedule`), or ``None``; a link has ``windows`` or ``schedule``, not
+        both.
     """
 
     between: tuple[str, str]
@@ -98,6 +110,7 @@ class LinkModel:
     memories: tuple[MemoryModel, MemoryModel]
     windows: AttemptWindows | None = None
     index: int = 0
+    schedule: LinkSchedule | None = None
 
     #: Whether the success probability or the pair state changes inside an up window.
     varies_in_window = False
@@ -143,7 +156,12 @@ class LinkModel:
 
     @property
     def attempt_rate(self) -> float:
-        """Long-run attempts per second of one always-ready channel."""
+        """Long-run attempts per second of one always-ready channel (for a schedule: its
+        attempts over ``[0, end of the last slice)``)."""
+        if self.schedule is not None:
+            end = self.schedule.ends[-1] if len(self.schedule) else 0.0
+            attempts = float(self.schedule.attempts_per_slice(0.0, end).sum())
+            return attempts / end if end > 0 else 0.0
         if self.windows is None:
             return 1.0 / self.period
         return self.windows.attempt_rate
@@ -151,30 +169,79 @@ class LinkModel:
     @property
     def availability_path(self) -> str:
         """YAML path of the link's time dependence, for messages."""
+        if self.schedule is not None:
+            return f"links[{self.index}]"
         return f"links[{self.index}].availability"
+
+    @property
+    def time_varying(self) -> bool:
+        """Whether the link is up only at times (windows or a schedule)."""
+        return self.windows is not None or self.schedule is not None
 
     def is_up(self, t: float) -> bool:
         """Whether an attempt may start at ``t`` (s)."""
+        if self.schedule is not None:
+            return self.schedule.is_up(t)
         return True if self.windows is None else bool(self.windows.is_up(t))
 
     def next_up(self, t: float) -> float:
-        """The first time ``>= t`` (s) at which an attempt may start."""
+        """The first time ``>= t`` (s) at which an attempt may start (``inf`` for a schedule
+        with no slice left)."""
+        if self.schedule is not None:
+            up = self.schedule.next_up(t)
+            return math.inf if up is None else float(up)
         return t if self.windows is None else float(self.windows.next_up(t))
 
     def up_windows(self, start: float = 0.0) -> Iterator[tuple[float, float]]:
-        """Up windows ``(open, close)`` (s) from ``start`` on (one endless window if always up)."""
+        """Up windows ``(open, close)`` (s) from ``start`` on (one endless window if always up;
+        a schedule's slices, adjacent ones joined)."""
+        if self.schedule is not None:
+            yield from _joined(self.schedule, start)
+            return
         if self.windows is None:
             yield start, math.inf
             return
         yield from self.windows.windows(start)
 
+    def _slice_at(self, t: float) -> int | None:
+        """The schedule's slice containing ``t`` (``None``: down, or no schedule)."""
+        schedule = self.schedule
+        if schedule is None or not schedule.is_up(t):
+            return None
+        return schedule.grid.slice_from(t)
+
     def p_success_at(self, t: float) -> float:
         """Success probability of an attempt that starts at ``t`` (0 while the link is down)."""
+        if self.schedule is not None:
+            i = self._slice_at(t)
+            return 0.0 if i is None else self.schedule.p_success[i]
         return self.p_success if self.is_up(t) else 0.0
 
     def emitted_state_at(self, t: float) -> NDArray[np.float64]:
-        """Bell vector of a pair from an attempt that starts at ``t`` (a constant here)."""
+        """Bell vector of a pair from an attempt that starts at ``t`` (a constant without a
+        schedule; the mean state while a scheduled link is down)."""
+        if self.schedule is not None:
+            i = self._slice_at(t)
+            if i is not None:
+                return np.asarray(self.schedule.states[i], dtype=np.float64)
         return self.emitted_state
+
+
+def _joined(schedule: LinkSchedule, start: float) -> Iterator[tuple[float, float]]:
+    """A schedule's slices from ``start`` on as windows, adjacent slices joined."""
+    opening: float | None = None
+    close = 0.0
+    for begin, end in zip(schedule.starts, schedule.ends):
+        if end <= start:
+            continue
+        if opening is not None and begin > close:
+            yield opening, close
+            opening = None
+        if opening is None:
+            opening = max(begin, start)
+        close = end
+    if opening is not None:
+        yield opening, close
 
 
 def arm_efficiency(link: DoubleClickLinkSpec | SingleClickLinkSpec) -> float:
@@ -299,22 +366,32 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
     _check_telecom_support(link, kind, index)
     chained = CHAIN_HERALDING.get(kind)
     consumes_modes = False
+    schedule = None
+    delay = float(propagation_delay(link.length, speed=link.fiber.speed))
+    period = link.cycle_time + delay
     if chained is not None and isinstance(link, OpticalLinkSpecBase):
         p, state = chained(link, link_chain(link, spec.nodes, index))
     else:
         herald = _heralding_of(link, index)
+        scheduled = getattr(herald, "schedule", None)  # a kind whose link changes in time
         at_ends = getattr(herald, "at_ends", None)  # a kind that also reads the ends' memories
-        p, state = at_ends(link, memories, index) if at_ends is not None else herald(link)
+        if scheduled is not None:
+            schedule = scheduled(link, spec, index, period)
+            p, state = schedule_means(schedule)
+        else:
+            p, state = at_ends(link, memories, index) if at_ends is not None else herald(link)
         # a kind that multiplexes the memories' modes inside one attempt (midpoint_source)
         consumes_modes = bool(getattr(herald, "consumes_memory_modes", False))
     memory_a, memory_b = memories
-    delay = float(propagation_delay(link.length, speed=link.fiber.speed))
-    period = link.cycle_time + delay
     windows = None
     availability = link.availability
     if availability is not None and availability.up < availability.period:
         windows = AttemptWindows(availability.period, availability.up, availability.offset,
                                  period)
+    if windows is not None and schedule is not None:
+        raise ScenarioError(f"links[{index}].availability",
+                            f"a {kind} link is up when its own schedule says (e.g. a "
+                            "satellite's passes); periodic windows on top are not modelled")
     return LinkModel(
         between=(a, b),
         p_success=float(p),
@@ -325,8 +402,19 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
                   else min(memory_channels(spec, a, b, memory_a),
                            memory_channels(spec, b, a, memory_b))),
         memories=memories,
-        windows=windows, index=index,
+        windows=windows, index=index, schedule=schedule,
     )
+
+
+def schedule_means(schedule: LinkSchedule) -> tuple[float, NDArray[np.float64]]:
+    """A schedule's attempt-weighted success probability and success-weighted pair state
+    over all its slices (an always-ready channel from ``t = 0``; the ``p_success`` and
+    ``emitted_state`` of its :class:`LinkModel`)."""
+    end = schedule.ends[-1] if len(schedule) else 0.0
+    attempts = schedule.attempts_per_slice(0.0, end)
+    expected, per_slice = schedule.expected_successes(0.0, end)
+    total = float(attempts.sum())
+    return (expected / total if total else 0.0), schedule.mean_state(per_slice)
 
 
 def _check_telecom_support(link: LinkSpecBase, kind: str, index: int) -> None:

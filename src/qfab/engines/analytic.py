@@ -25,7 +25,11 @@ exact answer:
   with such memories are refused;
 * one link with one channel that is up only in windows (``availability``): the expected
   successes within ``duration`` and the expected time of the last one, exactly, from the
-  window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
+  window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused;
+* one link with a schedule of up slices (a satellite pass, :mod:`qfab.linkschedule`): the
+  expected successes ``k sum_i n_i p_i`` over the attempts each slice holds, the
+  success-weighted mean fidelity, and a fluid estimate of the last pair's time; chains with
+  a schedule are refused.
 
 Pairs are used at the herald: ``policy.buffer`` (pairs stored ahead of demand) is refused,
 and so are ``formalism: density_matrix`` and paths of several links that cross tier
@@ -56,6 +60,7 @@ from qfab.engines.support import (
 )
 from qfab.linkmodel import LinkModel
 from qfab.memorymodel import MemoryModel, memory_model
+from qfab.orchestrator.availability import path_wait
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
@@ -113,6 +118,9 @@ class AnalyticEngine:
             last = (before + delivered) / rate if delivered else None
             if shared is not None and network.models[shared].windows is not None and rate > 0:
                 delivered, last = _windowed_link(spec, network.models[shared], request_plan)
+            if shared is not None and network.models[shared].schedule is not None:
+                delivered, last, fidelity = _scheduled_link(spec, network.models[shared],
+                                                            request_plan)
             if delivered < request.pairs:
                 end_time = spec.duration
             elif last is not None:
@@ -126,7 +134,9 @@ class AnalyticEngine:
                 fidelity_min=fidelity if delivered else None,
                 figures=application.figures(np.array([fidelity])) if delivered else {},
                 lost_recalls=None if recall is None else
-                _lost_recalls(delivered, recall)))
+                _lost_recalls(delivered, recall),
+                wait=path_wait(network.path_models(request_plan.path), request.start,
+                               spec.duration)))
         if progress is not None:
             progress(1.0)
         return RunResult(
@@ -192,6 +202,17 @@ def _windows_support(network: NetworkGraph, plan: RequestPlan,
     """Whether the up windows of the links on ``plan``'s path have a closed form here."""
     models = network.path_models(plan.path)
     for model in models:
+        if model.schedule is not None:
+            if len(models) > 1:
+                return Support.no(f"{model.availability_path}: the analytic engine computes "
+                                  "links with a schedule of up slices (a satellite pass) on "
+                                  "single-link paths; use engine des")
+            if sum(1 for other in plans
+                   if len(other.path) == 2 and set(other.path) == set(model.between)) > 1:
+                return Support.no(f"{model.availability_path}: the analytic engine computes "
+                                  "links with a schedule of up slices for a single request; "
+                                  "use engine des")
+            continue
         if model.windows is None and not model.varies_in_window:
             continue
         if model.varies_in_window or len(models) > 1:
@@ -233,6 +254,43 @@ def _windowed_link(spec: ScenarioSpec, model: LinkModel,
     return delivered, herald - request.start
 
 
+def _scheduled_link(spec: ScenarioSpec, model: LinkModel,
+                    plan: RequestPlan) -> tuple[int, float | None, float]:
+    """Expected pairs delivered within ``duration``, the time of the last one and the mean
+    fidelity, on one link with a schedule of up slices (:mod:`qfab.linkschedule`).
+
+    Each channel is always ready (pairs are used at the herald) and keeps the schedule's one
+    attempt grid from the request's start, so the expected successes by ``duration`` are
+    ``k sum_i n_i p_i`` over the attempts ``n_i`` that start in slice ``i`` and herald by
+    then (``k`` channels). The fidelity is the success-weighted mean of each slice's pair
+    fidelity at its herald. The last pair's time is a fluid estimate: when the expected
+    count reaches the delivered number (not the mean of the ``N``-th success's time,
+    which needs the whole distribution).
+    """
+    schedule = model.schedule
+    assert schedule is not None
+    request = spec.requests[plan.request]
+    end = spec.duration - model.period  # the attempt's herald must come by then
+    expected, per_slice = schedule.expected_successes(request.start, max(end, request.start))
+    expected *= model.channels
+    delivers = spec.policy.cutoff is None or model.herald_delay <= spec.policy.cutoff
+    fidelities = np.array([_stored(model, vector)[0] for vector in schedule.states])
+    weight = float(per_slice.sum())
+    fidelity = float(per_slice @ fidelities / weight) if weight > 0 else float(fidelities[0])
+    delivered = max(0, min(request.pairs, math.floor(expected + 1e-9))) if delivers else 0
+    if not delivered:
+        return 0, None, fidelity
+    at = schedule.time_of_expected(request.start, delivered / model.channels)
+    assert at is not None
+    return delivered, at + model.period - request.start, fidelity
+
+
+def _stored(model: LinkModel, vector: np.ndarray) -> np.ndarray:
+    """A slice's Bell vector after the herald delay in both end memories."""
+    end_a, end_b = model.memories
+    return np.asarray(end_b.store(end_a.store(vector, model.herald_delay), model.herald_delay))
+
+
 def _recall_efficiency(network: NetworkGraph, plan: RequestPlan) -> float | None:
     """Probability that both qubits of a pair of a single-link request are read out at its
     herald, ``None`` when both memories always give them back."""
@@ -256,7 +314,7 @@ def _request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPla
         return Support.no(f"{where}: the analytic engine does not model purification; "
                           "use engine des")
     if len(models) == 1:
-        if models[0].windows is not None and _recall_efficiency(network, plan) is not None:
+        if models[0].time_varying and _recall_efficiency(network, plan) is not None:
             return Support.no(f"{models[0].availability_path}: the analytic engine computes up "
                               "windows on links whose memories always give their qubits back; "
                               "use engine des")

@@ -37,6 +37,7 @@ from qfab.engines.result import (
 from qfab.engines.support import scenario_support
 from qfab.hardware.link import HeraldedLink
 from qfab.heap import built_objects_frozen
+from qfab.orchestrator.availability import path_wait
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan
@@ -224,4 +225,6 @@ def _request_result(app: RequestApp, spec: ScenarioSpec, runtime: NetworkRuntime
         fidelity_min=float(fidelities.min()) if delivered else None,
         figures=app.application.received(),
         lost_recalls=app.lost_recalls if any(runtime.nodes[node].lossy
-                                             for node in app.plan.path) else None)
+                                             for node in app.plan.path) else None,
+        wait=path_wait(runtime.network.path_models(app.plan.path), request.start,
+                       spec.duration))

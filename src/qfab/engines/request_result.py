@@ -62,7 +62,8 @@ def request_result(request: PairRequestSpec, plan: RequestPlan, application: App
                    fidelity_min: float | None,
                    figures: Mapping[str, NDArray[np.float64]],
                    measured_rate: tuple[float | None, Interval | None] | None = None,
-                   lost_recalls: float | None = None) -> RequestResult:
+                   lost_recalls: float | None = None,
+                   wait: tuple[float | None, str | None] = (None, None)) -> RequestResult:
     """The result of one request.
 
     Parameters
@@ -91,6 +92,9 @@ def request_result(request: PairRequestSpec, plan: RequestPlan, application: App
         ``1 / rate`` for a measured rate.
     lost_recalls
         Pairs lost at a memory's read-out (``None``: no memory on the path loses any).
+    wait
+        ``(waited_s, note)`` of :func:`qfab.orchestrator.availability.path_wait`: the wait
+        for the path's links to come up, and a note when one stays down to the end.
     """
     if measured_rate is None:
         rate = delivered / active_s if delivered and active_s > 0 else None
@@ -110,7 +114,7 @@ def request_result(request: PairRequestSpec, plan: RequestPlan, application: App
         purification=plan.purification, purification_rounds=plan.rounds,
         kind=request.kind, name=request.name,
         completion_s=last_s if complete and last_s is not None else None,
-        lost_recalls=lost_recalls,
+        lost_recalls=lost_recalls, waited_s=wait[0], note=wait[1],
         extra=_figure_fields(application.figure_names, figures),
     )
 

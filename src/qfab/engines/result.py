@@ -65,6 +65,10 @@ class RequestResult:
     ``lost_recalls`` counts the pairs lost because a memory did not give a stored qubit back
     at read-out (a swap or the delivery; AFC memories), an expected number for engines that
     compute expectations; ``None`` when no memory on the request's path can lose a recall.
+    ``waited_s`` is the time from the request's start until every link of its path had come
+    up (links with windows or a schedule, e.g. a satellite pass; ``None`` when every link is
+    always up), and ``note`` says when a link of its path stays down until the end of the
+    run (:mod:`qfab.orchestrator.availability`).
     """
 
     between: tuple[str, str]
@@ -87,6 +91,8 @@ class RequestResult:
     name: str | None = None
     completion_s: float | None = None
     lost_recalls: float | None = None
+    waited_s: float | None = None
+    note: str | None = None
     #: Fields the request's application adds (e.g. ``teleportation_fidelity``); the result
     #: document lists them beside the core keys, and they read as attributes too.
     extra: dict[str, Any] = field(default_factory=dict)

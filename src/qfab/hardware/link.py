@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from qfab.hardware.qnode import Slot
+from qfab.linkschedule import LinkSchedule, ScheduleGrid
 from qfab.linkwindows import AttemptWindows
 from qfab.sim.time import seconds_to_ps
 
@@ -41,6 +42,10 @@ class HeraldedLink:
         is always up; kept here in integer picoseconds as :attr:`windows_ps`.
     herald_fidelity
         Fidelity of a pair at its herald (summed into ``fidelity_sum`` per success).
+    schedule
+        The link's up slices with their own success probability (see
+        :mod:`qfab.linkschedule`), or ``None``; its attempt grid is kept in integer
+        picoseconds as :attr:`schedule_ps` (``p_success`` is then unused).
 
     Notes
     -----
@@ -52,13 +57,14 @@ class HeraldedLink:
     __slots__ = ("index", "slots", "between", "p_success", "period_ps", "herald_delay_ps",
                  "_rng", "herald_fidelity", "windows_ps", "credits", "buffer", "attempts",
                  "successes", "fidelity_sum", "consumed", "hits", "pending_since_ps",
-                 "_stored", "_stored_offset_ps", "_draws")
+                 "_stored", "_stored_offset_ps", "_draws", "schedule", "schedule_ps")
 
     def __init__(self, index: int, slots: list[tuple[Slot, Slot]], *,
                  p_success: float, period: float, herald_delay: float,
                  rng: np.random.Generator | Callable[[], np.random.Generator],
                  windows: AttemptWindows | None = None,
-                 herald_fidelity: float = 0.0) -> None:
+                 herald_fidelity: float = 0.0,
+                 schedule: LinkSchedule | None = None) -> None:
         self.index = index
         self.slots = slots
         self.between = (slots[0][0].node.name, slots[0][1].node.name)
@@ -70,6 +76,9 @@ class HeraldedLink:
         self.windows_ps = None if windows is None else AttemptWindows(
             seconds_to_ps(windows.period), seconds_to_ps(windows.up),
             seconds_to_ps(windows.offset), self.period_ps, margin=1)
+        self.schedule = schedule
+        self.schedule_ps: ScheduleGrid | None = None if schedule is None else \
+            schedule.grid_ps(seconds_to_ps)
         #: For each channel, the pairs each request still needs from it.
         self.credits: list[dict[int, int]] = [{} for _ in slots]
         self.buffer = 0
@@ -127,6 +136,11 @@ class HeraldedLink:
         """Attempts counted so far: completed rounds plus the finished attempts of unfinished
         ones (with windows, only attempts made while the link was up)."""
         period = max(self.period_ps, 1)
+        grid = self.schedule_ps
+        if grid is not None:
+            return self.attempts + sum(grid.attempts_started(start, now_ps - period)
+                                       for start in self.pending_since_ps
+                                       if start is not None and now_ps >= start + period)
         windows = self.windows_ps
         if windows is not None:
             return self.attempts + sum(int(windows.attempts_started(start, now_ps - period))

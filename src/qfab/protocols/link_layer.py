@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence, Sequence
 
 from qfab.hardware.link import HeraldedLink
+from qfab.quantum.base import PairState
 from qfab.sim.kernel import Simulation
 
-__all__ = ["LinkLayer", "WindowedLinkLayer", "HeraldHandler", "link_layer"]
+__all__ = ["LinkLayer", "ScheduledLinkLayer", "WindowedLinkLayer", "HeraldHandler",
+           "link_layer"]
 
 #: Called with (link, channel, emission time in ps) when a herald reaches both ends.
 HeraldHandler = Callable[[HeraldedLink, int, int], None]
@@ -115,8 +117,88 @@ class WindowedLinkLayer(LinkLayer):
         self.sim.schedule(herald - now, self._herald, channel, attempts)
 
 
-def link_layer(sim: Simulation, link: HeraldedLink, on_herald: HeraldHandler) -> LinkLayer:
-    """The link layer for ``link``: windowed when the link has up windows."""
+class ScheduledLinkLayer(LinkLayer):
+    """The link layer of a link with a schedule of up slices (:mod:`qfab.linkschedule`).
+
+    A channel that becomes ready walks the slices from its ready time: in each it draws the
+    number of attempts up to the next success, geometric with that slice's success
+    probability; a draw beyond the attempts the slice still holds means no success there,
+    and the next slice draws afresh (the trials are memoryless). One draw per slice crossed
+    and one event per success. The herald arrives one attempt period after the successful
+    attempt started; the pair has its slice's state (set in ``emitted``, the states the
+    heralds handler reads, just before it runs) and the link's fidelity sum takes that
+    slice's herald fidelity. A channel with no success before the last slice ends stays
+    pending and never heralds. The attempt counter counts attempts made.
+
+    Parameters
+    ----------
+    sim, link, on_herald
+        As for :class:`LinkLayer`; ``link`` has a schedule.
+    states
+        The pair state of each slice.
+    fidelities
+        The herald fidelity of each slice.
+    emitted
+        The list of each link's fresh pair state that ``on_herald`` reads; this layer writes
+        its link's entry before each herald.
+    """
+
+    __slots__ = ("_grid", "_p", "_states", "_fidelities", "_emitted", "_slice")
+
+    def __init__(self, sim: Simulation, link: HeraldedLink, on_herald: HeraldHandler, *,
+                 states: Sequence[PairState], fidelities: Sequence[float],
+                 emitted: MutableSequence[PairState]) -> None:
+        super().__init__(sim, link, on_herald)
+        assert link.schedule is not None and link.schedule_ps is not None
+        self._grid = link.schedule_ps
+        self._p = link.schedule.p_success
+        self._states = states
+        self._fidelities = fidelities
+        self._emitted = emitted
+        self._slice = [0] * len(link.slots)
+
+    def kick(self, channel: int) -> None:
+        """Start ``channel``'s attempts if it is idle, its slots free and a pair wanted."""
+        if self._pending[channel]:
+            return
+        link = self.link
+        slot_a, slot_b = link.slots[channel]
+        if slot_a.pair is not None or slot_a.blocked or slot_b.pair is not None or \
+                slot_b.blocked or not link.wants_pairs(channel):
+            return
+        self._pending[channel] = True
+        now = self.sim.now
+        link.pending_since_ps[channel] = now
+        rng = link.rng
+        made = 0
+        for index, first, room in self._grid.runs(now):
+            p = self._p[index]
+            draw = int(rng.geometric(p)) if p > 0.0 else room + 1
+            if draw <= room:
+                self._slice[channel] = index
+                herald = first + (draw - 1) * self._period + self._period
+                self.sim.schedule(int(herald - now), self._herald, channel, made + draw)
+                return
+            made += room
+        # no success before the last slice ends: the channel stays pending, never heralds
+
+    def _herald(self, channel: int, attempts: int) -> None:
+        index = self._slice[channel]
+        self.link.herald_fidelity = self._fidelities[index]
+        self._emitted[self.link.index] = self._states[index]
+        super()._herald(channel, attempts)
+
+
+def link_layer(sim: Simulation, link: HeraldedLink, on_herald: HeraldHandler, *,
+               states: Sequence[PairState] = (), fidelities: Sequence[float] = (),
+               emitted: MutableSequence[PairState] | None = None) -> LinkLayer:
+    """The link layer for ``link``: windowed when the link has up windows, scheduled when it
+    has a schedule (then ``states``, ``fidelities`` and ``emitted`` are
+    :class:`ScheduledLinkLayer`'s)."""
+    if link.schedule_ps is not None:
+        assert emitted is not None
+        return ScheduledLinkLayer(sim, link, on_herald, states=states, fidelities=fidelities,
+                                  emitted=emitted)
     if link.windows_ps is None:
         return LinkLayer(sim, link, on_herald)
     return WindowedLinkLayer(sim, link, on_herald)

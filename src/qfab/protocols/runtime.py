@@ -121,7 +121,8 @@ class NetworkRuntime:
                                 period=model.period, herald_delay=model.herald_delay,
                                 rng=partial(streams.stream, f"link:{a.name}-{b.name}"),
                                 windows=model.windows,
-                                herald_fidelity=float(model.heralded_state[0]))
+                                herald_fidelity=float(model.heralded_state[0]),
+                                schedule=model.schedule)
             link.buffer = len(slots) if self.characterize else plan.buffer
             self.links.append(link)
             state = states.get(id(model.emitted_state))
@@ -164,7 +165,8 @@ class NetworkRuntime:
             purification.tracer = delivery.tracer = heralds.tracer = tracer
 
         for link in self.links:
-            layer = link_layer(sim, link, heralds.on_herald)
+            layer = (link_layer(sim, link, heralds.on_herald) if link.schedule is None else
+                     self._scheduled_layer(link, formalism, emitted, heralds))
             self.link_layers.append(layer)
             sim.schedule(0, layer.kick_all)  # buffers fill from the start
         actions = _Actions(swapping.swap, purification.purify, delivery.deliver)
@@ -177,6 +179,19 @@ class NetworkRuntime:
         swapping.tell_of_news(frozenset(name for name, engine in self.engines.items()
                                         if engine.reacts_to_news))
         lifecycle.schedule()
+
+    def _scheduled_layer(self, link: HeraldedLink, formalism: type[PairState],
+                         emitted: list[PairState], heralds: Heralds) -> LinkLayer:
+        """The link layer of a link with a schedule: each slice's pair state (in the run's
+        formalism) and herald fidelity, written into ``emitted`` at each herald."""
+        model = self.network.models[link.index]
+        assert model.schedule is not None
+        states = [formalism.from_bell_vector(vector) for vector in model.schedule.states]
+        fidelities = [float(model.memories[1].store(model.memories[0].store(
+            vector, model.herald_delay), model.herald_delay)[0])
+            for vector in model.schedule.states]
+        return link_layer(self.sim, link, heralds.on_herald, states=states,
+                          fidelities=fidelities, emitted=emitted)
 
     @property
     def outstanding(self) -> int:

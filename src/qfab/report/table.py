@@ -16,7 +16,9 @@ def format_result(result: RunResult) -> str:
     The requests table shows the rate's 95 % interval where an engine has one, a
     ``deadline`` column (``met`` or ``MISSED``) where a request has a deadline, and a
     ``STALLED`` line with what each request waits for when the run stalled, and a ``lost
-    recalls`` column where a memory on a request's path may fail to give a qubit back. Requests that
+    recalls`` column where a memory on a request's path may fail to give a qubit back, and a
+    line per request that waited for its path's links to come up or whose link stays down to
+    the end of the run (``waited_s``, ``note``). Requests that
     ``arrivals`` generated are summarized per process in the load table instead of one row
     each (the result document keeps their rows).
     """
@@ -67,6 +69,13 @@ def format_result(result: RunResult) -> str:
                 if request.purification not in (None, "none"):
                     plan += f"  purification {request.purification} x{request.purification_rounds}"
                 lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
+        for request in written:
+            label = f"{request.between[0]} - {request.between[1]}"
+            if request.waited_s:
+                lines.append(f"{label}: waited {request.waited_s:.6g} s for the links of its "
+                             "path to come up")
+            if request.note:
+                lines.append(f"{label}: NOTE {request.note}")
     lines += _qkd_lines(written)
     if result.arrivals:
         lines += [""] + _load_table(result.arrivals)

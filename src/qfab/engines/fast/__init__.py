@@ -31,6 +31,7 @@ from qfab.engines.request_result import applications, request_result
 from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
 from qfab.engines.support import formalism_support, scenario_support, segmentation_support
 from qfab.errors import EngineError
+from qfab.orchestrator.availability import path_wait
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
@@ -259,4 +260,5 @@ def _request_result(spec: ScenarioSpec, plan: RequestPlan, application: Applicat
         fidelity=summary["fidelity"], fidelity_ci95=summary["fidelity_ci"],
         fidelity_min=summary["fidelity_min"],
         figures=application.figures(summary["per_run_fidelity"]),
-        measured_rate=(summary["rate"], summary["rate_ci"]), lost_recalls=lost)
+        measured_rate=(summary["rate"], summary["rate_ci"]), lost_recalls=lost,
+        wait=path_wait(models, request.start, spec.duration))

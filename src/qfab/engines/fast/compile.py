@@ -59,6 +59,7 @@ def path_shape(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan) -> 
                         for node in plan.path[1:-1]),
         windows=next((m.availability_path for m in models if m.windows is not None), None),
         varying=next((m.availability_path for m in models if m.varies_in_window), None),
+        scheduled=next((m.availability_path for m in models if m.schedule is not None), None),
     )
 
 

@@ -50,6 +50,9 @@ class PathShape:
     varying
         ``links[i].availability`` of the first link whose success probability or state
         changes inside a window, or ``None``.
+    scheduled
+        ``links[i]`` of the first link with a schedule of up slices
+        (:mod:`qfab.linkschedule`, e.g. a satellite pass), or ``None``.
     """
 
     where: str
@@ -61,6 +64,7 @@ class PathShape:
     ideal_swaps: bool
     windows: str | None = None
     varying: str | None = None
+    scheduled: str | None = None
 
     @property
     def power_of_two(self) -> bool:
