@@ -44,6 +44,7 @@ from qfab import plugins
 from qfab.errors import ScenarioError
 from qfab.links.chip import chip_to_chip
 from qfab.links.midpoint import MidpointHeralding
+from qfab.links.satellite import SatelliteHeralding
 from qfab.linkschedule import LinkSchedule
 from qfab.linkwindows import AttemptWindows
 from qfab.memorymodel import MemoryModel, memory_model
@@ -345,6 +346,7 @@ HERALDING: Mapping[str, Callable[[Any], tuple[float, Any]]] = MappingProxyType({
     "transduced": _transduced,
     "midpoint_source": MidpointHeralding(),
     "chip_to_chip": chip_to_chip,
+    "satellite": SatelliteHeralding(),
 })
 
 

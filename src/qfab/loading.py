@@ -95,11 +95,27 @@ def _validate_expanded(document: dict[str, Any], *, base_dir: Path | None,
                        model: type[ScenarioSpec]) -> ScenarioSpec:
     """Expand ``document``'s topology and validate the result; an error in a generated
     entry names the template it came from."""
-    expanded = expand_topology(document, base_dir=base_dir)
+    expanded = _anchored_files(expand_topology(document, base_dir=base_dir), base_dir)
     try:
         return validate_scenario(expanded, model=model)
     except ScenarioError as error:
         raise in_template_terms(error, document, expanded) from None
+
+
+def _anchored_files(document: dict[str, Any], base_dir: Path | None) -> dict[str, Any]:
+    """The document with each satellite link's ``satellite.tle`` file taken relative to
+    ``base_dir`` (the scenario file's folder) when it is a relative path."""
+    links = document.get("links")
+    if base_dir is None or not isinstance(links, list):
+        return document
+    anchored = []
+    for link in links:
+        orbit = link.get("satellite") if isinstance(link, dict) else None
+        tle = orbit.get("tle") if isinstance(orbit, dict) else None
+        if isinstance(tle, str) and not Path(tle).is_absolute():
+            link = {**link, "satellite": {**orbit, "tle": str(base_dir / tle)}}
+        anchored.append(link)
+    return {**document, "links": anchored}
 
 
 def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,

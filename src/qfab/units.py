@@ -14,7 +14,7 @@ from typing import Final, Literal
 __all__ = ["Dimension", "LOG_UNITS", "UNITS", "to_si", "UnitError"]
 
 Dimension = Literal["length", "time", "frequency", "attenuation", "speed", "power",
-                    "scattering"]
+                    "scattering", "angle"]
 
 #: Unit symbol -> factor to the SI unit of its dimension.
 UNITS: Final[dict[Dimension, dict[str, float]]] = {
@@ -29,6 +29,9 @@ UNITS: Final[dict[Dimension, dict[str, float]]] = {
     "power": {"W": 1.0, "mW": 1e-3, "uW": 1e-6, "µW": 1e-6, "nW": 1e-9, "pW": 1e-12},
     # a Raman scattering coefficient per metre of fibre and per metre of filter bandwidth
     "scattering": {"/m/m": 1.0, "/km/nm": 1e6, "/m/nm": 1e9},
+    # plane angles (beam divergence, pointing jitter, field of view, elevation)
+    "angle": {"rad": 1.0, "mrad": 1e-3, "urad": 1e-6, "µrad": 1e-6,
+              "deg": 3.141592653589793 / 180.0},
 }
 
 #: Logarithmic units: symbol -> the function from the number to SI (dBm: decibels above 1 mW).
@@ -38,7 +41,7 @@ LOG_UNITS: Final[dict[Dimension, dict[str, Callable[[float], float]]]] = {
 
 _SI_SYMBOL: Final[dict[Dimension, str]] = {
     "length": "m", "time": "s", "frequency": "Hz", "attenuation": "dB/m", "speed": "m/s",
-    "power": "W", "scattering": "/m/m",
+    "power": "W", "scattering": "/m/m", "angle": "rad",
 }
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf)\s*(\S*)\s*$")

@@ -62,7 +62,7 @@ __all__ = [
     "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
     "LinkSpecBase", "OpticalLinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec",
     "DoubleClickLinkSpec", "LinkSpec", "MidpointSourceLinkSpec", "ChipToChipLinkSpec",
-    "FiberLinkSpec",
+    "FiberLinkSpec", "SatelliteLinkSpec", "LocationSpec",
     "PairRequestSpec", "EntanglementRequestSpec", "TeleportationRequestSpec", "RequestSpec",
     "PolicySpec", "FastSpec", "ScenarioSpec", "EndInterface", "end_interfaces",
     "quantum_channel_wavelength",
@@ -337,10 +337,21 @@ class InterfaceSpec(SpecModel):
     conversion: ConversionSpec | None = None
 
 
+class LocationSpec(SpecModel):
+    """Where a node is on the Earth (WGS84): a ground station of a ``satellite`` link."""
+
+    latitude: Number = Field(ge=-90, le=90, description="degrees north")
+    longitude: Number = Field(ge=-180, le=180, description="degrees east")
+    altitude: Length = Field(0.0, description="height above the WGS84 ellipsoid")
+
+
 class NodeSpec(SpecModel):
     """A network node: a quantum network interface with a memory."""
 
     tier: Tier | None = None
+    location: LocationSpec | None = Field(
+        None, description="latitude, longitude and altitude (ground stations of satellite "
+        "links)")
     memory: MemorySpec = T1T2MemorySpec()
     gates: GateSpec = GateSpec()
     interface: InterfaceSpec | None = Field(
@@ -523,10 +534,11 @@ class FiberLinkSpec(_LinkSpecBase):
 
 # the hardware kinds subclass the classes above (imported here, after them)
 from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec  # noqa: E402
+from qfab.spec.links_satellite import SatelliteLinkSpec  # noqa: E402
 
 LinkSpec = Annotated[
     DepolarizingLinkSpec | SingleClickLinkSpec | DoubleClickLinkSpec | TransducedLinkSpec
-    | MidpointSourceLinkSpec | ChipToChipLinkSpec | FiberLinkSpec,
+    | MidpointSourceLinkSpec | ChipToChipLinkSpec | FiberLinkSpec | SatelliteLinkSpec,
     Field(discriminator="kind"),
 ]
 
@@ -1037,6 +1049,13 @@ class ScenarioSpec(SpecModel):
                 _check_echo_after_herald(link, index, self.nodes)
             if isinstance(link, _OpticalLinkSpecBase):
                 _check_optical_link(link, index, self.nodes)
+            if isinstance(link, SatelliteLinkSpec):
+                for end in link.between:
+                    if self.nodes[end].location is None:
+                        raise ScenarioError(f"nodes.{end}.location",
+                                            f"{end} is a ground station of the satellite link "
+                                            f"links[{index}]: give its location (latitude, "
+                                            "longitude, altitude)")
         for name, node in self.nodes.items():
             degree = self.degree(name)
             allocation = node.memory.per_link

@@ -17,7 +17,7 @@ from qfab.units import LOG_UNITS, UNITS, Dimension, to_si
 
 __all__ = [
     "Length", "Duration", "PositiveDuration", "CoherenceTime", "Frequency", "Attenuation",
-    "Speed", "Power", "Scattering", "Number", "Probability", "PositiveProbability",
+    "Speed", "Power", "Scattering", "Angle", "Number", "Probability", "PositiveProbability",
     "MAX_TIME_S", "MIN_TIME_S",
 ]
 
@@ -91,6 +91,8 @@ Power = _quantity("power", ge=0)
 #: A Raman scattering coefficient per metre of fibre and per metre of filter bandwidth
 #: (``"/km/nm"`` is the usual unit).
 Scattering = _quantity("scattering", ge=0)
+#: A plane angle in radians (or mrad, urad, deg).
+Angle = _quantity("angle", ge=0)
 #: A plain number (``true``/``false`` refused).
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Probability = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=1)]

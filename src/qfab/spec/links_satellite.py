@@ -1,0 +1,220 @@
+"""The ``satellite`` link kind: an entangled-pair source on board a satellite sending one photon
+of each pair down to each of two ground stations at once (two simultaneous downlinks).
+
+The ends named in ``between`` are ground-station nodes with a ``location`` (latitude,
+longitude, altitude). The link is up while the satellite is above ``min_elevation`` at both
+stations; its success probability and pair state change along each pass, in slices of
+``step`` seconds (:mod:`qfab.linkschedule`). The model is in :mod:`qfab.links.satellite`; these
+are the scenario fields. :mod:`qfab.spec.models` puts the kind in the ``LinkSpec`` union.
+
+Attempt period: one attempt per coincidence ``window`` of the stations' detectors (both
+stations use the same window), so ``cycle_time`` is that window; a satellite link has no
+fiber (``length`` 0) and its herald is the stations' comparison of time tags, so its herald
+delay is 0 (see ``docs/satellites.md``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from qfab.spec.base import SpecModel
+from qfab.spec.models import DetectorSpec, FiberSpec, _LinkSpecBase
+from qfab.spec.quantities import (
+    Angle,
+    Duration,
+    Frequency,
+    Length,
+    Number,
+    PositiveDuration,
+    Probability,
+)
+
+__all__ = ["AtmosphereSpec", "OrbitSpec", "ReceiverSpec", "SatelliteLinkSpec",
+           "SatelliteSourceSpec", "TransmitterSpec"]
+
+
+class OrbitSpec(SpecModel):
+    """Where the orbit comes from: a TLE snapshot shipped with qfab (``preset``) or a TLE
+    file (``tle``, relative to the scenario file), not both."""
+
+    preset: str | None = Field(None, min_length=1, description="a satellite of the catalog "
+                               "whose TLE snapshot ships with qfab (e.g. micius)")
+    tle: str | None = Field(None, min_length=1, description="a TLE file (an optional name "
+                            "line and the two element lines), relative to the scenario file")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> OrbitSpec:
+        if (self.preset is None) == (self.tle is None):
+            raise ValueError("give the satellite's preset or a tle file, not both and not "
+                             "neither")
+        return self
+
+
+class SatelliteSourceSpec(SpecModel):
+    """The entangled-pair source on board (SPDC, thermal pair statistics in each window).
+
+    Give the emitted pairs' ``visibility`` or their ``fidelity`` (Werner pairs:
+    ``F = (1 + 3 V) / 4``), not both.
+    """
+
+    pair_rate: Frequency = Field(gt=0, description="pairs emitted per second")
+    visibility: Probability | None = Field(None, description="visibility of the emitted "
+                                           "pairs (Werner)")
+    fidelity: Number | None = Field(None, ge=0.25, le=1, description="fidelity of the emitted "
+                                    "pairs to the target Bell state (Werner)")
+    wavelength: Length = Field(gt=0, description="wavelength of the photons (both arms)")
+
+    @model_validator(mode="after")
+    def _one_quality(self) -> SatelliteSourceSpec:
+        if (self.visibility is None) == (self.fidelity is None):
+            raise ValueError("give the pairs' visibility or their fidelity, not both and not "
+                             "neither")
+        return self
+
+    @property
+    def pair_fidelity(self) -> float:
+        """Fidelity of an emitted pair (Werner: ``(1 + 3 V) / 4`` from a visibility)."""
+        if self.fidelity is not None:
+            return float(self.fidelity)
+        assert self.visibility is not None
+        return (1.0 + 3.0 * float(self.visibility)) / 4.0
+
+
+class TransmitterSpec(SpecModel):
+    """The satellite's downlink telescopes (one per arm, alike)."""
+
+    divergence: Angle = Field(gt=0, description="half-angle far-field divergence of the beam")
+    efficiency: Probability = Field(1.0, description="transmittance of the on-board optics")
+    pointing_jitter: Angle = Field(0.0, description="standard deviation of the pointing "
+                                   "error (Gaussian, per axis)")
+
+
+class ReceiverSpec(SpecModel):
+    """A ground station's telescope, optics and detectors."""
+
+    aperture: Length = Field(gt=0, description="diameter of the receiving telescope")
+    efficiency: Probability = Field(1.0, description="transmittance of the telescope and its "
+                                    "follow-up optics (the detector's efficiency is its own)")
+    detector: DetectorSpec = Field(DetectorSpec(), description="single-photon detectors; "
+                                   "their window is the coincidence window")
+    field_of_view: Angle = Field(gt=0, description="full angle of the field of view")
+    filter_bandwidth: Length = Field(gt=0, description="width of the spectral filter "
+                                     "(e.g. 1 nm)")
+
+    @field_validator("detector")
+    @classmethod
+    def _modelled(cls, value: DetectorSpec) -> DetectorSpec:
+        if value.dead_time != 0:
+            raise ValueError("dead_time: the dead time of a ground station's detectors is not "
+                             "modelled (give 0)")
+        if value.afterpulse_probability != 0:
+            raise ValueError("afterpulse_probability: afterpulsing is modelled on fiber links "
+                             "only (give 0)")
+        if value.dark_count_probability is not None:
+            raise ValueError("dark_count_probability: give the detectors' dark_count_rate "
+                             "(the background comes from the sky radiance)")
+        return value
+
+
+class AtmosphereSpec(SpecModel):
+    """The atmosphere along each downlink."""
+
+    zenith_transmittance: Probability = Field(description="transmittance of the whole "
+                                              "atmosphere straight up")
+    air_mass: Literal["plane-parallel", "kasten-young"] = Field(
+        "plane-parallel", description="air-mass model of the slant path")
+
+
+class SatelliteLinkSpec(_LinkSpecBase):
+    """An entangled-pair source on a satellite, two simultaneous downlinks to the ground
+    stations in ``between`` (both nodes need a ``location``).
+
+    ``receiver`` is one receiver for both stations or ``[first end, second end]`` in the order
+    of ``between``. ``start`` is the UTC time of ``t = 0`` of the run. ``background``: ``night``
+    or ``day`` sky radiance throughout, or ``auto`` (day while the Sun is above the horizon
+    at a station); ``sky_radiance`` (W m^-2 sr^-1 per metre of bandwidth) replaces the
+    documented typical values of :mod:`qfab.physics.free_space`.
+    """
+
+    kind: Literal["satellite"] = "satellite"
+    mode: Literal["entanglement", "downlink"] = Field(
+        "entanglement", description="entanglement: the source sends a photon to each station "
+        "(downlink: one station, prepare-and-measure; not modelled yet)")
+    satellite: OrbitSpec
+    start: datetime = Field(description="UTC time of t = 0 (ISO 8601, e.g. "
+                            "2017-06-20T16:00:00Z)")
+    min_elevation: Angle = Field(0.0, description="elevation above which a station sees "
+                                 "the satellite (both stations at once for the link to be up)")
+    step: PositiveDuration = Field(1.0, description="length of the slices in which loss and "
+                                   "state are taken constant")
+    source: SatelliteSourceSpec
+    transmitter: TransmitterSpec
+    receiver: ReceiverSpec | tuple[ReceiverSpec, ReceiverSpec]
+    atmosphere: AtmosphereSpec
+    background: Literal["night", "day", "auto"] = Field(
+        "auto", description="sky background: night or day radiance, or auto from the Sun's "
+        "elevation at each station")
+    sky_radiance: tuple[Number, Number] | None = Field(
+        None, description="[night, day] sky spectral radiance in W m^-2 sr^-1 per metre of "
+        "bandwidth (default: the typical values of qfab.physics.free_space)")
+    cycle_time: Duration = Field(0.0, description="the attempt period: the coincidence window "
+                                 "(filled in from the receivers' detector window)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _window_is_the_period(cls, data: Any) -> Any:
+        """``cycle_time`` is the receivers' detector window (default: the detector's)."""
+        if not isinstance(data, dict) or "cycle_time" in data:
+            return data
+        receiver = data.get("receiver")
+        first = receiver[0] if isinstance(receiver, (list, tuple)) and receiver else receiver
+        window = (first.get("detector") or {}).get("window") if isinstance(first, dict) \
+            else None
+        return {**data, "cycle_time": DetectorSpec().window if window is None else window}
+
+    @field_validator("start")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("give the time zone (e.g. 2017-06-20T16:00:00Z for UTC)")
+        return value.astimezone(timezone.utc)
+
+    @field_validator("fiber")
+    @classmethod
+    def _no_fiber(cls, value: FiberSpec) -> FiberSpec:
+        if value != FiberSpec():
+            raise ValueError("a satellite link has no fiber: its loss comes from the orbit, "
+                             "the telescopes and the atmosphere")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SatelliteLinkSpec:
+        if self.mode == "downlink":
+            raise ValueError("mode: downlink (prepare-and-measure QKD from the satellite to "
+                             "one station) is not modelled yet; use mode: entanglement")
+        if self.length != 0:
+            raise ValueError("length: a satellite link's distances come from its orbit "
+                             "(remove length)")
+        if self.min_elevation >= 1.5707963267948966:
+            raise ValueError("min_elevation must be below 90 deg")
+        first, second = self.receivers
+        if first.detector.window != second.detector.window:
+            raise ValueError("receiver: both stations' detectors need the same window (the "
+                             "coincidence window)")
+        if self.cycle_time != first.detector.window:
+            raise ValueError(f"cycle_time: a satellite link attempts once per coincidence "
+                             f"window, the receivers' detector window "
+                             f"({first.detector.window:g} s); remove cycle_time")
+        if self.step < self.cycle_time:
+            raise ValueError("step: a slice must hold at least one coincidence window")
+        return self
+
+    @property
+    def receivers(self) -> tuple[ReceiverSpec, ReceiverSpec]:
+        """The receiver of each end, in the order of ``between``."""
+        if isinstance(self.receiver, tuple):
+            return self.receiver
+        return self.receiver, self.receiver
