@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["LinkSchedule", "ScheduleGrid", "SLICE_MARGIN"]
 
@@ -153,15 +153,17 @@ class LinkSchedule:
                                  f"{self.p_success[i]!r}")
 
     @classmethod
-    def from_arrays(cls, starts: Sequence[float], ends: Sequence[float],
-                    p_success: Sequence[float], states: NDArray[np.float64] | Sequence[Any],
-                    attempt: float) -> LinkSchedule:
+    def from_arrays(cls, starts: ArrayLike, ends: ArrayLike, p_success: ArrayLike,
+                    states: ArrayLike, attempt: float) -> LinkSchedule:
         """A schedule from array-likes (slices with ``p_success = 0`` are kept: they count
         as up time with no success)."""
-        vectors = np.asarray(states, dtype=np.float64).reshape(len(starts), 4)
+        begins = np.asarray(starts, dtype=np.float64).ravel()
+        vectors = np.array(states, dtype=np.float64).reshape(begins.size, 4)
         vectors.flags.writeable = False
-        return cls(tuple(float(x) for x in starts), tuple(float(x) for x in ends),
-                   tuple(float(x) for x in p_success), vectors, float(attempt))
+        return cls(tuple(begins.tolist()),
+                   tuple(np.asarray(ends, dtype=np.float64).ravel().tolist()),
+                   tuple(np.asarray(p_success, dtype=np.float64).ravel().tolist()), vectors,
+                   float(attempt))
 
     @property
     def grid(self) -> ScheduleGrid:

@@ -112,7 +112,7 @@ def _anchored_files(document: dict[str, Any], base_dir: Path | None) -> dict[str
     for link in links:
         orbit = link.get("satellite") if isinstance(link, dict) else None
         tle = orbit.get("tle") if isinstance(orbit, dict) else None
-        if isinstance(tle, str) and not Path(tle).is_absolute():
+        if isinstance(orbit, dict) and isinstance(tle, str) and not Path(tle).is_absolute():
             link = {**link, "satellite": {**orbit, "tle": str(base_dir / tle)}}
         anchored.append(link)
     return {**document, "links": anchored}

@@ -143,15 +143,28 @@ class AnalyticEngine:
             scenario=spec.name, engine=self.name, seed=seed,
             sim_time_s=end_time if spec.requests else spec.duration,
             wall_time_s=time.perf_counter() - started, events=None,
-            links=[_link_result(model) for model in network.models], requests=requests,
+            links=[_link_result(model, spec.duration) for model in network.models],
+            requests=requests,
             arrivals=arrival_results(spec, requests),
         )
 
 
-def _link_result(model: LinkModel) -> LinkResult:
+def _link_result(model: LinkModel, duration: float) -> LinkResult:
+    """A link's figures: for a link with a schedule, its expected successes per second
+    over the run and their mean success probability and fidelity (:mod:`qfab.linkschedule`),
+    else its long-run pair rate."""
+    schedule = model.schedule
+    if schedule is None:
+        return LinkResult(between=model.between, attempts=None, successes=None,
+                          p_success=model.p_success, rate_hz=model.pair_rate,
+                          fidelity=float(model.heralded_state[0]))
+    end = duration - model.period
+    attempts = schedule.attempts_per_slice(0.0, end)
+    expected, per_slice = schedule.expected_successes(0.0, end)
+    fidelity = float(_stored(model, schedule.mean_state(per_slice))[0])
     return LinkResult(between=model.between, attempts=None, successes=None,
-                      p_success=model.p_success, rate_hz=model.pair_rate,
-                      fidelity=float(model.heralded_state[0]))
+                      p_success=expected / float(attempts.sum()) if attempts.sum() else None,
+                      rate_hz=model.channels * expected / duration, fidelity=fidelity)
 
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:

@@ -192,8 +192,29 @@ def _stall(sim: Simulation, runtime: NetworkRuntime, end: int) -> StallResult | 
     """The stall report if requests are outstanding and no event is pending before ``end``."""
     if not runtime.outstanding or sim.now >= end or not sim.idle:
         return None
-    waits = stall_reasons(runtime.apps, runtime.nodes, runtime.turns.waiting())
+    waits = _down_links(runtime) or \
+        stall_reasons(runtime.apps, runtime.nodes, runtime.turns.waiting())
     return StallResult(time_s=ps_to_seconds(sim.now), reason="; ".join(waits), waits=waits)
+
+
+def _down_links(runtime: NetworkRuntime) -> list[str]:
+    """Why outstanding requests stalled when a link of their path has a schedule (a
+    satellite pass) and a channel still attempting: with no event pending, that channel drew
+    every attempt its schedule has left and none succeeded (empty when no such link)."""
+    reasons = []
+    for app in runtime.apps:
+        if app.done:
+            continue
+        for index in app.links:
+            model, link = runtime.network.models[index], runtime.links[index]
+            if model.schedule is not None and any(start is not None
+                                                  for start in link.pending_since_ps):
+                a, b = model.between
+                reasons.append(f"requests[{app.index}] waits for {model.availability_path} "
+                               f"({a} - {b}): no attempt left before the end of the run "
+                               "could herald a pair (no pass left in its schedule)")
+                break
+    return reasons
 
 
 def _link_result(link: HeraldedLink, now_ps: int) -> LinkResult:

@@ -15,7 +15,7 @@ delay is 0 (see ``docs/satellites.md``).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -180,7 +180,7 @@ class SatelliteLinkSpec(_LinkSpecBase):
     def _utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             raise ValueError("give the time zone (e.g. 2017-06-20T16:00:00Z for UTC)")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     @field_validator("fiber")
     @classmethod
