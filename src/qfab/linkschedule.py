@@ -212,10 +212,13 @@ class LinkSchedule:
 
     def mean_state(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         """Bell vector averaged over slices with ``weights`` (expected successes per slice);
-        the first slice's state when every weight is zero."""
+        the plain mean over the slices when every weight is zero, and the maximally mixed
+        state for a schedule without slices (it never gives a pair)."""
         total = float(weights.sum())
+        if not len(self):
+            return np.full(4, 0.25)
         if total <= 0:
-            return np.asarray(self.states[0], dtype=np.float64)
+            return np.asarray(self.states.mean(axis=0), dtype=np.float64)
         return np.asarray(weights @ self.states / total, dtype=np.float64)
 
     def time_of_expected(self, start: float, count: float) -> float | None:

@@ -164,7 +164,8 @@ def _link_result(model: LinkModel, duration: float) -> LinkResult:
     fidelity = float(_stored(model, schedule.mean_state(per_slice))[0])
     return LinkResult(between=model.between, attempts=None, successes=None,
                       p_success=expected / float(attempts.sum()) if attempts.sum() else None,
-                      rate_hz=model.channels * expected / duration, fidelity=fidelity)
+                      rate_hz=model.channels * expected / duration,
+                      fidelity=fidelity if expected > 0 else None)
 
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:
@@ -289,7 +290,8 @@ def _scheduled_link(spec: ScenarioSpec, model: LinkModel,
     delivers = spec.policy.cutoff is None or model.herald_delay <= spec.policy.cutoff
     fidelities = np.array([_stored(model, vector)[0] for vector in schedule.states])
     weight = float(per_slice.sum())
-    fidelity = float(per_slice @ fidelities / weight) if weight > 0 else float(fidelities[0])
+    fidelity = (float(per_slice @ fidelities / weight) if weight > 0 else
+                float(_stored(model, schedule.mean_state(per_slice))[0]))
     delivered = max(0, min(request.pairs, math.floor(expected + 1e-9))) if delivers else 0
     if not delivered:
         return 0, None, fidelity

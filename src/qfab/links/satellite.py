@@ -175,12 +175,12 @@ def satellite_pass(link: SatelliteLinkSpec, spec: ScenarioSpec, index: int) -> S
     elevation = np.zeros((2, n))
     efficiency = np.zeros((2, n))
     noise = np.zeros((2, n))
-    for arm, (station, receiver) in enumerate(zip(stations, link.receivers)):
+    for arm, (station, receiver) in enumerate(zip(stations, link.station_receivers)):
         column = 0
         for window in windows:
             count = int(np.count_nonzero((starts >= window.start_s) & (starts < window.end_s)))
             track = pass_track(tle, station, link.start + timedelta(
-                seconds=window.start_s + link.step / 2), (count - 1) * link.step, link.step)
+                seconds=window.start_s + link.step / 2), count * link.step, link.step)
             cut = slice(column, column + count)
             range_m[arm, cut] = track.range_m[:count]
             elevation[arm, cut] = track.elevation_rad[:count]

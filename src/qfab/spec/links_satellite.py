@@ -132,8 +132,8 @@ class SatelliteLinkSpec(_LinkSpecBase):
     """An entangled-pair source on a satellite, two simultaneous downlinks to the ground
     stations in ``between`` (both nodes need a ``location``).
 
-    ``receiver`` is one receiver for both stations or ``[first end, second end]`` in the order
-    of ``between``. ``start`` is the UTC time of ``t = 0`` of the run. ``background``: ``night``
+    ``receivers`` is ``[both stations]`` or ``[first end, second end]`` in the order of
+    ``between``. ``start`` is the UTC time of ``t = 0`` of the run. ``background``: ``night``
     or ``day`` sky radiance throughout, or ``auto`` (day while the Sun is above the horizon
     at a station); ``sky_radiance`` (W m^-2 sr^-1 per metre of bandwidth) replaces the
     documented typical values of :mod:`qfab.physics.free_space`.
@@ -152,7 +152,9 @@ class SatelliteLinkSpec(_LinkSpecBase):
                                    "state are taken constant")
     source: SatelliteSourceSpec
     transmitter: TransmitterSpec
-    receiver: ReceiverSpec | tuple[ReceiverSpec, ReceiverSpec]
+    receivers: list[ReceiverSpec] = Field(min_length=1, max_length=2, description="the "
+                                          "ground stations' receivers: one for both, or one "
+                                          "per end in the order of 'between'")
     atmosphere: AtmosphereSpec
     background: Literal["night", "day", "auto"] = Field(
         "auto", description="sky background: night or day radiance, or auto from the Sun's "
@@ -169,8 +171,8 @@ class SatelliteLinkSpec(_LinkSpecBase):
         """``cycle_time`` is the receivers' detector window (default: the detector's)."""
         if not isinstance(data, dict) or "cycle_time" in data:
             return data
-        receiver = data.get("receiver")
-        first = receiver[0] if isinstance(receiver, (list, tuple)) and receiver else receiver
+        receivers = data.get("receivers")
+        first = receivers[0] if isinstance(receivers, (list, tuple)) and receivers else None
         window = (first.get("detector") or {}).get("window") if isinstance(first, dict) \
             else None
         return {**data, "cycle_time": DetectorSpec().window if window is None else window}
@@ -200,9 +202,9 @@ class SatelliteLinkSpec(_LinkSpecBase):
                              "(remove length)")
         if self.min_elevation >= 1.5707963267948966:
             raise ValueError("min_elevation must be below 90 deg")
-        first, second = self.receivers
+        first, second = self.station_receivers
         if first.detector.window != second.detector.window:
-            raise ValueError("receiver: both stations' detectors need the same window (the "
+            raise ValueError("receivers: both stations' detectors need the same window (the "
                              "coincidence window)")
         if self.cycle_time != first.detector.window:
             raise ValueError(f"cycle_time: a satellite link attempts once per coincidence "
@@ -213,8 +215,6 @@ class SatelliteLinkSpec(_LinkSpecBase):
         return self
 
     @property
-    def receivers(self) -> tuple[ReceiverSpec, ReceiverSpec]:
+    def station_receivers(self) -> tuple[ReceiverSpec, ReceiverSpec]:
         """The receiver of each end, in the order of ``between``."""
-        if isinstance(self.receiver, tuple):
-            return self.receiver
-        return self.receiver, self.receiver
+        return self.receivers[0], self.receivers[-1]

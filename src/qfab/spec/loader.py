@@ -163,7 +163,11 @@ def _yaml_path(loc: tuple[Any, ...], document: Any) -> str:
     """Render pydantic's location as a YAML path, dropping union tags that are not keys."""
     path = ""
     node = document
+    tagged: int | None = None  # the mapping whose union tag was dropped (at most once each)
     for part in loc:
+        if isinstance(node, dict) and id(node) != tagged and node.get("kind") == part:
+            tagged = id(node)  # the tag comes first, even where a key has its name
+            continue
         if isinstance(part, int) and isinstance(node, list):
             path += f"[{part}]"
             node = node[part] if part < len(node) else None
