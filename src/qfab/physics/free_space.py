@@ -38,7 +38,9 @@ __all__ = [
     "background_photons_per_window",
     "beam_radius",
     "diffraction_divergence",
+    "EARTH_RADIUS",
     "downlink_transmittance",
+    "elevation_from_range",
     "field_of_view_solid_angle",
     "geometric_transmittance",
     "long_term_beam_radius",
@@ -72,7 +74,54 @@ FULL_MOON_SKY_RADIANCE = 5e-8 * 1e9
 #: backgrounds; Bourgoin 2013, Sec. 4).
 CLEAR_DAY_SKY_RADIANCE = 1e-2 * 1e9
 
+#: Mean Earth radius, m (IUGG mean radius R1 of the WGS84 ellipsoid, 6371.0088 km).
+EARTH_RADIUS = 6_371_008.8
+
 AirMassModel = Literal["plane-parallel", "kasten-young"]
+
+
+def elevation_from_range(slant_range: ArrayLike, altitude: ArrayLike, *,
+                         earth_radius: ArrayLike = EARTH_RADIUS) -> FloatArray:
+    """Elevation at which a satellite at ``altitude`` is seen at a given slant range.
+
+    ``sin(elevation) = ((R + h)^2 - R^2 - L^2) / (2 R L)`` on a spherical Earth of radius
+    ``R`` (station at sea level; for a station at height ``s`` use ``R + s`` and ``h - s``).
+
+    Parameters
+    ----------
+    slant_range : array_like
+        Station-to-satellite distance ``L`` in metres, between ``h`` (zenith) and the horizon
+        range ``sqrt((R + h)^2 - R^2)``.
+    altitude : array_like
+        Satellite height ``h`` above the sphere, metres, ``> 0``.
+    earth_radius : array_like, optional
+        ``R`` in metres (:data:`EARTH_RADIUS`).
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        Elevation in radians, in ``[0, pi/2]``.
+
+    Notes
+    -----
+    Source: the law of cosines in the triangle Earth centre - station - satellite, whose
+    angle at the station is ``pi/2 + elevation``; the inverse of the range-zenith relation
+    of Vasylyev, Vogel and Moll, PRA 99, 053830 (2019), Eq. (1).
+
+    Examples
+    --------
+    >>> round(float(np.degrees(elevation_from_range(500e3, 500e3))), 6)  # overhead
+    90.0
+    """
+    length = _checks.positive("slant_range", slant_range)
+    height = _checks.positive("altitude", altitude)
+    radius = _checks.positive("earth_radius", earth_radius)
+    horizon = np.sqrt((radius + height) ** 2 - radius**2)
+    if np.asarray((length < height * (1 - 1e-12)) | (length > horizon * (1 + 1e-12))).any():
+        raise ValueError("slant_range: must lie between the altitude (zenith) and the range "
+                         "at the horizon, sqrt((R + h)^2 - R^2)")
+    sine = ((radius + height) ** 2 - radius**2 - length**2) / (2.0 * radius * length)
+    return _checks.scalar_or_array(np.arcsin(np.clip(sine, 0.0, 1.0)))
 
 
 def diffraction_divergence(wavelength: ArrayLike, waist: ArrayLike) -> FloatArray:

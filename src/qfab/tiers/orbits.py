@@ -385,7 +385,13 @@ def _skyfield(tle: TLE, station: GroundStation) -> tuple[Any, Any, Any]:
 
 def _times(timescale: Any, start_utc: datetime, seconds: FloatArray) -> Any:
     """A skyfield Time array at ``start_utc + seconds`` (UTC)."""
+    from skyfield.nutationlib import iau2000b_radians
+
     utc = start_utc - (start_utc.utcoffset() or timedelta(0))
     whole = utc.second + utc.microsecond * 1e-6
-    return timescale.utc(utc.year, utc.month, utc.day, utc.hour, utc.minute,
-                         whole + np.asarray(seconds, dtype=np.float64))
+    times = timescale.utc(utc.year, utc.month, utc.day, utc.hour, utc.minute,
+                          whole + np.asarray(seconds, dtype=np.float64))
+    # the truncated IAU 2000B nutation (1 mas, a few cm at 500 km) instead of the full 2000A
+    # series, which takes most of the time of a track; skyfield's almanac does the same
+    times._nutation_angles_radians = iau2000b_radians(times)
+    return times

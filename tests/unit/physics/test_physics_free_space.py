@@ -148,3 +148,19 @@ def test_bad_inputs_name_the_argument() -> None:
         atmospheric_transmittance(1.0, 1.5)
     with pytest.raises(ValueError, match="pointing_jitter"):
         long_term_beam_radius(1e6, 5e-6, pointing_jitter=-1.0)
+
+
+def test_elevation_from_range_inverts_the_spherical_geometry() -> None:
+    from qfab.physics.free_space import EARTH_RADIUS, elevation_from_range
+
+    h = 500e3
+    assert elevation_from_range(h, h) == pytest.approx(np.pi / 2)
+    horizon = np.sqrt((EARTH_RADIUS + h) ** 2 - EARTH_RADIUS**2)
+    assert elevation_from_range(horizon, h) == pytest.approx(0.0, abs=1e-9)
+    # forward: the range at elevation e is sqrt((R+h)^2 - R^2 cos^2 e) - R sin e
+    e = np.radians([10.0, 30.0, 60.0])
+    r = EARTH_RADIUS
+    forward = np.sqrt((r + h) ** 2 - (r * np.cos(e)) ** 2) - r * np.sin(e)
+    np.testing.assert_allclose(elevation_from_range(forward, h), e, rtol=1e-12)
+    with pytest.raises(ValueError, match="slant_range"):
+        elevation_from_range(100e3, h)
