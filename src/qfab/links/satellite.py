@@ -108,17 +108,23 @@ class SatellitePass:
 
 
 def _tle(link: SatelliteLinkSpec, index: int) -> tuple[str, str]:
+    """The element lines: the shipped TLE of the catalog's satellite ``preset``
+    (:mod:`qfab.catalog.satellites`), or those of the ``tle`` file."""
+    from qfab.catalog.satellites import UnknownSatelliteEntryError, satellite
     from qfab.tiers.orbits import load_tle
 
-    where = f"links[{index}].satellite." + ("preset" if link.satellite.preset else "tle")
-    name = link.satellite.preset or link.satellite.tle
-    assert name is not None
+    preset = link.satellite.preset
+    if preset is not None:
+        try:
+            return load_tle(satellite(preset).tle)
+        except UnknownSatelliteEntryError as error:
+            raise ScenarioError(f"links[{index}].satellite.preset", str(error)) from None
+    assert link.satellite.tle is not None
     try:
-        if link.satellite.preset is not None:
-            return load_tle(name)
-        return load_tle(Path(name))
+        return load_tle(Path(link.satellite.tle))
     except (OSError, ValueError) as error:
-        raise ScenarioError(where, f"cannot read the TLE {name!r}: {error}") from None
+        raise ScenarioError(f"links[{index}].satellite.tle",
+                            f"cannot read the TLE {link.satellite.tle!r}: {error}") from None
 
 
 def _stations(link: SatelliteLinkSpec, spec: ScenarioSpec) -> tuple[Any, Any]:
