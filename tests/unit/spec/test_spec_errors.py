@@ -29,7 +29,8 @@ CASES: list[tuple[str, Edit, str]] = [
     ("a key of another section is not suggested", _set(["lenght"], 3),
      r"^lenght: unknown key 'lenght' \(keys here: .*duration.*\)$"),
     ("a node key is suggested only from node keys", _set(["nodes", "alice", "colour"], "red"),
-     r"^nodes\.alice\.colour: unknown key 'colour' \(keys here: gates, interface, location, memory, tier\)$"),
+     r"^nodes\.alice\.colour: unknown key 'colour' "
+     r"\(keys here: gates, interface, location, memory, tier\)$"),
     ("a key of another link kind", _set(["links", 0, "fidelity"], 0.9),
      r"^links\[0\]\.fidelity: unknown key 'fidelity' for kind 'single_click' \(it belongs "
      r"to another kind: 'depolarizing', 'chip_to_chip'\)$"),
