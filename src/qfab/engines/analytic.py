@@ -27,6 +27,12 @@ exact answer:
   successes within ``duration`` and the expected time of the last one, exactly, from the
   window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
 
+In each case the engine also knows the delivered pairs' mean Bell vector exactly (the
+heralded state, the swapped heralded states, or for the nested depolarizing scheme the
+Werner pair of the mean Werner parameter) and hands it to the request's application
+(:meth:`~qfab.apps.base.Application.expect`): a bbm92 request takes its expected QBER, CHSH
+value and key length from it (:mod:`qfab.engines.qkd`).
+
 Pairs are used at the herald: ``policy.buffer`` (pairs stored ahead of demand) is refused,
 and so are ``formalism: density_matrix`` and paths of several links that cross tier
 domains (the event simulation swaps them per domain and stitches the segments at the

@@ -44,8 +44,8 @@ from qfab.physics.bounds import plob_bound
 from qfab.physics.detection import window_fraction
 from qfab.physics.fiber import transmittance
 from qfab.physics.qkd import (
-    bb84_decoy_finite_key_rate,
     BB84_SIFTING,
+    bb84_decoy_finite_key_rate,
     bb84_decoy_key_rate,
     bbm92_asymptotic_key_length,
     bbm92_finite_key_length,
@@ -558,8 +558,6 @@ def _bbm92_expected(request: QkdPairsSpec, row: RequestResult) -> RequestResult:
     :func:`~qfab.physics.qkd.bbm92_finite_key_length`, at these expected counts. A QBER
     above the session's limit, or no positive length, gives no key (``abort_reason``).
     """
-    from qfab.qkd.session import SessionConfig
-
     qkd = request.qkd
     vector = request.expected()
     delivered = row.delivered
