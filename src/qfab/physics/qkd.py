@@ -530,7 +530,9 @@ def lim2014_key_length(
     -----
     Source: C. C. W. Lim, M. Curty, N. Walenta, F. Xu, H. Zbinden, "Concise security bounds
     for practical decoy-state quantum key distribution", PRA 89, 022307 (2014),
-    arXiv:1311.7129, Eqs. (1)-(5) (reference case QKD-FINITE-LIM2014-01).
+    arXiv:1311.7129, Eqs. (1)-(5) (reference case QKD-FINITE-LIM2014-01); the constants
+    (``6 log2(21/eps_sec)``, ``ln(21/eps_sec)`` in every deviation, ``21^2/a^2`` in ``gamma``)
+    are those of the published text. The paper's key basis is called X; here it is Z.
     """
     nz = _checks.nonnegative("n_z", n_z)
     nx = _checks.nonnegative("n_x", n_x)
@@ -773,7 +775,10 @@ def bbm92_finite_key_length(
     Notes
     -----
     Source: M. Tomamichel, C. C. W. Lim, N. Gisin, R. Renner, Nat. Commun. 3, 634 (2012),
-    arXiv:1103.4130, Eq. (2) (reference case QKD-FINITE-TLGR2012-01).
+    arXiv:1103.4130, Eq. (2) (reference case QKD-FINITE-TLGR2012-01), in its published form
+    (``ln(2/eps_sec)`` in ``mu``, ``log2(2/(eps_sec^2 eps_cor))``); the first arXiv version
+    states ``ln(4/eps_sec)`` and ``log2(2/(eps_sec eps_cor))``, which give a key longer by
+    ``log2(1/eps_sec)`` bits minus the effect of the larger ``mu``.
     """
     nn = _checks.positive("n", n)
     q = _checks.probability("qber", qber)
