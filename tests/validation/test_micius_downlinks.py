@@ -1,4 +1,4 @@
-"""The Micius downlinks of Yin et al. 2017 recomputed with the free-space link budget.
+"""The Micius downlinks of Yin et al. 2017 recomputed with the link budget (SAT-ENT-MICIUS2017-01).
 
 Published figures (``micius_entanglement_2017`` in qfab/catalog/data/satellites.yaml): the
 Delingha downlink attenuation of 29 dB at 530 km and 36 dB at 1000 km (Yin et al., PRL 119,

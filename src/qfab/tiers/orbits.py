@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from qfab.tiers.sun import solar_elevation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = ["GroundStation", "Pass", "PassTrack", "TimeWindow", "common_passes", "find_passes",
            "load_tle", "pass_track", "satellite_altitude", "shipped_tles", "tle_checksum"]
@@ -342,7 +342,7 @@ def _intersections(a: Sequence[tuple[float, float]],
 
 
 def _closed_pass(rise: float, set_: float, best: tuple[float, float] | None, clipped: bool,
-                 elevation_at: Any) -> Pass:
+                 elevation_at: Callable[[float], float]) -> Pass:
     if best is None:  # no culmination inside the interval (clipped pass): highest end
         ends = [(elevation_at(rise), rise), (elevation_at(set_), set_)]
         best = max(ends)
