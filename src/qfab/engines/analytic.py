@@ -128,8 +128,9 @@ class AnalyticEngine:
             if shared is not None and network.models[shared].windows is not None and rate > 0:
                 delivered, last = _windowed_link(spec, network.models[shared], request_plan)
             if shared is not None and network.models[shared].schedule is not None:
-                delivered, last, fidelity = _scheduled_link(spec, network.models[shared],
-                                                            request_plan)
+                delivered, last, state = _scheduled_link(spec, network.models[shared],
+                                                         request_plan)
+                fidelity = float(state[0])
             if delivered < request.pairs:
                 end_time = spec.duration
             elif last is not None:
@@ -280,35 +281,39 @@ def _windowed_link(spec: ScenarioSpec, model: LinkModel,
 
 
 def _scheduled_link(spec: ScenarioSpec, model: LinkModel,
-                    plan: RequestPlan) -> tuple[int, float | None, float]:
+                    plan: RequestPlan) -> tuple[int, float | None, np.ndarray]:
     """Expected pairs delivered within ``duration``, the time of the last one and the mean
-    fidelity, on one link with a schedule of up slices (:mod:`qfab.linkschedule`).
+    Bell vector of the delivered pairs, on one link with a schedule of up slices
+    (:mod:`qfab.linkschedule`).
 
     Each channel is always ready (pairs are used at the herald) and keeps the schedule's one
     attempt grid from the request's start, so the expected successes by ``duration`` are
     ``k sum_i n_i p_i`` over the attempts ``n_i`` that start in slice ``i`` and herald by
-    then (``k`` channels). The fidelity is the success-weighted mean of each slice's pair
-    fidelity at its herald. The last pair's time is a fluid estimate: when the expected
-    count reaches the delivered number (not the mean of the ``N``-th success's time,
-    which needs the whole distribution).
+    then (``k`` channels). The delivered pairs are the first ones: their mean state weighs
+    each slice's pair (after the herald delay in memory) by its expected successes up to the
+    delivered number. The last pair's time is a fluid estimate: when the expected count
+    reaches the delivered number (not the mean of the ``N``-th success's time, which needs
+    the whole distribution).
     """
     schedule = model.schedule
     assert schedule is not None
     request = spec.requests[plan.request]
     end = spec.duration - model.period  # the attempt's herald must come by then
     expected, per_slice = schedule.expected_successes(request.start, max(end, request.start))
-    expected *= model.channels
     delivers = spec.policy.cutoff is None or model.herald_delay <= spec.policy.cutoff
-    fidelities = np.array([_stored(model, vector)[0] for vector in schedule.states])
-    weight = float(per_slice.sum())
-    fidelity = (float(per_slice @ fidelities / weight) if weight > 0 else
-                float(_stored(model, schedule.mean_state(per_slice))[0]))
-    delivered = max(0, min(request.pairs, math.floor(expected + 1e-9))) if delivers else 0
+    delivered = (max(0, min(request.pairs, math.floor(model.channels * expected + 1e-9)))
+                 if delivers else 0)
+    reached = np.minimum(np.cumsum(per_slice), max(delivered / model.channels, 0.0))
+    weights = np.diff(reached, prepend=0.0) if delivered else per_slice
+    stored = np.array([_stored(model, vector) for vector in schedule.states]).reshape(-1, 4)
+    total = float(weights.sum())
+    state = (weights @ stored / total if total > 0 else
+             _stored(model, schedule.mean_state(weights)))
     if not delivered:
-        return 0, None, fidelity
+        return 0, None, np.asarray(state, dtype=np.float64)
     at = schedule.time_of_expected(request.start, delivered / model.channels)
     assert at is not None
-    return delivered, at + model.period - request.start, fidelity
+    return delivered, at + model.period - request.start, np.asarray(state, dtype=np.float64)
 
 
 def _stored(model: LinkModel, vector: np.ndarray) -> np.ndarray:
