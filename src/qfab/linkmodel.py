@@ -65,7 +65,7 @@ from qfab.spec.models import (
 __all__ = [
     "CHAIN_HERALDING", "ENCODED_KINDS", "LinkModel", "arm_efficiency", "encoded",
     "half_fiber_transmittance", "link_model", "link_models", "memory_channels",
-    "schedule_means", "window_dark_probability",
+    "schedule_figures", "schedule_means", "window_dark_probability",
 ]
 
 
@@ -406,6 +406,25 @@ def link_model(spec: ScenarioSpec, index: int) -> LinkModel:
         memories=memories,
         windows=windows, index=index, schedule=schedule,
     )
+
+
+def schedule_figures(model: LinkModel, duration: float
+                     ) -> tuple[float | None, float, float | None]:
+    """Expected link figures of a link with a schedule over a run of ``duration`` s, every
+    channel attempting from ``t = 0``: the success probability of the attempts made, the
+    heralds per second over the run, and their mean fidelity at the herald (``None`` where
+    no attempt or no success is expected). The closed forms of :mod:`qfab.linkschedule`."""
+    schedule = model.schedule
+    assert schedule is not None
+    end = duration - model.period  # the herald of the last counted attempt comes by then
+    attempts = float(schedule.attempts_per_slice(0.0, end).sum())
+    expected, per_slice = schedule.expected_successes(0.0, end)
+    state = schedule.mean_state(per_slice)
+    end_a, end_b = model.memories
+    fidelity = float(end_b.store(end_a.store(state, model.herald_delay),
+                                 model.herald_delay)[0])
+    return (expected / attempts if attempts else None, model.channels * expected / duration,
+            fidelity if expected > 0 else None)
 
 
 def schedule_means(schedule: LinkSchedule) -> tuple[float, NDArray[np.float64]]:

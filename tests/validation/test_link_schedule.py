@@ -124,12 +124,48 @@ def test_analytic_completion_time_reaches_the_pairs_within_the_slices() -> None:
     assert request.completion_s == pytest.approx(3.0 + 200 * CYCLE + CYCLE)
 
 
-def test_fast_refuses_a_scheduled_link_naming_it() -> None:
-    support = supports(_spec(), engine="fast")
+@pytest.mark.parametrize(("start", "qubits"), [(0.0, 1), (4.5, 1), (0.0, 2)])
+def test_fast_samples_the_slices_as_the_event_simulation_does(start: float,
+                                                              qubits: int) -> None:
+    """The mean successes over the fast engine's runs (its rate times the active time) are
+    within 5 standard errors of ``k sum_i n_i p_i`` from the request's start (``k`` channels
+    with ``qubits`` per link at each end), and so is the mean fidelity of the pairs."""
+    spec = _spec(start=start)
+    if qubits > 1:
+        document = two_node({"kind": "sliced", "slices": [list(row) for row in SLICES],
+                             "cycle_time": f"{CYCLE} s"}, pairs=10**6, duration="10 s")
+        document["nodes"] = {name: {"memory": {"qubits": qubits}} for name in ("alice", "bob")}
+        spec = parse_scenario(document)
+    kept = [(max(a, start), b, p, f) for a, b, p, f in SLICES if b > start]
+    _, mean, variance, fidelity, f_variance = _closed_forms(kept)
+    mean, variance = qubits * mean, qubits * variance
+    result = run(spec, engine="fast", seed=5)
+    request = result.requests[0]
+    shots = spec.fast.shots
+    assert request.rate_hz is not None and request.fidelity is not None
+    assert request.rate_hz * (10.0 - start) == pytest.approx(
+        mean, abs=5 * math.sqrt(variance / shots))
+    assert request.fidelity == pytest.approx(
+        fidelity, abs=5 * math.sqrt(f_variance / (mean * shots)) + 1e-12)
+    assert request.waited_s == pytest.approx(max(1.0 - start, 0.0) if start < 4 else 1.5)
+
+
+def test_fast_refuses_a_scheduled_link_on_a_chain_naming_it() -> None:
+    document = two_node({"kind": "sliced", "slices": [list(row) for row in SLICES],
+                         "cycle_time": f"{CYCLE} s"}, duration="10 s")
+    document["nodes"]["carol"] = {}
+    document["nodes"]["bob"] = {"memory": {"qubits": 2}}
+    document["links"].append({"between": ["bob", "carol"], "kind": "depolarizing",
+                              "fidelity": 0.9, "success_probability": 0.1,
+                              "cycle_time": "1 ms"})
+    document["requests"] = [{"kind": "entanglement", "between": ["alice", "carol"],
+                             "pairs": 10}]
+    spec = parse_scenario(document)
+    support = supports(spec, engine="fast")
     assert not support
-    assert support.reason.startswith("links[0]: the fast engine")
+    assert support.reason is not None and support.reason.startswith("links[0]: the fast")
     with pytest.raises(EngineError, match=re.escape("links[0]")):
-        run(_spec(), engine="fast")
+        run(spec, engine="fast")
 
 
 @pytest.mark.parametrize("engine", ["des", "analytic"])

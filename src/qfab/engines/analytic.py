@@ -65,7 +65,7 @@ from qfab.engines.support import (
     scenario_support,
     segmentation_support,
 )
-from qfab.linkmodel import LinkModel
+from qfab.linkmodel import LinkModel, schedule_figures
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.availability import path_wait
 from qfab.orchestrator.network import NetworkGraph
@@ -163,21 +163,15 @@ class AnalyticEngine:
 
 def _link_result(model: LinkModel, duration: float) -> LinkResult:
     """A link's figures: for a link with a schedule, its expected successes per second
-    over the run and their mean success probability and fidelity (:mod:`qfab.linkschedule`),
-    else its long-run pair rate."""
-    schedule = model.schedule
-    if schedule is None:
+    over the run and their mean success probability and fidelity
+    (:func:`~qfab.linkmodel.schedule_figures`), else its long-run pair rate."""
+    if model.schedule is None:
         return LinkResult(between=model.between, attempts=None, successes=None,
                           p_success=model.p_success, rate_hz=model.pair_rate,
                           fidelity=float(model.heralded_state[0]))
-    end = duration - model.period
-    attempts = schedule.attempts_per_slice(0.0, end)
-    expected, per_slice = schedule.expected_successes(0.0, end)
-    fidelity = float(_stored(model, schedule.mean_state(per_slice))[0])
-    return LinkResult(between=model.between, attempts=None, successes=None,
-                      p_success=expected / float(attempts.sum()) if attempts.sum() else None,
-                      rate_hz=model.channels * expected / duration,
-                      fidelity=fidelity if expected > 0 else None)
+    p, rate, fidelity = schedule_figures(model, duration)
+    return LinkResult(between=model.between, attempts=None, successes=None, p_success=p,
+                      rate_hz=rate, fidelity=fidelity)
 
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:

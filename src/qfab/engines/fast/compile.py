@@ -34,6 +34,11 @@ def recall_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan)
     if all(model.certain_readout for model in models):
         return Support.yes()
     where = f"requests[{plan.request}]"
+    scheduled = next((model for model in models if model.schedule is not None), None)
+    if scheduled is not None:
+        return Support.no(f"{scheduled.availability_path}: the fast engine samples a link "
+                          "with a schedule of slices between memories that always give "
+                          "their qubits back; use engine des")
     if len(models) > 1:
         node = next(name for name in plan.path
                     if not memory_model(spec.nodes[name].memory).certain_readout)
@@ -111,4 +116,5 @@ def compile_request(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPlan
         end_parity_error=parity_error(spec.nodes[a].gates.measurement_error,
                                       spec.nodes[b].gates.measurement_error),
         windows=tuple(m.windows for m in models) if any(m.windows for m in models) else (),
+        schedule=models[0].schedule if len(models) == 1 else None,
     )

@@ -54,16 +54,16 @@ def choose_scheme(shape: PathShape) -> tuple[type[CompiledPath] | None, Support]
     """
     refusal = Support.no(f"{shape.where}: the fast engine has no scheme for this path; "
                          "use engine des")
-    if shape.scheduled is not None:
-        return None, Support.no(f"{shape.scheduled}: the fast engine samples links with a "
-                                "constant success probability (or periodic windows), not a "
-                                "schedule of slices whose success probability and state "
-                                "change (a satellite pass); use engine des or analytic")
     if shape.varying is not None:
         return None, Support.no(f"{shape.varying}: the fast engine models links whose success "
                                 "probability and state are constant while up; use engine des")
     for scheme in SCHEMES:
         if not scheme.serves(shape):
+            continue
+        if shape.scheduled is not None and not scheme.models_schedules:
+            refusal = Support.no(f"{shape.scheduled}: the fast engine samples a link with a "
+                                 "schedule of slices (a satellite pass) on single-link paths "
+                                 "only; use engine des")
             continue
         if shape.windows is not None and not scheme.models_windows:
             refusal = Support.no(f"{shape.windows}: the fast engine models up windows on "

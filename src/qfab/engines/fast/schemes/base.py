@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from qfab.engines.base import Support
 from qfab.engines.fast.backend import ArrayBackend
+from qfab.linkschedule import LinkSchedule
 from qfab.linkwindows import AttemptWindows
 
 __all__ = ["CompiledChain", "CompiledPath", "PathShape", "Trajectories"]
@@ -122,11 +123,15 @@ class CompiledPath:
     windows
         Per link: its up windows (:mod:`qfab.linkwindows`) or ``None``; empty when no link on
         the path has windows.
+    schedule
+        The schedule of up slices of a one-link path (:mod:`qfab.linkschedule`), or ``None``.
     """
 
     #: Whether the scheme places attempts in links' up windows
     #: (:mod:`qfab.engines.fast.availability`).
     models_windows: ClassVar[bool] = False
+    #: Whether the scheme samples a link with a schedule of up slices (a satellite pass).
+    models_schedules: ClassVar[bool] = False
 
     pairs: int
     start: float
@@ -149,6 +154,7 @@ class CompiledPath:
     end_parity_error: float = 0.0
     request: int = 0
     windows: tuple[AttemptWindows | None, ...] = ()
+    schedule: LinkSchedule | None = None
 
     @property
     def links(self) -> int:
