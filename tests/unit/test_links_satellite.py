@@ -185,3 +185,17 @@ def test_no_common_pass_in_the_run_is_a_note_not_a_silent_zero() -> None:
     request = run(parse_scenario(document), engine="analytic").requests[0]
     assert request.delivered == 0
     assert request.note is not None and "no pass or window is left" in request.note
+
+
+def test_the_budget_shows_the_best_slice_of_the_pass() -> None:
+    from qfab.report.budget import link_budgets
+
+    spec = parse_scenario(_document())
+    budget = link_budgets(spec)[0]
+    found = satellite_pass(spec.links[0], spec, 0)
+    best = int(found.p_success.argmax())
+    names = [stage.name for stage in budget.stages]
+    assert names[0].startswith("downlink[delingha]") and names[1].startswith("downlink[lijiang]")
+    assert names[2:] == ["source", "accidentals", "memory"]
+    assert budget.efficiency == pytest.approx(float(np.prod(found.efficiency[:, best])))
+    assert budget.stages[2].noise == pytest.approx(1 - (1 + 3 * 0.9) / 4)

@@ -32,6 +32,12 @@ Stages per kind (``docs/budget.md`` has the table):
   multiply the per-mode success); the link's efficiency is ``eta_a eta_b``;
 - ``chip_to_chip``: ``interconnect`` (efficiency: the success probability; noise
   ``1 - fidelity``);
+- ``satellite``: at the slice of the run's passes with the highest coincidence probability,
+  ``downlink[x]`` per station (the free-space budget and the receiver; noise: the
+  station's false clicks per window), ``source`` (efficiency 1; noise ``1 - F`` of an
+  emitted pair) and ``accidentals`` (efficiency 1; noise: the share of coincidences that
+  hold no pair of the source); the link's efficiency is ``eta_a eta_b``; the figures below
+  them are the run's (``docs/satellites.md``);
 - a kind a plugin adds: one stage named after the kind (efficiency: its success
   probability; noise: one minus the fidelity of the emitted pair);
 - every kind ends with ``memory`` (efficiency: the probability that both memories give
@@ -56,12 +62,14 @@ from typing import Any
 from qfab.engines.qkd import fiber_channel
 from qfab.linkmodel import LinkModel, link_models
 from qfab.links import midpoint
+from qfab.links.satellite import satellite_pass
 from qfab.physics.bounds import plob_bound
 from qfab.physics.decibel import loss_db
 from qfab.physics.fiber import transmittance
 from qfab.physics.midpoint_source import midpoint_source_mode
 from qfab.qnic import LinkChain, Stage, link_chain
 from qfab.spec.links_hardware import ChipToChipLinkSpec, MidpointSourceLinkSpec
+from qfab.spec.links_satellite import SatelliteLinkSpec
 from qfab.spec.models import (
     DepolarizingLinkSpec,
     DoubleClickLinkSpec,
@@ -154,6 +162,30 @@ def _midpoint_source_stages(link: MidpointSourceLinkSpec, model: LinkModel) -> l
     return [*stages, Stage("multi_pair", 1.0, 1.0 - share), Stage(f"modes x{modes}", 1.0, 0.0)]
 
 
+def _satellite_stages(spec: ScenarioSpec, index: int, link: SatelliteLinkSpec) -> list[Stage]:
+    """The slice of the run's passes with the highest coincidence probability
+    (:func:`qfab.links.satellite.satellite_pass`): each downlink (noise: the station's false
+    clicks per window), the source (noise ``1 - F`` of an emitted pair) and the accidentals
+    (efficiency 1; noise: the share of coincidences that hold no pair of the source); the
+    link's efficiency is ``eta_a eta_b``. A run without a pass has one stage ``no pass``."""
+    found = satellite_pass(link, spec, index)
+    if not found.p_success.size:
+        return [Stage("no pass in the run", 0.0, 0.0)]
+    best = int(found.p_success.argmax())
+    a, b = link.between
+    mu = link.source.pair_rate * link.cycle_time
+    eta_a, eta_b = (float(x) for x in found.efficiency[:, best])
+    p_mode, p_true = midpoint_source_mode(mu, eta_a, eta_b,
+                                          dark_count_probability_a=found.noise[0, best],
+                                          dark_count_probability_b=found.noise[1, best])
+    share = float(p_true / p_mode) if p_mode > 0 else 1.0
+    when = f"t = {found.starts[best]:.0f} s"
+    return [Stage(f"downlink[{a}] ({when})", eta_a, float(found.noise[0, best])),
+            Stage(f"downlink[{b}] ({when})", eta_b, float(found.noise[1, best])),
+            Stage("source", 1.0, 1.0 - link.source.pair_fidelity),
+            Stage("accidentals", 1.0, 1.0 - share)]
+
+
 def _chip_to_chip_stages(link: ChipToChipLinkSpec) -> list[Stage]:
     return [Stage("interconnect", float(link.success_probability), 1.0 - float(link.fidelity))]
 
@@ -175,6 +207,9 @@ def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
     elif isinstance(link, DepolarizingLinkSpec):
         efficiency = float(link.success_probability)
         stages = [Stage("success_probability", efficiency, 1.0 - float(link.fidelity))]
+    elif isinstance(link, SatelliteLinkSpec):
+        stages = _satellite_stages(spec, index, link)
+        efficiency = math.prod(stage.efficiency for stage in stages)
     else:
         efficiency = model.p_success
         stages = [Stage(kind, efficiency, 1.0 - float(model.emitted_state[0]))]
