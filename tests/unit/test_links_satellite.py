@@ -199,3 +199,13 @@ def test_the_budget_shows_the_best_slice_of_the_pass() -> None:
     assert names[2:] == ["source", "accidentals", "memory"]
     assert budget.efficiency == pytest.approx(float(np.prod(found.efficiency[:, best])))
     assert budget.stages[2].noise == pytest.approx(1 - (1 + 3 * 0.9) / 4)
+
+
+def test_a_transmitter_waist_widens_the_beam() -> None:
+    """w(L)^2 = w0^2 + (theta L)^2: a 0.5 m waist collects less at the same range."""
+    far = parse_scenario(_document())
+    wide = parse_scenario(_document(transmitter={"divergence": "5 urad", "efficiency": 0.5,
+                                                 "pointing_jitter": "1 urad",
+                                                 "waist": "0.5 m"}))
+    assert np.all(satellite_pass(wide.links[0], wide, 0).efficiency
+                  < satellite_pass(far.links[0], far, 0).efficiency)

@@ -199,7 +199,7 @@ def satellite_pass(link: SatelliteLinkSpec, spec: ScenarioSpec, index: int) -> S
         efficiency[arm] = downlink_transmittance(
             range_m[arm], elevation[arm], divergence=link.transmitter.divergence,
             receiver_diameter=receiver.aperture,
-            pointing_jitter=link.transmitter.pointing_jitter,
+            pointing_jitter=link.transmitter.pointing_jitter, waist=link.transmitter.waist,
             zenith_transmittance=link.atmosphere.zenith_transmittance,
             transmitter_efficiency=link.transmitter.efficiency,
             receiver_efficiency=receiver.efficiency * detector.efficiency

@@ -90,6 +90,8 @@ class TransmitterSpec(SpecModel):
     efficiency: Probability = Field(1.0, description="transmittance of the on-board optics")
     pointing_jitter: Angle = Field(0.0, description="standard deviation of the pointing "
                                    "error (Gaussian, per axis)")
+    waist: Length = Field(0.0, description="1/e^2 beam radius at the transmitter (at most "
+                          "half its aperture; 0: the far-field beam theta L)")
 
 
 class ReceiverSpec(SpecModel):
