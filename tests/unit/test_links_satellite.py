@@ -42,7 +42,7 @@ RECEIVER = {"aperture": "1.2 m", "efficiency": 0.3, "field_of_view": "100 urad",
 def _document(**link: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "kind": "satellite", "between": ["delingha", "lijiang"],
-        "satellite": {"preset": "micius"}, "start": START, "min_elevation": "10 deg",
+        "satellite": {"catalog": "micius"}, "start": START, "min_elevation": "10 deg",
         "source": {"pair_rate": "5.9 MHz", "visibility": 0.9, "wavelength": "810 nm"},
         "transmitter": {"divergence": "5 urad", "efficiency": 0.5, "pointing_jitter": "1 urad"},
         "receivers": [RECEIVER], "atmosphere": {"zenith_transmittance": 0.8},
@@ -73,7 +73,7 @@ def test_the_window_is_the_attempt_period_and_the_link_has_no_fiber() -> None:
 
 
 @pytest.mark.parametrize(("change", "path", "words"), [
-    ({"satellite": {"preset": "micius", "tle": "x.tle"}}, "links[0].satellite",
+    ({"satellite": {"catalog": "micius", "tle": "x.tle"}}, "links[0].satellite",
      "not both"),
     ({"mode": "downlink"}, "links[0]", "not modelled yet"),
     ({"cycle_time": "1 ns"}, "links[0]", "coincidence window"),
@@ -168,9 +168,9 @@ def test_a_tle_file_is_read_relative_to_the_scenario(tmp_path: Path) -> None:
     document = _document(satellite={"tle": "orbits/micius.tle"})
     (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(document))
     spec = load_scenario(tmp_path / "scenario.yaml")
-    preset = parse_scenario(_document())
+    shipped_spec = parse_scenario(_document())
     assert satellite_pass(spec.links[0], spec, 0).p_success == pytest.approx(
-        satellite_pass(preset.links[0], preset, 0).p_success)
+        satellite_pass(shipped_spec.links[0], shipped_spec, 0).p_success)
 
 
 def test_a_missing_tle_file_names_the_field(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ def test_the_example_takes_its_numbers_from_the_catalog() -> None:
     spec = load_scenario(EXAMPLE)
     link = spec.links[0]
     micius = satellite("micius")
-    assert link.satellite.preset == "micius"
+    assert link.satellite.catalog == "micius"
     assert link.source.pair_rate == pytest.approx(micius.si("pair_rate"))
     assert link.source.fidelity == pytest.approx(micius.si("source_fidelity"))
     assert link.source.wavelength == pytest.approx(micius.si("wavelength"))

@@ -108,17 +108,17 @@ class SatellitePass:
 
 
 def _tle(link: SatelliteLinkSpec, index: int) -> tuple[str, str]:
-    """The element lines: the shipped TLE of the catalog's satellite ``preset``
+    """The element lines: the shipped TLE of the satellite ``catalog`` names
     (:mod:`qfab.catalog.satellites`), or those of the ``tle`` file."""
     from qfab.catalog.satellites import UnknownSatelliteEntryError, satellite
     from qfab.tiers.orbits import load_tle
 
-    preset = link.satellite.preset
-    if preset is not None:
+    name = link.satellite.catalog
+    if name is not None:
         try:
-            return load_tle(satellite(preset).tle)
+            return load_tle(satellite(name).tle)
         except UnknownSatelliteEntryError as error:
-            raise ScenarioError(f"links[{index}].satellite.preset", str(error)) from None
+            raise ScenarioError(f"links[{index}].satellite.catalog", str(error)) from None
     assert link.satellite.tle is not None
     try:
         return load_tle(Path(link.satellite.tle))

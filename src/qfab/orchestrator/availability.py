@@ -37,7 +37,7 @@ def path_wait(models: Sequence[LinkModel], start: float, duration: float) -> Pat
         up = model.next_up(start)
         if note is None and up >= duration:
             a, b = model.between
-            when = ("and no pass or window is left in its schedule" if math.isinf(up) else
+            when = ("no pass or window is left in its schedule" if math.isinf(up) else
                     f"it is next up at {up:.6g} s")
             note = (f"{model.availability_path} ({a} - {b}) is down from the request's start "
                     f"({start:.6g} s) to the end of the run ({duration:.6g} s); {when}")

@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qfab.engines.qkd import fiber_channel
-from qfab.linkmodel import LinkModel, link_models
+from qfab.linkmodel import LinkModel, link_models, schedule_figures
 from qfab.links import midpoint
 from qfab.links.satellite import satellite_pass
 from qfab.physics.bounds import plob_bound
@@ -104,6 +104,10 @@ class LinkBudget:
     plob_bits_per_use
         PLOB bound ``-log2(1 - eta)`` with ``eta`` the transmittance of the whole fiber
         between the nodes; ``inf`` for a lossless fiber.
+    run_figures
+        For a link with a schedule (a satellite pass): its success probability, rate and
+        fidelity expected over the run (:func:`qfab.linkmodel.schedule_figures`, what the
+        analytic engine reports), else ``None`` (the model's long-run figures).
     """
 
     kind: str
@@ -113,11 +117,28 @@ class LinkBudget:
     model: LinkModel | None
     plob_bits_per_use: float
     between: tuple[str, str] = ("", "")
+    run_figures: tuple[float | None, float, float | None] | None = None
 
     @property
     def fidelity(self) -> float | None:
         """Fidelity of a pair when its herald arrives (as the analytic engine reports)."""
+        if self.run_figures is not None:
+            return self.run_figures[2]
         return None if self.model is None else float(self.model.heralded_state[0])
+
+    @property
+    def p_success(self) -> float | None:
+        """Success probability per attempt (as the analytic engine reports)."""
+        if self.run_figures is not None:
+            return self.run_figures[0]
+        return None if self.model is None else self.model.p_success
+
+    @property
+    def rate_hz(self) -> float | None:
+        """Heralded pairs per second (as the analytic engine reports)."""
+        if self.run_figures is not None:
+            return self.run_figures[1]
+        return None if self.model is None else self.model.pair_rate
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (infinite values, e.g. the loss of a zero efficiency, are ``None``)."""
@@ -127,11 +148,15 @@ class LinkBudget:
                         "loss_db": _finite(stage.loss_db), "noise": stage.noise}
                        for stage in self.stages],
             "efficiency": self.efficiency,
-            "p_success": None if self.model is None else self.model.p_success,
-            "rate_hz": None if self.model is None else self.model.pair_rate,
+            "p_success": self.p_success,
+            "rate_hz": self.rate_hz,
             "fidelity": self.fidelity,
             "plob_bits_per_use": _finite(self.plob_bits_per_use),
         }
+
+
+def _num(value: float | None, form: str = ".4g") -> str:
+    return "-" if value is None else format(value, form)
 
 
 def _finite(value: float) -> float | None:
@@ -218,7 +243,9 @@ def _budget(spec: ScenarioSpec, index: int, model: LinkModel) -> LinkBudget:
     channel = transmittance(link.length, link.fiber.attenuation)
     return LinkBudget(kind=kind, length=float(link.length), stages=tuple(stages),
                       efficiency=efficiency, model=model,
-                      plob_bits_per_use=float(plob_bound(channel)), between=link.between)
+                      plob_bits_per_use=float(plob_bound(channel)), between=link.between,
+                      run_figures=None if model.schedule is None else
+                      schedule_figures(model, spec.duration))
 
 
 def _fiber_budget(link: FiberLinkSpec) -> LinkBudget:
@@ -277,7 +304,7 @@ def format_budgets(budgets: list[LinkBudget]) -> str:
         if budget.model is None:
             lines.append(f"  PLOB {plob}")
         else:
-            lines.append(f"  p_success {budget.model.p_success:.4g}, "
-                         f"rate {budget.model.pair_rate:.4g} Hz, "
-                         f"fidelity {float(budget.model.heralded_state[0]):.4f}, PLOB {plob}")
+            lines.append(f"  p_success {_num(budget.p_success)}, "
+                         f"rate {_num(budget.rate_hz)} Hz, "
+                         f"fidelity {_num(budget.fidelity, '.4f')}, PLOB {plob}")
     return "\n".join(lines)

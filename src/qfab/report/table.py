@@ -71,7 +71,7 @@ def format_result(result: RunResult) -> str:
                 lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
         for request in written:
             label = f"{request.between[0]} - {request.between[1]}"
-            if request.waited_s:
+            if request.waited_s and not request.note:
                 lines.append(f"{label}: waited {request.waited_s:.6g} s for the links of its "
                              "path to come up")
             if request.note:

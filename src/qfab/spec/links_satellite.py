@@ -37,18 +37,19 @@ __all__ = ["AtmosphereSpec", "OrbitSpec", "ReceiverSpec", "SatelliteLinkSpec",
 
 
 class OrbitSpec(SpecModel):
-    """Where the orbit comes from: a TLE snapshot shipped with qfab (``preset``) or a TLE
-    file (``tle``, relative to the scenario file), not both."""
+    """Where the orbit comes from: a satellite of the satellite catalog, whose TLE snapshot
+    ships with qfab (``catalog``), or a TLE file (``tle``, relative to the scenario file), not
+    both."""
 
-    preset: str | None = Field(None, min_length=1, description="a satellite of the catalog "
+    catalog: str | None = Field(None, min_length=1, description="a satellite of the catalog "
                                "whose TLE snapshot ships with qfab (e.g. micius)")
     tle: str | None = Field(None, min_length=1, description="a TLE file (an optional name "
                             "line and the two element lines), relative to the scenario file")
 
     @model_validator(mode="after")
     def _one_source(self) -> OrbitSpec:
-        if (self.preset is None) == (self.tle is None):
-            raise ValueError("give the satellite's preset or a tle file, not both and not "
+        if (self.catalog is None) == (self.tle is None):
+            raise ValueError("give the satellite's catalog name or a tle file, not both and not "
                              "neither")
         return self
 
