@@ -209,3 +209,14 @@ def test_a_transmitter_waist_widens_the_beam() -> None:
                                                  "waist": "0.5 m"}))
     assert np.all(satellite_pass(wide.links[0], wide, 0).efficiency
                   < satellite_pass(far.links[0], far, 0).efficiency)
+
+
+def test_prepare_and_measure_over_a_satellite_is_refused_clearly() -> None:
+    """bb84-decoy needs a fiber link; a satellite downlink for it is not modelled yet."""
+    document = _document()
+    document["requests"] = [{"kind": "qkd", "protocol": "bb84-decoy",
+                             "between": ["delingha", "lijiang"], "decoys": ["nu", "vacuum"],
+                             "source": {"mu": 0.5, "nu": 0.1, "repetition_rate": "100 MHz"},
+                             "pulses": 1e9}]
+    with pytest.raises(ScenarioError, match=r"^requests\[0\]\.between: bb84-decoy needs fiber"):
+        parse_scenario(document)
