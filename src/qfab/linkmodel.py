@@ -500,11 +500,13 @@ def link_models(spec: ScenarioSpec) -> list[LinkModel]:
 def _physics_key(spec: ScenarioSpec, link: LinkSpecBase,
                  modes: dict[int, int]) -> Hashable | None:
     """What a built-in link's model depends on besides its ends, or ``None`` if not hashable
-    (a plugin's kind: its physics may read anything, so it is computed for each link).
+    (a plugin's kind: its physics may read anything, so it is computed for each link; a kind
+    with a schedule: a satellite's passes depend on where its ends are).
 
     ``modes`` caches each memory spec's modes per qubit by the spec's id."""
-    if str(getattr(link, "kind", "")) not in HERALDING:
-        return None
+    kind = str(getattr(link, "kind", ""))
+    if kind not in HERALDING or hasattr(HERALDING[kind], "schedule"):
+        return None  # a schedule depends on more than the link's fields (its ends' places)
     a, b = link.between
     memory_a, memory_b = spec.nodes[a].memory, spec.nodes[b].memory
     modes_a = modes.get(id(memory_a))

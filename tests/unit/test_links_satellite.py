@@ -220,3 +220,17 @@ def test_prepare_and_measure_over_a_satellite_is_refused_clearly() -> None:
                              "pulses": 1e9}]
     with pytest.raises(ScenarioError, match=r"^requests\[0\]\.between: bb84-decoy needs fiber"):
         parse_scenario(document)
+
+
+def test_equal_satellite_links_to_other_stations_have_their_own_passes() -> None:
+    """Two links with the same fields but other ground stations: each its own schedule."""
+    document = _document()
+    document["nodes"]["nanshan"] = {"location": {"latitude": 43.475461,
+                                                 "longitude": 87.176686, "altitude": "2028 m"}}
+    document["nodes"]["delingha"]["memory"] = {"qubits": 2}
+    second = {**document["links"][0], "between": ["delingha", "nanshan"]}
+    document["links"].append(second)
+    models = NetworkGraph(parse_scenario(document)).models
+    first_schedule, second_schedule = models[0].schedule, models[1].schedule
+    assert first_schedule is not None and second_schedule is not None
+    assert first_schedule.starts != second_schedule.starts
