@@ -30,7 +30,6 @@ from qfab.spec.loader import (
 from qfab.spec.models import ScenarioSpec
 from qfab.spec.paths import parse_path, set_path, unaliased
 from qfab.spec.sweep import SweepSpec
-from qfab.tiers.build import expand_tiers, in_tier_terms
 from qfab.topology import expand_topology, in_template_terms
 
 __all__ = ["load_scenario", "parse_scenario", "check_sweep_values"]
@@ -98,6 +97,9 @@ def _validate_expanded(document: dict[str, Any], *, base_dir: Path | None,
     """Expand ``document``'s tiers and topology and validate the result; an error in a
     generated entry names the tier block or the template it came from."""
     if isinstance(document, dict) and document.get("tiers"):
+        # the tier builders (and the formulas they use) load only for a scenario with tiers
+        from qfab.tiers.build import expand_tiers, in_tier_terms
+
         expanded = expand_tiers(document)
         try:
             return validate_scenario(expanded, model=model)

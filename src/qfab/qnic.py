@@ -339,8 +339,8 @@ def raman_stages(link: OpticalLink, nodes: dict[str, NodeSpec] | None = None,
 def arm_chain(link: OpticalLink, end: EndInterface, detector: Stage,
               raman: Stage | None = None) -> ArmChain:
     """The arm of ``end`` on ``link``: its emitter, transducer and converter, half the fiber,
-    the optical switch (``link.switch``, its insertion loss), the Raman noise arriving through it (``raman``, from :func:`raman_stages`) and the
-    station's ``detector``."""
+    the optical switch (``link.switch``, its insertion loss), the Raman noise arriving
+    through it (``raman``, from :func:`raman_stages`) and the station's ``detector``."""
     name = end.node
     window = float(link.detector.window)
     emitter = end.emitter

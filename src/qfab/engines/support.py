@@ -17,8 +17,9 @@ from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["RECALL_ENGINES", "SWITCH_ENGINES", "switch_support", "application_support", "arrivals_support", "formalism_support",
-           "memory_support", "priority_support", "scenario_support", "segmentation_support"]
+__all__ = ["RECALL_ENGINES", "SWITCH_ENGINES", "application_support", "arrivals_support",
+           "formalism_support", "memory_support", "priority_support", "scenario_support",
+           "segmentation_support", "switch_support"]
 
 
 def application_support(spec: ScenarioSpec, engine: str) -> Support:

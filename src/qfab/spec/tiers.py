@@ -25,7 +25,14 @@ from pydantic import Field, TypeAdapter, ValidationError, field_validator, model
 
 from qfab.errors import ScenarioError
 from qfab.spec.base import Integer, SpecModel
-from qfab.spec.quantities import Decibels, Duration, Length, Number, PositiveDuration, PositiveProbability
+from qfab.spec.quantities import (
+    Decibels,
+    Duration,
+    Length,
+    Number,
+    PositiveDuration,
+    PositiveProbability,
+)
 
 __all__ = [
     "NodalTierSpec", "ClusterTierSpec", "MetroTierSpec", "WanTierSpec", "GatewaySpec",

@@ -14,8 +14,8 @@ named nodes and links before validation (:func:`expand_tiers`, run by
 from qfab.tiers.build import TierBuild, build, expand_tiers, in_tier_terms
 from qfab.tiers.cluster import cluster
 from qfab.tiers.metro import metro
-from qfab.tiers.nodal import nodal
 from qfab.tiers.network import TierNetwork
+from qfab.tiers.nodal import nodal
 from qfab.tiers.wan import wan
 
 __all__ = ["TierBuild", "TierNetwork", "build", "cluster", "expand_tiers", "in_tier_terms",

@@ -29,8 +29,8 @@ from qfab.spec.tiers import (
 )
 from qfab.tiers.cluster import cluster
 from qfab.tiers.metro import metro
-from qfab.tiers.nodal import nodal
 from qfab.tiers.network import TierNetwork, merge
+from qfab.tiers.nodal import nodal
 from qfab.tiers.wan import wan
 
 __all__ = ["TierBuild", "build", "expand_tiers", "in_tier_terms"]

@@ -9,7 +9,7 @@ extension). The material does not name the loop's other sites or its span length
 builder assumes three suburban sites ``loop_1 .. loop_3`` on the loop, dividing it into four
 equal spans of 36 km, and 2 km of city fibre between the two Hyde Park buildings (202 km in
 all). Each span is a ``midpoint_source`` link over deployed fibre (``attenuation``, assumed
-0.25 dB/km: SMF-28 class fibre at 0.18 dB/km plus splices and connectors) into on-demand
+0.25 dB/km: the catalog's smf28 fibre, 0.18 dB/km, plus splices and connectors) into on-demand
 rare-earth AFC memories at the sites, which stage the pairs until they are used.
 """
 
