@@ -4,7 +4,8 @@ The schema describes scenario *files*, before a ``topology`` or ``tiers`` sectio
 a file gives ``topology`` (or ``tiers``) or ``nodes`` and ``links`` (or all of them, merged), so
 neither ``nodes`` nor ``links`` is required when ``topology`` or ``tiers`` is there. A
 detector, fiber, emitter or memory section may name a hardware preset (``preset:
-snspd_wsi``, see :mod:`qfab.catalog`), and a ``chip_to_chip`` link an interconnect preset at the link, which the loading step replaces by
+snspd_wsi``, see :mod:`qfab.catalog`), and a ``chip_to_chip`` link an interconnect preset
+at the link, which the loading step replaces by
 its values before validation.
 """
 

@@ -14,7 +14,8 @@ the event simulation each module's port connects to one peer at a time,
   0.02088, detectors included, so the station's detectors are ideal), the visibility that
   gives the published heralded fidelity 0.94
   (:func:`qfab.physics.heralding.double_click_visibility`) and one attempt per
-  ``success_probability / entangling_rate`` (2.18e-4 / 182 Hz = 1.2 us); no fibre loss is added to the measured figure over the few metres of fibre;
+  ``success_probability / entangling_rate`` (2.18e-4 / 182 Hz = 1.2 us); no fibre loss is
+  added to the measured figure over the few metres of fibre;
 - ``superconducting``: transmon modules whose interface converts the microwave photon to
   telecom light (catalog ``eo_transducer_ista``: 8.7 %, 0.16 input noise photons, 1550 nm),
   ``transduced`` links over ``smf28`` fibre to ``snspd_wsi`` detectors, an attempt every
