@@ -34,7 +34,7 @@ from qfab.catalog import UnknownPresetError, preset
 from qfab.errors import ScenarioError
 from qfab.physics.heralding import double_click_visibility
 from qfab.spec.tiers import ClusterTierSpec
-from qfab.tiers.network import TierNetwork, block_spec, merge, resolved
+from qfab.tiers.network import TierNetwork, block_spec, check_presets, merge, resolved
 
 __all__ = ["cluster"]
 
@@ -64,6 +64,11 @@ def cluster(spec: ClusterTierSpec | None = None, *, where: str = "cluster",
         between every two of them; the gateway port is the first module.
     """
     block = block_spec(ClusterTierSpec, spec, fields, "cluster")
+    if block.platform == "ion":
+        check_presets(where, emitter=(block.emitter, "emitter"))
+    else:
+        check_presets(where, transducer=(block.transducer, "transducer"),
+                      fiber=(block.fiber, "fiber"), detector=(block.detector, "detector"))
     switch = {"name": block.switch.name or f"{block.name}_switch",
               "insertion_loss": block.switch.insertion_loss,
               "reconfiguration_time": block.switch.reconfiguration_time}
@@ -131,12 +136,5 @@ def _superconducting(block: ClusterTierSpec) -> tuple[dict[str, Any], dict[str, 
 
 
 def _parameters(name: str, category: str, where: str) -> dict[str, Any]:
-    """The parameters of catalog preset ``name`` of ``category``."""
-    try:
-        entry = preset(name)
-    except UnknownPresetError as error:
-        raise ScenarioError(f"{where}.{category}", str(error)) from None
-    if entry.category != category:
-        raise ScenarioError(f"{where}.{category}", f"{name!r} is a {entry.category} preset, "
-                            f"not an {category} preset")
-    return dict(entry.parameters)
+    """The parameters of catalog preset ``name`` (checked by :func:`check_presets`)."""
+    return dict(preset(name).parameters)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from qfab.spec.tiers import MetroTierSpec
-from qfab.tiers.network import TierNetwork, block_spec, merge, resolved
+from qfab.tiers.network import TierNetwork, block_spec, check_presets, merge, resolved
 from qfab.tiers.staging import afc_memory, source_span
 
 __all__ = ["CHICAGO_SITES", "CHICAGO_SPANS", "GATEWAY_LENGTH", "metro"]
@@ -59,6 +59,7 @@ def metro(spec: MetroTierSpec | None = None, *, where: str = "metro",
         UChicago site.
     """
     block = block_spec(MetroTierSpec, spec, fields, "metro")
+    check_presets(where, memory=(block.memory, "memory"), detector=(block.detector, "detector"))
     memory = afc_memory(block.memory, block.modes)
     node = merge({"tier": "campus", "memory": memory}, block.node)
     fiber = {"preset": "smf28", "attenuation": f"{block.attenuation!r} dB/km"}

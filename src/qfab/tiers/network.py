@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from qfab.catalog.model import UnknownPresetError, preset
 from qfab.catalog.resolve import resolve_presets
 from qfab.errors import ScenarioError
 
-__all__ = ["TierNetwork", "block_spec", "merge", "resolved"]
+__all__ = ["TierNetwork", "block_spec", "check_presets", "merge", "resolved"]
 
 Nodes = dict[str, dict[str, Any]]
 Links = list[dict[str, Any]]
@@ -117,3 +118,28 @@ def resolved(nodes: Nodes, links: Links, where: str) -> tuple[Nodes, Links]:
     except ScenarioError as error:
         raise ScenarioError(where, f"{error.reason} (generated {error.path})") from None
     return document["nodes"], document["links"]
+
+
+def check_presets(where: str, **named: tuple[str, str]) -> None:
+    """Check that each field's catalog preset exists and is of its category.
+
+    Parameters
+    ----------
+    where
+        The block's YAML path (``tiers[i]``).
+    named
+        ``field=(preset name, category)``.
+
+    Raises
+    ------
+    ScenarioError
+        ``<where>.<field>: ...`` for an unknown preset or one of another category.
+    """
+    for field_name, (name, category) in named.items():
+        try:
+            entry = preset(name)
+        except UnknownPresetError as error:
+            raise ScenarioError(f"{where}.{field_name}", str(error)) from None
+        if entry.category != category:
+            raise ScenarioError(f"{where}.{field_name}", f"{name!r} is a {entry.category} "
+                                f"preset, not a {category} preset")

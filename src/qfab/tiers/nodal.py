@@ -13,7 +13,7 @@ from typing import Any
 
 from qfab.catalog import preset
 from qfab.spec.tiers import NodalTierSpec
-from qfab.tiers.network import TierNetwork, block_spec, merge, resolved
+from qfab.tiers.network import TierNetwork, block_spec, check_presets, merge, resolved
 
 __all__ = ["nodal"]
 
@@ -37,10 +37,10 @@ def nodal(spec: NodalTierSpec | None = None, *, where: str = "nodal",
         ``spacing``; the gateway port is the last chip.
     """
     block = block_spec(NodalTierSpec, spec, fields, "nodal")
+    check_presets(where, interconnect=(block.interconnect, "interconnect"))
     buffer = block.buffer_time
     if buffer is None:
-        parameter = preset(block.interconnect).parameters.get("buffer_time") \
-            if _is_interconnect(block.interconnect) else None
+        parameter = preset(block.interconnect).parameters.get("buffer_time")
         buffer_value: Any = "1 ms" if parameter is None else parameter.quantity()
     else:
         buffer_value = buffer
@@ -62,13 +62,3 @@ def nodal(spec: NodalTierSpec | None = None, *, where: str = "nodal",
                        gateway_node={"memory": node["memory"]},
                        qubits_per_link=block.qubits_per_link)
 
-
-def _is_interconnect(name: str) -> bool:
-    """Whether ``name`` is an interconnect preset (an unknown one is reported by the
-    resolution of the links' presets, naming the block)."""
-    from qfab.catalog import UnknownPresetError
-
-    try:
-        return preset(name).category == "interconnect"
-    except UnknownPresetError:
-        return False

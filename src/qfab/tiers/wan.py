@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from qfab.spec.tiers import WanTierSpec
-from qfab.tiers.network import TierNetwork, block_spec, merge, resolved
+from qfab.tiers.network import TierNetwork, block_spec, check_presets, merge, resolved
 from qfab.tiers.staging import afc_memory, source_span
 
 __all__ = ["wan"]
@@ -38,6 +38,8 @@ def wan(spec: WanTierSpec | None = None, *, where: str = "wan", **fields: Any) -
         ``midpoint_source`` links of ``segment_length``; the gateway port is ``<name>_a``.
     """
     block = block_spec(WanTierSpec, spec, fields, "wan")
+    check_presets(where, memory=(block.memory, "memory"), detector=(block.detector, "detector"),
+                  fiber=(block.fiber, "fiber"))
     memory = afc_memory(block.memory, block.modes)
     node = merge({"tier": "wan", "memory": memory}, block.node)
     fiber = {"preset": block.fiber}

@@ -140,8 +140,10 @@ def test_a_request_inside_each_tier_is_served_and_user_links_join_generated_node
     ([{"kind": "wan"}, {"kind": "wan"}], "tiers[1].name", "a second block"),
     ([{"kind": "nodal"}, {"kind": "gateway", "between": ["nodal", "x"]}],
      "tiers[1].between[1]", "neither a tier block"),
-    ([{"kind": "metro", "memory": "snspd_wsi"}], "tiers[0]", "detector"),
+    ([{"kind": "metro", "memory": "snspd_wsi"}], "tiers[0].memory", "detector preset"),
+    ([{"kind": "wan", "fiber": "smf"}], "tiers[0].fiber", "unknown preset"),
     ([{"kind": "cluster", "emitter": "nv_centre"}], "tiers[0].emitter", "no "),
+    ([{"kind": "nodal", "interconnect": "smf28"}], "tiers[0].interconnect", "fiber preset"),
     ([{"kind": "nodal", "link": {"fidelity": 2}}], "tiers[0]", "generated link"),
     ([{"kind": "nodal", "node": {"memory": {"t2": "-1 s"}}}], "tiers[0]", "generated node"),
 ])
