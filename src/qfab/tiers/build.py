@@ -137,6 +137,13 @@ def _gateway(index: int, block: GatewaySpec, networks: Mapping[str, TierNetwork]
     if first is second:
         raise ScenarioError(f"tiers[{index}].between", f"both ends are in the block "
                             f"{first.name!r}: a gateway joins two blocks")
+    platforms = {side.platform for side in (first, second)} - {None}
+    if len(platforms) > 1:
+        raise ScenarioError(f"tiers[{index}].between", f"{first.name!r} has "
+                            f"{first.platform} qubits and {second.name!r} {second.platform} "
+                            "ones: one gateway node cannot be both (a nodal block's chips are "
+                            "superconducting: join it to a cluster of platform: "
+                            "superconducting, whose gateway carries the transducer)")
     name = block.name or f"gw_{first.name}_{second.name}"
     stager = first if first.staging or not second.staging else second
     node: dict[str, Any] = {"tier": (first if block.tier == "first" else second).tier,

@@ -98,7 +98,7 @@ def cluster(spec: ClusterTierSpec | None = None, *, where: str = "cluster",
                                                                    where)[1][0],
                        gateway_node={"memory": node["memory"],
                                      "interface": nodes[modules[0][0]]["interface"]},
-                       qubits_per_link=block.qubits_per_link)
+                       qubits_per_link=block.qubits_per_link, platform=block.platform)
 
 
 def _ion(block: ClusterTierSpec, where: str) -> tuple[dict[str, Any], dict[str, Any], Any]:

@@ -52,6 +52,9 @@ class TierNetwork:
         side's memory when it is).
     qubits_per_link
         Memory qubits of each of its nodes per link.
+    platform
+        The qubits' technology where a gateway must match it (``superconducting``,
+        ``ion``), or ``None``.
     """
 
     name: str
@@ -63,6 +66,7 @@ class TierNetwork:
     gateway_node: dict[str, Any] = field(default_factory=dict)
     staging: bool = False
     qubits_per_link: int = 1
+    platform: str | None = None
 
     def node_names(self) -> list[str]:
         """The generated node names, in order."""

@@ -60,5 +60,5 @@ def nodal(spec: NodalTierSpec | None = None, *, where: str = "nodal",
                        gateway_link=lambda mine, gateway: resolved({}, [link(mine, gateway)],
                                                                    where)[1][0],
                        gateway_node={"memory": node["memory"]},
-                       qubits_per_link=block.qubits_per_link)
+                       qubits_per_link=block.qubits_per_link, platform="superconducting")
 

@@ -144,6 +144,8 @@ def test_a_request_inside_each_tier_is_served_and_user_links_join_generated_node
     ([{"kind": "wan", "fiber": "smf"}], "tiers[0].fiber", "unknown preset"),
     ([{"kind": "cluster", "emitter": "nv_centre"}], "tiers[0].emitter", "no "),
     ([{"kind": "nodal", "interconnect": "smf28"}], "tiers[0].interconnect", "fiber preset"),
+    ([{"kind": "nodal"}, {"kind": "cluster"}, {"kind": "gateway", "between": ["nodal", "cluster"]}],
+     "tiers[2].between", "superconducting qubits and 'cluster' ion"),
     ([{"kind": "nodal", "link": {"fidelity": 2}}], "tiers[0]", "generated link"),
     ([{"kind": "nodal", "node": {"memory": {"t2": "-1 s"}}}], "tiers[0]", "generated node"),
 ])
