@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from qfab.engines.result import RequestResult, RunResult
 from qfab.errors import QfabError
@@ -55,8 +55,10 @@ _NAMED_NODES = 40
 #: At most this many requests get a bar in the per-request plots (the tables list all).
 SHOWN_REQUESTS = 40
 
+_LineStyle = Literal["-", "--", "-.", ":"]
+
 #: Line styles of link kinds, in the order the kinds first appear.
-_LINE_STYLES = ("-", "--", "-.", ":")
+_LINE_STYLES: tuple[_LineStyle, ...] = ("-", "--", "-.", ":")
 
 _DPI = 110
 
@@ -350,7 +352,7 @@ def topology_figure(spec: ScenarioSpec) -> Figure:
 
 
 def _legends(figure: MplFigure, tiers: Sequence[str | None], others: Sequence[str],
-             kinds: Sequence[str], styles: dict[str, str]) -> None:
+             kinds: Sequence[str], styles: dict[str, _LineStyle]) -> None:
     """The tier legend (a coloured dot per tier) and the link-kind legend, right of the
     picture."""
     from matplotlib.lines import Line2D

@@ -68,7 +68,8 @@ p.meta { color: #57606a; margin: 0 0 1em; }
 p.what { background: #f6f8fa; border-left: 4px solid #0072b2; padding: 12px 16px; }
 table { border-collapse: collapse; margin: 0.4em 0 0.8em; font-size: 0.9em; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e4e7eb; white-space: nowrap; }
-th { background: #f6f8fa; text-align: left; font-weight: 600; }
+th { background: #f6f8fa; text-align: left; font-weight: 600; white-space: normal;
+     vertical-align: bottom; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.no { color: #b42318; font-weight: 600; }
 tr.total td { font-weight: 600; border-top: 2px solid #d0d7de; }
@@ -80,6 +81,9 @@ figure img { max-width: 100%; height: auto; border: 1px solid #e4e7eb; }
 figcaption { color: #57606a; font-size: 0.9em; margin-top: 0.3em; }
 span.swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%;
               margin-right: 0.3em; vertical-align: -0.05em; }
+div.budgets { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr));
+              column-gap: 28px; }
+section.budget p { font-size: 0.85em; color: #57606a; margin-top: 0; }
 footer { color: #8c959f; font-size: 0.8em; margin-top: 3em; }
 """
 
@@ -131,17 +135,22 @@ def report_page(spec: ScenarioSpec, result: RunResult, budgets: Sequence[LinkBud
         parts.append(f'<p class="stalled">STALLED at {result.stalled.time_s:.6g} s simulated: '
                      "no pending event can bring any request another pair.</p>"
                      + (f'<ul class="notes">{waits}</ul>' if waits else ""))
-    parts += ["<h2>Links</h2>", _grid(link_grid(result), "links")]
+    request_figures = [figure for figure in figures if figure.name != "topology.png"]
+    if request_figures:
+        parts.append("<h2>Per request</h2>")
+        parts += [_figure(figure) for figure in request_figures]
+    parts.append("<h2>Network</h2>")
+    parts += [_figure(figure) for figure in figures if figure.name == "topology.png"]
+    parts += [_tier_key(spec), "<h3>Links during the run</h3>", _grid(link_grid(result), "links")]
     parts += ["<h2>Link budgets</h2>",
               "<p>For each link, the stages a photon meets in order, each with the share of "
               "photons it lets through (efficiency, and as a loss in dB) and the noise it adds; "
               "then what the link achieves: its success probability per attempt, pair rate and "
               "fidelity, and the PLOB bound, the most any repeaterless link over its fiber "
-              "could give (the same figures as <code>qfab budget</code>).</p>"]
-    parts += [_budget(budget) for budget in budgets]
-    parts.append("<h2>Figures</h2>")
-    parts += [_figure(figure) for figure in figures]
-    parts.append(_tier_key(spec))
+              "could give (the same figures as <code>qfab budget</code>).</p>",
+              _budget_summary(budgets),
+              '<div class="budgets">' + "\n".join(_budget(budget) for budget in budgets)
+              + "</div>"]
     footer = f"qfab {__version__}" + (f", scenario file {source}" if source else "")
     parts.append(f"<footer>Written by {_text(footer)}. The figures are also in this folder "
                  "as PNG files and the result document as result.json.</footer>")
@@ -181,26 +190,32 @@ def _what_you_see(spec: ScenarioSpec, result: RunResult, figures: Sequence[Figur
     tier_text = f" ({', '.join(named)})" if named else ""
     engine = _ENGINES.get(result.engine, f"the {result.engine} engine")
     kinds = {request.kind for request in result.requests}
-    asks = "entangled pairs" if "qkd" not in kinds else \
-        ("a secret key" if kinds == {"qkd"} else "entangled pairs or a secret key")
+    asks = []
+    if kinds - {"qkd"}:
+        asks.append("Each request for entanglement asks for entangled pairs between two nodes; "
+                    "the links make pairs between neighbouring nodes and the nodes along the "
+                    "request's path join them by entanglement swapping. The first table says "
+                    "what each request got: how many pairs came, at what rate, and their "
+                    "fidelity (1 is a perfect Bell pair; above 0.5 a pair is entangled), and "
+                    "whether the request met its target.")
+    if "qkd" in kinds:
+        asks.append("Each qkd request distils a secret key between two nodes from the photons "
+                    "its links carry (across several links, the key is passed on by trusted "
+                    "relays); its table gives the error rate (qber), the key rate and the "
+                    "final key's length, never the key.")
     shown = {figure.name for figure in figures}
     plots = [name for name, file in (("the rate", "rate.png"), ("the fidelity", "fidelity.png"),
                                      ("the secret key rate", "key_rate.png")) if file in shown]
-    plot_text = (f"The plots show {' and '.join(plots)} of each request, " if plots
-                 else "The plots show ")
+    plot_text = f"The plots show {' and '.join(plots)} of each request. " if plots else ""
     return (f"This page reports one run of the scenario \u201c{result.scenario}\u201d: "
             f"{_plural(len(spec.nodes), 'node')}{tier_text}, {_plural(len(spec.links), 'link')} "
             f"and {_plural(len(result.requests), 'request')}, computed by {engine}, seed "
-            f"{result.seed}. Each request asks for {asks} between two nodes; the links make "
-            "pairs between neighbouring nodes and the nodes along a request's path join them "
-            "by entanglement swapping. The first table says what each request got: how many "
-            "pairs came, at what rate, and their fidelity (1 is a perfect Bell pair; above "
-            "0.5 a pair is entangled), and whether the request met its target. The links "
-            "table gives each link's attempts, successes and pair rate during the run; the "
-            "link budgets show where each link loses its photons and picks up noise. "
-            f"{plot_text}and the topology picture draws the network with each node coloured "
-            "by its tier: nodal (qubits inside one cryostat), cluster (racks of modules), "
-            "campus / metro (sites across a city) and wan (between cities).")
+            f"{result.seed}. {' '.join(asks)} {plot_text}The network picture draws the nodes "
+            "coloured by their tier: nodal "
+            "(qubits inside one cryostat), cluster (racks of modules), campus / metro (sites "
+            "across a city) and wan (between cities); the links table under it gives each "
+            "link's attempts, successes and pair rate during the run. Last, the link budgets "
+            "show where each link loses its photons and picks up noise, stage by stage.")
 
 
 def _cell_class(cell: str) -> str:
@@ -250,10 +265,27 @@ def _budget(budget: LinkBudget) -> str:
     else:
         summary = (f"p_success {budget.model.p_success:.4g}, rate {budget.model.pair_rate:.4g} "
                    f"Hz, fidelity {float(budget.model.heralded_state[0]):.4f}, PLOB {plob}")
-    return (f"<h3>{_text(heading)}</h3>\n"
+    return (f'<section class="budget"><h3>{_text(heading)}</h3>\n'
             '<div class="scroll"><table class="budget">\n<thead><tr><th>stage</th>'
             "<th>efficiency</th><th>loss dB</th><th>noise</th></tr></thead>\n"
-            f"<tbody>\n{body}</tbody></table></div>\n<p>{_text(summary)}</p>")
+            f"<tbody>\n{body}</tbody></table></div>\n<p>{_text(summary)}</p></section>")
+
+
+def _budget_summary(budgets: Sequence[LinkBudget]) -> str:
+    """One row per link: its kind, length, total efficiency and loss, and what it achieves."""
+    rows = []
+    for budget in budgets:
+        model = budget.model
+        plob = (f"{budget.plob_bits_per_use:.4g}" if math.isfinite(budget.plob_bits_per_use)
+                else "unbounded")
+        rows.append([f"{budget.between[0]} - {budget.between[1]}", budget.kind,
+                     length_text(budget.length), f"{budget.efficiency:.4g}",
+                     _db(float(loss_db(budget.efficiency))),
+                     "-" if model is None else f"{model.p_success:.4g}",
+                     "-" if model is None else f"{model.pair_rate:.4g}",
+                     "-" if model is None else f"{float(model.heralded_state[0]):.4f}", plob])
+    return _grid(Grid(["link", "kind", "length", "efficiency", "loss dB", "p_success",
+                       "rate (Hz)", "fidelity", "PLOB bits/use"], rows), "budget-summary")
 
 
 def _figure(figure: Figure) -> str:
@@ -278,5 +310,6 @@ def _tier_key(spec: ScenarioSpec) -> str:
         rows.append(f'<tr><td><span class="swatch" style="background:'
                     f'{tier_colour(tier, others)}"></span>{_text(label)}</td>'
                     f"<td>{_text(shown)}</td></tr>")
-    return ('<h3>Tiers</h3>\n<table class="tiers">\n<thead><tr><th>tier</th><th>nodes</th>'
-            f"</tr></thead>\n<tbody>\n{''.join(rows)}\n</tbody></table>")
+    return ('<h3>Tiers</h3>\n<div class="scroll"><table class="tiers">\n'
+            "<thead><tr><th>tier</th><th>nodes</th></tr></thead>\n"
+            f"<tbody>\n{''.join(rows)}\n</tbody></table></div>")
