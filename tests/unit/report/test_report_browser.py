@@ -51,3 +51,9 @@ def test_the_check_sees_a_missing_image(tmp_path: Path) -> None:
     assert check.broken_images == ["gone"]
     assert len(check.failed_requests) == 1 and "missing.png" in check.failed_requests[0]
     assert check.tables == ["requests"]
+
+
+def test_without_chromium_the_check_says_why(tmp_path: Path) -> None:
+    reason = browser_unavailable(tmp_path / "no-chromium")
+    assert reason is not None
+    assert "playwright" in reason or "apt-get install" in reason
