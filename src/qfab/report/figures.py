@@ -170,7 +170,12 @@ def _rate_figure(requests: Sequence[RequestResult]) -> Figure:
             axes.errorbar([request.rate_hz], [index],
                           xerr=[[request.rate_hz - max(low, 0.0)], [high - request.rate_hz]],
                           color="black", capsize=4, linewidth=1)
-        text = "nothing delivered" if not request.rate_hz else f" {request.rate_hz:.4g} Hz"
+        if request.delivered == 0:
+            text = "nothing delivered"
+        elif request.rate_hz is None:
+            text = "no rate (see the table)"  # e.g. every pair at once, from a buffer
+        else:
+            text = f" {request.rate_hz:.4g} Hz"
         end = max(request.rate_hz or 0.0, request.rate_ci95[1] if request.rate_ci95 else 0.0)
         axes.annotate(text, (end, index),
                       xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)

@@ -118,7 +118,9 @@ def report_page(spec: ScenarioSpec, result: RunResult, budgets: Sequence[LinkBud
         parts.append(_grid(request_grid(result), "requests"))
         parts += _notes(plan_lines(written))
     else:
-        parts.append("<p>The scenario names no request of its own.</p>")
+        parts.append("<p>The scenario names no request of its own"
+                     + (": its requests come from arrival processes, summarized per process "
+                        "below.</p>" if result.arrivals else ".</p>"))
     qkd = qkd_grid(written)
     if qkd is not None:
         parts += ["<h3>Secret keys (qkd requests)</h3>",
