@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qfab.engines.result import RunResult
 from qfab.loading import load_scenario
 from qfab.report.budget import link_budgets
 from qfab.report.figures import TIER_COLOURS, report_figures
@@ -176,3 +177,14 @@ def test_qkd_report_shows_key_figures_never_keys(tmp_path: Path) -> None:
         material = key.key
         assert material.encode() not in written
         assert base64.b64decode(material).hex().encode() not in written
+
+
+def test_a_stalled_run_says_so_and_what_each_request_waits_for() -> None:
+    from qfab.engines.result import StallResult
+
+    spec, result = run_example("single_click_25km", "analytic")
+    stalled = RunResult(**{**result.__dict__, "stalled": StallResult(
+        time_s=1.5, reason="r", waits=["requests[0] waits for a qubit at <n2>"])})
+    page = report_page(spec, stalled, link_budgets(spec), [])
+    assert "STALLED at 1.5 s simulated" in page
+    assert "requests[0] waits for a qubit at &lt;n2&gt;" in page
