@@ -85,6 +85,12 @@ class Application:
         """
         return {}
 
+    def expect(self, bell_vector: NDArray[np.float64]) -> None:
+        """The counterpart of :meth:`receive` in an engine that computes expectations (the
+        analytic engine): the delivered pairs' expected mean Bell vector
+        ``(Phi+, Psi-, Psi+, Phi-)``. Default: nothing (the figures come from
+        :meth:`figures` of the mean fidelity)."""
+
     def received(self) -> dict[str, NDArray[np.float64]]:
         """Per-pair figures of the pairs received so far (one value per pair)."""
         if not self.figure_names:

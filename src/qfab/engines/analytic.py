@@ -27,6 +27,12 @@ exact answer:
   successes within ``duration`` and the expected time of the last one, exactly, from the
   window's attempt grid (:mod:`qfab.linkwindows`); chains with windows are refused.
 
+In each case the engine also knows the delivered pairs' mean Bell vector exactly (the
+heralded state, the swapped heralded states, or for the nested depolarizing scheme the
+Werner pair of the mean Werner parameter) and hands it to the request's application
+(:meth:`~qfab.apps.base.Application.expect`): a bbm92 request takes its expected QBER, CHSH
+value and key length from it (:mod:`qfab.engines.qkd`).
+
 Pairs are used at the herald: ``policy.buffer`` (pairs stored ahead of demand) is refused,
 and so are ``formalism: density_matrix`` and paths of several links that cross tier
 domains (the event simulation swaps them per domain and stitches the segments at the
@@ -41,6 +47,7 @@ import math
 import time
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
@@ -57,11 +64,12 @@ from qfab.engines.support import (
 from qfab.linkmodel import LinkModel
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.network import NetworkGraph
-from qfab.orchestrator.planner import plan_network
+from qfab.orchestrator.planner import path_estimate, plan_network
 from qfab.orchestrator.rules import NetworkPlan, RequestPlan
 from qfab.physics.bell_diagonal import (
     depolarizing_characters,
     fidelity_from_werner_parameter,
+    werner,
     werner_parameter,
 )
 from qfab.spec.models import DepolarizingLinkSpec, ScenarioSpec
@@ -100,7 +108,8 @@ class AnalyticEngine:
         end_time = 0.0
         for request_plan in plan.requests:
             request = spec.requests[request_plan.request]
-            rate, fidelity = _request_rate_and_fidelity(spec, network, request_plan)
+            rate, state = _request_rate_and_state(spec, network, request_plan)
+            fidelity = float(state[0])
             recall = _recall_efficiency(network, request_plan)
             links = [network.link_index(a, b)
                      for a, b in zip(request_plan.path, request_plan.path[1:])]
@@ -118,6 +127,8 @@ class AnalyticEngine:
             elif last is not None:
                 end_time = max(end_time, request.start + last)
             application = apps[request_plan.request]
+            if delivered:
+                application.expect(state)
             requests.append(request_result(
                 request, request_plan, application, delivered=delivered,
                 complete=delivered == request.pairs, last_s=last,
@@ -282,9 +293,17 @@ def _request_support(spec: ScenarioSpec, network: NetworkGraph, plan: RequestPla
     return Support.yes()
 
 
-def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
-                               plan: RequestPlan) -> tuple[float, float]:
-    """Expected delivery rate (Hz) and fidelity of one request's pairs (a supported one)."""
+def _request_rate_and_state(spec: ScenarioSpec, network: NetworkGraph,
+                            plan: RequestPlan) -> tuple[float, NDArray[np.float64]]:
+    """Expected delivery rate (Hz) and mean Bell vector of one request's pairs (a supported
+    one).
+
+    The mean state is exact in every supported case: the heralded state on one link (read
+    out at the herald); on a chain with ideal memories, the swapped heralded states
+    (:func:`~qfab.orchestrator.planner.path_estimate`, the planner's pair); with
+    depolarizing memories and Werner links, the Werner state of the exact mean Werner
+    parameter (every pair is a Werner pair, so their mean is too).
+    """
     models = network.path_models(plan.path)
     if len(models) == 1:
         model = models[0]
@@ -292,7 +311,7 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
         delivers = cutoff is None or model.herald_delay <= cutoff
         recall = _recall_efficiency(network, plan)
         rate = model.pair_rate * (1.0 if recall is None else recall)
-        return (rate if delivers else 0.0), float(model.heralded_state[0])
+        return (rate if delivers else 0.0), np.asarray(model.heralded_state, dtype=np.float64)
     coherence = _coherence_time(spec, plan)
     period = models[0].period
     p_links = [model.p_success for model in models]
@@ -302,13 +321,13 @@ def _request_rate_and_fidelity(spec: ScenarioSpec, network: NetworkGraph,
         pmf = chain_analytics.waiting_time_pmf(p_links, levels=levels, p_swap=swaps[0])
         steps = chain_analytics.mean_waiting_time(pmf)
         if coherence is not None:
-            return 1.0 / (steps * period), _nested_fidelity(spec, plan, models, levels,
-                                                            swaps[0], coherence / period)
+            fidelity = _nested_fidelity(spec, plan, models, levels, swaps[0], coherence / period)
+            return 1.0 / (steps * period), np.asarray(werner(fidelity), dtype=np.float64)
     elif all(p_swap == 1.0 for p_swap in swaps):
         steps = chain_analytics.mean_max_geometric(p_links)
     else:  # two links
         steps = chain_analytics.mean_max_geometric(p_links) / swaps[0]
-    return 1.0 / (steps * period), plan.expected_fidelity
+    return 1.0 / (steps * period), path_estimate(spec, network, plan.path).vector
 
 
 def _swap_successes(spec: ScenarioSpec, plan: RequestPlan) -> list[float]:

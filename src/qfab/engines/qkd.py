@@ -12,11 +12,14 @@ A scenario with ``kind: fiber`` links or ``kind: qkd`` requests is served in two
   (engine ``des``);
 - after a des run, the pairs delivered to each bbm92 request are measured in random bases
   (errors from each pair's Bell vector, :func:`qfab.physics.qkd_channel.bell_diagonal_qber`)
-  and post-processed the same way.
+  and post-processed the same way;
+- after an analytic run, each bbm92 request gets the expected figures of its pairs' mean
+  Bell vector (which the analytic engine knows exactly wherever it serves the pair
+  request; it refuses the rest, naming the field): the QBER and CHSH value of that
+  vector, the expected sifted bits and the key length of the same formulas as des.
 
-The fast engine refuses QKD requests; the analytic engine refuses bbm92 (it knows the mean
-fidelity of the pairs, not their Bell vectors). Keys never leave this module: results carry
-their lengths and whether both ends' keys match.
+The fast engine refuses QKD requests. Keys never leave this module: results carry their
+lengths and whether both ends' keys match.
 """
 
 from __future__ import annotations
@@ -41,8 +44,11 @@ from qfab.physics.bounds import plob_bound
 from qfab.physics.detection import window_fraction
 from qfab.physics.fiber import transmittance
 from qfab.physics.qkd import (
+    BB84_SIFTING,
     bb84_decoy_finite_key_rate,
     bb84_decoy_key_rate,
+    bbm92_asymptotic_key_length,
+    bbm92_finite_key_length,
     binary_entropy,
     lim2014_key_length,
     optimal_mu,
@@ -63,8 +69,10 @@ if TYPE_CHECKING:
 __all__ = ["QKD_ENGINES", "FiberChannel", "fiber_channel", "involves_qkd", "qkd_run",
            "qkd_support"]
 
-#: Engines that serve qkd requests (bbm92 needs the pairs' Bell vectors: des only).
-QKD_ENGINES = {"bb84-decoy": frozenset({"analytic", "des"}), "bbm92": frozenset({"des"})}
+#: Engines that serve qkd requests (bbm92 in the analytic engine where it knows the delivered
+#: pairs' mean Bell vector: its own support of the pair request decides).
+QKD_ENGINES = {"bb84-decoy": frozenset({"analytic", "des"}),
+               "bbm92": frozenset({"analytic", "des"})}
 
 #: Basis choice probability of Alice and Bob (symmetric BB84).
 P_Z = 0.5
@@ -183,9 +191,7 @@ def _protocol_support(spec: ScenarioSpec, engine: str) -> Support:
     for index, request in enumerate(spec.requests):
         if isinstance(request, QkdRequestSpec) and engine not in QKD_ENGINES[request.protocol]:
             why = ("the fast engine does not model QKD; use engine analytic or des"
-                   if engine == "fast" else
-                   "bbm92 measures each delivered pair by its Bell vector; the analytic "
-                   "engine knows the pairs' mean fidelity only; use engine des")
+                   if engine == "fast" else f"engine {engine} does not serve it")
             return Support.no(f"requests[{index}].protocol: {request.protocol}: {why}")
     return Support.yes()
 
@@ -214,8 +220,8 @@ def qkd_run(spec: ScenarioSpec, engine: str, seed: int,
         for position, result, request in zip(split.positions, network.requests,
                                              split.network.requests):
             if isinstance(request, QkdPairsSpec):
-                result = _bbm92_result(request, result, streams.stream(f"qkd:{position}"),
-                                       store)
+                result = _bbm92_expected(request, result) if store is None else \
+                    _bbm92_result(request, result, streams.stream(f"qkd:{position}"), store)
             rows[position] = result
     for index, request in enumerate(spec.requests):
         if isinstance(request, QkdRequestSpec) and request.protocol == "bb84-decoy":
@@ -517,7 +523,7 @@ def _bbm92_result(request: QkdPairsSpec, row: RequestResult, rng: np.random.Gene
     key_length: KeyLength | None = None
     if qkd.epsilon is None:
         def key_length(n: int, k: int, qber: float, leak_ec: int) -> float:
-            return n * (1.0 - float(binary_entropy(min(qber, 0.5)))) - leak_ec
+            return float(bbm92_asymptotic_key_length(n, qber, leak_ec))
     session = run_session(alice_bits, alice_bases, bob_bits, bob_bases, rng=rng,
                           config=_session_config(qkd), key_length=key_length)
     matched = alice_bases == bob_bases
@@ -534,6 +540,59 @@ def _bbm92_result(request: QkdPairsSpec, row: RequestResult, rng: np.random.Gene
         fields["key_rate_bps"] = fields["final_key_bits"] / active
     if store is not None:
         fields["stored_key_bits"] = _deposit(store, qkd.between, session)
+    return replace(row, kind="qkd", extra={**row.extra, **_ordered(fields)})
+
+
+def _bbm92_expected(request: QkdPairsSpec, row: RequestResult) -> RequestResult:
+    """The expected figures of a bbm92 request from its pairs' mean Bell vector (the
+    analytic engine's, :meth:`~qfab.spec.qkd.QkdPairsSpec.expected`).
+
+    As :func:`_bbm92_result` measures them: the sifted bits are the delivered pairs times the
+    sifting probability (:data:`~qfab.physics.qkd.BB84_SIFTING`, bases 1/2 each); the QBER
+    is the mean of the Z- and X-basis error rates
+    (:func:`~qfab.physics.qkd_channel.bell_diagonal_qber`); the CHSH value is
+    :func:`~qfab.physics.qkd_channel.bell_diagonal_chsh` of the mean vector. The session
+    discloses ``k = sample_fraction x sifted`` bits and corrects ``n`` = the rest, leaking
+    ``f n h(Q)`` (``error_correction_efficiency``); the key length is
+    :func:`~qfab.physics.qkd.bbm92_asymptotic_key_length`, or with ``finite_key``
+    :func:`~qfab.physics.qkd.bbm92_finite_key_length`, at these expected counts. A QBER
+    above the session's limit, or no positive length, gives no key (``abort_reason``).
+    """
+    qkd = request.qkd
+    vector = request.expected()
+    delivered = row.delivered
+    fields: dict[str, Any] = {"protocol": "bbm92", "pulses": None, "gain": None,
+                              "key_bits_per_pulse": None, "plob_bits_per_pulse": None,
+                              "keys_match": None, "abort_reason": None}
+    if vector is None or not delivered:
+        fields.update(qber=None, chsh=None, sifted_bits=0.0, final_key_bits=0.0,
+                      secret_fraction=None, key_rate_bps=None,
+                      abort_reason="too few sifted bits")
+        return replace(row, kind="qkd", extra={**row.extra, **_ordered(fields)})
+    q_z, q_x = bell_diagonal_qber(vector)
+    qber = 0.5 * (float(q_z) + float(q_x))
+    sifted = BB84_SIFTING * delivered
+    config = _session_config(qkd)
+    k = config.sample_fraction * sifted
+    n = sifted - k
+    leak = float(qkd.error_correction_efficiency) * n * float(binary_entropy(qber))
+    length = 0.0
+    if qber > config.qber_limit:
+        fields["abort_reason"] = (f"expected QBER {qber:.4f} above the limit "
+                                  f"{config.qber_limit}")
+    elif k < 1 or n < 2:
+        fields["abort_reason"] = "too few sifted bits"
+    else:
+        length = float(bbm92_asymptotic_key_length(n, qber, leak)) if qkd.epsilon is None \
+            else float(bbm92_finite_key_length(n, k, qber, leak,
+                                               epsilon_sec=config.epsilon_sec,
+                                               epsilon_cor=config.epsilon_cor))
+        if length <= 0:
+            fields["abort_reason"] = f"no secret key: the secure length is {length:.0f}"
+            length = 0.0
+    fields.update(qber=qber, chsh=float(bell_diagonal_chsh(vector)), sifted_bits=sifted,
+                  final_key_bits=length, secret_fraction=length / sifted,
+                  key_rate_bps=length / delivered * row.rate_hz if row.rate_hz else None)
     return replace(row, kind="qkd", extra={**row.extra, **_ordered(fields)})
 
 

@@ -10,7 +10,12 @@ from qfab import plugins
 from qfab.errors import EngineError, ScenarioError
 from qfab.heap import paused_collection
 from qfab.orchestrator.domains import Domain, find_domains, segments_of
-from qfab.orchestrator.estimates import PurificationPlan, estimate_path, plan_purification
+from qfab.orchestrator.estimates import (
+    PathEstimate,
+    PurificationPlan,
+    estimate_path,
+    plan_purification,
+)
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.order import ServiceKey, service_key
 from qfab.orchestrator.routing import candidate_paths
@@ -27,7 +32,7 @@ from qfab.physics.bell_diagonal import combined_depolarization
 from qfab.physics.purification import parity_error
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
-__all__ = ["plan_network", "swap_rules"]
+__all__ = ["path_estimate", "plan_network", "swap_rules"]
 
 
 @dataclass(frozen=True)
@@ -145,11 +150,18 @@ def _candidates(spec: ScenarioSpec, network: NetworkGraph, source: str,
     return paths
 
 
+def path_estimate(spec: ScenarioSpec, network: NetworkGraph, path: Sequence[str]) -> PathEstimate:
+    """The end-to-end pair of ``path`` before purification: its links' heralded Bell vectors
+    swapped by the inner nodes' gates (:func:`~qfab.orchestrator.estimates.estimate_path`),
+    and the estimated rate."""
+    models = network.path_models(path)
+    return estimate_path([m.heralded_state for m in models], [m.pair_rate for m in models],
+                         [spec.nodes[node].gates for node in path[1:-1]])
+
+
 def _evaluate(spec: ScenarioSpec, network: NetworkGraph, path: list[str], scheme: str,
               target: float | None) -> _Option:
-    models = network.path_models(path)
-    estimate = estimate_path([m.heralded_state for m in models], [m.pair_rate for m in models],
-                             [spec.nodes[node].gates for node in path[1:-1]])
+    estimate = path_estimate(spec, network, path)
     ends = (spec.nodes[path[0]].gates, spec.nodes[path[-1]].gates)
     depolarization = combined_depolarization(ends[0].depolarization, ends[1].depolarization)
     purification = plan_purification(estimate.vector, scheme=scheme,

@@ -14,8 +14,10 @@ Pure functions of the channel and device parameters (no clock, no randomness):
   counts, :func:`lim2014_expected_counts` for the counts a channel gives,
   :func:`bb84_decoy_finite_key_rate` for both);
 - entanglement-based BBM92/E91 on Werner pairs (:func:`werner_chsh`, :func:`werner_qber`,
-  :func:`bbm92_secret_fraction`) and its finite-key length (:func:`bbm92_finite_key_length`,
-  with the sampling deviation :func:`serfling_deviation`).
+  :func:`bbm92_secret_fraction`), the asymptotic key length of ``n`` corrected bits with a
+  given error-correction leak (:func:`bbm92_asymptotic_key_length`) and its finite-key
+  length (:func:`bbm92_finite_key_length`, with the sampling deviation
+  :func:`serfling_deviation`).
 
 The repeaterless bound to compare with is :func:`qfab.physics.bounds.plob_bound`.
 
@@ -43,6 +45,7 @@ __all__ = [
     "LimKeyLength",
     "bb84_decoy_finite_key_rate",
     "bb84_decoy_key_rate",
+    "bbm92_asymptotic_key_length",
     "bbm92_finite_key_length",
     "bbm92_secret_fraction",
     "binary_entropy",
@@ -527,7 +530,9 @@ def lim2014_key_length(
     -----
     Source: C. C. W. Lim, M. Curty, N. Walenta, F. Xu, H. Zbinden, "Concise security bounds
     for practical decoy-state quantum key distribution", PRA 89, 022307 (2014),
-    arXiv:1311.7129, Eqs. (1)-(5) (reference case QKD-FINITE-LIM2014-01).
+    arXiv:1311.7129, Eqs. (1)-(5) (reference case QKD-FINITE-LIM2014-01); the constants
+    (``6 log2(21/eps_sec)``, ``ln(21/eps_sec)`` in every deviation, ``21^2/a^2`` in ``gamma``)
+    are those of the published text. The paper's key basis is called X; here it is Z.
     """
     nz = _checks.nonnegative("n_z", n_z)
     nx = _checks.nonnegative("n_x", n_x)
@@ -689,6 +694,32 @@ def bbm92_secret_fraction(qber: ArrayLike) -> FloatArray:
     return _checks.scalar_or_array(np.maximum(1.0 - 2.0 * binary_entropy(q), 0.0))
 
 
+def bbm92_asymptotic_key_length(n: ArrayLike, qber: ArrayLike, leak_ec: ArrayLike) -> FloatArray:
+    """Asymptotic secret length ``l = n [1 - h(Q)] - leak_EC`` of ``n`` key bits of BBM92.
+
+    The phase error rate of BBM92 (or BB84 on single photons) equals the bit error rate
+    ``Q``; privacy amplification removes ``n h(Q)`` bits and error correction has revealed
+    ``leak_EC`` (``n h(Q)`` at the Shannon limit, which gives
+    :func:`bbm92_secret_fraction` per bit). ``Q`` is clipped at 1/2. A result ``<= 0``
+    means no key.
+
+    Notes
+    -----
+    Sources: P. W. Shor, J. Preskill, PRL 85, 441 (2000); I. Devetak, A. Winter,
+    Proc. R. Soc. A 461, 207 (2005) (the one-way rate ``1 - h(Q_phase) - leak/n``).
+
+    Examples
+    --------
+    >>> round(float(bbm92_asymptotic_key_length(1000, 0.05, 286.397)), 3)
+    427.206
+    """
+    nn = _checks.nonnegative("n", n)
+    q = _checks.probability("qber", qber)
+    leak = _checks.nonnegative("leak_ec", leak_ec)
+    length = nn * (1.0 - binary_entropy(np.minimum(q, 0.5))) - leak
+    return _checks.scalar_or_array(np.asarray(length, dtype=np.float64))
+
+
 def serfling_deviation(n: ArrayLike, k: ArrayLike, epsilon: ArrayLike) -> FloatArray:
     """Deviation ``mu`` of the error rate of ``n`` key bits from that of ``k`` test bits.
 
@@ -744,7 +775,10 @@ def bbm92_finite_key_length(
     Notes
     -----
     Source: M. Tomamichel, C. C. W. Lim, N. Gisin, R. Renner, Nat. Commun. 3, 634 (2012),
-    arXiv:1103.4130, Eq. (2) (reference case QKD-FINITE-TLGR2012-01).
+    arXiv:1103.4130, Eq. (2) (reference case QKD-FINITE-TLGR2012-01), in its published form
+    (``ln(2/eps_sec)`` in ``mu``, ``log2(2/(eps_sec^2 eps_cor))``); the first arXiv version
+    states ``ln(4/eps_sec)`` and ``log2(2/(eps_sec eps_cor))``, which give a key longer by
+    ``log2(1/eps_sec)`` bits minus the effect of the larger ``mu``.
     """
     nn = _checks.positive("n", n)
     q = _checks.probability("qber", qber)

@@ -128,7 +128,8 @@ class QkdRequestSpec(PairRequestSpec):
                                  "detected photon lands in the wrong detector (bb84-decoy)")
     error_correction_efficiency: Number = Field(
         1.0, ge=1, description="f: error correction leaks f h(QBER) bits per key bit (the "
-        "analytic engine's model; the event simulation counts the syndrome bits it sends)")
+        "analytic engine's model, both protocols; the event simulation counts the syndrome "
+        "bits it sends)")
     pulses: PulseCount | None = Field(None, description="pulses sent (bb84-decoy)")
     duration: PositiveDuration | None = Field(
         None, description="sending time at the repetition rate, instead of pulses")
@@ -191,9 +192,6 @@ class QkdRequestSpec(PairRequestSpec):
                              "states; misalignment is a bb84-decoy field")
         if "pairs" not in self.model_fields_set:
             raise ValueError("pairs: bbm92 needs the number of pairs to measure")
-        if "error_correction_efficiency" in self.model_fields_set:
-            raise ValueError("error_correction_efficiency: bbm92 runs in the event simulation, "
-                             "which counts the syndrome bits its error correction sends")
 
     @property
     def pulse_count(self) -> int:
@@ -211,11 +209,13 @@ class QkdRequestSpec(PairRequestSpec):
 
 class QkdPairsSpec(PairRequestSpec):
     """The pair request that serves a bbm92 request in one run (built by the engines, not
-    written): ``qkd`` is the request as written; the delivered pairs are recorded here."""
+    written): ``qkd`` is the request as written; the delivered pairs are recorded here (or,
+    by the analytic engine, their expected mean Bell vector)."""
 
     kind: Literal["qkd"] = "qkd"
     qkd: QkdRequestSpec
     _pairs: list[Any] = PrivateAttr(default_factory=list)
+    _expected: Any | None = PrivateAttr(None)
 
     def record(self, bell_vector: Any) -> None:
         """Keep the Bell vector of one delivered pair for the measurement after the run."""
@@ -224,3 +224,13 @@ class QkdPairsSpec(PairRequestSpec):
     def recorded(self) -> list[Any]:
         """The Bell vectors of the delivered pairs, in delivery order."""
         return list(self._pairs)
+
+    def expect(self, bell_vector: Any) -> None:
+        """Keep the expected mean Bell vector of the delivered pairs (an engine that
+        computes expectations, instead of :meth:`record`)."""
+        self._expected = bell_vector
+
+    def expected(self) -> Any | None:
+        """The expected mean Bell vector of the delivered pairs, ``None`` if no engine
+        gave it."""
+        return self._expected

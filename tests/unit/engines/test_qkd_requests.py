@@ -124,7 +124,7 @@ def test_a_fiber_link_needs_no_memory_qubit() -> None:
     assert [link.attempts is None for link in result.links] == [True, False]
 
 
-def test_the_fast_engine_refuses_qkd_and_the_analytic_engine_bbm92() -> None:
+def test_the_fast_engine_refuses_qkd_and_the_analytic_engine_bbm92_it_cannot_compute() -> None:
     spec = parse_scenario(document([FIBER], [BB84]))
     fast = supports(spec, engine="fast")
     assert not fast and fast.reason is not None
@@ -134,9 +134,17 @@ def test_the_fast_engine_refuses_qkd_and_the_analytic_engine_bbm92() -> None:
     pairs = parse_scenario(document([{**DEPOLARIZING, "between": ["alice", "bob"]}],
                                     [{"kind": "qkd", "protocol": "bbm92",
                                       "between": ["alice", "bob"], "pairs": 10}]))
-    analytic = supports(pairs, engine="analytic")
+    assert supports(pairs, engine="analytic")  # one link: the heralded state is known
+    purified = parse_scenario({**document([{**DEPOLARIZING, "between": ["alice", "bob"]}],
+                                          [{"kind": "qkd", "protocol": "bbm92",
+                                            "between": ["alice", "bob"], "pairs": 10}]),
+                               "nodes": {"alice": {"memory": {"qubits": 2}},
+                                         "bob": {"memory": {"qubits": 2}}},
+                               "policy": {"purification": "dejmps", "purification_rounds": 1}})
+    analytic = supports(purified, engine="analytic")
     assert not analytic and analytic.reason is not None
-    assert analytic.reason.endswith("use engine des")
+    assert analytic.reason == ("requests[0]: the analytic engine does not model purification; "
+                               "use engine des")
 
 
 def test_results_carry_key_lengths_never_keys() -> None:
