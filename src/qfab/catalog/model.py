@@ -85,13 +85,17 @@ def _short_source(parameter: Parameter) -> str:
     return "derived" if parameter.provenance == "derived" else parameter.source.split(",")[0]
 
 
+#: Data files that are not preset lists (their own loaders read them).
+OTHER_DATA = frozenset({"satellites.yaml"})
+
+
 @functools.cache
 def _catalog() -> dict[str, Preset]:
     """Every preset of the data files, by name (read once; the data are immutable)."""
     entries: dict[str, Preset] = {}
     folder = resources.files("qfab.catalog").joinpath("data")
     for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
-        if not item.name.endswith(".yaml"):
+        if not item.name.endswith(".yaml") or item.name in OTHER_DATA:
             continue
         for raw in yaml.safe_load(item.read_text(encoding="utf-8")) or []:
             try:
