@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qfab.errors import ScenarioError
-from qfab.spec.paths import parse_path
+from qfab.spec.paths import format_path, parse_path
 from qfab.spec.tiers import (
     ClusterTierSpec,
     GatewaySpec,
@@ -250,9 +250,10 @@ def in_tier_terms(error: ScenarioError, document: Mapping[str, Any]) -> Scenario
         index = segments[1]
         if index < len(made.links):
             ends = made.links[index].get("between", ["?", "?"])
-            return ScenarioError(f"tiers[{made.link_origin[index]}]",
-                                 f"{error.reason} (generated link {ends[0]} - {ends[1]}, "
-                                 f"{error.path})")
+            origin = made.link_origin[index]
+            where = _template_path(tiers[origin], "link", segments[2:], f"tiers[{origin}]")
+            return ScenarioError(where, f"{error.reason} (generated link {ends[0]} - "
+                                 f"{ends[1]}, {error.path})")
     if len(segments) >= 2 and segments[0] == "nodes" and isinstance(segments[1], str):
         name = segments[1]
         written = document.get("nodes")
@@ -260,6 +261,19 @@ def in_tier_terms(error: ScenarioError, document: Mapping[str, Any]) -> Scenario
         for segment in segments[2:]:
             entry = entry.get(segment) if isinstance(entry, Mapping) else None
         if name in made.node_origin and entry is None:
-            return ScenarioError(f"tiers[{made.node_origin[name]}]",
-                                 f"{error.reason} (generated node {name}, {error.path})")
+            origin = made.node_origin[name]
+            where = _template_path(tiers[origin], "node", segments[2:], f"tiers[{origin}]")
+            return ScenarioError(where, f"{error.reason} (generated node {name}, "
+                                 f"{error.path})")
     return error
+
+
+def _template_path(block: Any, template: str, rest: Sequence[Any], where: str) -> str:
+    """``<where>.<template>.<rest>`` when the block's ``template`` (``link`` or ``node``)
+    holds the value at ``rest``, else ``where``."""
+    entry = block.get(template) if isinstance(block, Mapping) else None
+    for segment in rest:
+        if not isinstance(entry, Mapping) or segment not in entry:
+            return where
+        entry = entry[segment]
+    return format_path((where, template, *rest)) if rest else where

@@ -146,8 +146,10 @@ def test_a_request_inside_each_tier_is_served_and_user_links_join_generated_node
     ([{"kind": "nodal", "interconnect": "smf28"}], "tiers[0].interconnect", "fiber preset"),
     ([{"kind": "nodal"}, {"kind": "cluster"}, {"kind": "gateway", "between": ["nodal", "cluster"]}],
      "tiers[2].between", "superconducting qubits and 'cluster' ion"),
-    ([{"kind": "nodal", "link": {"fidelity": 2}}], "tiers[0]", "generated link"),
-    ([{"kind": "nodal", "node": {"memory": {"t2": "-1 s"}}}], "tiers[0]", "generated node"),
+    ([{"kind": "nodal", "link": {"fidelity": 2}}], "tiers[0].link.fidelity", "generated link"),
+    ([{"kind": "nodal", "node": {"memory": {"t2": "-1 s"}}}], "tiers[0].node.memory.t2",
+     "generated node"),
+    ([{"kind": "nodal", "qpus": 2, "cycle_time": "30 s"}], "tiers[0]", "generated link"),
 ])
 def test_errors_name_the_tier_field(tiers: list[dict[str, Any]], path: str,
                                     words: str) -> None:
