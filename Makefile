@@ -1,5 +1,6 @@
-# make demo         -- set up .venv and run the main example
-# make test         -- set up .venv and run the test suite
+# make demo         -- set up .venv, run the main example and write its report (reports/)
+# make test         -- set up .venv (and Debian's Chromium, for the browser check) and run the
+#                      test suite
 # make lint         -- ruff and mypy (strict) at the pinned versions
 # make constraints  -- refresh constraints.txt with the newest versions that pass the tests
 PYTHON ?= python3
@@ -9,7 +10,9 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 REFRESH := .venv-refresh
 
-.PHONY: demo test lint bench bench-peers clean constraints
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: demo test lint bench bench-peers clean constraints chromium
 
 # the tested versions from constraints.txt; the package itself keeps ranges
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -21,10 +24,27 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 demo: $(STAMP)
 	$(BIN)/qfab run examples/single_click_25km.yaml
 	$(BIN)/qfab run examples/single_click_25km.yaml --engine analytic
-	$(BIN)/qfab run examples/four_tier.yaml
+	$(BIN)/qfab run examples/four_tier.yaml --report reports/four-tiers
+	@echo "report: reports/four-tiers/index.html"
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+# The browser check of the HTML report (tests/unit/report/test_report_browser.py) drives
+# Debian's Chromium through Playwright (never a browser build of Playwright's own). Installed
+# here when missing, as root with apt-get (as on CI); elsewhere the check is skipped, saying why.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser check"; \
+	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -q --no-install-recommends chromium; } || \
+	    echo "installing chromium failed: the browser check of the report is skipped"; \
+	  else \
+	    echo "no $(CHROMIUM), and it cannot be installed here (needs root and apt-get):" \
+	         "the browser check of the report is skipped"; \
+	  fi; \
+	fi
 
 # ruff (configured in pyproject.toml) and mypy --strict, at the pinned versions
 lint: $(STAMP)

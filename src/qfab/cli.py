@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--json", action="store_true", help="print the JSON result document")
     run_parser.add_argument("--out", type=Path, metavar="DIR",
                             help="also write result.json and summary.txt into DIR")
+    _add_report_option(run_parser)
     run_parser.add_argument("--key-store", type=Path, metavar="FILE",
                             help="write the final keys of the qkd requests (engine des) into "
                                  "a new SQLite key store FILE (qfab.kms.KeyStore(FILE))")
@@ -100,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                                  help="print the JSON result document")
     estimate_parser.add_argument("--out", type=Path, metavar="DIR",
                                  help="also write result.json and summary.txt into DIR")
+    _add_report_option(estimate_parser)
     _add_fast_options(estimate_parser)
     # the fast engine has no event trace: taken (and not shown) only to refuse it in one line
     _add_trace_options(estimate_parser, hidden=True)
@@ -140,6 +142,13 @@ def _parser() -> argparse.ArgumentParser:
     add_trace_command(commands)
     add_catalog_command(commands)
     return parser
+
+
+def _add_report_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--report", type=Path, metavar="DIR",
+                        help="also write a report into DIR: index.html (one self-contained "
+                             "page: summary tables, link budgets, plots, topology by tier), "
+                             "the figures as PNG and result.json (docs/report.md)")
 
 
 def _add_trace_options(group: argparse._ActionsContainer, *, hidden: bool = False) -> None:
@@ -205,6 +214,9 @@ def _run(args: argparse.Namespace) -> int:
         _check_trace(trace_path, args)
     if args.out is not None:
         _check_out_dir(args.out)  # before the run, so that an error writes nothing
+    report_dir: Path | None = getattr(args, "report", None)
+    if report_dir is not None:
+        _check_report(report_dir, args)
     # the seed is the scenario's before loading, so that arrivals are drawn with it too
     spec = _with_fast_options(load_scenario(args.file, seed=args.seed), args)
     if trace_path is not None and (args.engine or spec.engine) != "des":
@@ -229,6 +241,13 @@ def _run(args: argparse.Namespace) -> int:
             except OSError as error:
                 raise QfabError(f"--out: cannot write into {args.out}: "
                                 f"{error.strerror or error}") from None
+        if report_dir is not None:
+            from qfab.report.folder import ReportError, write_report
+
+            try:
+                write_report(report_dir, spec, result, source=str(args.file))
+            except ReportError as error:
+                raise QfabError(f"--report: {error}") from None
         if trace is not None:
             trace.commit()
         if key_store is not None and result.key_store is not None:
@@ -239,6 +258,20 @@ def _run(args: argparse.Namespace) -> int:
                                 f"{error.strerror or error}") from None
     print(document if args.json else summary)
     return EXIT_STALLED if result.stalled is not None else 0
+
+
+def _check_report(directory: Path, args: argparse.Namespace) -> None:
+    """Refuse, before anything runs, a report folder that could not be written
+    (:func:`qfab.report.folder.check_report_dir`) or that ``--out`` writes into too."""
+    from qfab.report.folder import ReportError, check_report_dir
+
+    if args.out is not None and directory.absolute() == args.out.absolute():
+        raise QfabError(f"--report: {directory} is where --out writes its results (a report "
+                        "needs a folder of its own)")
+    try:
+        check_report_dir(directory)
+    except ReportError as error:
+        raise QfabError(f"--report: {error}") from None
 
 
 def _check_key_store(path: Path, spec: ScenarioSpec, engine: str) -> None:

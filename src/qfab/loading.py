@@ -1,8 +1,9 @@
 """Load scenarios: a YAML file or plain data -> a validated :class:`ScenarioSpec`.
 
 The pipeline has four steps, each owned by its layer: read the file as plain data
-(:func:`qfab.spec.loader.read_document`), expand a ``topology`` section into nodes and links
-(:func:`qfab.topology.expand_topology`), validate the result
+(:func:`qfab.spec.loader.read_document`), expand a ``tiers`` section
+(:func:`qfab.tiers.expand_tiers`) or a ``topology`` section
+(:func:`qfab.topology.expand_topology`) into nodes and links, validate the result
 (:func:`qfab.spec.loader.validate_scenario`), and draw the requests of its ``arrivals``
 (:func:`qfab.arrivals.expand_arrivals`). Every step reports bad input as one
 :class:`~qfab.errors.ScenarioError` naming the YAML path, e.g.
@@ -93,8 +94,17 @@ def parse_scenario(document: Any, *, base_dir: Path | None = None) -> ScenarioSp
 
 def _validate_expanded(document: dict[str, Any], *, base_dir: Path | None,
                        model: type[ScenarioSpec]) -> ScenarioSpec:
-    """Expand ``document``'s topology and validate the result; an error in a generated
-    entry names the template it came from."""
+    """Expand ``document``'s tiers and topology and validate the result; an error in a
+    generated entry names the tier block or the template it came from."""
+    if isinstance(document, dict) and document.get("tiers"):
+        # the tier builders (and the formulas they use) load only for a scenario with tiers
+        from qfab.tiers.build import expand_tiers, in_tier_terms
+
+        expanded = _anchored_files(expand_tiers(document), base_dir)
+        try:
+            return validate_scenario(expanded, model=model)
+        except ScenarioError as error:
+            raise in_tier_terms(error, document) from None
     expanded = _anchored_files(expand_topology(document, base_dir=base_dir), base_dir)
     try:
         return validate_scenario(expanded, model=model)

@@ -2,8 +2,8 @@
 
 A heralded optical link has two arms, one per end, and a station at the fiber's midpoint::
 
-    emitter -> [transducer] -> [conversion] -> fiber (length / 2) -> [raman] -> detector
-                                                                (each end) \\-> bsm (both)
+    emitter -> [transducer] -> [conversion] -> fiber (length / 2) -> [switch] -> [raman]
+      -> detector (each end) -> bsm (both)
 
 Each :class:`Stage` has an efficiency (the probability that a photon passes it), the noise it
 adds and the time it takes. This module composes them, once, for every heralded link kind:
@@ -35,6 +35,7 @@ stage              efficiency                                  noise
 ``conversion[x]``  ``conversion.efficiency``                   ``noise_rate * window`` noise
                                                                photons per window at its output
 ``fiber[x]``       transmittance of ``length / 2``             0 (delay ``length / 2 / speed``)
+``switch[x]``      ``10 ** (-switch.insertion_loss / 10)``     0 (an optical switch in the path)
 ``raman[x]``       1                                           Raman noise photons per window
                                                                arriving through this arm
 ``detector``       ``detector.efficiency * erf(window          false-click probability per window
@@ -64,7 +65,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from qfab.physics.decibel import loss_db
+from qfab.physics.decibel import loss_db, transmittance_db
 from qfab.physics.detection import (
     dark_count_probability,
     noise_click_probability,
@@ -338,8 +339,8 @@ def raman_stages(link: OpticalLink, nodes: dict[str, NodeSpec] | None = None,
 def arm_chain(link: OpticalLink, end: EndInterface, detector: Stage,
               raman: Stage | None = None) -> ArmChain:
     """The arm of ``end`` on ``link``: its emitter, transducer and converter, half the fiber,
-    the Raman noise arriving through it (``raman``, from :func:`raman_stages`) and the
-    station's ``detector``."""
+    the optical switch (``link.switch``, its insertion loss), the Raman noise arriving
+    through it (``raman``, from :func:`raman_stages`) and the station's ``detector``."""
     name = end.node
     window = float(link.detector.window)
     emitter = end.emitter
@@ -358,6 +359,9 @@ def arm_chain(link: OpticalLink, end: EndInterface, detector: Stage,
     stages.append(Stage(f"fiber[{name}]",
                         float(transmittance(link.length / 2, link.fiber.attenuation)), 0.0,
                         delay=float(link.length / 2 / link.fiber.speed)))
+    if link.switch is not None:
+        stages.append(Stage(f"switch[{name}]",
+                            float(transmittance_db(link.switch.insertion_loss)), 0.0))
     if raman is not None:
         stages.append(raman)
     stages.append(detector)

@@ -17,9 +17,10 @@ The layers, from the bottom:
 - ``plugins`` (the registry of kinds that user packages add) sits on ``spec``;
 - ``arrivals`` (the requests of arrival processes) sits on ``spec`` and the seeded streams
   (``rng``);
-- ``loading`` (read, expand, validate) adds only ``topology``, ``arrivals`` and ``plugins``; only
-  the entry points (``cli``, ``experiments``, the package itself) use ``topology``, ``arrivals``
-  and ``loading``;
+- ``tiers`` (the tier builders) sits on ``spec``, ``catalog`` and ``physics``;
+- ``loading`` (read, expand, validate) adds only ``topology``, ``tiers``, ``arrivals`` and
+  ``plugins``; only the entry points (``cli``, ``experiments``, the package itself) use
+  ``topology``, ``arrivals`` and ``loading``;
 - the closed-form and vectorized engines (``engines/analytic``, ``engines/chain_analytics``,
   ``engines/fast``), ``linkmodel`` and ``memorymodel`` never reach the event simulation (``sim``,
   ``hardware``, ``protocols``, ``quantum``).
@@ -152,8 +153,21 @@ def test_topology_generation_sits_on_the_format(path: Path) -> None:
 
 
 def test_loading_sits_on_topology_and_the_format() -> None:
-    assert _reached_layers(PACKAGE / "loading.py") <= {"topology", "arrivals", "plugins",
-                                                       "spec", "rng", "catalog"} | BASE
+    assert _reached_layers(PACKAGE / "loading.py") <= {"topology", "tiers", "arrivals",
+                                                       "plugins", "spec", "rng", "catalog",
+                                                       "physics"} | BASE
+
+
+TIER_BUILDERS = [PACKAGE / "tiers" / f"{name}.py"
+                 for name in ("build", "network", "nodal", "cluster", "metro", "wan",
+                              "staging")]
+
+
+@pytest.mark.parametrize("path", TIER_BUILDERS, ids=_ids)
+def test_tier_builders_sit_on_the_format_the_catalog_and_physics(path: Path) -> None:
+    """The tier builders write scenario documents from catalog presets (and the formulas
+    that turn a published figure into a scenario field); they never reach an engine."""
+    assert _reached_layers(path) <= {"tiers", "spec", "catalog", "physics"} | BASE
 
 
 @pytest.mark.parametrize("path", _modules("catalog"), ids=_ids)

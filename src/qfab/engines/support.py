@@ -17,8 +17,9 @@ from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["RECALL_ENGINES", "application_support", "arrivals_support", "formalism_support",
-           "memory_support", "priority_support", "scenario_support", "segmentation_support"]
+__all__ = ["RECALL_ENGINES", "SWITCH_ENGINES", "application_support", "arrivals_support",
+           "formalism_support", "memory_support", "priority_support", "scenario_support",
+           "segmentation_support", "switch_support"]
 
 
 def application_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -128,10 +129,31 @@ def arrivals_support(spec: ScenarioSpec) -> Support:
                       "validated without drawing them")
 
 
+#: Engines that model an optical switch's ports (one peer at a time) and its reconfiguration
+#: time (:mod:`qfab.protocols.switching`).
+SWITCH_ENGINES = frozenset({"des"})
+
+
+def switch_support(spec: ScenarioSpec, engine: str) -> Support:
+    """Whether ``engine`` models every link's optical ``switch``: its insertion loss is in
+    the link's chain (every engine), but only the engines of :data:`SWITCH_ENGINES` model its
+    ports and reconfiguration time."""
+    if engine in SWITCH_ENGINES:
+        return Support.yes()
+    for index, link in enumerate(spec.links):
+        if getattr(link, "switch", None) is not None:
+            return Support.no(f"links[{index}].switch: the optical switch connects each port "
+                              "to one peer at a time and takes its reconfiguration time to "
+                              f"change it, which the {engine} engine does not model; use "
+                              "engine des")
+    return Support.yes()
+
+
 def scenario_support(spec: ScenarioSpec, engine: str) -> Support:
-    """The checks every engine shares: arrivals drawn, applications, then memories."""
+    """The checks every engine shares: arrivals drawn, applications, memories, switches."""
     served = arrivals_support(spec)
     if not served:
         return served
     served = application_support(spec, engine)
-    return served if not served else memory_support(spec, engine)
+    served = served if not served else memory_support(spec, engine)
+    return served if not served else switch_support(spec, engine)

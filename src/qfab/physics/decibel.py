@@ -8,7 +8,7 @@ from numpy.typing import ArrayLike
 from qfab.physics import _checks
 from qfab.physics._checks import FloatArray
 
-__all__ = ["loss_db"]
+__all__ = ["loss_db", "transmittance_db"]
 
 
 def loss_db(efficiency: ArrayLike) -> FloatArray:
@@ -41,3 +41,35 @@ def loss_db(efficiency: ArrayLike) -> FloatArray:
     eta = _checks.probability("efficiency", efficiency)
     with np.errstate(divide="ignore"):
         return _checks.scalar_or_array(np.abs(-10.0 * np.log10(eta)))
+
+
+def transmittance_db(loss: ArrayLike) -> FloatArray:
+    """Power transmittance of a stage with a loss of ``loss`` decibels (an insertion loss).
+
+    ``efficiency = 10 ** (-loss_dB / 10)``, the inverse of :func:`loss_db`.
+
+    Parameters
+    ----------
+    loss : array_like
+        Loss in dB, ``>= 0`` (``inf`` gives 0).
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        The transmittance in [0, 1], of the shape of ``loss``.
+
+    Notes
+    -----
+    Source: the definition of the decibel for a power ratio (G. P. Agrawal, *Fiber-Optic
+    Communication Systems*, 4th ed. (Wiley, 2010), Sec. 2.5.1), as for :func:`loss_db`;
+    the insertion loss of a passive component (an optical switch) is quoted this way.
+
+    Examples
+    --------
+    >>> float(transmittance_db(10.0))
+    0.1
+    """
+    db = np.asarray(loss, dtype=np.float64)
+    if np.any(np.isnan(db)) or np.any(db < 0):
+        raise ValueError(f"loss: must be >= 0 dB, got {loss!r}")
+    return _checks.scalar_or_array(10.0 ** (-db / 10.0))

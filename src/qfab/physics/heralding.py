@@ -37,8 +37,8 @@ from qfab.physics import _checks
 from qfab.physics._checks import FloatArray
 from qfab.physics.bell_diagonal import werner
 
-__all__ = ["depolarizing_link", "double_click", "hom_visibility", "single_click",
-           "single_photon_coherence"]
+__all__ = ["depolarizing_link", "double_click", "double_click_visibility", "hom_visibility",
+           "single_click", "single_photon_coherence"]
 
 
 def _assemble(
@@ -356,3 +356,31 @@ def single_photon_coherence(indistinguishability_a: ArrayLike,
     """
     return _checks.scalar_or_array(np.sqrt(hom_visibility(indistinguishability_a,
                                                           indistinguishability_b)))
+
+
+def double_click_visibility(fidelity: ArrayLike) -> FloatArray:
+    """Interference visibility ``V`` that gives a double-click pair of ``fidelity``.
+
+    Without dark counts the double-click herald gives ``F = (1 + V) / 2``
+    (:func:`double_click`; Barrett and Kok, PRA 71, 060310(R) (2005)), so ``V = 2 F - 1``:
+    the visibility a link needs to reproduce a measured heralded fidelity.
+
+    Parameters
+    ----------
+    fidelity : array_like
+        Heralded-pair fidelity in [0.5, 1].
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        The visibility in [0, 1].
+
+    Examples
+    --------
+    >>> round(float(double_click_visibility(0.94)), 12)
+    0.88
+    """
+    f = _checks.probability("fidelity", fidelity)
+    if np.any(f < 0.5):
+        raise ValueError(f"fidelity: a double-click pair has F >= 0.5, got {fidelity!r}")
+    return _checks.scalar_or_array(2.0 * f - 1.0)

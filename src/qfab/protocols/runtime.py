@@ -39,6 +39,7 @@ from qfab.protocols.requests import RequestApp
 from qfab.protocols.rule_engine import RuleEngine
 from qfab.protocols.store import PairStore
 from qfab.protocols.swapping import Swapping
+from qfab.protocols.switching import OpticalSwitch, SwitchedLinkLayer
 from qfab.protocols.trace import Tracer
 from qfab.protocols.turns import PathTurns
 from qfab.protocols.wakeups import Wakeups
@@ -164,9 +165,20 @@ class NetworkRuntime:
             cutoffs.tracer = turns.tracer = lifecycle.tracer = swapping.tracer = tracer
             purification.tracer = delivery.tracer = heralds.tracer = tracer
 
+        #: The optical switches of the run, by name (:mod:`qfab.protocols.switching`).
+        self.switches: dict[str, OpticalSwitch] = {}
         for link in self.links:
-            layer = (link_layer(sim, link, heralds.on_herald) if link.schedule is None else
-                     self._scheduled_layer(link, formalism, emitted, heralds))
+            switch = getattr(spec.links[link.index], "switch", None)
+            if link.schedule is not None:
+                layer = self._scheduled_layer(link, formalism, emitted, heralds)
+            elif switch is None:
+                layer = link_layer(sim, link, heralds.on_herald)
+            else:
+                ports = self.switches.get(switch.name)
+                if ports is None:
+                    ports = self.switches[switch.name] = OpticalSwitch(
+                        sim, switch.name, seconds_to_ps(switch.reconfiguration_time))
+                layer = SwitchedLinkLayer(sim, link, heralds.on_herald, ports)
             self.link_layers.append(layer)
             sim.schedule(0, layer.kick_all)  # buffers fill from the start
         actions = _Actions(swapping.swap, purification.purify, delivery.deliver)

@@ -13,7 +13,8 @@ Stages per kind (``docs/budget.md`` has the table):
   ``x`` (a node's name) ``emitter[x]`` (emission, collection and other losses; noise
   ``1 - indistinguishability``), ``transducer[x]`` and ``conversion[x]`` when the end has
   them (noise: the photons per window they add), ``fiber[x]`` (half the length, node to the
-  midpoint station), ``raman[x]`` when the fiber carries classical traffic (noise: the Raman
+  midpoint station), ``switch[x]`` when the link passes an optical switch (its insertion
+  loss), ``raman[x]`` when the fiber carries classical traffic (noise: the Raman
   photons per window arriving through that arm), then the station's ``detector`` (efficiency
   times the jitter window; noise: the false-click probability per window, dark counts and
   noise photons) and ``bsm`` (efficiency 1; noise ``1 - V_eff``, the link's visibility times

@@ -1,13 +1,29 @@
-"""Readable text tables of a :class:`~qfab.engines.result.RunResult`."""
+"""Readable tables of a :class:`~qfab.engines.result.RunResult`.
+
+The tables are built once as :class:`Grid` objects (a header and rows of text cells):
+:func:`format_result` lays them out as text for ``qfab run``, and
+:mod:`qfab.report.html` writes the same cells into the HTML report, so both show the same
+numbers, formatted alike.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qfab.engines.result import ArrivalResult, RequestResult, RunResult
 from qfab.spec.requests import GENERATED_NAME
 
-__all__ = ["format_result"]
+__all__ = ["Grid", "format_result", "link_grid", "load_grid", "plan_lines", "qkd_grid",
+           "qkd_notes", "request_grid", "wait_lines", "written_requests"]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table: its column names and its rows of text cells (``"-"`` for no value)."""
+
+    header: list[str]
+    rows: list[list[str]]
 
 
 def format_result(result: RunResult) -> str:
@@ -26,59 +42,17 @@ def format_result(result: RunResult) -> str:
     sim_time = f"{result.sim_time_s:.6g} s simulated, " if result.sim_time_s is not None else ""
     lines = [f"{result.scenario}  [engine {result.engine}, seed {result.seed}]",
              f"{sim_time}{result.wall_time_s:.3g} s wall{events}", ""]
-    buffered = any(link.buffer_hit_rate for link in result.links)
-    link_rows = [[f"{link.between[0]} - {link.between[1]}", _int(link.attempts),
-                  _int(link.successes), _num(link.p_success), _num(link.rate_hz),
-                  _num(link.fidelity, 4)]
-                 + ([_num(link.buffer_occupancy, 3), _num(link.buffer_hit_rate, 3)]
-                    if buffered else [])
-                 for link in result.links]
-    lines += _table(["link", "attempts", "successes", "p_success", "rate (Hz)", "fidelity"]
-                    + (["stored", "hit rate"] if buffered else []), link_rows)
-    written = [request for request in result.requests
-               if not GENERATED_NAME.match(request.name or "")]
+    lines += _table(link_grid(result))
+    written = written_requests(result)
     if written:
-        figures = _figure_names(result)
-        rate_ci = any(request.rate_ci95 for request in written)
-        deadlines = any(request.deadline_met is not None for request in written)
-        recalls = any(request.lost_recalls is not None for request in written)
-        request_rows = []
-        for request in written:
-            ci = (f"[{request.fidelity_ci95[0]:.4f}, {request.fidelity_ci95[1]:.4f}]"
-                  if request.fidelity_ci95 else "-")
-            met = {True: "yes", False: "NO", None: "-"}[request.target_met]
-            request_rows.append([_request_label(request),
-                                 f"{request.delivered}/{request.requested}",
-                                 _num(request.rate_hz)]
-                                + ([_interval(request.rate_ci95)] if rate_ci else [])
-                                + [_num(request.fidelity, 4), ci, _num(request.latency_s), met]
-                                + ([{True: "met", False: "MISSED", None: "-"}[
-                                    request.deadline_met]] if deadlines else [])
-                                + ([_count(request.lost_recalls)] if recalls else [])
-                                + [_num(request.extra.get(name), 4) for name in figures])
-        lines += [""] + _table(["request", "delivered", "rate (Hz)"]
-                               + (["rate 95% CI"] if rate_ci else [])
-                               + ["fidelity", "95% CI", "latency (s)", "met"]
-                               + (["deadline"] if deadlines else [])
-                               + (["lost recalls"] if recalls else []) + figures, request_rows)
-        for request in written:
-            if request.path and len(request.path) > 2 or request.purification not in (None, "none"):
-                plan = f"  path {_path(request.path or [])}"
-                if request.domains and len(request.domains) > 1:
-                    plan += f"  (domains {' > '.join(request.domains)})"
-                if request.purification not in (None, "none"):
-                    plan += f"  purification {request.purification} x{request.purification_rounds}"
-                lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
-        for request in written:
-            label = f"{request.between[0]} - {request.between[1]}"
-            if request.waited_s and not request.note:
-                lines.append(f"{label}: waited {request.waited_s:.6g} s for the links of its "
-                             "path to come up")
-            if request.note:
-                lines.append(f"{label}: NOTE {request.note}")
-    lines += _qkd_lines(written)
+        lines += [""] + _table(request_grid(result))
+        lines += plan_lines(written)
+        lines += wait_lines(written)
+    qkd = qkd_grid(written)
+    if qkd is not None:
+        lines += [""] + _table(qkd) + qkd_notes(written)
     if result.arrivals:
-        lines += [""] + _load_table(result.arrivals)
+        lines += [""] + _table(load_grid(result.arrivals))
         generated = len(result.requests) - len(written)
         lines.append(f"({generated} generated request{'s' if generated != 1 else ''}: one row "
                      "each in the JSON result, --json)")
@@ -87,6 +61,83 @@ def format_result(result: RunResult) -> str:
                   "can bring any request another pair"]
         lines += [f"  {wait}" for wait in result.stalled.waits]
     return "\n".join(lines)
+
+
+def written_requests(result: RunResult) -> list[RequestResult]:
+    """The requests the scenario names itself (those of ``arrivals`` left out)."""
+    return [request for request in result.requests
+            if not GENERATED_NAME.match(request.name or "")]
+
+
+def link_grid(result: RunResult) -> Grid:
+    """One row per link: attempts, successes, success probability, rate, fidelity (and the
+    buffer's figures where a link has a buffer)."""
+    buffered = any(link.buffer_hit_rate for link in result.links)
+    rows = [[f"{link.between[0]} - {link.between[1]}", _int(link.attempts),
+             _int(link.successes), _num(link.p_success), _num(link.rate_hz),
+             _num(link.fidelity, 4)]
+            + ([_num(link.buffer_occupancy, 3), _num(link.buffer_hit_rate, 3)]
+               if buffered else [])
+            for link in result.links]
+    return Grid(["link", "attempts", "successes", "p_success", "rate (Hz)", "fidelity"]
+                + (["stored", "hit rate"] if buffered else []), rows)
+
+
+def request_grid(result: RunResult) -> Grid:
+    """One row per written request: pairs delivered, rate (and its interval), fidelity and
+    its interval, latency, whether the target was met, deadline, lost recalls, and the
+    figures the requests' applications add."""
+    written = written_requests(result)
+    figures = _figure_names(result)
+    rate_ci = any(request.rate_ci95 for request in written)
+    deadlines = any(request.deadline_met is not None for request in written)
+    recalls = any(request.lost_recalls is not None for request in written)
+    rows = []
+    for request in written:
+        ci = (f"[{request.fidelity_ci95[0]:.4f}, {request.fidelity_ci95[1]:.4f}]"
+              if request.fidelity_ci95 else "-")
+        met = {True: "yes", False: "NO", None: "-"}[request.target_met]
+        rows.append([request_label(request), f"{request.delivered}/{request.requested}",
+                     _num(request.rate_hz)]
+                    + ([_interval(request.rate_ci95)] if rate_ci else [])
+                    + [_num(request.fidelity, 4), ci, _num(request.latency_s), met]
+                    + ([{True: "met", False: "MISSED", None: "-"}[request.deadline_met]]
+                       if deadlines else [])
+                    + ([_count(request.lost_recalls)] if recalls else [])
+                    + [_num(request.extra.get(name), 4) for name in figures])
+    return Grid(["request", "delivered", "rate (Hz)"] + (["rate 95% CI"] if rate_ci else [])
+                + ["fidelity", "95% CI", "latency (s)", "met"]
+                + (["deadline"] if deadlines else [])
+                + (["lost recalls"] if recalls else []) + figures, rows)
+
+
+def plan_lines(requests: Sequence[RequestResult]) -> list[str]:
+    """The path (and domains, purification) of each request that crosses more than one link
+    or purifies."""
+    lines = []
+    for request in requests:
+        if request.path and len(request.path) > 2 or request.purification not in (None, "none"):
+            plan = f"  path {_path(request.path or [])}"
+            if request.domains and len(request.domains) > 1:
+                plan += f"  (domains {' > '.join(request.domains)})"
+            if request.purification not in (None, "none"):
+                plan += f"  purification {request.purification} x{request.purification_rounds}"
+            lines.append(f"{request.between[0]} - {request.between[1]}:{plan}")
+    return lines
+
+
+def wait_lines(requests: Sequence[RequestResult]) -> list[str]:
+    """For each request whose path's links were down at its start: how long it waited for
+    them (``waited_s``), or the ``note`` that a link stays down to the end of the run."""
+    lines = []
+    for request in requests:
+        label = f"{request.between[0]} - {request.between[1]}"
+        if request.note:
+            lines.append(f"{label}: NOTE {request.note}")
+        elif request.waited_s:
+            lines.append(f"{label}: waited {request.waited_s:.6g} s for the links of its path "
+                         "to come up")
+    return lines
 
 
 #: Paths longer than this many nodes are shown by their first and last nodes.
@@ -102,12 +153,13 @@ def _path(path: Sequence[str]) -> str:
             f"({len(path):,} nodes)")
 
 
-def _request_label(request: RequestResult) -> str:
+def request_label(request: RequestResult) -> str:
+    """``name: a - b``, or ``a - b`` for a request without a name."""
     ends = f"{request.between[0]} - {request.between[1]}"
     return f"{request.name}: {ends}" if request.name else ends
 
 
-def _load_table(arrivals: list[ArrivalResult]) -> list[str]:
+def load_grid(arrivals: Sequence[ArrivalResult]) -> Grid:
     """One row per arrival process: offered and completed requests, pairs, latency."""
     deadlines = any(entry.deadlines_missed is not None for entry in arrivals)
     rows = [[entry.process, entry.kind, _num(entry.rate_hz), f"{entry.offered:,}",
@@ -115,38 +167,46 @@ def _load_table(arrivals: list[ArrivalResult]) -> list[str]:
              _num(entry.latency_mean_s), _num(entry.latency_p95_s), _num(entry.fidelity, 4)]
             + ([_int(entry.deadlines_missed)] if deadlines else [])
             for entry in arrivals]
-    return _table(["arrivals", "process", "rate (Hz)", "offered", "completed", "pairs",
-                   "latency (s)", "p95 (s)", "fidelity"]
-                  + (["missed"] if deadlines else []), rows)
+    return Grid(["arrivals", "process", "rate (Hz)", "offered", "completed", "pairs",
+                 "latency (s)", "p95 (s)", "fidelity"]
+                + (["missed"] if deadlines else []), rows)
 
 
-def _qkd_lines(requests: Sequence[RequestResult]) -> list[str]:
-    """One table of the qkd requests' key figures (keys are never shown, only lengths)."""
+def qkd_grid(requests: Sequence[RequestResult]) -> Grid | None:
+    """The qkd requests' key figures (keys are never shown, only lengths); ``None`` without
+    a qkd request."""
     qkd = [request for request in requests if request.kind == "qkd"]
     if not qkd:
-        return []
+        return None
     rows = []
     for request in qkd:
         extra = request.extra
         match = {True: "yes", False: "NO", None: "-"}[extra.get("keys_match")]
         final = extra.get("final_key_bits")
-        rows.append([_request_label(request), str(extra.get("protocol")),
+        rows.append([request_label(request), str(extra.get("protocol")),
                      _num(extra.get("qber"), 4), _num(extra.get("key_bits_per_pulse")),
                      _num(extra.get("key_rate_bps")), _num(extra.get("secret_fraction"), 4),
                      _num(extra.get("chsh"), 4),
                      "-" if final is None else f"{final:,.0f}", match,
                      _num(extra.get("plob_bits_per_pulse"))])
-    lines = [""] + _table(["qkd request", "protocol", "qber", "key bits/pulse", "key (bit/s)",
-                           "secret fraction", "chsh", "final key bits", "keys match",
-                           "PLOB bits/pulse"], rows)
-    for request in qkd:
+    return Grid(["qkd request", "protocol", "qber", "key bits/pulse", "key (bit/s)",
+                 "secret fraction", "chsh", "final key bits", "keys match",
+                 "PLOB bits/pulse"], rows)
+
+
+def qkd_notes(requests: Sequence[RequestResult]) -> list[str]:
+    """Why a qkd request aborted, and where a relayed key was exposed."""
+    lines = []
+    for request in requests:
+        if request.kind != "qkd":
+            continue
         reason = request.extra.get("abort_reason")
         if reason:
-            lines.append(f"{_request_label(request)}: aborted: {reason}")
+            lines.append(f"{request_label(request)}: aborted: {reason}")
         exposed = request.extra.get("exposed_at")
         if exposed:
             spent = request.extra.get("final_key_bits")
-            lines.append(f"{_request_label(request)}: key relayed through trusted nodes "
+            lines.append(f"{request_label(request)}: key relayed through trusted nodes "
                          f"{', '.join(exposed)} (exposed there); each link spent "
                          f"{'-' if spent is None else f'{spent:,.0f}'} bits")
     return lines
@@ -165,7 +225,8 @@ def _figure_names(result: RunResult) -> list[str]:
     return list(names)
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def _table(grid: Grid) -> list[str]:
+    header, rows = grid.header, grid.rows
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     def line(cells: Sequence[str]) -> str:
         first, *rest = cells

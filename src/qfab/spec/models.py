@@ -35,6 +35,7 @@ from qfab.spec.quantities import (
     MIN_TIME_S,
     Attenuation,
     CoherenceTime,
+    Decibels,
     Duration,
     Frequency,
     Length,
@@ -52,6 +53,7 @@ from qfab.spec.requests import (
 )
 from qfab.spec.sweep import SweepSpec
 from qfab.spec.telecom import ClassicalTrafficSpec, EncodingSpec
+from qfab.spec.tiers import TierSpec
 from qfab.spec.topology import TopologySpec
 
 __all__ = [
@@ -59,7 +61,7 @@ __all__ = [
     "SpecModel", "MemorySpec", "MemorySpecBase", "T1T2MemorySpec", "DepolarizingMemorySpec",
     "AfcMemorySpec", "AfcOnDemandSpec",
     "DEFAULT_MEMORY_KIND", "GateSpec", "NodeSpec", "FiberSpec", "DetectorSpec", "EmitterSpec",
-    "ConversionSpec", "TransducerSpec", "InterfaceSpec", "AvailabilitySpec",
+    "ConversionSpec", "TransducerSpec", "SwitchSpec", "InterfaceSpec", "AvailabilitySpec",
     "LinkSpecBase", "OpticalLinkSpecBase", "DepolarizingLinkSpec", "SingleClickLinkSpec",
     "DoubleClickLinkSpec", "LinkSpec", "MidpointSourceLinkSpec", "ChipToChipLinkSpec",
     "FiberLinkSpec", "SatelliteLinkSpec", "LocationSpec",
@@ -434,7 +436,28 @@ class DepolarizingLinkSpec(_LinkSpecBase):
     cycle_time: PositiveDuration = Field(description="attempt period (plus length / fiber.speed)")
 
 
+class SwitchSpec(SpecModel):
+    """An optical switch in the path of a link (a cluster's switch joining two modules).
+
+    Each end's photon passes the switch once on its way to the station: the arm's chain
+    gets the stage ``switch[x]`` with the transmittance of ``insertion_loss``
+    (:func:`qfab.physics.decibel.transmittance_db`; ``qfab budget`` lists it). Each end
+    node has one port on the switch ``name``: in the event simulation a port connects to
+    one peer at a time, and connecting it to another costs ``reconfiguration_time`` before
+    the first attempt on the new connection (:mod:`qfab.protocols.switching`).
+    """
+
+    name: str = Field("switch", min_length=1, description="the switch; links naming the same "
+                      "switch share its ports")
+    insertion_loss: Decibels = Field(0.0, description="loss in dB of one pass")
+    reconfiguration_time: Duration = Field(0.0, description="time to connect a port to a "
+                                           "new peer")
+
+
 class _OpticalLinkSpecBase(_LinkSpecBase):
+    switch: SwitchSpec | None = Field(
+        None, description="optical switch both photons pass (insertion loss in each arm; "
+        "one peer per port at a time, reconfiguration time to change it)")
     emitter: EmitterSpec = Field(EmitterSpec(), description="emitter of each end whose node "
                                  "has no interface")
     conversion: ConversionSpec | None = Field(
@@ -587,6 +610,24 @@ def _check_down_time(link: _LinkSpecBase, index: int) -> None:
                             f"the link is down for {down:g} s, shorter than one attempt period "
                             f"({attempt:g} s): an attempt started at the end of a window would "
                             "still run when the next window opens")
+
+
+def _check_switch(link: _OpticalLinkSpecBase, index: int,
+                  switches: dict[str, tuple[int, float]]) -> None:
+    """A switched link has no up windows (not modelled together), and the links naming one
+    switch agree on its reconfiguration time (``switches``: name -> first link, time)."""
+    switch = link.switch
+    if switch is None:
+        return
+    if link.availability is not None:
+        raise ScenarioError(f"links[{index}].switch", "an optical switch on a link with "
+                            "availability windows is not modelled (remove one of them)")
+    first = switches.setdefault(switch.name, (index, switch.reconfiguration_time))
+    if first[1] != switch.reconfiguration_time:
+        raise ScenarioError(f"links[{index}].switch.reconfiguration_time",
+                            f"{switch.reconfiguration_time:g} s, but links[{first[0]}] gives "
+                            f"the switch {switch.name!r} {first[1]:g} s (one switch, one "
+                            "reconfiguration time)")
 
 
 def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
@@ -962,6 +1003,9 @@ class ScenarioSpec(SpecModel):
     topology: TopologySpec | None = Field(
         None, description="generated nodes and links (chain, ring, star, grid, file), merged "
         "with 'nodes' and 'links'")
+    tiers: list[TierSpec] = Field(
+        [], description="tier blocks (nodal, cluster, metro, wan) and gateways between them, "
+        "expanded into nodes and links merged with 'nodes' and 'links' (docs/tiers.md)")
     nodes: dict[NodeName, NodeSpec] = Field(min_length=1)
     links: list[LinkSpec] = Field(min_length=1)
     policy: PolicySpec = PolicySpec()
@@ -1034,6 +1078,7 @@ class ScenarioSpec(SpecModel):
                             f"unknown node {end!r} (nodes: {', '.join(self.nodes)})",
                         )
         seen: set[frozenset[str]] = set()
+        switches: dict[str, tuple[int, float]] = {}
         for index, link in enumerate(self.links):
             pair = frozenset(link.between)
             if pair in seen:
@@ -1049,6 +1094,7 @@ class ScenarioSpec(SpecModel):
                 _check_echo_after_herald(link, index, self.nodes)
             if isinstance(link, _OpticalLinkSpecBase):
                 _check_optical_link(link, index, self.nodes)
+                _check_switch(link, index, switches)
             if isinstance(link, SatelliteLinkSpec):
                 for end in link.between:
                     if self.nodes[end].location is None:

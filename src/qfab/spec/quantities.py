@@ -18,6 +18,7 @@ from qfab.units import LOG_UNITS, UNITS, Dimension, to_si
 __all__ = [
     "Length", "Duration", "PositiveDuration", "CoherenceTime", "Frequency", "Attenuation",
     "Speed", "Power", "Scattering", "Angle", "Number", "Probability", "PositiveProbability",
+    "Decibels",
     "MAX_TIME_S", "MIN_TIME_S",
 ]
 
@@ -97,3 +98,25 @@ Angle = _quantity("angle", ge=0)
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Probability = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=1)]
 PositiveProbability = Annotated[float, BeforeValidator(_not_bool), Field(gt=0, le=1)]
+
+
+def _decibels(value: Any) -> Any:
+    """A loss in dB: a number, or a string ``"<number> dB"``."""
+    value = _not_bool(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("dB"):
+            text = text[:-2].strip()
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"expected a loss in dB (a number or '<number> dB'), got "
+                             f"{value!r}") from None
+    return value
+
+
+#: A loss in decibels, >= 0 and finite (a number or ``"1.2 dB"``).
+Decibels = Annotated[float, BeforeValidator(_decibels),
+                     Field(ge=0, le=300, allow_inf_nan=False),
+                     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}],
+                                     "description": "a loss in dB: a number or '<number> dB'"})]

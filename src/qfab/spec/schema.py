@@ -1,10 +1,11 @@
 """JSON Schema of the scenario format, for editors and external validation.
 
-The schema describes scenario *files*, before a ``topology`` section is expanded: a file gives
-``topology`` or ``nodes`` and ``links`` (or all three, merged), so neither ``nodes`` nor
-``links`` is required when ``topology`` is there. A detector, fiber, emitter or memory
-section may name a hardware preset (``preset: snspd_wsi``, see :mod:`qfab.catalog`), and a
-``chip_to_chip`` link an interconnect preset at the link, which the loading step replaces by
+The schema describes scenario *files*, before a ``topology`` or ``tiers`` section is expanded:
+a file gives ``topology`` (or ``tiers``) or ``nodes`` and ``links`` (or all of them, merged), so
+neither ``nodes`` nor ``links`` is required when ``topology`` or ``tiers`` is there. A
+detector, fiber, emitter or memory section may name a hardware preset (``preset:
+snspd_wsi``, see :mod:`qfab.catalog`), and a ``chip_to_chip`` link an interconnect preset
+at the link, which the loading step replaces by
 its values before validation.
 """
 
@@ -16,7 +17,8 @@ from qfab.spec.models import ScenarioSpec
 
 __all__ = ["scenario_json_schema"]
 
-#: Sections that a ``topology`` section generates, so a file that has one may leave them out.
+#: Sections that a ``topology`` (or ``tiers``) section generates, so a file that has one may
+#: leave them out.
 _GENERATED = ("nodes", "links")
 
 #: Sections that take ``preset: NAME`` (memory sections: every ``*MemorySpec``).
@@ -34,7 +36,8 @@ def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, 
     schema = model.model_json_schema(mode="validation")
     required = [name for name in schema.get("required", []) if name not in _GENERATED]
     schema["required"] = required
-    schema["anyOf"] = [{"required": ["topology"]}, {"required": list(_GENERATED)}]
+    schema["anyOf"] = [{"required": ["topology"]}, {"required": ["tiers"]},
+                       {"required": list(_GENERATED)}]
     for name, definition in schema.get("$defs", {}).items():
         if name in _PRESET_SECTIONS or name.endswith("MemorySpec"):
             definition.setdefault("properties", {})["preset"] = {

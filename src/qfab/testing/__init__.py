@@ -7,6 +7,8 @@ Nothing in the package imports this subpackage; importing it costs nothing at ru
 - :mod:`qfab.testing.mutations`: families of mutations of scenario files (deleted keys, wrong
   types, non-finite and huge numbers, bad units, unknown keys, bad encodings, deep nesting,
   huge sizes), each case with the outcome it should have;
+- :mod:`qfab.testing.browser`: renders a report page in headless Chromium (Playwright, a test
+  dependency, imported inside its functions) and reports failed requests and broken images;
 - :mod:`qfab.testing.runner`: runs ``qfab validate``, ``run`` and ``estimate`` on each case in
   worker processes with a wall-time bound and classifies the outcome.
 """

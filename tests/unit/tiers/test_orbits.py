@@ -117,3 +117,15 @@ def test_the_sun_is_down_at_local_midnight() -> None:
     jd = 2457742.5 + 17 / 24
     assert np.degrees(solar_elevation(jd, DELINGHA.latitude_deg,
                                       DELINGHA.longitude_deg)) < -18.0
+
+
+def test_a_pass_under_way_at_the_start_or_the_end_is_clipped() -> None:
+    tle = load_tle("micius")
+    first = find_passes(tle, DELINGHA, EPOCH, 86400.0, 10.0)[0]
+    middle = EPOCH + timedelta(seconds=first.culmination_s)
+    started = find_passes(tle, DELINGHA, middle, 3600.0, 10.0)[0]
+    assert started.rise_s == 0.0 and started.clipped
+    assert started.set_s == pytest.approx(first.set_s - first.culmination_s, abs=1.0)
+    ending = find_passes(tle, DELINGHA, EPOCH, first.culmination_s, 10.0)[-1]
+    assert ending.clipped and ending.set_s == pytest.approx(first.culmination_s)
+    assert ending.rise_s == pytest.approx(first.rise_s, abs=1.0)
