@@ -271,16 +271,29 @@ def _path_order(nodes: list[str], edges: list[tuple[str, str]]) -> list[str] | N
     return [str(node) for node in nx.dfs_preorder_nodes(graph, start)]
 
 
-def _layout(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[float, float]]:
-    """Node positions: a column for a chain, else Kamada-Kawai (spring for large or split
+def _layout(nodes: list[str], edges: list[tuple[str, str]],
+            tiers: Sequence[str | None] = ()) -> dict[str, tuple[float, float]]:
+    """Node positions: a column for a chain; a band per tier, left to right, for a network
+    of several tiers (:func:`_tier_layout`); else Kamada-Kawai (spring for large or split
     networks)."""
-    import networkx as nx
 
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
     chain = _path_order(nodes, edges)
     if chain is not None:
         return {node: (0.0, -float(index)) for index, node in enumerate(chain)}
+    if len(set(tiers)) > 1 and len(nodes) <= 300:
+        return _tier_layout(nodes, edges, tiers)
+    return _free_layout(nodes, edges)
+
+
+def _free_layout(nodes: list[str],
+                 edges: list[tuple[str, str]]) -> dict[str, tuple[float, float]]:
+    """Kamada-Kawai for a connected network of up to 300 nodes, else a spring layout."""
+    import networkx as nx
+
+    if len(nodes) == 1:
+        return {nodes[0]: (0.0, 0.0)}
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from(edges)
@@ -291,12 +304,37 @@ def _layout(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[f
     return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
 
 
+def _tier_layout(nodes: list[str], edges: list[tuple[str, str]],
+                 tiers: Sequence[str | None]) -> dict[str, tuple[float, float]]:
+    """A band per tier, in the order nodal, cluster, campus, wan (then other tiers, then
+    nodes without one), each laid out on its own (:func:`_free_layout` of the links inside
+    it) and scaled into a unit square; the bands sit side by side, so links between tiers
+    (through the gateways) cross from one band to the next."""
+    tier_of = dict(zip(nodes, tiers, strict=True))
+    order: list[str | None] = [tier for tier in TIER_COLOURS if tier in tier_of.values()]
+    order += [tier for tier in dict.fromkeys(tiers) if tier not in order and tier is not None]
+    order += [None] if None in tier_of.values() else []
+    positions: dict[str, tuple[float, float]] = {}
+    for band, tier in enumerate(order):
+        members = [node for node in nodes if tier_of[node] == tier]
+        inside = [(a, b) for a, b in edges if tier_of[a] == tier and tier_of[b] == tier]
+        local = _free_layout(members, inside)
+        xs = [x for x, _ in local.values()]
+        ys = [y for _, y in local.values()]
+        width, height = max(xs) - min(xs), max(ys) - min(ys)
+        for node, (x, y) in local.items():
+            positions[node] = (1.6 * band + ((x - min(xs)) / width if width else 0.5),
+                               (y - min(ys)) / height if height else 0.5)
+    return positions
+
+
 def topology_figure(spec: ScenarioSpec) -> Figure:
     """The network: nodes coloured by tier (legend), links styled by kind and labelled with
     kind and length when few enough to read.
 
-    A chain is drawn as a column (names on the right, link labels on the left); any other
-    network with a Kamada-Kawai layout.
+    A chain is drawn as a column (names on the right, link labels on the left); a network
+    of several tiers as one band per tier, left to right; any other network with a
+    Kamada-Kawai layout.
 
     Raises
     ------
@@ -307,13 +345,15 @@ def topology_figure(spec: ScenarioSpec) -> Figure:
     links = [(str(link.between[0]), str(link.between[1]), str(getattr(link, "kind", "link")),
               float(link.length)) for link in spec.links]
     edges = [(a, b) for a, b, _, _ in links]
-    positions = _layout(nodes, edges)
+    positions = _layout(nodes, edges, [spec.nodes[node].tier for node in nodes])
     column = len(nodes) > 1 and all(x == 0.0 for x, _ in positions.values())
     big = len(nodes) > _NAMED_NODES
     if column:
         figure = _canvas(7.5, min(max(2.5, 0.55 * len(nodes) + 1.0), 16.0))
     else:
-        figure = _canvas(9.0, 8.0 if big else 6.0)
+        bands = len({spec.nodes[node].tier for node in nodes})
+        figure = _canvas(max(9.0, 3.4 * bands + 2.0) if bands > 1 else 9.0,
+                         8.0 if big else 6.0)
     axes = figure.add_subplot()
     kinds = list(dict.fromkeys(kind for _, _, kind, _ in links))
     styles = {kind: _LINE_STYLES[index % len(_LINE_STYLES)] for index, kind in enumerate(kinds)}

@@ -55,3 +55,17 @@ def test_a_chain_is_a_column_in_path_order_and_a_ring_is_not() -> None:
     ring = _layout(list("abcd"), [("a", "b"), ("b", "c"), ("c", "d"), ("d", "a")])
     assert len({x for x, _ in ring.values()}) > 1
     assert _layout(["solo"], []) == {"solo": (0.0, 0.0)}
+
+
+def test_a_network_of_several_tiers_is_drawn_one_band_per_tier_in_tier_order() -> None:
+    nodes = ["w1", "q1", "c1", "q2", "m1", "w2", "free"]
+    tiers = ["wan", "nodal", "cluster", "nodal", "campus", "wan", None]
+    edges = [("q1", "q2"), ("q2", "c1"), ("c1", "m1"), ("m1", "w1"), ("w1", "w2")]
+    positions = _layout(nodes, edges, tiers)
+    bands = {}
+    for node, tier in zip(nodes, tiers, strict=True):
+        bands.setdefault(tier, []).append(positions[node][0])
+    order = ["nodal", "cluster", "campus", "wan", None]
+    for left, right in zip(order, order[1:], strict=False):
+        assert max(bands[left]) < min(bands[right])  # bands side by side, in tier order
+    assert all(0.0 <= y <= 1.0 for _, y in positions.values())
