@@ -58,7 +58,8 @@ from qfab.physics.qkd import (
 )
 from qfab.physics.qkd_channel import bell_diagonal_chsh, bell_diagonal_qber, receiver_background
 from qfab.rng import RandomStreams
-from qfab.spec.models import FiberLinkSpec, ScenarioSpec, fiber_chain
+from qfab.spec.links_satellite import SatelliteLinkSpec
+from qfab.spec.models import FiberLinkSpec, ScenarioSpec, carries_pulses, fiber_chain
 from qfab.spec.qkd import QkdPairsSpec, QkdRequestSpec
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ P_Z = 0.5
 
 def involves_qkd(spec: ScenarioSpec) -> bool:
     """Whether ``spec`` has a fiber link or a qkd request (served through this module)."""
-    return any(isinstance(link, FiberLinkSpec) for link in spec.links) \
+    return any(carries_pulses(link) for link in spec.links) \
         or any(isinstance(request, QkdRequestSpec) for request in spec.requests)
 
 
@@ -148,7 +149,7 @@ _REFERENCE = re.compile(r"\b(requests|links)\[(\d+)\]")
 
 def _split(spec: ScenarioSpec) -> _Split:
     link_positions = [index for index, link in enumerate(spec.links)
-                      if not isinstance(link, FiberLinkSpec)]
+                      if not carries_pulses(link)]
     links = [spec.links[index] for index in link_positions]
     requests: list[Any] = []
     positions: list[int] = []
@@ -227,6 +228,13 @@ def qkd_run(spec: ScenarioSpec, engine: str, seed: int,
         if isinstance(request, QkdRequestSpec) and request.protocol == "bb84-decoy":
             if request.relay is not None:
                 rows[index] = _relayed(spec, request, index, streams, store)
+            elif (satellite := _satellite_between(spec, *request.between)) is not None:
+                from qfab.engines.qkd_satellite import bb84_over_pass
+
+                row, session = bb84_over_pass(spec, request, *satellite, sampled=store is not None,
+                                              rng=streams.stream(f"qkd:{index}"))
+                rows[index] = row if store is None or session is None \
+                    else _stored(row, _deposit(store, request.between, session))
             elif store is None:
                 rows[index] = _bb84_analytic(request, _fiber_link(spec, request))
             else:
@@ -245,6 +253,16 @@ def qkd_run(spec: ScenarioSpec, engine: str, seed: int,
                          requests=requests, nodes=nodes, key_store=store)
     return replace(network, links=links, requests=requests, nodes=nodes, wall_time_s=wall,
                    key_store=store)
+
+
+def _satellite_between(spec: ScenarioSpec, u: str,
+                       v: str) -> tuple[int, SatelliteLinkSpec] | None:
+    """The prepare-and-measure satellite link between ``u`` and ``v`` and its index."""
+    for index, link in enumerate(spec.links):
+        if isinstance(link, SatelliteLinkSpec) and link.prepare_measure \
+                and set(link.between) == {u, v}:
+            return index, link
+    return None
 
 
 def _fiber_link(spec: ScenarioSpec, request: QkdRequestSpec) -> FiberLinkSpec:
@@ -267,7 +285,7 @@ def _links(spec: ScenarioSpec, network: RunResult | None) -> list[LinkResult]:
     others = iter(network.links if network is not None else [])
     rows = []
     for link in spec.links:
-        if isinstance(link, FiberLinkSpec):
+        if carries_pulses(link):
             rows.append(LinkResult(between=link.between, attempts=None, successes=None,
                                    p_success=None, rate_hz=None, fidelity=None))
         else:
@@ -404,7 +422,6 @@ def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
     """Sampled pulses (:func:`~qfab.qkd.pulses.sample_bb84`), then the session (its keys
     are the caller's to hand to the key store)."""
     from qfab.qkd.pulses import sample_bb84
-    from qfab.qkd.session import run_session
 
     request = at_optimal_mu(request, link)
     channel = fiber_channel(link)
@@ -414,6 +431,18 @@ def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
     record = sample_bb84(pulses, mus, probs, eta=channel.eta, background=channel.background,
                          misalignment=float(request.misalignment), rng=rng, blind=blind,
                          afterpulse_probability=afterpulse)
+    fields, session = _post_process(request, record, mus, probs, rng, pulses)
+    return _bb84_row(request, link, detected=record.detections, fields=fields), session
+
+
+def _post_process(request: QkdRequestSpec, record: PulseRecord, mus: NDArray[np.float64],
+                  probs: NDArray[np.float64], rng: np.random.Generator,
+                  pulses: float) -> tuple[dict[str, Any], SessionResult]:
+    """The session on a record of sampled pulses: the signal's gain and QBER and the
+    session's fields (Lim et al. 2014 on the Z basis with ``finite_key``, else GLLP on the
+    signal pulses), and the session (its keys are the caller's)."""
+    from qfab.qkd.session import run_session
+
     matched = record.alice_bases == record.bob_bases
     detections = np.bincount(record.intensity, minlength=mus.size)
     sifted_counts, sifted_errors = record.counts(matched)
@@ -430,7 +459,7 @@ def _bb84_sampled(request: QkdRequestSpec, link: FiberLinkSpec,
     fields = {"gain": float(detections[0] / record.pulses[0]) if record.pulses[0] else None,
               "qber": float(sifted_errors[0] / signal) if signal else None,
               **_session_fields(session, pulses)}
-    return _bb84_row(request, link, detected=record.detections, fields=fields), session
+    return fields, session
 
 
 def _lim_length(request: QkdRequestSpec, record: PulseRecord, mus: NDArray[np.float64],

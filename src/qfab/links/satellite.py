@@ -148,7 +148,7 @@ def _noise(link: SatelliteLinkSpec, receiver: ReceiverSpec, day: NDArray[np.bool
     window = receiver.detector.window
     sky = np.asarray(background_photons_per_window(
         radiance, receiver.field_of_view, receiver.aperture, receiver.filter_bandwidth,
-        window, link.source.wavelength), dtype=np.float64)
+        window, link.pulse_wavelength), dtype=np.float64)
     detected = sky * receiver.efficiency * receiver.detector.efficiency
     dark = float(dark_count_probability(receiver.detector.dark_count_rate, window))
     return np.asarray(1.0 - (1.0 - dark) * np.exp(-detected), dtype=np.float64)
@@ -167,9 +167,14 @@ def _slices(windows: list[Any], step: float) -> tuple[FloatArray, FloatArray]:
 
 
 def satellite_pass(link: SatelliteLinkSpec, spec: ScenarioSpec, index: int) -> SatellitePass:
-    """The slices of ``spec.links[index]`` (a satellite link) over ``[0, duration)``."""
+    """The slices of ``spec.links[index]`` (a satellite link, ``mode: entanglement``) over
+    ``[0, duration)``; a prepare-and-measure link's are
+    :func:`qfab.links.satellite_pulses.pulse_channel_pass`."""
     from qfab.tiers.orbits import common_passes, pass_track
 
+    if link.prepare_measure:
+        raise ValueError(f"links[{index}]: a satellite {link.mode} carries pulses, not pairs: "
+                         "its slices are qfab.links.satellite_pulses.pulse_channel_pass")
     tle = _tle(link, index)
     stations = _stations(link, spec)
     windows = [w for w in common_passes(tle, stations, link.start, spec.duration,

@@ -34,6 +34,7 @@ __all__ = [
     "SPEED_OF_LIGHT",
     "AirMassModel",
     "air_mass",
+    "beam_wander_jitter",
     "atmospheric_transmittance",
     "background_photons_per_window",
     "beam_radius",
@@ -233,6 +234,37 @@ def long_term_beam_radius(distance: ArrayLike, divergence: ArrayLike, *,
     distance_ = _checks.nonnegative("distance", distance)
     w = np.asarray(beam_radius(distance_, divergence, waist=waist))
     return _checks.scalar_or_array(np.sqrt(w * w + 4.0 * (sigma * distance_) ** 2))
+
+
+def beam_wander_jitter(pointing_jitter: ArrayLike, beam_wander: ArrayLike) -> FloatArray:
+    """Rms angular displacement per axis of a beam that is mispointed and wanders.
+
+    ``sigma = sqrt(sigma_p^2 + sigma_bw^2)``: the pointing error ``sigma_p`` of the
+    transmitter and the beam wander ``sigma_bw`` that turbulence next to a ground transmitter
+    adds (an uplink) are independent Gaussian displacements of the beam's centre, so their
+    variances add; the sum is the ``pointing_jitter`` of :func:`long_term_beam_radius`.
+
+    Parameters
+    ----------
+    pointing_jitter, beam_wander : array_like
+        Rms angles per axis in radians, ``>= 0``.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        The combined rms angle per axis in radians.
+
+    Notes
+    -----
+    Source: beam wander as a random, Gaussian-distributed displacement of the beam centroid
+    (Vasylyev, Semenov and Vogel, PRL 108, 220501 (2012)); for an uplink it is the dominant
+    turbulence effect, because the turbulent layer sits at the start of the path and its
+    deflection grows with the whole distance (Bourgoin 2013, Sec. 3.3). Widening of the
+    short-term beam by turbulence is not in this term: give the effective divergence.
+    """
+    sigma_p = _checks.nonnegative("pointing_jitter", pointing_jitter)
+    sigma_bw = _checks.nonnegative("beam_wander", beam_wander)
+    return _checks.scalar_or_array(np.sqrt(sigma_p * sigma_p + sigma_bw * sigma_bw))
 
 
 def geometric_transmittance(distance: ArrayLike, divergence: ArrayLike,

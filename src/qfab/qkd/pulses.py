@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from qfab.physics.qkd_channel import detector_dark_probability
 
-__all__ = ["BLOCK_PULSES", "PulseRecord", "sample_bb84"]
+__all__ = ["BLOCK_PULSES", "PulseRecord", "sample_bb84", "sample_bb84_pass"]
 
 #: Pulses per sampled block (bounds the memory of one block's detections).
 BLOCK_PULSES = 1 << 28
@@ -306,3 +306,30 @@ def _record(sent: NDArray[np.int64], intensity: NDArray[np.int8], at_bob: NDArra
     return PulseRecord(pulses=sent, intensity=intensity, photons=at_bob + lost,
                        alice_bits=alice_bits, alice_bases=alice_bases, bob_bits=bob_bits,
                        bob_bases=bob_bases)
+
+
+def sample_bb84_pass(pulses: NDArray[np.int64], intensities: NDArray[np.float64],
+                     probabilities: NDArray[np.float64], *, eta: NDArray[np.float64],
+                     background: NDArray[np.float64], misalignment: float,
+                     rng: np.random.Generator) -> PulseRecord:
+    """Sample a channel that changes slice by slice (a satellite pass): ``pulses[i]`` pulses
+    at transmittance ``eta[i]`` and background ``background[i]`` with :func:`sample_bb84`,
+    the records of the slices concatenated in time order (pulses sent summed per intensity).
+    """
+    records = [sample_bb84(int(count), intensities, probabilities, eta=float(e),
+                           background=float(y0), misalignment=misalignment, rng=rng)
+               for count, e, y0 in zip(pulses, eta, background) if count > 0]
+    if not records:
+        empty8 = np.zeros(0, dtype=np.uint8)
+        return PulseRecord(pulses=np.zeros(np.asarray(intensities).size, dtype=np.int64),
+                           intensity=np.zeros(0, dtype=np.int8),
+                           photons=np.zeros(0, dtype=np.int64), alice_bits=empty8,
+                           alice_bases=empty8, bob_bits=empty8, bob_bases=empty8)
+    return PulseRecord(
+        pulses=np.sum([r.pulses for r in records], axis=0).astype(np.int64),
+        intensity=np.concatenate([r.intensity for r in records]),
+        photons=np.concatenate([r.photons for r in records]),
+        alice_bits=np.concatenate([r.alice_bits for r in records]),
+        alice_bases=np.concatenate([r.alice_bases for r in records]),
+        bob_bits=np.concatenate([r.bob_bits for r in records]),
+        bob_bases=np.concatenate([r.bob_bases for r in records]))

@@ -1,5 +1,15 @@
 """The ``satellite`` link kind: an entangled-pair source on board a satellite sending one photon
-of each pair down to each of two ground stations at once (two simultaneous downlinks).
+of each pair down to each of two ground stations at once (two simultaneous downlinks), or a
+prepare-and-measure channel between the satellite and one ground station (``mode: downlink``,
+Alice on the satellite; ``mode: uplink``, Alice at the station) for a bb84-decoy request.
+
+In ``mode: downlink`` and ``mode: uplink`` the link's ``between`` names the node that stands
+for the satellite (a node with no ``location``) and the ground station (a node with a
+``location``), in either order; there is one receiver (the station's for a downlink, the
+satellite's for an uplink), no pair ``source`` (the qkd request's weak coherent source sends
+the pulses) and a ``wavelength``. An uplink also needs the rms ``beam_wander`` of its beam
+(turbulence next to the ground transmitter) and the ``sky_radiance`` its receiver sees (the
+Earth seen from orbit, for which qfab ships no default).
 
 The ends named in ``between`` are ground-station nodes with a ``location`` (latitude,
 longitude, altitude). The link is up while the satellite is above ``min_elevation`` at both
@@ -143,9 +153,10 @@ class SatelliteLinkSpec(_LinkSpecBase):
     """
 
     kind: Literal["satellite"] = "satellite"
-    mode: Literal["entanglement", "downlink"] = Field(
-        "entanglement", description="entanglement: the source sends a photon to each station "
-        "(downlink: one station, prepare-and-measure; not modelled yet)")
+    mode: Literal["entanglement", "downlink", "uplink"] = Field(
+        "entanglement", description="entanglement: the source sends a photon to each station; "
+        "downlink: prepare-and-measure from the satellite to one station; uplink: from one "
+        "station to the satellite (bb84-decoy requests)")
     satellite: OrbitSpec
     start: datetime = Field(description="UTC time of t = 0 (ISO 8601, e.g. "
                             "2017-06-20T16:00:00Z)")
@@ -153,11 +164,21 @@ class SatelliteLinkSpec(_LinkSpecBase):
                                  "the satellite (both stations at once for the link to be up)")
     step: PositiveDuration = Field(1.0, description="length of the slices in which loss and "
                                    "state are taken constant")
-    source: SatelliteSourceSpec
-    transmitter: TransmitterSpec
+    pair_source: SatelliteSourceSpec | None = Field(
+        None, alias="source", description="the on-board pair source (mode: entanglement)")
+    wavelength: Length | None = Field(None, gt=0, description="wavelength of the pulses "
+                                      "(mode: downlink or uplink)")
+    transmitter: TransmitterSpec = Field(description="the transmitting telescope: the "
+                                         "satellite's (entanglement, downlink) or the ground "
+                                         "station's (uplink)")
     receivers: list[ReceiverSpec] = Field(min_length=1, max_length=2, description="the "
-                                          "ground stations' receivers: one for both, or one "
-                                          "per end in the order of 'between'")
+                                          "receivers: one for both stations, or one per end "
+                                          "in the order of 'between' (entanglement); the one "
+                                          "receiver (downlink: the station's; uplink: the "
+                                          "satellite's)")
+    beam_wander: Angle | None = Field(None, ge=0, description="rms angular beam wander per "
+                                      "axis from turbulence next to the ground transmitter "
+                                      "(mode: uplink)")
     atmosphere: AtmosphereSpec
     background: Literal["night", "day", "auto"] = Field(
         "auto", description="sky background: night or day radiance, or auto from the Sun's "
@@ -197,15 +218,16 @@ class SatelliteLinkSpec(_LinkSpecBase):
 
     @model_validator(mode="after")
     def _consistent(self) -> SatelliteLinkSpec:
-        if self.mode == "downlink":
-            raise ValueError("mode: downlink (prepare-and-measure QKD from the satellite to "
-                             "one station) is not modelled yet; use mode: entanglement")
+        if self.mode == "entanglement":
+            self._check_entanglement()
+        else:
+            self._check_prepare_measure()
         if self.length != 0:
             raise ValueError("length: a satellite link's distances come from its orbit "
                              "(remove length)")
         if self.min_elevation >= 1.5707963267948966:
             raise ValueError("min_elevation must be below 90 deg")
-        first, second = self.station_receivers
+        first, second = self.receivers[0], self.receivers[-1]
         if first.detector.window != second.detector.window:
             raise ValueError("receivers: both stations' detectors need the same window (the "
                              "coincidence window)")
@@ -217,7 +239,63 @@ class SatelliteLinkSpec(_LinkSpecBase):
             raise ValueError("step: a slice must hold at least one coincidence window")
         return self
 
+    def _check_entanglement(self) -> None:
+        if self.pair_source is None:
+            raise ValueError("source: mode: entanglement needs the on-board pair source "
+                             "{pair_rate, visibility or fidelity, wavelength}")
+        for name in ("wavelength", "beam_wander"):
+            if getattr(self, name) is not None:
+                raise ValueError(f"{name}: a prepare-and-measure field (mode: downlink or "
+                                 f"uplink); with mode: entanglement remove it")
+
+    def _check_prepare_measure(self) -> None:
+        if self.pair_source is not None:
+            raise ValueError(f"source: mode: {self.mode} carries the pulses of the qkd "
+                             "request's weak coherent source, not pairs; remove source and "
+                             "give the pulses' wavelength")
+        if self.wavelength is None:
+            raise ValueError(f"wavelength: mode: {self.mode} needs the wavelength of the "
+                             "pulses (it sets the background photons per window)")
+        if len(self.receivers) != 1:
+            raise ValueError(f"receivers: mode: {self.mode} has one receiver ("
+                             + ("the ground station's" if self.mode == "downlink"
+                                else "the satellite's") + ")")
+        if self.mode == "downlink" and self.beam_wander is not None:
+            raise ValueError("beam_wander: the turbulence of a downlink sits next to the "
+                             "receiver, not the transmitter (Bourgoin 2013, Sec. 3.3): it is "
+                             "held in the receiver's efficiency; beam_wander is an uplink "
+                             "field")
+        if self.mode == "uplink":
+            if self.beam_wander is None:
+                raise ValueError("beam_wander: an uplink's beam wanders in the turbulence next "
+                                 "to the ground transmitter (Bourgoin 2013, Sec. 3.3): give "
+                                 "its rms angle per axis (0 for none)")
+            if self.sky_radiance is None:
+                raise ValueError("sky_radiance: an uplink's receiver looks down at the Earth, "
+                                 "whose radiance qfab has no cited default for: give [night, "
+                                 "day] in W m^-2 sr^-1 per metre of bandwidth")
+
     @property
     def station_receivers(self) -> tuple[ReceiverSpec, ReceiverSpec]:
-        """The receiver of each end, in the order of ``between``."""
+        """The receiver of each end, in the order of ``between`` (mode: entanglement)."""
         return self.receivers[0], self.receivers[-1]
+
+    @property
+    def source(self) -> SatelliteSourceSpec:
+        """The on-board pair source (mode: entanglement; a prepare-and-measure link has
+        none)."""
+        if self.pair_source is None:
+            raise AttributeError(f"a satellite link in mode {self.mode} has no pair source")
+        return self.pair_source
+
+    @property
+    def prepare_measure(self) -> bool:
+        """Whether the link is a prepare-and-measure channel (mode: downlink or uplink)."""
+        return self.mode != "entanglement"
+
+    @property
+    def pulse_wavelength(self) -> float:
+        """The wavelength of the link's photons: the pulses' or the pair source's."""
+        if self.wavelength is not None:
+            return float(self.wavelength)
+        return float(self.source.wavelength)

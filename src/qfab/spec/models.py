@@ -566,6 +566,14 @@ LinkSpec = Annotated[
 ]
 
 
+def carries_pulses(link: Any) -> bool:
+    """Whether ``link`` is a plain quantum channel for a bb84-decoy request's pulses (no
+    entanglement, no memory): a ``fiber`` link, or a ``satellite`` link in ``mode: downlink``
+    or ``mode: uplink``."""
+    return isinstance(link, FiberLinkSpec) or (isinstance(link, SatelliteLinkSpec)
+                                               and link.prepare_measure)
+
+
 class PolicySpec(SpecModel):
     """How the network serves requests (swapping order, cutoff, purification)."""
 
@@ -647,6 +655,19 @@ def _check_unused_physics(link: _LinkSpecBase, index: int) -> None:
                             "(use a double_click or single_click link)")
 
 
+def _check_satellite_ends(link: SatelliteLinkSpec, index: int,
+                          nodes: dict[str, NodeSpec]) -> None:
+    """A prepare-and-measure satellite link joins the satellite (no location) and one ground
+    station (a location)."""
+    located = [end for end in link.between if nodes[end].location is not None]
+    if len(located) != 1:
+        raise ScenarioError(f"links[{index}].between",
+                            f"mode: {link.mode} joins the satellite (a node with no location) "
+                            f"and one ground station (a node with a location); "
+                            + ("both ends have a location" if located else
+                               "neither end has a location"))
+
+
 def _check_fiber_kind(link: _LinkSpecBase, index: int) -> None:
     """A fiber link's fields that would be ignored, and the fiber-only detector field on
     other kinds."""
@@ -695,7 +716,7 @@ def _fiber_only_ends(requests: list[Any], links: list[Any], index: _LinkIndex) -
     """Each request served with pairs must have its ends joined by links that carry
     entanglement; a bb84-decoy request needs a fiber link between its ends, or a chain of
     fiber links and ``relay: trusted``."""
-    fibers = {frozenset(link.between) for link in links if isinstance(link, FiberLinkSpec)}
+    fibers = {frozenset(link.between) for link in links if carries_pulses(link)}
     for position, request in enumerate(requests):
         a, b = request.between
         if getattr(request, "protocol", None) == "bb84-decoy":
@@ -712,6 +733,11 @@ def _check_bb84_path(position: int, request: Any, links: list[Any], *, direct: b
     """A direct fiber link without ``relay``, or a chain of fiber links with
     ``relay: trusted``."""
     a, b = request.between
+    satellite = next((link for link in links if isinstance(link, SatelliteLinkSpec)
+                      and link.prepare_measure and set(link.between) == {a, b}), None)
+    if satellite is not None:
+        _check_bb84_satellite(position, request, satellite)
+        return
     if direct:
         if request.relay is not None:
             raise ScenarioError(f"requests[{position}].relay",
@@ -729,6 +755,19 @@ def _check_bb84_path(position: int, request: Any, links: list[Any], *, direct: b
                             f"{a} and {b} are joined by a chain of fiber links through "
                             f"{', '.join(chain[1:-1])}: set relay: trusted to relay the key "
                             "through those nodes (each of them then holds the key)")
+
+
+def _check_bb84_satellite(position: int, request: Any, link: SatelliteLinkSpec) -> None:
+    """A bb84-decoy request over a satellite pass: no relay, a given signal intensity."""
+    if request.relay is not None:
+        raise ScenarioError(f"requests[{position}].relay",
+                            f"a satellite {link.mode} joins {request.between[0]} and "
+                            f"{request.between[1]} directly: there is no node to relay the "
+                            "key through (remove relay)")
+    if request.source is not None and request.source.mu == "optimal":
+        raise ScenarioError(f"requests[{position}].source.mu",
+                            "optimal: the best signal intensity is found for one channel, "
+                            "and a satellite pass changes its channel slice by slice: give mu")
 
 
 #: Relative difference above which two photon wavelengths do not interfere (no converter).
@@ -1090,12 +1129,14 @@ class ScenarioSpec(SpecModel):
             _check_down_time(link, index)
             _check_unused_physics(link, index)
             _check_fiber_kind(link, index)
-            if not isinstance(link, FiberLinkSpec):  # no memory holds a fiber link's photons
+            if not carries_pulses(link):  # no memory holds a channel's photons
                 _check_echo_after_herald(link, index, self.nodes)
             if isinstance(link, _OpticalLinkSpecBase):
                 _check_optical_link(link, index, self.nodes)
                 _check_switch(link, index, switches)
-            if isinstance(link, SatelliteLinkSpec):
+            if isinstance(link, SatelliteLinkSpec) and link.prepare_measure:
+                _check_satellite_ends(link, index, self.nodes)
+            elif isinstance(link, SatelliteLinkSpec):
                 for end in link.between:
                     if self.nodes[end].location is None:
                         raise ScenarioError(f"nodes.{end}.location",
@@ -1127,7 +1168,7 @@ class ScenarioSpec(SpecModel):
                                     "(at least one qubit per link)")
         _fiber_only_ends(self.requests, self.links, self._links_index())
         if self.links and "policy" in self.model_fields_set and self.policy.model_fields_set \
-                and all(isinstance(link, FiberLinkSpec) for link in self.links):
+                and all(carries_pulses(link) for link in self.links):
             field = sorted(self.policy.model_fields_set)[0]
             raise ScenarioError(f"policy.{field}", "every link is a fiber link: no pairs to "
                                 "swap, cut off or purify, so the policy would be ignored "
@@ -1138,7 +1179,7 @@ class ScenarioSpec(SpecModel):
         """The scenario the orchestrator plans: without its fiber links and its bb84-decoy
         requests (served over fiber links, not with pairs); ``None`` when only fiber links
         are left out of it. Its links and requests are numbered anew."""
-        links = [link for link in self.links if not isinstance(link, FiberLinkSpec)]
+        links = [link for link in self.links if not carries_pulses(link)]
         if not links:
             return None
         requests = [request for request in self.requests
@@ -1211,7 +1252,7 @@ class _LinkIndex:
         neighbours: dict[str, list[str]] = {}
         by_ends: dict[tuple[str, str], int] = {}
         for index, link in enumerate(links):
-            if isinstance(link, FiberLinkSpec):
+            if carries_pulses(link):
                 continue
             a, b = link.between
             neighbours.setdefault(a, []).append(b)
