@@ -75,7 +75,7 @@ def test_the_window_is_the_attempt_period_and_the_link_has_no_fiber() -> None:
 @pytest.mark.parametrize(("change", "path", "words"), [
     ({"satellite": {"catalog": "micius", "tle": "x.tle"}}, "links[0].satellite",
      "not both"),
-    ({"mode": "downlink"}, "links[0]", "not modelled yet"),
+    ({"mode": "downlink"}, "links[0]", "remove source"),
     ({"cycle_time": "1 ns"}, "links[0]", "coincidence window"),
     ({"start": "2016-12-21T17:40:00"}, "links[0].start", "time zone"),
     ({"length": "10 km"}, "links[0]", "from its orbit"),
@@ -212,7 +212,8 @@ def test_a_transmitter_waist_widens_the_beam() -> None:
 
 
 def test_prepare_and_measure_over_a_satellite_is_refused_clearly() -> None:
-    """bb84-decoy needs a fiber link; a satellite downlink for it is not modelled yet."""
+    """bb84-decoy needs a fiber link or a prepare-and-measure satellite link, not the
+    entangled mode's two downlinks."""
     document = _document()
     document["requests"] = [{"kind": "qkd", "protocol": "bb84-decoy",
                              "between": ["delingha", "lijiang"], "decoys": ["nu", "vacuum"],

@@ -35,7 +35,7 @@ the first pulse) and ``note`` (when the link is not up again before the run ends
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -166,12 +166,14 @@ def _expected(request: QkdRequestSpec, plan: PassPlan) -> tuple[dict[str, Any], 
                 for total, part in zip(totals, lim2014_expected_counts(
                         count, float(e), float(b), e_d, mus, probs, P_Z, P_Z)):
                     total += part
-        key = max(lim2014_expected_length(*totals, mus, probs, f,
+        n_z, m_z, n_x, m_x = totals
+        key = max(lim2014_expected_length(n_z, m_z, n_x, m_x, mus, probs, f,
                                           epsilon_sec=request.epsilon), 0.0) \
             if n.sum() > 0 else 0.0
         sifted = P_Z * P_Z * float(np.sum(n[:, None] * probs[None, :] * gains))
     else:
-        decoys = "infinite" if request.decoys == "infinite" else "vacuum+weak"
+        decoys: Literal["infinite", "vacuum+weak"] = \
+            "infinite" if request.decoys == "infinite" else "vacuum+weak"
         nu = float(mus[1]) if decoys == "vacuum+weak" else None
         share = 1.0 if decoys == "infinite" else float(probs[0])
         rates = np.array([share * float(bb84_decoy_key_rate(float(e), float(b), e_d, f, mu,

@@ -748,7 +748,8 @@ def _check_bb84_path(position: int, request: Any, links: list[Any], *, direct: b
     if chain is None:
         raise ScenarioError(f"requests[{position}].between",
                             f"bb84-decoy needs fiber links between {a} and {b}: a direct one, "
-                            "or a chain of them with relay: trusted (or use bbm92 over an "
+                            "or a chain of them with relay: trusted; or a satellite link in "
+                            "mode: downlink or uplink between them (or use bbm92 over an "
                             "entanglement path)")
     if request.relay is None:
         raise ScenarioError(f"requests[{position}].relay",

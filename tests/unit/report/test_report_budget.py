@@ -56,7 +56,18 @@ def _two_node_copy(spec: ScenarioSpec, index: int) -> ScenarioSpec:
                                    "policy": spec.policy.model_copy(update={"buffer": 0})})
 
 
-@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.stem)
+#: Examples whose links the budget does not cover yet: a satellite link in mode downlink or
+#: uplink (a prepare-and-measure channel; its slices are
+#: qfab.links.satellite_pulses.pulse_channel_pass) needs a branch in link_budgets. Strict:
+#: the mark fails as soon as the budget covers it, so that it is removed then.
+_NO_BUDGET_YET = {"qkd_satellite_downlink"}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(path, marks=pytest.mark.xfail(
+        strict=True, reason="no budget of a prepare-and-measure satellite link yet"))
+    if path.stem in _NO_BUDGET_YET else path for path in EXAMPLE_FILES],
+    ids=lambda path: path.stem)
 def test_every_example_link_has_the_analytic_engines_figures(path: Path) -> None:
     spec = load_scenario(path)
     budgets = link_budgets(spec)
