@@ -3,10 +3,12 @@ post-processing.
 
 A scenario with ``kind: fiber`` links or ``kind: qkd`` requests is served in two parts:
 
-- the *network part* (the scenario without its fiber links and its bb84-decoy requests,
+- the *network part* (the scenario without its pulse channels, fiber links and
+  prepare-and-measure satellite links, and its bb84-decoy requests,
   each bbm92 request turned into the pair request :class:`~qfab.spec.qkd.QkdPairsSpec`)
   runs on the engine as any scenario does;
-- each ``bb84-decoy`` request is computed here over its fiber link: the expected key
+- each ``bb84-decoy`` request is computed here over its fiber link (or over a satellite
+  pass, ``mode: downlink`` or ``uplink``: :mod:`qfab.engines.qkd_satellite`): the expected key
   rate (engine ``analytic``, :mod:`qfab.physics.qkd`) or sampled pulses
   (:func:`qfab.qkd.pulses.sample_bb84`) post-processed by :func:`qfab.qkd.session.run_session`
   (engine ``des``);
