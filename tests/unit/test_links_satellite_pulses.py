@@ -248,3 +248,15 @@ def test_des_keys_over_a_pass_are_identical_or_a_stated_abort() -> None:
 
 def test_errors_are_qfab_errors() -> None:
     assert issubclass(ScenarioError, QfabError)
+
+
+def test_the_budget_commands_refuse_the_link_clearly(tmp_path: Any) -> None:
+    """qfab budget and run --report do not list a prepare-and-measure pass yet: one line."""
+    import yaml
+
+    from qfab.cli import main
+
+    path = tmp_path / "pass.yaml"
+    path.write_text(yaml.safe_dump(_document()))
+    for argv in (["budget", str(path)], ["run", str(path), "--report", str(tmp_path / "r")]):
+        assert main(argv) != 0
