@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from qfab.spec.models import ScenarioSpec
 
 __all__ = ["LABELLED_LINKS", "NO_TIER", "SHOWN_REQUESTS", "TIER_COLOURS", "TIER_NAMES", "Figure",
-           "length_text", "report_figures", "tier_colour", "topology_figure"]
+           "canvas", "length_text", "png", "report_figures", "tier_colour", "topology_figure"]
 
 #: Colour of each tier's nodes in the topology picture (colour-blind-safe hues).
 TIER_COLOURS = {"nodal": "#8e44ad", "cluster": "#0072b2", "campus": "#009e73",
@@ -146,6 +146,24 @@ def _png(figure: MplFigure) -> bytes:
     stream = io.BytesIO()
     figure.savefig(stream, format="png", dpi=_DPI, metadata={"Software": None})
     return stream.getvalue()
+
+
+def canvas(width: float, height: float) -> MplFigure:
+    """A new matplotlib figure of ``width`` by ``height`` inches on an Agg canvas (no
+    :mod:`matplotlib.pyplot`), constrained layout.
+
+    Raises
+    ------
+    qfab.errors.QfabError
+        matplotlib is not installed.
+    """
+    return _canvas(width, height)
+
+
+def png(figure: MplFigure) -> bytes:
+    """The PNG bytes of ``figure`` at the report's resolution (no software metadata, so
+    equal figures give equal bytes)."""
+    return _png(figure)
 
 
 def _bar_height(count: int) -> float:
