@@ -214,6 +214,10 @@ def _what_you_see(spec: ScenarioSpec, result: RunResult, figures: Sequence[Figur
     plots = [name for name, file in (("the rate", "rate.png"), ("the fidelity", "fidelity.png"),
                                      ("the secret key rate", "key_rate.png")) if file in shown]
     plot_text = f"The plots show {' and '.join(plots)} of each request. " if plots else ""
+    passes = any(_is_pass(figure) for figure in figures)
+    pass_text = ("The satellite passes part shows when each satellite link is up (its "
+                 "satellite above both ground stations), the loss of its two downlinks and "
+                 "the pairs expected per second along each pass. ") if passes else ""
     return (f"This page reports one run of the scenario \u201c{result.scenario}\u201d: "
             f"{_plural(len(spec.nodes), 'node')}{tier_text}, {_plural(len(spec.links), 'link')} "
             f"and {_plural(len(result.requests), 'request')}, computed by {engine}, seed "
@@ -221,7 +225,8 @@ def _what_you_see(spec: ScenarioSpec, result: RunResult, figures: Sequence[Figur
             "coloured by their tier: nodal "
             "(qubits inside one cryostat), cluster (racks of modules), campus / metro (sites "
             "across a city) and wan (between cities); the links table under it gives each "
-            "link's attempts, successes and pair rate during the run. Last, the link budgets "
+            f"link's attempts, successes and pair rate during the run. {pass_text}Last, the "
+            "link budgets "
             "show where each link loses its photons and picks up noise, stage by stage.")
 
 
@@ -299,9 +304,10 @@ def _budget(budget: LinkBudget) -> str:
     if budget.model is None:
         summary = f"PLOB {plob}"
     else:
-        summary = (f"p_success {_num(budget.p_success, '.4g')}, rate "
+        summary = (("over the run's passes: " if budget.run_figures else "")
+                   + f"p_success {_num(budget.p_success, '.4g')}, rate "
                    f"{_num(budget.rate_hz, '.4g')} Hz, fidelity {_num(budget.fidelity, '.4f')}, "
-                   f"PLOB {plob}" + (" (over the run's passes)" if budget.run_figures else ""))
+                   f"PLOB {plob}")
     return (f'<section class="budget"><h3>{_text(heading)}</h3>\n'
             '<div class="scroll"><table class="budget">\n<thead><tr><th>stage</th>'
             "<th>efficiency</th><th>loss dB</th><th>noise</th></tr></thead>\n"

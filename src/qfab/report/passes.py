@@ -34,11 +34,16 @@ from qfab.spec.links_satellite import SatelliteLinkSpec
 from qfab.spec.models import ScenarioSpec
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
-__all__ = ["PassSeries", "pass_figure", "pass_figures", "pass_grid", "pass_series"]
+__all__ = ["PASS_COLUMNS", "PassSeries", "draw_pass", "pass_figure", "pass_figures", "pass_grid",
+           "pass_series"]
 
 FloatArray = NDArray[np.float64]
+
+#: At most this many passes get a column of panels of their own (:func:`draw_pass`).
+PASS_COLUMNS = 4
 
 #: Colours of the two stations' curves (colour-blind-safe).
 _STATION_COLOURS = ("#0072b2", "#d55e00")
@@ -67,6 +72,8 @@ class PassSeries:
         The elevation cut above which the link is up (``None`` as for ``elevation_deg``).
     start
         UTC time of the run's ``t = 0`` (``None`` as for ``elevation_deg``).
+    duration
+        The run's duration (s), the time axis of a run without a pass.
     """
 
     index: int
@@ -78,6 +85,7 @@ class PassSeries:
     loss_db: FloatArray | None = None
     min_elevation_deg: float | None = None
     start: datetime | None = None
+    duration: float = 1.0
 
     @property
     def windows(self) -> list[tuple[float, float]]:
@@ -114,14 +122,16 @@ def pass_series(spec: ScenarioSpec, budgets: Sequence[LinkBudget]) -> list[PassS
                 index=index, between=link.between, starts=slices.starts, ends=slices.ends,
                 rate_hz=per_second * slices.p_success,
                 elevation_deg=np.degrees(slices.elevation_rad), loss_db=slices.link_loss_db,
-                min_elevation_deg=math.degrees(link.min_elevation), start=link.start))
+                min_elevation_deg=math.degrees(link.min_elevation), start=link.start,
+                duration=spec.duration))
         else:
             schedule = model.schedule
             found.append(PassSeries(
                 index=index, between=link.between,
                 starts=np.asarray(schedule.starts, dtype=np.float64),
                 ends=np.asarray(schedule.ends, dtype=np.float64),
-                rate_hz=per_second * np.asarray(schedule.p_success, dtype=np.float64)))
+                rate_hz=per_second * np.asarray(schedule.p_success, dtype=np.float64),
+                duration=spec.duration))
     return found
 
 
@@ -170,48 +180,112 @@ def _steps(series: PassSeries) -> tuple[FloatArray, FloatArray]:
     return np.asarray(times, dtype=np.float64), np.asarray(values, dtype=np.float64)
 
 
+def _columns(series: PassSeries) -> list[tuple[float, float]]:
+    """The time span of each column of panels: one per pass when a few short passes lie far
+    apart in the run (a shared axis would squeeze each into a line), else one span over
+    them all."""
+    windows = series.windows
+    first, last = windows[0][0], windows[-1][1]
+    up = sum(end - begin for begin, end in windows)
+    if 1 < len(windows) <= PASS_COLUMNS and up < 0.2 * (last - first):
+        return windows
+    return [(first, last)]
+
+
 def draw_pass(series: PassSeries) -> MplFigure:
-    """The matplotlib figure of :func:`pass_figure` (its panels: elevation, loss, rate; a
-    link that is not a satellite has the rate only)."""
+    """The matplotlib figure of :func:`pass_figure`: rows elevation, loss and rate (a link
+    that is not a satellite has the rate only), a column per pass (:func:`_columns`)."""
+    if not series.starts.size:
+        return _no_pass(series)
     satellite = series.elevation_deg is not None and series.loss_db is not None
-    figure = canvas(8.0, 6.6 if satellite else 2.8)
-    panels = figure.subplots(3 if satellite else 1, 1, sharex=True, squeeze=False)[:, 0]
-    if series.starts.size:
-        first, last = float(series.starts[0]), float(series.ends[-1])
-    else:
-        first, last = 0.0, 1.0
-    scale, unit = _time_unit(last - first)
+    columns = _columns(series)
+    figure = canvas(8.0 if len(columns) < 3 else 10.0, 6.6 if satellite else 2.8)
+    panels = figure.subplots(3 if satellite else 1, len(columns), sharex="col", sharey="row",
+                             squeeze=False)
+    span = float(series.ends[-1] - series.starts[0])
+    # several columns: each spans one pass (minutes), so no unit longer than a minute
+    scale, unit = _time_unit(span) if len(columns) == 1 else _time_unit(min(span, 3600.0))
     a, b = series.between
     if satellite:
-        assert series.elevation_deg is not None and series.loss_db is not None
-        elevation, loss, rate = panels
-        for arm, name in enumerate((a, b)):
+        _satellite_rows(series, panels[0], panels[1], scale)
+    _rate_row(series, panels[-1], scale)
+    for column, (begin, end) in enumerate(columns):
+        margin = 0.03 * (end - begin)
+        panels[-1, column].set_xlim((begin - margin) / scale, (end + margin) / scale)
+        if len(columns) > 1:
+            panels[0, column].set_title(f"pass {column + 1}: {_clock(series, begin)}",
+                                        fontsize=9)
+        for row in range(1, panels.shape[0]):
+            panels[row, column].set_title("")
+    name = (f"Satellite pass over {a} and {b}" if satellite
+            else f"Link {a} - {b}: a link with a schedule")
+    if len(columns) > 1:
+        figure.suptitle(name)
+        figure.supxlabel(f"time since the run's start ({unit})", fontsize=10)
+    else:
+        panels[0, 0].set_title(name)
+        panels[-1, 0].set_xlabel(f"time since the run's start ({unit})")
+    for axes in panels.ravel():
+        axes.grid(alpha=0.3)
+    return figure
+
+
+def _satellite_rows(series: PassSeries, elevations: Sequence[Axes], losses: Sequence[Axes],
+                    scale: float) -> None:
+    """The elevation of the satellite from each station, and the two-downlink loss."""
+    assert series.elevation_deg is not None and series.loss_db is not None
+    for elevation in elevations:
+        for arm, name in enumerate(series.between):
             times, values = _broken(series, series.elevation_deg[arm])
             elevation.plot(times / scale, values, color=_STATION_COLOURS[arm], label=name)
         if series.min_elevation_deg is not None:
             elevation.axhline(series.min_elevation_deg, color="#777777", linestyle=":",
                               linewidth=1, label=f"cut {series.min_elevation_deg:g} deg")
-        elevation.set_ylabel("elevation (deg)")
-        elevation.set_ylim(0, min(90.0, float(np.nanmax(series.elevation_deg, initial=0.0)) + 8))
-        elevation.legend(fontsize=8, frameon=False, loc="upper right")
-        elevation.set_title(f"Satellite pass over {a} and {b}")
-        times, values = _broken(series, series.loss_db)
+    elevations[0].set_ylabel("elevation (deg)")
+    elevations[0].set_ylim(0, min(90.0, float(np.nanmax(series.elevation_deg)) + 8))
+    elevations[-1].legend(fontsize=8, frameon=False, loc="upper right")
+    times, values = _broken(series, series.loss_db)
+    for loss in losses:
         loss.plot(times / scale, values, color="#555555")
-        loss.set_ylabel("two-downlink loss (dB)")
-        loss.invert_yaxis()  # less loss higher up, as the elevation above
-    else:
-        (rate,) = panels
-        rate.set_title(f"Link {a} - {b}: a link with a schedule")
+    losses[0].set_ylabel("two-downlink loss (dB)")
+    losses[0].invert_yaxis()  # less loss higher up, as the elevation above (rows share y)
+
+
+def _rate_row(series: PassSeries, rates: Sequence[Axes], scale: float) -> None:
+    """The expected pairs per second, as steps; on a log axis when they span more than a
+    factor 100 (the steps down to 0 then go down to the axis' floor)."""
     times, values = _steps(series)
-    rate.plot(times / scale, values, color="#009e73")
-    rate.fill_between(times / scale, values, color="#009e73", alpha=0.2, linewidth=0)
-    rate.set_ylabel("expected pairs per s (Hz)")
-    rate.set_ylim(bottom=0)
-    rate.set_xlabel(f"time since the run's start ({unit})")
-    margin = 0.03 * (last - first)
-    rate.set_xlim((first - margin) / scale, (last + margin) / scale)
-    for axes in panels:
-        axes.grid(alpha=0.3)
+    positive = values[values > 0]
+    floor = 0.0
+    logarithmic = positive.size > 0 and float(positive.max()) > 100 * float(positive.min())
+    if logarithmic:
+        floor = float(positive.min()) / 3
+    for rate in rates:
+        shown = np.maximum(values, floor)
+        rate.plot(times / scale, shown, color="#009e73")
+        rate.fill_between(times / scale, shown, floor, color="#009e73", alpha=0.2, linewidth=0)
+        if logarithmic:
+            rate.set_yscale("log")
+    rates[0].set_ylabel("expected pairs per s (Hz)")
+    rates[0].set_ylim(bottom=floor if logarithmic else 0.0)
+
+
+def _no_pass(series: PassSeries) -> MplFigure:
+    """A link that is never up in the run: its time axis over the run, and why it is empty."""
+    figure = canvas(8.0, 1.9)
+    axes = figure.add_subplot()
+    scale, unit = _time_unit(series.duration)
+    axes.set_xlim(0, series.duration / scale)
+    axes.set_yticks([])
+    a, b = series.between
+    why = (f"the satellite is not above {series.min_elevation_deg:g} deg at both stations "
+           "during the run" if series.min_elevation_deg is not None else
+           "no slice of the schedule lies in the run")
+    axes.text(0.5, 0.5, f"No pass: {why}", transform=axes.transAxes, ha="center",
+              va="center", fontsize=10, color="#555555")
+    axes.set_title(f"Satellite pass over {a} and {b}" if series.elevation_deg is not None
+                   else f"Link {a} - {b}: a link with a schedule")
+    axes.set_xlabel(f"time since the run's start ({unit})")
     return figure
 
 
@@ -236,11 +310,12 @@ def _caption(series: PassSeries) -> str:
                 "axis is reversed, less loss is higher); bottom: the coincidences (pairs) "
                 "expected per second while it is up, the higher the satellite the more")
     if not windows:
-        return what + ". It is never up during the run."
+        return what + f". It is never up during the run of {series.duration:.6g} s."
     ups = "; ".join(f"{_clock(series, begin)} to {_clock(series, end)} ({end - begin:.0f} s)"
                     for begin, end in windows[:4])
     more = f" and {len(windows) - 4} more" if len(windows) > 4 else ""
-    return f"{what}. Up {ups}{more}."
+    run = f"{series.duration:.6g} s"
+    return f"{what}. In the run of {run} it is up {ups}{more}."
 
 
 def pass_figure(series: PassSeries) -> Figure:
