@@ -290,9 +290,28 @@ def _no_pass(series: PassSeries) -> MplFigure:
 
 
 def _clock(series: PassSeries, seconds: float) -> str:
+    """A time of the run as a reader reads it: the UTC clock (with the date when the run
+    lasts more than a day), or seconds from the start without a ``start``."""
     if series.start is None:
         return f"{seconds:.0f} s"
-    return (series.start + timedelta(seconds=seconds)).strftime("%H:%M:%S UTC")
+    form = "%Y-%m-%d %H:%M:%S UTC" if series.duration > 86400 else "%H:%M:%S UTC"
+    return (series.start + timedelta(seconds=seconds)).strftime(form)
+
+
+def _duration(seconds: float) -> str:
+    """``600 s``, ``45 min``, ``12 h``, ``16.7 days``."""
+    if seconds < 1800:
+        return f"{seconds:.4g} s"
+    if seconds < 3 * 3600:
+        return f"{seconds / 60:.3g} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.3g} h"
+    return f"{seconds / 86400:.3g} days"
+
+
+def _seconds(value: float) -> str:
+    """Seconds in a table cell: 4 digits, whole seconds with separators from 10,000 s."""
+    return f"{value:.4g}" if value < 1e4 else f"{value:,.0f}"
 
 
 def _caption(series: PassSeries) -> str:
@@ -310,11 +329,11 @@ def _caption(series: PassSeries) -> str:
                 "axis is reversed, less loss is higher); bottom: the coincidences (pairs) "
                 "expected per second while it is up, the higher the satellite the more")
     if not windows:
-        return what + f". It is never up during the run of {series.duration:.6g} s."
+        return what + f". It is never up during the run of {_duration(series.duration)}."
     ups = "; ".join(f"{_clock(series, begin)} to {_clock(series, end)} ({end - begin:.0f} s)"
                     for begin, end in windows[:4])
     more = f" and {len(windows) - 4} more" if len(windows) > 4 else ""
-    run = f"{series.duration:.6g} s"
+    run = _duration(series.duration)
     return f"{what}. In the run of {run} it is up {ups}{more}."
 
 
@@ -352,8 +371,8 @@ def pass_grid(spec: ScenarioSpec, budgets: Sequence[LinkBudget]) -> Grid | None:
         fidelity = figures[2] if figures is not None else None
         pairs = rate * spec.duration
         rows.append([f"{budget.between[0]} - {budget.between[1]}", f"{len(windows):,}",
-                     f"{up:.4g}", f"{windows[0][0]:.4g}" if windows else "-",
-                     f"{windows[-1][1]:.4g}" if windows else "-", f"{pairs:.4g}",
+                     _seconds(up), _seconds(windows[0][0]) if windows else "-",
+                     _seconds(windows[-1][1]) if windows else "-", f"{pairs:.4g}",
                      "-" if fidelity is None else f"{fidelity:.4f}",
                      f"{pairs / up:.4g}" if up > 0 else "-"])
     if not rows:
