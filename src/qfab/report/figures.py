@@ -265,6 +265,8 @@ def _key_rate_figure(requests: Sequence[RequestResult]) -> Figure:
                       xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     if any(rates):
         axes.set_xlim(0, max(rates) * 1.35)
+    else:
+        axes.set_xlim(0, 1)  # no key at all: a rate axis from 0, not around it
     _labels(axes, requests)
     axes.set_xlabel("secret key rate (bit/s)")
     axes.set_title("Secret key rate per qkd request")
@@ -381,8 +383,9 @@ def topology_figure(spec: ScenarioSpec) -> Figure:
         axes.plot([xa, xb], [ya, yb], color="#666666", linestyle=styles[kind],
                   linewidth=1.4 if not big else 0.6, zorder=1)
         if labelled:
-            label = f"{kind}, {length_text(length)}" if column else \
-                f"{kind}\n{length_text(length)}"
+            # a satellite's downlinks have no fiber: its length (0) says nothing
+            shown = "free space" if kind == "satellite" else length_text(length)
+            label = f"{kind}, {shown}" if column else f"{kind}\n{shown}"
             axes.annotate(label, ((xa + xb) / 2, (ya + yb) / 2),
                           xytext=(-14, 0) if column else (0, 0), textcoords="offset points",
                           ha="right" if column else "center", va="center", fontsize=7,
