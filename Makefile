@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 demo: $(STAMP)
 	$(BIN)/qfab run examples/single_click_25km.yaml
 	$(BIN)/qfab run examples/single_click_25km.yaml --engine analytic
-	$(BIN)/qfab run examples/four_tier.yaml --report reports/four-tiers
+	$(BIN)/qfab run examples/four-tiers.yaml --report reports/four-tiers
 	@echo "report: reports/four-tiers/index.html"
 
 test: $(STAMP) chromium

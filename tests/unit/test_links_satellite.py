@@ -235,3 +235,26 @@ def test_equal_satellite_links_to_other_stations_have_their_own_passes() -> None
     first_schedule, second_schedule = models[0].schedule, models[1].schedule
     assert first_schedule is not None and second_schedule is not None
     assert first_schedule.starts != second_schedule.starts
+
+
+def test_operate_night_keeps_only_the_slices_with_the_sun_down_at_both_stations() -> None:
+    document = _document(operate="night", background="auto")
+    document["duration"] = "48 h"
+    spec = parse_scenario(document)
+    always = parse_scenario({**document, "links": [{**document["links"][0],
+                                                   "operate": "always"}]})
+    night = satellite_pass(spec.links[0], spec, 0)
+    every = satellite_pass(always.links[0], always, 0)
+    assert 0 < night.starts.size < every.starts.size  # two days hold day and night passes
+    tle = load_tle("micius")
+    begin = datetime(2016, 12, 21, 17, 40, tzinfo=UTC)
+    for name in ("delingha", "lijiang"):
+        where = spec.nodes[name].location
+        station = GroundStation(name, where.latitude, where.longitude, where.altitude)
+        for start in night.starts[:: max(1, night.starts.size // 20)]:
+            track = pass_track(tle, station, begin + timedelta(seconds=float(start) + 0.5),
+                               1.0, 1.0)
+            assert track.sun_elevation_rad[0] <= 0.0
+    kept = {float(s) for s in night.starts}
+    dropped = [float(s) for s in every.starts if float(s) not in kept]
+    assert dropped  # the daylight slices, gone

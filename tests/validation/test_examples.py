@@ -63,7 +63,7 @@ def test_engines_agree_on_single_link_example(path: Path) -> None:
 def test_analytic_engine_says_why_it_cannot_run_a_network_example(path: Path) -> None:
     support = supports(load_scenario(path), engine="analytic")
     assert not support and support.reason is not None
-    assert support.reason.startswith(("requests[", "arrivals[", "policy."))
+    assert support.reason.startswith(("requests[", "arrivals[", "policy.", "links["))
     assert support.reason.endswith("use engine des")
 
 

@@ -146,3 +146,14 @@ def test_chsh_of_the_delivered_pairs_is_within_the_published_uncertainty() -> No
     # the analytic engine's expectation: the success-weighted mean pair of the pass
     expected = run(load_scenario(EXAMPLE), engine="analytic").requests[0]
     assert expected.chsh == pytest.approx(request.chsh, abs=2e-3)
+
+
+def test_qber_of_the_pass_is_the_published_one_within_the_chsh_uncertainty() -> None:
+    """Yin et al. 2020 (p. 503) put the QBER of the 2017 passes at about 8.1 %. For pairs
+    whose errors are depolarizing, S = 2 sqrt(2) (1 - 2 Q), so the published S = 2.37 +- 0.09
+    fixes Q to +- 0.09 / (4 sqrt(2)) = 0.016: the expected QBER of the pass (the analytic
+    engine's, from the mean pair of the slices: 7.5 %) must fall within that of 8.1 %. A
+    source of fidelity 0.8 instead of 0.907 gives 14 %, outside."""
+    expected = run(load_scenario(EXAMPLE), engine="analytic").requests[0]
+    tolerance = PUBLISHED.value("chsh_s_uncertainty") / (4.0 * math.sqrt(2.0))
+    assert expected.qber == pytest.approx(PUBLISHED.value("qber"), abs=tolerance)

@@ -186,6 +186,7 @@ def satellite_pass(link: SatelliteLinkSpec, spec: ScenarioSpec, index: int) -> S
     elevation = np.zeros((2, n))
     efficiency = np.zeros((2, n))
     noise = np.zeros((2, n))
+    sunlit = np.zeros((2, n), dtype=bool)
     for arm, (station, receiver) in enumerate(zip(stations, link.station_receivers)):
         column = 0
         for window in windows:
@@ -195,9 +196,10 @@ def satellite_pass(link: SatelliteLinkSpec, spec: ScenarioSpec, index: int) -> S
             cut = slice(column, column + count)
             range_m[arm, cut] = track.range_m[:count]
             elevation[arm, cut] = track.elevation_rad[:count]
+            sunlit[arm, cut] = track.sun_elevation_rad[:count] > 0.0
             day = (np.zeros(count, dtype=bool) if link.background == "night" else
                    np.ones(count, dtype=bool) if link.background == "day" else
-                   track.sun_elevation_rad[:count] > 0.0)
+                   sunlit[arm, cut])
             noise[arm, cut] = _noise(link, receiver, day)
             column += count
         detector = receiver.detector
@@ -210,6 +212,12 @@ def satellite_pass(link: SatelliteLinkSpec, spec: ScenarioSpec, index: int) -> S
             receiver_efficiency=receiver.efficiency * detector.efficiency
             * float(window_fraction(detector.window, detector.jitter)),
             air_mass_model=link.atmosphere.air_mass)
+    if link.operate == "night":  # only while the Sun is below the horizon at both stations
+        dark_sky = ~sunlit.any(axis=0)
+        starts, ends = starts[dark_sky], ends[dark_sky]
+        range_m, elevation = range_m[:, dark_sky], elevation[:, dark_sky]
+        efficiency, noise = efficiency[:, dark_sky], noise[:, dark_sky]
+        n = starts.size
     mean_pairs = link.source.pair_rate * link.cycle_time
     p, states = midpoint_source(mean_pairs, efficiency[0], efficiency[1],
                                 dark_count_probability_a=noise[0],

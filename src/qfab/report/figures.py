@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from qfab.spec.models import ScenarioSpec
 
 __all__ = ["LABELLED_LINKS", "NO_TIER", "SHOWN_REQUESTS", "TIER_COLOURS", "TIER_NAMES", "Figure",
-           "length_text", "report_figures", "tier_colour", "topology_figure"]
+           "canvas", "length_text", "png", "report_figures", "tier_colour", "topology_figure"]
 
 #: Colour of each tier's nodes in the topology picture (colour-blind-safe hues).
 TIER_COLOURS = {"nodal": "#8e44ad", "cluster": "#0072b2", "campus": "#009e73",
@@ -148,6 +148,24 @@ def _png(figure: MplFigure) -> bytes:
     return stream.getvalue()
 
 
+def canvas(width: float, height: float) -> MplFigure:
+    """A new matplotlib figure of ``width`` by ``height`` inches on an Agg canvas (no
+    :mod:`matplotlib.pyplot`), constrained layout.
+
+    Raises
+    ------
+    qfab.errors.QfabError
+        matplotlib is not installed.
+    """
+    return _canvas(width, height)
+
+
+def png(figure: MplFigure) -> bytes:
+    """The PNG bytes of ``figure`` at the report's resolution (no software metadata, so
+    equal figures give equal bytes)."""
+    return _png(figure)
+
+
 def _bar_height(count: int) -> float:
     return min(1.2 + 0.42 * count, 14.0)
 
@@ -247,6 +265,8 @@ def _key_rate_figure(requests: Sequence[RequestResult]) -> Figure:
                       xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     if any(rates):
         axes.set_xlim(0, max(rates) * 1.35)
+    else:
+        axes.set_xlim(0, 1)  # no key at all: a rate axis from 0, not around it
     _labels(axes, requests)
     axes.set_xlabel("secret key rate (bit/s)")
     axes.set_title("Secret key rate per qkd request")
@@ -363,8 +383,9 @@ def topology_figure(spec: ScenarioSpec) -> Figure:
         axes.plot([xa, xb], [ya, yb], color="#666666", linestyle=styles[kind],
                   linewidth=1.4 if not big else 0.6, zorder=1)
         if labelled:
-            label = f"{kind}, {length_text(length)}" if column else \
-                f"{kind}\n{length_text(length)}"
+            # a satellite's downlinks have no fiber: its length (0) says nothing
+            shown = "free space" if kind == "satellite" else length_text(length)
+            label = f"{kind}, {shown}" if column else f"{kind}\n{shown}"
             axes.annotate(label, ((xa + xb) / 2, (ya + yb) / 2),
                           xytext=(-14, 0) if column else (0, 0), textcoords="offset points",
                           ha="right" if column else "center", va="center", fontsize=7,

@@ -1,7 +1,8 @@
 """The report folder of a run (``qfab run FILE --report DIR``): written whole or not at all.
 
 :func:`write_report` builds the page (:func:`qfab.report.html.report_page`), its figures
-(:func:`qfab.report.figures.report_figures`) and the result document, writes them into a
+(:func:`qfab.report.figures.report_figures`, and a satellite pass figure per link with a
+schedule, :func:`qfab.report.passes.pass_figures`) and the result document, writes them into a
 new temporary folder beside ``DIR`` and renames that folder to ``DIR``: an error leaves no
 half-written report. A previous report in ``DIR`` (recognised by its marker file,
 :data:`MARKER`, and holding nothing but report files) is replaced; anything else that is
@@ -27,6 +28,7 @@ from qfab.filemode import new_file_mode
 from qfab.report.budget import link_budgets
 from qfab.report.figures import report_figures
 from qfab.report.html import report_page
+from qfab.report.passes import pass_figures
 from qfab.spec.models import ScenarioSpec
 
 __all__ = ["MARKER", "ReportError", "check_report_dir", "write_report"]
@@ -107,8 +109,9 @@ def write_report(directory: Path, spec: ScenarioSpec, result: RunResult, *,
         matplotlib is not installed.
     """
     check_report_dir(directory)
-    figures = report_figures(spec, result)
-    page = report_page(spec, result, link_budgets(spec), figures, source=source)
+    budgets = link_budgets(spec)
+    figures = report_figures(spec, result) + pass_figures(spec, budgets)
+    page = report_page(spec, result, budgets, figures, source=source)
     files: dict[str, bytes] = {"index.html": page.encode("utf-8")}
     files.update((figure.name, figure.png) for figure in figures)
     files["result.json"] = (json.dumps(result.to_dict(), indent=2) + "\n").encode("utf-8")

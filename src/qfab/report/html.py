@@ -29,6 +29,7 @@ from qfab.report.figures import (
     length_text,
     tier_colour,
 )
+from qfab.report.passes import pass_grid
 from qfab.report.table import (
     Grid,
     link_grid,
@@ -37,6 +38,7 @@ from qfab.report.table import (
     qkd_grid,
     qkd_notes,
     request_grid,
+    wait_lines,
     written_requests,
 )
 from qfab.spec.models import ScenarioSpec
@@ -117,6 +119,7 @@ def report_page(spec: ScenarioSpec, result: RunResult, budgets: Sequence[LinkBud
     if written:
         parts.append(_grid(request_grid(result), "requests"))
         parts += _notes(plan_lines(written))
+        parts += _notes(wait_lines(written), "waits")
     else:
         parts.append("<p>The scenario names no request of its own"
                      + (": its requests come from arrival processes, summarized per process "
@@ -137,13 +140,15 @@ def report_page(spec: ScenarioSpec, result: RunResult, budgets: Sequence[LinkBud
         parts.append(f'<p class="stalled">STALLED at {result.stalled.time_s:.6g} s simulated: '
                      "no pending event can bring any request another pair.</p>"
                      + (f'<ul class="notes">{waits}</ul>' if waits else ""))
-    request_figures = [figure for figure in figures if figure.name != "topology.png"]
+    request_figures = [figure for figure in figures
+                       if figure.name != "topology.png" and not _is_pass(figure)]
     if request_figures:
         parts.append("<h2>Per request</h2>")
         parts += [_figure(figure) for figure in request_figures]
     parts.append("<h2>Network</h2>")
     parts += [_figure(figure) for figure in figures if figure.name == "topology.png"]
     parts += [_tier_key(spec), "<h3>Links during the run</h3>", _grid(link_grid(result), "links")]
+    parts += _passes(spec, budgets, [figure for figure in figures if _is_pass(figure)])
     parts += ["<h2>Link budgets</h2>",
               "<p>For each link, the stages a photon meets in order, each with the share of "
               "photons it lets through (efficiency, and as a loss in dB) and the noise it adds; "
@@ -209,6 +214,10 @@ def _what_you_see(spec: ScenarioSpec, result: RunResult, figures: Sequence[Figur
     plots = [name for name, file in (("the rate", "rate.png"), ("the fidelity", "fidelity.png"),
                                      ("the secret key rate", "key_rate.png")) if file in shown]
     plot_text = f"The plots show {' and '.join(plots)} of each request. " if plots else ""
+    passes = any(_is_pass(figure) for figure in figures)
+    pass_text = ("The satellite passes part shows when each satellite link is up (its "
+                 "satellite above both ground stations), the loss of its two downlinks and "
+                 "the pairs expected per second along each pass. ") if passes else ""
     return (f"This page reports one run of the scenario \u201c{result.scenario}\u201d: "
             f"{_plural(len(spec.nodes), 'node')}{tier_text}, {_plural(len(spec.links), 'link')} "
             f"and {_plural(len(result.requests), 'request')}, computed by {engine}, seed "
@@ -216,7 +225,8 @@ def _what_you_see(spec: ScenarioSpec, result: RunResult, figures: Sequence[Figur
             "coloured by their tier: nodal "
             "(qubits inside one cryostat), cluster (racks of modules), campus / metro (sites "
             "across a city) and wan (between cities); the links table under it gives each "
-            "link's attempts, successes and pair rate during the run. Last, the link budgets "
+            f"link's attempts, successes and pair rate during the run. {pass_text}Last, the "
+            "link budgets "
             "show where each link loses its photons and picks up noise, stage by stage.")
 
 
@@ -236,11 +246,40 @@ def _grid(grid: Grid, name: str) -> str:
             f"<tbody>\n{rows}</tbody></table></div>")
 
 
-def _notes(lines: Sequence[str]) -> list[str]:
+def _notes(lines: Sequence[str], name: str = "notes") -> list[str]:
     if not lines:
         return []
     items = "".join(f"<li>{_text(line.strip())}</li>" for line in lines)
-    return [f'<ul class="notes">{items}</ul>']
+    return [f'<ul class="{"notes" if name == "notes" else f"notes {name}"}">{items}</ul>']
+
+
+def _is_pass(figure: Figure) -> bool:
+    return figure.name.startswith("pass_")
+
+
+def _passes(spec: ScenarioSpec, budgets: Sequence[LinkBudget],
+            figures: Sequence[Figure]) -> list[str]:
+    """The section on the links with a schedule (satellite passes): what each gives over
+    the run (:func:`qfab.report.passes.pass_grid`) and its pass figure."""
+    grid = pass_grid(spec, budgets)
+    if grid is None and not figures:
+        return []
+    parts = ["<h2>Satellite passes</h2>",
+             "<p>A satellite link is up only while its satellite is above the elevation cut "
+             "at both ground stations at once: a pass lasts minutes, and the loss of the "
+             "downlinks, hence the pair rate, changes along it. The table gives what each "
+             "such link is expected to give over the run (as the analytic engine and "
+             "<code>qfab budget</code> count it: every channel attempting from the start); "
+             "the figures show each pass against time. A request over such a link waits "
+             "for it to come up (its wait is listed under the requests table).</p>"]
+    if grid is not None:
+        parts.append(_grid(grid, "passes"))
+    parts += [_figure(figure) for figure in figures]
+    return parts
+
+
+def _num(value: float | None, form: str) -> str:
+    return "-" if value is None else format(value, form)
 
 
 def _db(value: float) -> str:
@@ -265,8 +304,10 @@ def _budget(budget: LinkBudget) -> str:
     if budget.model is None:
         summary = f"PLOB {plob}"
     else:
-        summary = (f"p_success {budget.model.p_success:.4g}, rate {budget.model.pair_rate:.4g} "
-                   f"Hz, fidelity {float(budget.model.heralded_state[0]):.4f}, PLOB {plob}")
+        summary = (("over the run's passes: " if budget.run_figures else "")
+                   + f"p_success {_num(budget.p_success, '.4g')}, rate "
+                   f"{_num(budget.rate_hz, '.4g')} Hz, fidelity {_num(budget.fidelity, '.4f')}, "
+                   f"PLOB {plob}")
     return (f'<section class="budget"><h3>{_text(heading)}</h3>\n'
             '<div class="scroll"><table class="budget">\n<thead><tr><th>stage</th>'
             "<th>efficiency</th><th>loss dB</th><th>noise</th></tr></thead>\n"
@@ -277,15 +318,13 @@ def _budget_summary(budgets: Sequence[LinkBudget]) -> str:
     """One row per link: its kind, length, total efficiency and loss, and what it achieves."""
     rows = []
     for budget in budgets:
-        model = budget.model
         plob = (f"{budget.plob_bits_per_use:.4g}" if math.isfinite(budget.plob_bits_per_use)
                 else "unbounded")
         rows.append([f"{budget.between[0]} - {budget.between[1]}", budget.kind,
                      length_text(budget.length), f"{budget.efficiency:.4g}",
                      _db(float(loss_db(budget.efficiency))),
-                     "-" if model is None else f"{model.p_success:.4g}",
-                     "-" if model is None else f"{model.pair_rate:.4g}",
-                     "-" if model is None else f"{float(model.heralded_state[0]):.4f}", plob])
+                     _num(budget.p_success, ".4g"), _num(budget.rate_hz, ".4g"),
+                     _num(budget.fidelity, ".4f"), plob])
     return _grid(Grid(["link", "kind", "length", "efficiency", "loss dB", "p_success",
                        "rate (Hz)", "fidelity", "PLOB bits/use"], rows), "budget-summary")
 

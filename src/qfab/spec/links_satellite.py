@@ -149,7 +149,9 @@ class SatelliteLinkSpec(_LinkSpecBase):
     ``between``. ``start`` is the UTC time of ``t = 0`` of the run. ``background``: ``night``
     or ``day`` sky radiance throughout, or ``auto`` (day while the Sun is above the horizon
     at a station); ``sky_radiance`` (W m^-2 sr^-1 per metre of bandwidth) replaces the
-    documented typical values of :mod:`qfab.physics.free_space`.
+    documented typical values of :mod:`qfab.physics.free_space`. ``operate: night`` keeps
+    the link down while the Sun is above the horizon at either station (the satellite's
+    passes in daylight give no usable pairs against the day sky).
     """
 
     kind: Literal["satellite"] = "satellite"
@@ -183,6 +185,10 @@ class SatelliteLinkSpec(_LinkSpecBase):
     background: Literal["night", "day", "auto"] = Field(
         "auto", description="sky background: night or day radiance, or auto from the Sun's "
         "elevation at each station")
+    operate: Literal["always", "night"] = Field(
+        "always", description="always: the link is up whenever both stations see the "
+        "satellite; night: only while the Sun is also below the horizon at both stations "
+        "(as the Micius experiments ran)")
     sky_radiance: tuple[Number, Number] | None = Field(
         None, description="[night, day] sky spectral radiance in W m^-2 sr^-1 per metre of "
         "bandwidth (default: the typical values of qfab.physics.free_space)")

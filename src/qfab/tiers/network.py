@@ -98,10 +98,16 @@ def block_spec(model: type[Model], spec: Model | None, fields: Mapping[str, Any]
 
 
 def merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """``base`` with ``override`` merged in, nested mappings included; ``override`` wins."""
+    """``base`` with ``override`` merged in, nested mappings included; ``override`` wins.
+
+    A nested mapping whose ``kind`` differs from the one it overrides replaces it whole
+    (a memory of another kind shares none of the generated one's fields).
+    """
     merged = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+        current = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(current, dict) \
+                and value.get("kind", current.get("kind")) == current.get("kind"):
             merged[key] = merge(merged[key], value)
         else:
             merged[key] = copy.deepcopy(value)

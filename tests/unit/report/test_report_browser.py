@@ -57,3 +57,16 @@ def test_without_chromium_the_check_says_why(tmp_path: Path) -> None:
     reason = browser_unavailable(tmp_path / "no-chromium")
     assert reason is not None
     assert "playwright" in reason or "apt-get install" in reason
+
+
+@pytest.mark.skipif(_REASON is not None, reason=f"browser check: {_REASON}")
+def test_a_satellite_report_renders_its_pass_figure(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    spec, result = run_example("micius", "analytic")
+    folder = tmp_path / "micius"
+    write_report(folder, spec, result)
+    check = render_page(folder / "index.html", tmp_path / "micius.png")
+    assert check.failed_requests == [] and check.broken_images == []
+    assert check.console_errors == []
+    assert check.images == 3  # key rate, topology, the pass
+    assert "passes" in check.tables

@@ -166,3 +166,16 @@ def test_tiers_and_topology_are_not_combined() -> None:
             "link": {"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.1,
                      "cycle_time": "1 ms"}})
     assert caught.value.path == "tiers"
+
+
+def test_a_node_section_of_another_kind_replaces_the_generated_one() -> None:
+    from qfab.tiers.network import merge
+
+    generated = {"tier": "wan", "memory": {"kind": "afc", "optical_depth": 20.0, "modes": 100}}
+    assert merge(generated, {"memory": {"kind": "t1t2", "t2": 1.0}}) == {
+        "tier": "wan", "memory": {"kind": "t1t2", "t2": 1.0}}
+    # the same kind (or none named) merges key by key
+    assert merge(generated, {"memory": {"modes": 10}})["memory"] == {
+        "kind": "afc", "optical_depth": 20.0, "modes": 10}
+    assert merge(generated, {"memory": {"kind": "afc", "modes": 10}})["memory"]["optical_depth"] \
+        == 20.0
