@@ -97,7 +97,11 @@ def to_si(value: object, dimension: Dimension) -> float:
         return number
     logarithmic = LOG_UNITS.get(dimension, {})
     if unit in logarithmic:
-        return logarithmic[unit](number)
+        try:
+            return logarithmic[unit](number)
+        except OverflowError:  # e.g. 1e300 dBm: a power beyond the range of numbers
+            raise UnitError(f"{value!r} is beyond the range of numbers as a {dimension} "
+                            "in SI units") from None
     table = UNITS[dimension]
     if unit not in table:
         for other, units in UNITS.items():

@@ -57,3 +57,10 @@ def test_an_integer_beyond_the_float_range_is_a_unit_error() -> None:
 
     with pytest.raises(UnitError, match="integer of 401 digits"):
         to_si(10**400, "length")
+
+
+def test_a_logarithmic_value_beyond_the_float_range_is_a_unit_error() -> None:
+    """1e300 dBm is 10**(1e299) W: a UnitError, not an OverflowError."""
+    with pytest.raises(UnitError, match="beyond the range of numbers"):
+        to_si("1e300 dBm", "power")
+    assert to_si("0 dBm", "power") == pytest.approx(1e-3)
