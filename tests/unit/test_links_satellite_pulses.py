@@ -260,3 +260,27 @@ def test_the_budget_commands_refuse_the_link_clearly(tmp_path: Any) -> None:
     path.write_text(yaml.safe_dump(_document()))
     for argv in (["budget", str(path)], ["run", str(path), "--report", str(tmp_path / "r")]):
         assert main(argv) != 0
+
+
+@pytest.mark.parametrize("request_fields", [{}, {"decoys": "infinite",
+                                                 "source": {"mu": 0.5,
+                                                            "repetition_rate": "1 MHz"}}])
+def test_an_uplink_runs_on_both_engines_with_the_same_sifted_bits(
+        request_fields: dict[str, Any]) -> None:
+    """Uplink, asymptotic: the sampled sifted bits (signal, matched bases) agree with the
+    expected ones within 5 standard errors; des keys are identical or a stated abort."""
+    document = _document({"mode": "uplink", "beam_wander": "2 urad",
+                          "sky_radiance": [NIGHT_SKY_RADIANCE, 1e7],
+                          "transmitter": {"divergence": "5 urad", "efficiency": 1.0}},
+                         request=request_fields)
+    spec = parse_scenario(document)
+    expected = run(spec, engine="analytic", seed=0).requests[0].extra
+    sampled = run(spec, engine="des", seed=9).requests[0].extra
+    assert expected["pulses"] == sampled["pulses"] > 0
+    mean = expected["sifted_bits"]
+    assert mean > 1000
+    assert abs(sampled["sifted_bits"] - mean) < 5 * math.sqrt(mean)
+    if sampled["final_key_bits"]:
+        assert sampled["keys_match"] is True
+    else:
+        assert isinstance(sampled["abort_reason"], str)
