@@ -77,7 +77,7 @@ def test_same_seed_same_result(path: Path) -> None:
 
 
 def test_four_tier_request_crosses_every_tier() -> None:
-    result = run(load_scenario(EXAMPLES / "four_tier.yaml"), engine="des")
+    result = run(load_scenario(EXAMPLES / "cross_tier_request.yaml"), engine="des")
     request = result.requests[0]
     assert request.path is not None and request.path[0] == "qpu_a" and request.path[-1] == "qpu_b"
     assert request.domains == ["nodal-1", "cluster-1", "campus-1", "wan", "campus-2",
@@ -89,7 +89,7 @@ def test_four_tier_request_crosses_every_tier() -> None:
 @pytest.mark.parametrize("engine", ["analytic", "fast"])
 def test_four_tier_is_left_to_the_engine_that_stitches_segments(engine: str) -> None:
     """The path crosses seven domains; only the event simulation swaps it per segment."""
-    spec = load_scenario(EXAMPLES / "four_tier.yaml")
+    spec = load_scenario(EXAMPLES / "cross_tier_request.yaml")
     assert supports(spec, engine="des")
     support = supports(spec, engine=engine)
     assert not support and support.reason is not None

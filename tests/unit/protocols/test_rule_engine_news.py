@@ -54,7 +54,7 @@ def test_only_knowledge_gated_or_delivering_nodes_react(swap: str,
 def test_segment_gateways_react_to_news() -> None:
     """Stitched domains swap at gateways only once a pair spans the whole segment: the far
     end moving from inside the segment to its edge is news there."""
-    runtime = _runtime(example="four_tier.yaml")
+    runtime = _runtime(example="cross_tier_request.yaml")
     gateways = [name for name, engine in runtime.engines.items()
                 if engine.reacts_to_news and engine.rules and
                 name not in runtime.apps[0].plan.path[::len(runtime.apps[0].plan.path) - 1]]

@@ -24,7 +24,7 @@ _REASON = browser_unavailable()
 @pytest.mark.skipif(_REASON is not None, reason=f"browser check: {_REASON}")
 def test_report_renders_in_headless_chromium_with_no_missing_assets(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    spec, result = run_example("four_tier", "des")
+    spec, result = run_example("four-tiers", "des")
     folder = tmp_path / "four-tiers"
     write_report(folder, spec, result)
     screenshot = tmp_path / "four-tiers.png"
@@ -32,7 +32,7 @@ def test_report_renders_in_headless_chromium_with_no_missing_assets(tmp_path: Pa
     assert check.failed_requests == []
     assert check.broken_images == []
     assert check.console_errors == []
-    assert check.images == 3  # rate, fidelity, topology
+    assert check.images == 4  # rate, fidelity, topology, the satellite pass
     for name in ("requests", "links", "budget-summary", "budget", "tiers"):
         assert name in check.tables
     assert check.title.startswith(result.scenario)

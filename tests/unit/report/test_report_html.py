@@ -24,7 +24,7 @@ pytest.importorskip("matplotlib")
 @pytest.fixture(scope="module")
 def four_tier(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, object], Path]:
     """The four-tier example on the event simulation: its page, document and folder."""
-    spec, result = run_example("four_tier", "des")
+    spec, result = run_example("cross_tier_request", "des")
     folder = tmp_path_factory.mktemp("report") / "four-tiers"
     write_report(folder, spec, result)
     return (folder / "index.html").read_text(encoding="utf-8"), result.to_dict(), folder
@@ -67,7 +67,7 @@ def test_links_table_holds_the_result_documents_numbers(four_tier) -> None:
 
 def test_budgets_show_every_stage_of_every_link(four_tier) -> None:
     page, _, _ = four_tier
-    budgets = link_budgets(load_scenario(EXAMPLES / "four_tier.yaml"))
+    budgets = link_budgets(load_scenario(EXAMPLES / "cross_tier_request.yaml"))
     tables = [rows for cls, rows in page_tables(page)[0] if cls == "budget"]
     assert len(tables) == len(budgets)
     for rows, budget in zip(tables, budgets):

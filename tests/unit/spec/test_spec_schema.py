@@ -66,7 +66,7 @@ def _plugins_of(example: Path) -> Iterator[None]:
 
 def test_examples_are_found() -> None:
     names = {path.name for path in EXAMPLES}
-    assert {"chain_9_nodes.yaml", "four_tier.yaml", "link_length.yaml"} <= names
+    assert {"chain_9_nodes.yaml", "cross_tier_request.yaml", "link_length.yaml"} <= names
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[path.name for path in EXAMPLES])
