@@ -17,12 +17,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from qfab import __version__
 from qfab.argtypes import ENGINE_NAMES, non_negative_int, positive_int
 from qfab.catalog.command import add_catalog_command
-from qfab.errors import EngineError, QfabError, ScenarioError
+from qfab.errors import QfabError, ScenarioError
 from qfab.experiments.cli import add_sweep_command
 from qfab.filemode import new_file_mode
 from qfab.report.plot_command import add_plot_command
@@ -219,8 +219,6 @@ def _run(args: argparse.Namespace) -> int:
         _check_report(report_dir, args)
     # the seed is the scenario's before loading, so that arrivals are drawn with it too
     spec = _with_fast_options(load_scenario(args.file, seed=args.seed), args)
-    if report_dir is not None:
-        _no_budget_yet(spec, "--report")
     if trace_path is not None and (args.engine or spec.engine) != "des":
         raise QfabError(f"--trace: the event trace records the event simulation (engine "
                         f"des); engine {args.engine or spec.engine} has no events to record")
@@ -372,22 +370,11 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _no_budget_yet(spec: Any, what: str) -> None:
-    """Refuse a prepare-and-measure satellite link where the link budgets are listed: the
-    budget does not cover its slices yet (``qfab run`` reports the pass's figures)."""
-    for index, link in enumerate(spec.links):
-        if getattr(link, "kind", None) == "satellite" and getattr(link, "prepare_measure", False):
-            raise EngineError(f"links[{index}].mode: {link.mode}: {what} does not list the "
-                              "budget of a prepare-and-measure satellite link yet (qfab run "
-                              "without it reports the pass's figures)")
-
-
 def _budget(args: argparse.Namespace) -> int:
     from qfab.loading import load_scenario
     from qfab.report.budget import budget_document, format_budgets, link_budgets
 
     spec = load_scenario(args.file)
-    _no_budget_yet(spec, "qfab budget")
     budgets = link_budgets(spec)
     print(json.dumps(budget_document(budgets), indent=2) if args.json
           else format_budgets(budgets))

@@ -261,6 +261,32 @@ def _fiber_budget(link: FiberLinkSpec) -> LinkBudget:
                       plob_bits_per_use=float(plob_bound(fiber)), between=link.between)
 
 
+def _pulse_satellite_budget(spec: ScenarioSpec, index: int,
+                            link: SatelliteLinkSpec) -> LinkBudget:
+    """A prepare-and-measure satellite link (``mode: downlink`` or ``uplink``) at the slice
+    of its passes with the highest transmittance
+    (:func:`qfab.links.satellite_pulses.pulse_channel_pass`): ``free_space`` (the channel:
+    geometry, atmosphere, optics; its PLOB bound) and ``detector`` (efficiency times the
+    jitter window; noise: the background ``Y0`` per window, sky and dark counts); no pairs.
+    A run without a pass has one stage ``no pass in the run``."""
+    from qfab.links.satellite_pulses import pulse_channel_pass
+
+    found = pulse_channel_pass(link, spec, index)
+    if not found.eta.size:
+        stages: tuple[Stage, ...] = (Stage("no pass in the run", 0.0, 0.0),)
+        channel = 0.0
+    else:
+        best = int(found.eta.argmax())
+        channel = float(found.channel[best])
+        detector = float(found.eta[best]) / channel if channel > 0 else 0.0
+        when = f"t = {found.starts[best]:.0f} s, {found.range_m[best] / 1e3:.0f} km"
+        stages = (Stage(f"free_space ({when})", channel, 0.0),
+                  Stage("detector", detector, float(found.background[best])))
+    return LinkBudget(kind="satellite", length=0.0, stages=stages,
+                      efficiency=math.prod(stage.efficiency for stage in stages), model=None,
+                      plob_bits_per_use=float(plob_bound(channel)), between=link.between)
+
+
 def link_budgets(spec: ScenarioSpec) -> list[LinkBudget]:
     """The budget of every link of ``spec``, in the order of ``spec.links``."""
     network = spec.entanglement_part()
@@ -269,6 +295,8 @@ def link_budgets(spec: ScenarioSpec) -> list[LinkBudget]:
     for index, link in enumerate(spec.links):
         if isinstance(link, FiberLinkSpec):
             budgets.append(_fiber_budget(link))
+        elif isinstance(link, SatelliteLinkSpec) and link.prepare_measure:
+            budgets.append(_pulse_satellite_budget(spec, index, link))
         else:
             budgets.append(_budget(spec, index, next(models)))
     return budgets

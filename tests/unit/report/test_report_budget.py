@@ -57,18 +57,7 @@ def _two_node_copy(spec: ScenarioSpec, index: int) -> ScenarioSpec:
                                    "policy": spec.policy.model_copy(update={"buffer": 0})})
 
 
-#: Examples whose links the budget does not cover yet: a satellite link in mode downlink or
-#: uplink (a prepare-and-measure channel; its slices are
-#: qfab.links.satellite_pulses.pulse_channel_pass) needs a branch in link_budgets. Strict:
-#: the mark fails as soon as the budget covers it, so that it is removed then.
-_NO_BUDGET_YET = {"qkd_satellite_downlink"}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(path, marks=pytest.mark.xfail(
-        strict=True, reason="no budget of a prepare-and-measure satellite link yet"))
-    if path.stem in _NO_BUDGET_YET else path for path in EXAMPLE_FILES],
-    ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.stem)
 def test_every_example_link_has_the_analytic_engines_figures(path: Path) -> None:
     spec = load_scenario(path)
     budgets = link_budgets(spec)
@@ -225,3 +214,22 @@ def test_a_plugin_kind_is_one_stage_with_the_analytic_engines_figures() -> None:
     assert budget.efficiency == budget.model.p_success
     channel = float(transmittance(link.length, link.fiber.attenuation))
     assert budget.plob_bits_per_use == pytest.approx(float(plob_bound(channel)), rel=1e-12)
+
+
+def test_a_prepare_and_measure_satellite_link_is_listed_at_its_best_slice() -> None:
+    from qfab.links.satellite_pulses import pulse_channel_pass
+
+    spec = load_scenario(EXAMPLES / "qkd_satellite_downlink.yaml")
+    budget, = link_budgets(spec)
+    found = pulse_channel_pass(spec.links[0], spec, 0)
+    best = int(found.eta.argmax())
+    free_space, detector = budget.stages
+    assert free_space.name.startswith("free_space (t = ")
+    assert free_space.efficiency == pytest.approx(float(found.channel[best]), rel=1e-12)
+    assert free_space.efficiency * detector.efficiency == pytest.approx(
+        float(found.eta[best]), rel=1e-12)
+    assert detector.noise == pytest.approx(float(found.background[best]), rel=1e-12)
+    assert budget.model is None and budget.p_success is None  # a channel: no pairs
+    assert budget.plob_bits_per_use == pytest.approx(
+        float(plob_bound(found.channel[best])), rel=1e-12)
+    assert "free_space" in format_budgets([budget])
