@@ -250,16 +250,19 @@ def test_errors_are_qfab_errors() -> None:
     assert issubclass(ScenarioError, QfabError)
 
 
-def test_the_budget_commands_refuse_the_link_clearly(tmp_path: Any) -> None:
-    """qfab budget and run --report do not list a prepare-and-measure pass yet: one line."""
+def test_the_budget_commands_list_the_link(tmp_path: Any, capsys: Any) -> None:
+    """qfab budget lists a prepare-and-measure pass (its best slice) and run --report writes
+    its page."""
     import yaml
 
     from qfab.cli import main
 
     path = tmp_path / "pass.yaml"
     path.write_text(yaml.safe_dump(_document()))
-    for argv in (["budget", str(path)], ["run", str(path), "--report", str(tmp_path / "r")]):
-        assert main(argv) != 0
+    assert main(["budget", str(path)]) == 0
+    assert "free_space (t = " in capsys.readouterr().out
+    assert main(["run", str(path), "--report", str(tmp_path / "r")]) == 0
+    assert (tmp_path / "r" / "index.html").is_file()
 
 
 @pytest.mark.parametrize("request_fields", [{}, {"decoys": "infinite",
