@@ -287,3 +287,19 @@ def test_an_uplink_runs_on_both_engines_with_the_same_sifted_bits(
         assert sampled["keys_match"] is True
     else:
         assert isinstance(sampled["abort_reason"], str)
+
+
+def test_operate_night_keeps_the_downlink_slices_with_the_sun_down() -> None:
+    from qfab.links.satellite_pulses import pulse_channel_pass
+
+    document = _document({"operate": "night", "background": "auto"})
+    document["duration"] = "24 h"
+    night = parse_scenario(document)
+    document["links"][0]["operate"] = "always"
+    always = parse_scenario(document)
+    kept = pulse_channel_pass(night.links[0], night, 0)
+    every = pulse_channel_pass(always.links[0], always, 0)
+    assert 0 < kept.starts.size < every.starts.size  # a day holds passes in daylight too
+    # every slice kept has the night sky's background (auto: day where the Sun is up)
+    assert kept.background.max() < every.background.max()
+    assert set(kept.starts.tolist()) <= set(every.starts.tolist())

@@ -130,6 +130,11 @@ def pulse_channel_pass(link: SatelliteLinkSpec, spec: ScenarioSpec,
         elevation[cut] = track.elevation_rad[:count]
         day[cut] = track.sun_elevation_rad[:count] > 0.0
         column += count
+    if link.operate == "night":  # only while the Sun is below the station's horizon
+        dark_sky = ~day
+        starts, ends = starts[dark_sky], ends[dark_sky]
+        range_m, elevation, day = range_m[dark_sky], elevation[dark_sky], day[dark_sky]
+        n = starts.size
     if link.background != "auto":
         day[:] = link.background == "day"
     receiver = link.receivers[0]
