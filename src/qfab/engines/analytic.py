@@ -57,15 +57,20 @@ from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.load import arrival_results
 from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
-from qfab.engines.request_result import active_time, applications, request_result
-from qfab.engines.result import LinkResult, RunResult
+from qfab.engines.request_result import (
+    active_time,
+    applications,
+    expected_link_result,
+    request_result,
+)
+from qfab.engines.result import RunResult
 from qfab.engines.support import (
     formalism_support,
     priority_support,
     scenario_support,
     segmentation_support,
 )
-from qfab.linkmodel import LinkModel, schedule_figures
+from qfab.linkmodel import LinkModel
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.availability import path_wait
 from qfab.orchestrator.network import NetworkGraph
@@ -155,23 +160,10 @@ class AnalyticEngine:
             scenario=spec.name, engine=self.name, seed=seed,
             sim_time_s=end_time if spec.requests else spec.duration,
             wall_time_s=time.perf_counter() - started, events=None,
-            links=[_link_result(model, spec.duration) for model in network.models],
+            links=[expected_link_result(model, spec.duration) for model in network.models],
             requests=requests,
             arrivals=arrival_results(spec, requests),
         )
-
-
-def _link_result(model: LinkModel, duration: float) -> LinkResult:
-    """A link's figures: for a link with a schedule, its expected successes per second
-    over the run and their mean success probability and fidelity
-    (:func:`~qfab.linkmodel.schedule_figures`), else its long-run pair rate."""
-    if model.schedule is None:
-        return LinkResult(between=model.between, attempts=None, successes=None,
-                          p_success=model.p_success, rate_hz=model.pair_rate,
-                          fidelity=float(model.heralded_state[0]))
-    p, rate, fidelity = schedule_figures(model, duration)
-    return LinkResult(between=model.between, attempts=None, successes=None, p_success=p,
-                      rate_hz=rate, fidelity=fidelity)
 
 
 def _support(spec: ScenarioSpec, network: NetworkGraph, plan: NetworkPlan) -> Support:

@@ -16,12 +16,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.apps.base import Application, application_for
-from qfab.engines.result import RequestResult, mean_with_ci95, target_met
+from qfab.engines.result import LinkResult, RequestResult, mean_with_ci95, target_met
 from qfab.engines.support import scenario_support
+from qfab.linkmodel import LinkModel, schedule_figures
 from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
-__all__ = ["active_time", "applications", "deadline_met", "request_result"]
+__all__ = ["active_time", "applications", "deadline_met", "expected_link_result", "request_result"]
 
 Interval = tuple[float, float]
 
@@ -129,3 +130,17 @@ def _figure_fields(names: Sequence[str], figures: Mapping[str, NDArray[np.float6
         fields[name] = mean
         fields[f"{name}_ci95"] = ci95
     return fields
+
+
+def expected_link_result(model: LinkModel, duration: float) -> LinkResult:
+    """A link's expected figures, as the analytic and fast engines report them: its long-run
+    pair rate, or, for a link with a schedule, its expected successes per second over the
+    run and their mean success probability and fidelity
+    (:func:`~qfab.linkmodel.schedule_figures`)."""
+    if model.schedule is None:
+        return LinkResult(between=model.between, attempts=None, successes=None,
+                          p_success=model.p_success, rate_hz=model.pair_rate,
+                          fidelity=float(model.heralded_state[0]))
+    p, rate, fidelity = schedule_figures(model, duration)
+    return LinkResult(between=model.between, attempts=None, successes=None, p_success=p,
+                      rate_hz=rate, fidelity=fidelity)

@@ -53,6 +53,15 @@ class LinkLayer:
         for channel in range(len(self._pending)):
             self.kick(channel)
 
+    def _ready(self, channel: int) -> bool:
+        """Whether ``channel`` is idle, its slots free and a pair wanted (the check of
+        :meth:`kick`, which writes it out: a call per kick would cost every link)."""
+        if self._pending[channel]:
+            return False
+        slot_a, slot_b = self.link.slots[channel]
+        return not (slot_a.pair is not None or slot_a.blocked or slot_b.pair is not None
+                    or slot_b.blocked or not self.link.wants_pairs(channel))
+
     def kick(self, channel: int) -> None:
         """Start ``channel``'s attempts if it is idle, its slots free and a pair wanted."""
         if self._pending[channel]:
@@ -100,15 +109,9 @@ class WindowedLinkLayer(LinkLayer):
 
     def kick(self, channel: int) -> None:
         """Start ``channel``'s attempts if it is idle, its slots free and a pair wanted."""
-        # the readiness check is the base class's, written out: a helper method would cost
-        # a call per kick on every link, windowed or not
-        if self._pending[channel]:
+        if not self._ready(channel):
             return
         link = self.link
-        slot_a, slot_b = link.slots[channel]
-        if slot_a.pair is not None or slot_a.blocked or slot_b.pair is not None or \
-                slot_b.blocked or not link.wants_pairs(channel):
-            return
         attempts = link.attempts_until_success()
         self._pending[channel] = True
         now = self.sim.now
@@ -159,13 +162,9 @@ class ScheduledLinkLayer(LinkLayer):
 
     def kick(self, channel: int) -> None:
         """Start ``channel``'s attempts if it is idle, its slots free and a pair wanted."""
-        if self._pending[channel]:
+        if not self._ready(channel):
             return
         link = self.link
-        slot_a, slot_b = link.slots[channel]
-        if slot_a.pair is not None or slot_a.blocked or slot_b.pair is not None or \
-                slot_b.blocked or not link.wants_pairs(channel):
-            return
         self._pending[channel] = True
         now = self.sim.now
         link.pending_since_ps[channel] = now

@@ -19,7 +19,7 @@ connected: the first attempt of every switched link comes after one reconfigurat
 
 The switch only gates when attempts start; the attempts themselves (their number drawn up to
 the next success, the herald one period after the last) are those of
-:class:`~qfab.protocols.link_layer.LinkLayer`, whose readiness check this class repeats.
+:class:`~qfab.protocols.link_layer.LinkLayer`, whose readiness check this class uses.
 """
 
 from __future__ import annotations
@@ -138,13 +138,9 @@ class SwitchedLinkLayer(LinkLayer):
     def kick(self, channel: int) -> None:
         """Start ``channel``'s attempts if it is idle, its slots free, a pair wanted and the
         switch connects the link's ports (asking the switch for them otherwise)."""
-        if self._pending[channel]:
+        if not self._ready(channel):
             return
         link = self.link
-        slot_a, slot_b = link.slots[channel]
-        if slot_a.pair is not None or slot_a.blocked or slot_b.pair is not None or \
-                slot_b.blocked or not link.wants_pairs(channel):
-            return
         if not self.connected:
             if not self.reconfiguring:
                 self.switch.request(self)

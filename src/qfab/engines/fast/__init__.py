@@ -27,11 +27,10 @@ from qfab.engines.fast.compile import CompiledPath, compile_request, request_sup
 from qfab.engines.fast.memory import batch_shots_limit, memory_support, pairs_to_sample
 from qfab.engines.load import arrival_results
 from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
-from qfab.engines.request_result import applications, request_result
-from qfab.engines.result import LinkResult, RequestResult, RunResult, mean_with_ci95
+from qfab.engines.request_result import applications, expected_link_result, request_result
+from qfab.engines.result import RequestResult, RunResult, mean_with_ci95
 from qfab.engines.support import formalism_support, scenario_support, segmentation_support
 from qfab.errors import EngineError
-from qfab.linkmodel import LinkModel, schedule_figures
 from qfab.orchestrator.availability import path_wait
 from qfab.orchestrator.network import NetworkGraph
 from qfab.orchestrator.planner import plan_network
@@ -86,7 +85,7 @@ class FastEngine:
             scenario=spec.name, engine=self.name, seed=seed,
             sim_time_s=sim_time if spec.requests else spec.duration,
             wall_time_s=time.perf_counter() - started, events=None,
-            links=[_link_result(m, spec.duration) for m in network.models],
+            links=[expected_link_result(m, spec.duration) for m in network.models],
             requests=requests, arrivals=arrival_results(spec, requests),
         )
 
@@ -128,18 +127,6 @@ def _independent(plans: list[RequestPlan]) -> Support:
                     f"requests[{plan.request}]: shares the link {a} - {b} with "
                     f"requests[{other}]; contending requests need engine des")
     return Support.yes()
-
-
-def _link_result(model: LinkModel, duration: float) -> LinkResult:
-    """A link's expected figures (for a link with a schedule, over the run:
-    :func:`~qfab.linkmodel.schedule_figures`)."""
-    if model.schedule is None:
-        return LinkResult(between=model.between, attempts=None, successes=None,
-                          p_success=model.p_success, rate_hz=model.pair_rate,
-                          fidelity=float(model.heralded_state[0]))
-    p, rate, fidelity = schedule_figures(model, duration)
-    return LinkResult(between=model.between, attempts=None, successes=None, p_success=p,
-                      rate_hz=rate, fidelity=fidelity)
 
 
 def _sample_until_precise(spec: ScenarioSpec, path: CompiledPath, backend: Any) -> dict[str, Any]:
