@@ -1,5 +1,5 @@
 """Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema | trace |
-budget | catalog``.
+budget | catalog | partition``.
 
 User errors (bad scenario, bad option) print one line on stderr and exit with status 2. A
 ``run`` or ``estimate`` that stalled (no pending event could bring any request another pair:
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from qfab import __version__
 from qfab.argtypes import ENGINE_NAMES, non_negative_int, positive_int
 from qfab.catalog.command import add_catalog_command
+from qfab.dqc.command import add_partition_command
 from qfab.errors import QfabError, ScenarioError
 from qfab.experiments.cli import add_sweep_command
 from qfab.filemode import new_file_mode
@@ -141,6 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     add_sweep_command(commands)
     add_trace_command(commands)
     add_catalog_command(commands)
+    add_partition_command(commands)
     return parser
 
 
