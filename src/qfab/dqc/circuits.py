@@ -178,7 +178,7 @@ def _from_file(path: Path) -> Circuit:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        if ":" in str(path):
+        if ":" in str(path) or str(path) in _GENERATORS:
             raise CircuitError(f"{path}: no such file, nor a generator (qft:N, ghz:N, "
                                "grover:N, random:N[:depth[:seed]])") from None
         raise CircuitError(f"{path}: cannot read ({error.strerror})") from None
