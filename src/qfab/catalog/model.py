@@ -24,11 +24,11 @@ __all__ = ["CATEGORIES", "Category", "Parameter", "Preset", "UnknownPresetError"
            "preset"]
 
 Category = Literal["emitter", "converter", "transducer", "memory", "detector", "fiber",
-                   "interconnect"]
+                   "interconnect", "qpu"]
 
 #: The categories, in the order the catalog lists them.
 CATEGORIES: tuple[Category, ...] = ("emitter", "converter", "transducer", "memory", "detector",
-                                    "fiber", "interconnect")
+                                    "fiber", "interconnect", "qpu")
 
 
 class Parameter(BaseModel):

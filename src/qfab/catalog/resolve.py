@@ -20,7 +20,10 @@ units); keys beside ``preset`` override single values. Only these parameters are
   ``output_wavelength``, ``bandwidth``;
 - transducer (category ``transducer``): ``efficiency``, ``added_noise``,
   ``output_wavelength``;
-- memory: ``t1``, ``t2``.
+- memory: ``t1``, ``t2``;
+- qpu (a node's ``qpu`` section): ``qubits``, ``single_qubit_error``, ``two_qubit_error``,
+  ``measurement_error``, ``t1``, ``t2``, ``single_qubit_gate_time``,
+  ``two_qubit_gate_time``, ``measurement_time``.
 
 A link of kind ``chip_to_chip`` may name an ``interconnect`` preset at the link itself
 (``{kind: chip_to_chip, between: [a, b], preset: chip_to_chip, cycle_time: 1 us}``; a link
@@ -55,6 +58,8 @@ APPLIED: dict[str, tuple[str, ...]] = {
                "comb_spacing", "echo_time", "modes", "spin_coherence_time",
                "transfer_efficiency"),
     "interconnect": ("fidelity", "success_probability", "cycle_time"),
+    "qpu": ("qubits", "single_qubit_error", "two_qubit_error", "measurement_error", "t1", "t2",
+            "single_qubit_gate_time", "two_qubit_gate_time", "measurement_time"),
 }
 
 #: Memory parameters that only a memory of kind ``afc`` has: a preset writes them into a
@@ -67,12 +72,14 @@ CATEGORY: dict[str, str] = {"conversion": "converter"}
 
 #: Units of pure numbers (the field takes the bare value).
 _NUMBER_UNITS = frozenset({"1", "photons"})
+#: Parameters that are whole numbers (the field refuses ``32.0``).
+_INTEGER_KEYS = frozenset({"qubits"})
 
 #: Link kind -> the preset category a link of that kind may name at its top level.
 _LINK_PRESETS = {"chip_to_chip": "interconnect"}
 
 _LINK_SECTIONS = ("detector", "fiber", "emitter", "conversion", "transducer")
-_NODE_SECTIONS = ("memory",)
+_NODE_SECTIONS = ("memory", "qpu")
 _INTERFACE_SECTIONS = ("emitter", "conversion", "transducer")
 
 
@@ -100,6 +107,9 @@ def applied_values(name: object, section: str, path: str) -> dict[str, Any]:
     for key in APPLIED[section]:
         parameter = entry.parameters.get(key)
         if parameter is not None:
+            if key in _INTEGER_KEYS and parameter.value.is_integer():
+                values[key] = int(parameter.value)
+                continue
             values[key] = parameter.value if parameter.unit in _NUMBER_UNITS \
                 else parameter.quantity()
     return values
@@ -180,14 +190,14 @@ def _names_of(categories: set[str]) -> set[str]:
 
 
 def _node_has_preset(node: dict[str, Any]) -> bool:
-    """Whether the node's memory or one of its interface's sections names a preset."""
+    """Whether the node's memory or QPU or one of its interface's sections names a preset."""
     interface = node.get("interface")
     return _has_preset(node, _NODE_SECTIONS) or (
         isinstance(interface, dict) and _has_preset(interface, _INTERFACE_SECTIONS))
 
 
 def _resolve_node(node: Any, path: str) -> Any:
-    """A node entry (or template) with the presets of its memory and interface applied."""
+    """A node entry (or template) with the presets of its memory, QPU and interface applied."""
     if not isinstance(node, dict):
         return node
     result = _resolve_entry(node, _NODE_SECTIONS, path)

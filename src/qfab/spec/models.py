@@ -31,6 +31,7 @@ from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.budget import MAX_COUNT, at_most_max_count
 from qfab.spec.qkd import QkdRequestSpec
+from qfab.spec.qpu import QpuSpec
 from qfab.spec.quantities import (
     MIN_TIME_S,
     Attenuation,
@@ -359,6 +360,10 @@ class NodeSpec(SpecModel):
     interface: InterfaceSpec | None = Field(
         None, description="photonic interface (emitter, transducer, conversion) the node's "
         "optical links use instead of their own emitter and conversion")
+    qpu: QpuSpec | None = Field(
+        None, description="the node's quantum processor (data qubits, gate errors and times, "
+        "T1/T2; its communication qubits are memory.qubits): read by qfab partition and "
+        "circuit requests, not by the link engines")
 
 
 class AvailabilitySpec(SpecModel):

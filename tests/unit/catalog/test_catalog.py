@@ -61,6 +61,10 @@ def _section_document(name: str) -> dict[str, Any]:
         document["links"][0] = {"kind": "chip_to_chip", "between": ["a", "b"],
                                 "preset": name, "cycle_time": "1 us"}
         return document
+    if entry.category == "qpu":  # a node's processor
+        document = _link()
+        document["nodes"]["a"] = {"qpu": {"preset": name}}
+        return document
     if entry.category == "transducer":  # a node interface's stage
         document = _link()
         document["nodes"]["a"] = {"interface": {"transducer": {"preset": name}}}
@@ -87,13 +91,15 @@ def test_every_preset_loads_in_a_scenario(name: str) -> None:
     interface = spec.nodes["a"].interface
     if interface is not None:
         sections["transducer"] = ("transducer", interface.transducer)
+    if spec.nodes["a"].qpu is not None:
+        sections["qpu"] = ("qpu", spec.nodes["a"].qpu)
     if entry.category in sections:
         key_of_section, section = sections[entry.category]
         for key in APPLIED[key_of_section]:
             if key in entry.parameters:
                 value = entry.parameters[key].value
                 factor = {"dB/km": 1e-3, "km/s": 1e3, "ns": 1e-9, "ps": 1e-12,
-                          "nm": 1e-9, "MHz": 1e6, "kHz": 1e3}.get(
+                          "nm": 1e-9, "MHz": 1e6, "kHz": 1e3, "us": 1e-6, "ms": 1e-3}.get(
                     entry.parameters[key].unit, 1.0)
                 assert getattr(section, key) == pytest.approx(value * factor, rel=1e-12)
 
