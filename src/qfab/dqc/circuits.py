@@ -48,20 +48,27 @@ KNOWN_GATES: dict[str, int] = {
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """One operation: a name from :data:`KNOWN_GATES`, its qubits and its angles."""
+    """One operation: a name from :data:`KNOWN_GATES`, its qubits and its angles; a
+    ``measure`` names the classical bit it writes in ``clbits``."""
 
     name: str
     qubits: tuple[int, ...]
     params: tuple[float, ...] = ()
+    clbits: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Circuit:
-    """A circuit: ``num_qubits`` qubits and its gates in order, with a name for reports."""
+    """A circuit: ``num_qubits`` qubits and its gates in order, with a name for reports.
+
+    ``num_clbits`` classical bits receive the measurements (bit i is character ``-1 - i`` of
+    an outcome string in Qiskit's order); a generated circuit has none (measure every qubit).
+    """
 
     num_qubits: int
     gates: tuple[Gate, ...]
     name: str = "circuit"
+    num_clbits: int = 0
 
     def __post_init__(self) -> None:
         for index, gate in enumerate(self.gates):
@@ -69,6 +76,10 @@ class Circuit:
                 if not 0 <= qubit < self.num_qubits:
                     raise CircuitError(f"{self.name}: gate {index} ({gate.name}) acts on qubit "
                                        f"{qubit}, outside 0..{self.num_qubits - 1}")
+            for bit in gate.clbits:
+                if not 0 <= bit < self.num_clbits:
+                    raise CircuitError(f"{self.name}: gate {index} ({gate.name}) writes bit "
+                                       f"{bit}, outside 0..{self.num_clbits - 1}")
 
     @property
     def two_qubit_gates(self) -> int:
@@ -227,6 +238,7 @@ def from_qiskit(circuit: Any, name: str | None = None) -> Circuit:
             raise CircuitError(f"{label}: cannot decompose gates {sorted(unknown)} "
                                f"({error})") from None
     index = {qubit: position for position, qubit in enumerate(circuit.qubits)}
+    bits = {bit: position for position, bit in enumerate(circuit.clbits)}
     gates: list[Gate] = []
     for instruction in circuit.data:
         operation = instruction.operation
@@ -237,5 +249,10 @@ def from_qiskit(circuit: Any, name: str | None = None) -> Circuit:
         except TypeError:
             raise CircuitError(f"{label}: gate {operation.name} has unbound parameters "
                                f"{operation.params}") from None
-        gates.append(Gate(operation.name, tuple(index[q] for q in instruction.qubits), params))
-    return Circuit(circuit.num_qubits, tuple(gates), name=str(label))
+        if getattr(operation, "condition", None) is not None:
+            raise CircuitError(f"{label}: classically conditioned gates are not supported "
+                               f"({operation.name})")
+        gates.append(Gate(operation.name, tuple(index[q] for q in instruction.qubits), params,
+                          tuple(bits[c] for c in instruction.clbits)))
+    return Circuit(circuit.num_qubits, tuple(gates), name=str(label),
+                   num_clbits=circuit.num_clbits)

@@ -120,7 +120,7 @@ def to_qasm(partition: Partition, names: Sequence[str] | None = None) -> str:
             lines.append(f"qreg {name}_comm[{peaks[block]}];")
     measured = [g for g in circuit.gates if g.name == "measure"]
     if measured:
-        lines.append(f"creg c[{circuit.num_qubits}];")
+        lines.append(f"creg c[{circuit.num_clbits or circuit.num_qubits}];")
     opens, closes = _events(partition)
     free: list[list[int]] = [list(range(peak - 1, -1, -1)) for peak in peaks]
     # qubit -> (remote QPU -> communication qubit holding its copy or itself)
@@ -163,7 +163,8 @@ def _gate_line(gate: Gate, index: int, placement: tuple[int, ...], home: list[st
         else:
             operands.append(home[qubit])
     if gate.name == "measure":
-        return f"measure {operands[0]} -> c[{qubits[0]}];"
+        bit = gate.clbits[0] if gate.clbits else qubits[0]
+        return f"measure {operands[0]} -> c[{bit}];"
     params = f"({', '.join(repr(p) for p in gate.params)})" if gate.params else ""
     return f"{gate.name}{params} {', '.join(operands)};"
 

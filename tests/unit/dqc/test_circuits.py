@@ -69,8 +69,9 @@ def test_openqasm3_file(tmp_path: Path) -> None:
     path = tmp_path / "c3.qasm"
     path.write_text('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\n'
                     "h q[0];\ncx q[0], q[1];\nc = measure q;\n")
-    assert [gate.name for gate in load_circuit(str(path)).gates] == ["h", "cx", "measure",
-                                                                     "measure"]
+    circuit = load_circuit(str(path))
+    assert [gate.name for gate in circuit.gates] == ["h", "cx", "measure", "measure"]
+    assert circuit.num_clbits == 2 and [g.clbits for g in circuit.gates[2:]] == [(0,), (1,)]
 
 
 def test_bad_qasm_and_missing_file_are_one_line(tmp_path: Path) -> None:
@@ -86,13 +87,15 @@ def test_bad_qasm_and_missing_file_are_one_line(tmp_path: Path) -> None:
 
 def test_qiskit_circuit_object() -> None:
     qiskit = pytest.importorskip("qiskit")
-    circuit = qiskit.QuantumCircuit(3, name="mine")
+    circuit = qiskit.QuantumCircuit(3, 1, name="mine")
     circuit.h(0)
     circuit.cx(0, 2)
     circuit.barrier()
     circuit.cp(0.25, 1, 2)
     result = load_circuit(circuit)
-    assert result.name == "mine"
+    assert result.name == "mine" and result.num_clbits == 1
     assert result.gates == (Gate("h", (0,)), Gate("cx", (0, 2)), Gate("cp", (1, 2), (0.25,)))
+    circuit.measure(2, 0)
+    assert load_circuit(circuit).gates[-1] == Gate("measure", (2,), (), (0,))
     with pytest.raises(CircuitError, match="not a circuit generator"):
         load_circuit(42)
