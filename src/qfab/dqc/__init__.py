@@ -1,0 +1,1 @@
+"""Distributed quantum computing on networked QPUs: the cluster tier's workloads."""
