@@ -170,9 +170,9 @@ class _Run:
             if self.compute_ends:
                 upcoming = min(upcoming, self.compute_ends[0][0])
             active = [link for link, jobs in enumerate(self.demand) if jobs]
-            for link in active:
-                jobs = self.demand[link]
-                upcoming = min(upcoming, now + min(jobs.values()) * len(jobs) / rate[link])
+            drained = {link: now + min(self.demand[link].values()) * len(self.demand[link])
+                       / rate[link] for link in active}
+            upcoming = min(upcoming, *drained.values()) if drained else upcoming
             if upcoming == math.inf:
                 if self.queue:  # pragma: no cover - compile_inputs rules this out
                     raise RuntimeError("a queued job can never be placed")
@@ -183,9 +183,10 @@ class _Run:
             for link in active:
                 jobs = self.demand[link]
                 share = step * rate[link] / len(jobs)
+                last = min(jobs, key=jobs.__getitem__) if drained[link] <= now else -1
                 for i in jobs:
                     jobs[i] -= share
-                    if jobs[i] <= _DONE:
+                    if i == last or jobs[i] <= _DONE:  # the one whose delivery is the event
                         delivered.append((link, i))
             for link, i in delivered:
                 del self.demand[link][i]

@@ -177,3 +177,15 @@ def test_workload_is_seeded_and_checked() -> None:
     assert random_jobs(10, seed=2) == random_jobs(10, seed=2) != random_jobs(10, seed=3)
     with pytest.raises(ScenarioError):
         random_jobs(3, seed=0, arrival_rate=0.0)
+
+
+def test_large_pair_demands_end_on_time() -> None:
+    """Millions of e-bits shared by three jobs: processor sharing's closed form, to rounding."""
+    cluster = Cluster({"a": 6, "b": 6}, {("a", "b"): 3.0})
+    demands = [1_000_003, 2_000_011, 4_000_037]
+    jobs = [Job("t", 0.0, 4, 0.5, placement={"a": 2, "b": 2}, ebits={("a", "b"): e})
+            for e in demands]
+    ends = [job.end for job in schedule(jobs, cluster).jobs]
+    e1, e2, e3 = demands
+    assert ends == pytest.approx([3 * e1 / 3.0, (3 * e1 + 2 * (e2 - e1)) / 3.0,
+                                  (e1 + e2 + e3) / 3.0], rel=1e-12)
