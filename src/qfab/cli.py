@@ -142,8 +142,15 @@ def _parser() -> argparse.ArgumentParser:
     add_sweep_command(commands)
     add_trace_command(commands)
     add_catalog_command(commands)
-    add_partition_command(commands)
+    add_partition_command(commands, _load_scenario)
     return parser
+
+
+def _load_scenario(path: Path) -> ScenarioSpec:
+    """A scenario file, read and validated (for subcommands that take one as an option)."""
+    from qfab.loading import load_scenario
+
+    return load_scenario(path)
 
 
 def _add_report_option(parser: argparse.ArgumentParser) -> None:

@@ -11,18 +11,24 @@ Bad input is one line on stderr and exit status 2 (:func:`qfab.cli.main`).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qfab.argtypes import positive_int
 from qfab.errors import QfabError
 
+if TYPE_CHECKING:
+    from qfab.spec.models import ScenarioSpec
+
 __all__ = ["add_partition_command"]
 
 
-def add_partition_command(commands: Any) -> None:
-    """Add the ``partition`` subcommand to the parser's subcommands."""
+def add_partition_command(commands: Any, load: Callable[[Path], ScenarioSpec]) -> None:
+    """Add the ``partition`` subcommand to the parser's subcommands; ``load`` reads a
+    scenario file (the command line's loader: only entry points load scenarios)."""
     parser = commands.add_parser(
         "partition", help="place a circuit's qubits on QPUs at the least e-bit cost",
         description="Partition a circuit over QPUs linked all-to-all: cat-entanglement "
@@ -42,10 +48,10 @@ def add_partition_command(commands: Any) -> None:
     parser.add_argument("--qasm", type=Path, metavar="PATH",
                         help="also write the distributed circuit (OpenQASM 2 with "
                              "cat_entangle, cat_disentangle and teleport) to PATH")
-    parser.set_defaults(handler=_partition)
+    parser.set_defaults(handler=functools.partial(_partition, load=load))
 
 
-def _partition(args: argparse.Namespace) -> int:
+def _partition(args: argparse.Namespace, load: Callable[[Path], ScenarioSpec]) -> int:
     from qfab.dqc.circuits import load_circuit  # noqa: PLC0415 (start-up time)
     from qfab.dqc.partition import partition  # noqa: PLC0415
     from qfab.dqc.placement import to_json, to_qasm  # noqa: PLC0415
@@ -56,9 +62,8 @@ def _partition(args: argparse.Namespace) -> int:
             raise QfabError("--scenario takes the QPUs, capacities and links from the "
                             "scenario; leave out --qpus and --capacity")
         from qfab.dqc.qpus import qpu_graph  # noqa: PLC0415
-        from qfab.loading import load_scenario  # noqa: PLC0415
 
-        graph = qpu_graph(load_scenario(args.scenario))
+        graph = qpu_graph(load(args.scenario))
         names = graph.names
         circuit = load_circuit(args.circuit)
         result = partition(circuit, len(names), graph.capacities, graph.links)
