@@ -97,8 +97,8 @@ def load_circuit(source: str | Path | Any) -> Circuit:
 
     Examples
     --------
-    >>> load_circuit("ghz:3").gates[:2]
-    (Gate(name='h', qubits=(0,), params=()), Gate(name='cx', qubits=(0, 1), params=()))
+    >>> [(gate.name, gate.qubits) for gate in load_circuit("ghz:3").gates]
+    [('h', (0,)), ('cx', (0, 1)), ('cx', (1, 2))]
     """
     if isinstance(source, (str, Path)):
         text = str(source)
