@@ -4,9 +4,9 @@ The schema describes scenario *files*, before a ``topology`` or ``tiers`` sectio
 a file gives ``topology`` (or ``tiers``) or ``nodes`` and ``links`` (or all of them, merged), so
 neither ``nodes`` nor ``links`` is required when ``topology`` or ``tiers`` is there. A
 detector, fiber, emitter or memory section may name a hardware preset (``preset:
-snspd_wsi``, see :mod:`qfab.catalog`), and a ``chip_to_chip`` link an interconnect preset
-at the link, which the loading step replaces by
-its values before validation.
+snspd_wsi``, see :mod:`qfab.catalog`), a node's ``qpu`` a qpu preset, and a ``chip_to_chip``
+link an interconnect preset at the link, which the loading step replaces by its values before
+validation.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ _PRESET_SECTIONS = ("DetectorSpec", "FiberSpec", "EmitterSpec", "ConversionSpec"
 #: Link kinds that take ``preset: NAME`` at the link -> the fields the preset may give.
 _PRESET_LINKS = {"ChipToChipLinkSpec": ("fidelity",)}
 
+#: Sections whose required fields a preset may give (a node's ``qpu``) -> those fields.
+_PRESET_REQUIRED = {"QpuSpec": ("qubits",)}
+
 
 def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of scenario files of
@@ -44,12 +47,13 @@ def scenario_json_schema(model: type[ScenarioSpec] = ScenarioSpec) -> dict[str, 
                 "type": "string", "title": "Preset",
                 "description": "a hardware preset of this category (qfab catalog lists them); "
                                "keys beside it override its values"}
-        given = _PRESET_LINKS.get(name)
+        given = _PRESET_LINKS.get(name) or _PRESET_REQUIRED.get(name)
         if given is not None:
+            kind = "an interconnect" if name in _PRESET_LINKS else "a qpu"
             definition.setdefault("properties", {})["preset"] = {
                 "type": "string", "title": "Preset",
-                "description": "an interconnect preset (qfab catalog lists them); keys "
-                               "beside it override its values"}
+                "description": f"{kind} preset (qfab catalog lists them); keys beside it "
+                               "override its values"}
             kept = [key for key in definition.get("required", []) if key not in given]
             definition["required"] = kept
             definition["anyOf"] = [{"required": list(given)}, {"required": ["preset"]}]

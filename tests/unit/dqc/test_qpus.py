@@ -75,3 +75,14 @@ def test_cli_partition_on_a_scenario(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert set(document["placement"].values()) == {"a", "b", "c"}
     assert main(["partition", "qft:12", "--scenario", str(path), "--qpus", "3"]) == 2
     assert main(["partition", "qft:12"]) == 2
+
+
+def test_the_qft64_example_needs_the_closed_form_on_its_ring(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("mtkahypar")
+    example = Path(__file__).resolve().parents[3] / "examples" / "dqc" / "qft64_four_qpus.yaml"
+    assert main(["partition", "qft:64", "--scenario", str(example), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["ebits"] <= 6 * 16  # sum over the six block pairs of min(16, 16)
+    assert set(document["ebits_per_link"]) <= {"qpu_a-qpu_b", "qpu_b-qpu_c", "qpu_c-qpu_d",
+                                               "qpu_a-qpu_d"}
