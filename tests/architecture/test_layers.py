@@ -36,7 +36,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "qfab"
 HEAVY_OPTIONAL = {"dask", "cupy", "jax", "stim", "matplotlib", "qiskit", "torch", "tqdm",
-                  "ldpc"}
+                  "ldpc", "mtkahypar"}
 SIMULATION = {"sim", "hardware", "protocols", "quantum"}
 BASE = {"units", "errors", "heap"}
 
