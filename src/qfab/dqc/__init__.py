@@ -1,0 +1,1 @@
+"""Distributed quantum computing: circuits and error correction spread over several QPU modules."""
