@@ -181,8 +181,8 @@ def seam_gates(distance: int, *, basis: str = "z") -> list[tuple[int, int]]:
     -------
     list of tuple of int
         Qubit pairs (stim's qubit indices) of the seam gates of one round: two of the four
-        CNOTs of each bulk stabilizer that straddles the cut, one of a boundary stabilizer's
-        two, ``d`` gates in all (``d - 1`` bulk and one boundary stabilizer on the cut).
+        CNOTs of each of the ``d - 1`` bulk stabilizers that straddle the cut and one of the
+        two of the boundary stabilizer on it: ``2 d - 1`` gates.
 
     Examples
     --------
