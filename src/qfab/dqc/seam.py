@@ -6,7 +6,7 @@ the rest in module B, so module A holds ``ceil(d/2)`` columns of data qubits and
 other ``floor(d/2)``. Every CNOT whose two qubits sit in different modules is a seam gate: a
 teleported gate that consumes one Bell pair. The model follows Ramette, Sinclair, Breuckmann
 and Vuletic, "Fault-tolerant connection of error-corrected qubits with noisy links",
-npj Quantum Inf. 10, 58 (2024) (arXiv:2302.01296): the bulk carries circuit-level
+npj Quantum Inf. 10 (2024) (doi:10.1038/s41534-024-00855-4): the bulk carries circuit-level
 depolarizing noise of strength ``p_bulk`` and the interface gates a two-qubit depolarizing
 channel of strength ``p_link``; their abstract reports that the code "can tolerate 14 times
 higher noise at the interface compared to the bulk", "reaching threshold with ~1% bulk errors
@@ -385,8 +385,11 @@ def _point(metadata: dict[str, Any], shots: int, errors: int) -> SeamPoint:
 def seam_threshold(points: Sequence[SeamPoint]) -> float | None:
     """The link error where the two smallest distances' per-round curves cross.
 
-    Linear interpolation of ``log(rate_small / rate_large)`` in ``p_link`` between the
-    last point where the larger code is better and the first where it is worse.
+    The log ratio ``g = ln(rate_small / rate_large)`` is fitted by a straight line in
+    ``p_link`` (weighted least squares, weights ``1 / var(g)`` from the binomial standard
+    errors, ``var(g) = (s_small / rate_small)^2 + (s_large / rate_large)^2``), and the
+    crossing is the fit's root. Points near saturation carry large errors and little weight;
+    points without errors (or at a shot error rate of one half or more) are left out.
 
     Parameters
     ----------
@@ -396,24 +399,41 @@ def seam_threshold(points: Sequence[SeamPoint]) -> float | None:
     Returns
     -------
     float or None
-        The crossing, or ``None`` when the curves do not cross on the grid (or a point has
-        no errors).
+        The crossing, or ``None`` when fewer than two points are usable, the larger code does
+        not lose ground as ``p_link`` grows (the fitted slope is not below zero by three of
+        its standard errors: curves that run together, as at the bulk threshold), or the
+        root lies outside the grid.
     """
     distances = sorted({p.distance for p in points})
     if len(distances) < 2:
         return None
-    small = {p.p_link: p.per_round for p in points if p.distance == distances[0]}
-    large = {p.p_link: p.per_round for p in points if p.distance == distances[1]}
-    grid = sorted(set(small) & set(large))
-    gaps = []
-    for p_link in grid:
-        if small[p_link] <= 0.0 or large[p_link] <= 0.0:
-            return None
-        gaps.append(math.log(small[p_link] / large[p_link]))
-    for (x0, g0), (x1, g1) in zip(zip(grid, gaps), zip(grid[1:], gaps[1:]), strict=False):
-        if g0 > 0.0 >= g1:
-            return x0 + (x1 - x0) * g0 / (g0 - g1)
-    return None
+    small = {p.p_link: p for p in points if p.distance == distances[0]}
+    large = {p.p_link: p for p in points if p.distance == distances[1]}
+    xs: list[float] = []
+    gs: list[float] = []
+    ws: list[float] = []
+    for p_link in sorted(set(small) & set(large)):
+        a, b = small[p_link], large[p_link]
+        if a.errors == 0 or b.errors == 0 or max(a.shot_error_rate, b.shot_error_rate) >= 0.5:
+            continue
+        variance = ((a.per_round_standard_error / a.per_round) ** 2
+                    + (b.per_round_standard_error / b.per_round) ** 2)
+        xs.append(p_link)
+        gs.append(math.log(a.per_round / b.per_round))
+        ws.append(1.0 / variance)
+    if len(xs) < 2:
+        return None
+    total = sum(ws)
+    mean_x = sum(w * x for w, x in zip(ws, xs, strict=True)) / total
+    mean_g = sum(w * g for w, g in zip(ws, gs, strict=True)) / total
+    sxx = sum(w * (x - mean_x) ** 2 for w, x in zip(ws, xs, strict=True))
+    sxg = sum(w * (x - mean_x) * (g - mean_g) for w, x, g in zip(ws, xs, gs, strict=True))
+    # the slope sxg / sxx has the standard error 1 / sqrt(sxx): curves that do not separate
+    # (a slope within three standard errors of zero) have no crossing to report
+    if sxx <= 0.0 or sxg / sxx > -3.0 / math.sqrt(sxx):
+        return None
+    root = mean_x - mean_g * sxx / sxg
+    return root if min(xs) <= root <= max(xs) else None
 
 
 def seam_threshold_plot(
@@ -455,14 +475,14 @@ def seam_threshold_plot(
                                 squeeze=False, sharey=True)
     for ax, (p_bulk, points) in zip(axes[0], results.items(), strict=True):
         for d in distances:
-            curve = [p for p in points if p.distance == d and p.errors > 0]
+            curve = [p for p in points
+                     if p.distance == d and 0 < p.errors and p.shot_error_rate < 0.5]
             ax.errorbar([p.p_link for p in curve], [p.per_round for p in curve],
                         yerr=[p.per_round_standard_error for p in curve], marker="o",
                         capsize=2, label=f"d = {d}")
         crossing = seam_threshold(points)
         if crossing is not None:
             ax.axvline(crossing, color="grey", linestyle=":", label=f"cross {crossing:.3f}")
-        ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("seam two-qubit error p_link")
         ax.set_title(f"bulk p = {p_bulk:g}")

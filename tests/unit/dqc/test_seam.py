@@ -124,6 +124,14 @@ def test_the_crossing_is_interpolated_on_the_log_ratio() -> None:
     assert seam_threshold([point(3, 0.1, 0.01), point(5, 0.1, 0.005)]) is None
 
 
+def test_curves_that_run_together_have_no_crossing() -> None:
+    # d = 3 and d = 5 within their binomial noise at every seam error: no threshold to report
+    points = [_point(2_000, e, 3, d=d, p_link=p_link)
+              for d, counts in ((3, (200, 300, 400)), (5, (205, 296, 404)))
+              for p_link, e in zip((0.1, 0.2, 0.3), counts, strict=True)]
+    assert seam_threshold(points) is None
+
+
 def test_the_command_prints_a_table_and_writes_the_plot(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("matplotlib")
