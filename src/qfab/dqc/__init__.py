@@ -1,1 +1,1 @@
-"""Distributed quantum computing: circuits and error correction spread over several QPU modules."""
+"""Distributed quantum computing on networked QPUs: the cluster tier's workloads."""
