@@ -541,7 +541,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"  {p.per_round:.3e}  {p.per_round_standard_error:.1e}")
         crossing = seam_threshold(points)
         label = "none on the grid" if crossing is None else f"{crossing:.4f}"
-        print(f"# p_bulk {p_bulk:g}: d={min(args.distances)}/next crossing at p_link {label}")
+        pair = " / ".join(str(d) for d in sorted(set(args.distances))[:2])
+        print(f"# p_bulk {p_bulk:g}: d = {pair} crossing at p_link {label}")
     if args.plot:
         print(f"# plot written to {args.plot}")
     return 0
