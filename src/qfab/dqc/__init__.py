@@ -1,0 +1,1 @@
+"""Distributed quantum computing: circuits run on networked processors over delivered pairs."""
