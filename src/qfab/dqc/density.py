@@ -16,11 +16,14 @@ __all__ = [
     "GATES",
     "PAULIS",
     "apply_pauli_channel",
+    "apply_superoperator",
     "apply_unitary",
     "basis_probabilities",
     "dephase",
     "partial_trace",
+    "pauli_superoperator",
     "rz",
+    "unitary_superoperator",
     "zero_state",
 ]
 
@@ -81,25 +84,48 @@ def apply_unitary(rho: Complex, unitary: Complex, qubits: tuple[int, ...]) -> Co
     return np.moveaxis(out, list(range(2 * n - k, 2 * n)), bras)
 
 
+def pauli_superoperator(probabilities: NDArray[np.float64]) -> Complex:
+    """Superoperator of the Pauli channel ``sum_k p_k P_k rho P_k`` on one or two qubits.
+
+    ``probabilities`` has shape ``(4,)`` or ``(4, 4)`` (Pauli indices (I, X, Y, Z), the
+    first qubit first). The result ``S[(a, b), (c, d)] = sum_k p_k P_k[a, c] conj(P_k[b, d])``
+    is a ``(d^2, d^2)`` matrix on ``(ket, bra)`` index pairs, ``d = 2^k``.
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    d = 2**p.ndim
+    out = np.zeros((d * d, d * d), dtype=np.complex128)
+    for index in zip(*np.nonzero(p), strict=True):
+        op: Complex = np.ones((1, 1), dtype=np.complex128)
+        for i in index:
+            op = np.asarray(np.kron(op, PAULIS[int(i)]), dtype=np.complex128)
+        out += float(p[index]) * np.kron(op, op.conj())
+    return out
+
+
+def unitary_superoperator(unitary: Complex) -> Complex:
+    """Superoperator ``U (x) conj(U)`` of ``rho -> U rho U^dagger`` on (ket, bra) pairs."""
+    return np.asarray(np.kron(unitary, unitary.conj()), dtype=np.complex128)
+
+
+def apply_superoperator(rho: Complex, superoperator: Complex,
+                        qubits: tuple[int, ...]) -> Complex:
+    """Apply a ``(d^2, d^2)`` superoperator on (ket, bra) index pairs of ``qubits``."""
+    n = _qubits(rho)
+    k = len(qubits)
+    s = superoperator.reshape((2,) * (4 * k))
+    axes = [*qubits, *(n + q for q in qubits)]
+    out = np.tensordot(s, rho, axes=(list(range(2 * k, 4 * k)), axes))
+    return np.moveaxis(out, list(range(2 * k)), axes)
+
+
 def apply_pauli_channel(rho: Complex, probabilities: NDArray[np.float64],
                         qubits: tuple[int, ...]) -> Complex:
     """``sum_k p_k P_k rho P_k`` for a Pauli channel on one or two qubits.
 
     ``probabilities`` has shape ``(4,)`` or ``(4, 4)``, Pauli indices (I, X, Y, Z) in the
-    order of ``qubits``. Terms of zero probability are skipped.
+    order of ``qubits``.
     """
-    p = np.asarray(probabilities, dtype=np.float64)
-    out = np.zeros_like(rho)
-    for index in zip(*np.nonzero(p), strict=True):
-        weight = float(p[index])
-        if weight == 0.0:
-            continue
-        term = rho
-        for q, i in zip(qubits, index, strict=True):
-            if i:
-                term = apply_unitary(term, PAULIS[int(i)], (q,))
-        out += weight * term
-    return out
+    return apply_superoperator(rho, pauli_superoperator(probabilities), qubits)
 
 
 def dephase(rho: Complex, qubit: int) -> Complex:

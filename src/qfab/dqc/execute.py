@@ -236,7 +236,6 @@ def execute(
                 raise ValueError(f"measure: classical bit {clbit} written twice")
             readout[clbit] = (q, local.readout)
         elif gate.name in TWO_QUBIT:
-            rho = density.apply_unitary(rho, density.GATES[gate.name], gate.qubits)
             if placement[gate.qubits[1]] == qpu:
                 channel = depolarizing_channel(local.two_qubit, 2)
             else:
@@ -245,16 +244,23 @@ def execute(
                 bells = [werner(f) for f in used]
                 channel = (gate_teleportation_channel(gate.name, bells[0]) if scheme == "gate"
                            else data_teleported_gate_channel(gate.name, bells[0], bells[1]))
-            rho = density.apply_pauli_channel(rho, channel, gate.qubits)
+            rho = _noisy_gate(rho, density.GATES[gate.name], channel, gate.qubits)
         else:
             unitary = (density.rz(float(gate.param or 0.0)) if gate.name == "rz"
                        else density.GATES[gate.name])
-            rho = density.apply_unitary(rho, unitary, gate.qubits)
-            rho = density.apply_pauli_channel(rho, depolarizing_channel(local.one_qubit, 1),
-                                              gate.qubits)
+            rho = _noisy_gate(rho, unitary, depolarizing_channel(local.one_qubit, 1),
+                              gate.qubits)
     probabilities = _outcomes(rho, readout)
     counts = _sample(probabilities, shots, seed)
     return ExecutionResult(probabilities, counts, len(fidelities), tuple(fidelities))
+
+
+def _noisy_gate(rho: density.Complex, unitary: density.Complex, channel: NDArray[np.float64],
+                qubits: tuple[int, ...]) -> density.Complex:
+    """The gate followed by its Pauli channel, applied as one superoperator."""
+    superoperator = density.pauli_superoperator(channel) @ density.unitary_superoperator(
+        unitary)
+    return density.apply_superoperator(rho, superoperator, qubits)
 
 
 def _outcomes(rho: density.Complex, readout: Mapping[int, tuple[int, float]]
