@@ -258,3 +258,18 @@ def test_operate_night_keeps_only_the_slices_with_the_sun_down_at_both_stations(
     kept = {float(s) for s in night.starts}
     dropped = [float(s) for s in every.starts if float(s) not in kept]
     assert dropped  # the daylight slices, gone
+
+
+@pytest.mark.parametrize(("change", "path"), [
+    ({"start": 5}, "links[0].start"),
+    ({"receivers": [{**RECEIVER, "aperture": 1e300}]}, "links[0].receivers[0].aperture"),
+    ({"receivers": [{**RECEIVER, "detector": "snspd"}]}, "links[0].receivers[0].detector"),
+    ({"transmitter": {"divergence": 1e300}}, "links[0].transmitter.divergence"),
+    ({"source": {"pair_rate": 1e300, "visibility": 0.9, "wavelength": "810 nm"}},
+     "links[0].source.pair_rate"),
+])
+def test_out_of_range_satellite_fields_are_one_clear_error(change: dict[str, Any],
+                                                           path: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(_document(**change))
+    assert caught.value.path == path

@@ -71,12 +71,14 @@ class SatelliteSourceSpec(SpecModel):
     ``F = (1 + 3 V) / 4``), not both.
     """
 
-    pair_rate: Frequency = Field(gt=0, description="pairs emitted per second")
+    pair_rate: Frequency = Field(gt=0, le=1e12, description="pairs emitted per second "
+                                "(at most 1e12)")
     visibility: Probability | None = Field(None, description="visibility of the emitted "
                                            "pairs (Werner)")
     fidelity: Number | None = Field(None, ge=0.25, le=1, description="fidelity of the emitted "
                                     "pairs to the target Bell state (Werner)")
-    wavelength: Length = Field(gt=0, description="wavelength of the photons (both arms)")
+    wavelength: Length = Field(gt=0, le=1e-4, description="wavelength of the photons (both "
+                              "arms; at most 100 um)")
 
     @model_validator(mode="after")
     def _one_quality(self) -> SatelliteSourceSpec:
@@ -97,25 +99,28 @@ class SatelliteSourceSpec(SpecModel):
 class TransmitterSpec(SpecModel):
     """The satellite's downlink telescopes (one per arm, alike)."""
 
-    divergence: Angle = Field(gt=0, description="half-angle far-field divergence of the beam")
+    divergence: Angle = Field(gt=0, le=0.1, description="half-angle far-field divergence of "
+                              "the beam (at most 100 mrad)")
     efficiency: Probability = Field(1.0, description="transmittance of the on-board optics")
-    pointing_jitter: Angle = Field(0.0, description="standard deviation of the pointing "
+    pointing_jitter: Angle = Field(0.0, le=0.1, description="standard deviation of the pointing "
                                    "error (Gaussian, per axis)")
-    waist: Length = Field(0.0, description="1/e^2 beam radius at the transmitter (at most "
+    waist: Length = Field(0.0, le=10.0, description="1/e^2 beam radius at the transmitter (at most "
                           "half its aperture; 0: the far-field beam theta L)")
 
 
 class ReceiverSpec(SpecModel):
     """A ground station's telescope, optics and detectors."""
 
-    aperture: Length = Field(gt=0, description="diameter of the receiving telescope")
+    aperture: Length = Field(gt=0, le=100.0, description="diameter of the receiving telescope "
+                             "(at most 100 m)")
     efficiency: Probability = Field(1.0, description="transmittance of the telescope and its "
                                     "follow-up optics (the detector's efficiency is its own)")
     detector: DetectorSpec = Field(DetectorSpec(), description="single-photon detectors; "
                                    "their window is the coincidence window")
-    field_of_view: Angle = Field(gt=0, description="full angle of the field of view")
-    filter_bandwidth: Length = Field(gt=0, description="width of the spectral filter "
-                                     "(e.g. 1 nm)")
+    field_of_view: Angle = Field(gt=0, le=3.2, description="full angle of the field of view "
+                                 "(at most pi)")
+    filter_bandwidth: Length = Field(gt=0, le=1e-6, description="width of the spectral "
+                                     "filter (e.g. 1 nm; at most 1 um)")
 
     @field_validator("detector")
     @classmethod
@@ -168,7 +173,7 @@ class SatelliteLinkSpec(_LinkSpecBase):
                                    "state are taken constant")
     pair_source: SatelliteSourceSpec | None = Field(
         None, alias="source", description="the on-board pair source (mode: entanglement)")
-    wavelength: Length | None = Field(None, gt=0, description="wavelength of the pulses "
+    wavelength: Length | None = Field(None, gt=0, le=1e-4, description="wavelength of the pulses "
                                       "(mode: downlink or uplink)")
     transmitter: TransmitterSpec = Field(description="the transmitting telescope: the "
                                          "satellite's (entanglement, downlink) or the ground "
@@ -178,7 +183,7 @@ class SatelliteLinkSpec(_LinkSpecBase):
                                           "in the order of 'between' (entanglement); the one "
                                           "receiver (downlink: the station's; uplink: the "
                                           "satellite's)")
-    beam_wander: Angle | None = Field(None, ge=0, description="rms angular beam wander per "
+    beam_wander: Angle | None = Field(None, ge=0, le=0.1, description="rms angular beam wander per "
                                       "axis from turbulence next to the ground transmitter "
                                       "(mode: uplink)")
     atmosphere: AtmosphereSpec
@@ -203,9 +208,18 @@ class SatelliteLinkSpec(_LinkSpecBase):
             return data
         receivers = data.get("receivers")
         first = receivers[0] if isinstance(receivers, (list, tuple)) and receivers else None
-        window = (first.get("detector") or {}).get("window") if isinstance(first, dict) \
-            else None
+        detector = first.get("detector") if isinstance(first, dict) else None
+        window = detector.get("window") if isinstance(detector, dict) else None
         return {**data, "cycle_time": DetectorSpec().window if window is None else window}
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _a_date(cls, value: Any) -> Any:
+        """A number is no date here (pydantic would read it as seconds since 1970)."""
+        if isinstance(value, (bool, int, float)):
+            raise ValueError("give a UTC date and time in ISO 8601 (e.g. "
+                             f"\"2017-06-20T16:00:00Z\"), not the number {value!r}")
+        return value
 
     @field_validator("start")
     @classmethod

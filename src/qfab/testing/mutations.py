@@ -169,7 +169,8 @@ OPTIONAL_KEYS = frozenset({
     "sweep", "purification_rounds", "target_rel_error", "format", "stop", "among", "name",
     "interface", "conversion", "transducer", "wavelength", "input_wavelength",
     "output_wavelength", "bandwidth", "classical", "encoding", "launch_end", "on_demand",
-    "comb_spacing", "echo_time", "optical_depth", "finesse"})
+    "comb_spacing", "echo_time", "optical_depth", "finesse", "dark_count_probability",
+    "beam_wander", "sky_radiance", "location", "switch", "finite_key", "relay", "decoys"})
 
 #: Keys that take any integer, negative ones included.
 SIGNED_KEYS = frozenset({"priority"})
