@@ -86,6 +86,14 @@ class PairUse:
     age_s: float = 0.0
     coherence_time_s: float = math.inf
 
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.fidelity <= 1.0:
+            raise ValueError(f"pair fidelity: must be in [0, 1], got {self.fidelity}")
+        if not self.age_s >= 0.0:
+            raise ValueError(f"pair age_s: must be >= 0, got {self.age_s}")
+        if not self.coherence_time_s > 0.0:
+            raise ValueError(f"pair coherence_time_s: must be > 0, got {self.coherence_time_s}")
+
     def fidelity_at_use(self) -> float:
         """The Werner fidelity after ``age_s`` in memory."""
         return float(depolarizing_memory_fidelity(self.fidelity, self.age_s,
@@ -109,6 +117,13 @@ class LocalNoise:
     one_qubit: float = 0.0
     two_qubit: float = 0.0
     readout: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("one_qubit", "two_qubit", "readout"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"local noise {name}: must be a probability in [0, 1], "
+                                 f"got {value}")
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,8 @@ def _check_gate(index: int, gate: Gate, n: int, measured: set[int]) -> None:
     if measured & set(gate.qubits):
         raise ValueError(f"{where}: acts on a measured qubit (mid-circuit measurement is "
                          "not modelled)")
+    if gate.clbit is not None and gate.clbit < 0:
+        raise ValueError(f"{where}: classical bit must be >= 0, got {gate.clbit}")
     if gate.name == "rz" and gate.param is None:
         raise ValueError(f"{where}: rz needs an angle (param)")
 

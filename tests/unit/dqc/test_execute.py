@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from qfab.dqc import density as dm
-from qfab.dqc.execute import Gate, LocalNoise, execute
+from qfab.dqc.execute import Gate, LocalNoise, PairUse, execute
 
 LOCAL = {0: "a", 1: "a", 2: "a"}
 
@@ -78,6 +78,7 @@ def test_counts_are_reproducible_for_a_seed() -> None:
     ([Gate("h", (5,))], [], "outside"),
     ([Gate("measure", (0,)), Gate("h", (0,))], [], "measured"),
     ([Gate("rz", (0,))], [], "angle"),
+    ([Gate("measure", (0,), clbit=-1)], [], "classical bit"),
     ([Gate("cz", (0, 2))], [], "need 1 pair"),
     ([Gate("measure", (0,), clbit=0), Gate("measure", (1,), clbit=0)], [], "twice"),
 ])
@@ -101,3 +102,15 @@ def test_density_partial_trace_and_dephasing() -> None:
     assert np.allclose(reduced, np.eye(2) / 2)
     dephased = dm.dephase(rho, 0).reshape(4, 4)
     assert np.allclose(dephased, np.diag([0.5, 0, 0, 0.5]))
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: LocalNoise(readout=1.5), "readout"),
+    (lambda: LocalNoise(one_qubit=-0.1), "one_qubit"),
+    (lambda: PairUse(1.2), "fidelity"),
+    (lambda: PairUse(0.9, age_s=-1.0), "age_s"),
+    (lambda: PairUse(0.9, coherence_time_s=0.0), "coherence_time_s"),
+])
+def test_bad_noise_and_pairs_are_refused(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make()  # type: ignore[operator]
