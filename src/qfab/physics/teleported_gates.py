@@ -2,7 +2,7 @@
 
 A non-local CNOT or CZ between a qubit ``A`` on one processor and ``B`` on another is done
 with one shared pair by the cat-entangler / cat-disentangler protocol (gate teleportation;
-Eisert, Jacobs, Papadopoulos, Plenio, PRA 62, 052317 (2000), Fig. 2): ``A`` controls a CNOT
+Eisert, Jacobs, Papadopoulos, Plenio, PRA 62, 052317 (2000)): ``A`` controls a CNOT
 onto its half ``a`` of the pair, ``a`` is measured in ``Z`` and ``X^m`` corrects the other
 half ``b``, which then acts as the control of the gate on ``B``; ``b`` is measured in ``X``
 and ``Z^m`` corrects ``A``. Alternatively the data qubit ``B`` is teleported to ``A``'s
@@ -112,8 +112,8 @@ def conjugate_pauli(gate: str, control: int, target: int) -> tuple[int, int]:
 
     Notes
     -----
-    Source: the Clifford update rules of Gottesman, PhD thesis, Caltech (1997), Table 5.1:
-    CNOT takes ``X_c -> X_c X_t`` and ``Z_t -> Z_c Z_t``; CZ takes ``X_c -> X_c Z_t`` and
+    Source: the Heisenberg-picture update rules of Gottesman, arXiv:quant-ph/9807006
+    (1998): CNOT takes ``X_c -> X_c X_t`` and ``Z_t -> Z_c Z_t``; CZ takes ``X_c -> X_c Z_t`` and
     ``X_t -> Z_c X_t``; ``Z`` on either qubit is unchanged by CZ and ``Z_c``, ``X_t`` by
     CNOT.
     """
@@ -297,7 +297,7 @@ def average_gate_fidelity(process_fidelity: ArrayLike, dimension: int = 4) -> Fl
     Notes
     -----
     Source: Horodecki, Horodecki, Horodecki, PRA 60, 1888 (1999); Nielsen, Phys. Lett. A
-    303, 249 (2002), Eq. (3).
+    303, 249 (2002).
     """
     f = _checks.probability("process_fidelity", process_fidelity)
     if dimension < 2:
