@@ -1,1 +1,1 @@
-"""Distributed quantum computing: circuits run on networked processors over delivered pairs."""
+"""Distributed quantum computing on networked QPUs: the cluster tier's workloads."""
