@@ -100,6 +100,9 @@ NO_FORMULA = {
     "chip_to_chip": "inter-chip fidelity 0.997 and 1 ms buffers, the nodal tier's design "
                     "targets (not measurements), each a parameter; examples/chip_to_chip.yaml "
                     "is recomputed in tests/unit/test_links_hardware.py",
+    "superconducting_willow": "Willow's mean gate, readout and coherence figures (Google "
+                              "Quantum AI 2025), each a parameter; examples/dqc uses only its "
+                              "description of the QPU, no engine reads it",
 }
 
 

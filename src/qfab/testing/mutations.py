@@ -172,8 +172,9 @@ OPTIONAL_KEYS = frozenset({
     "comb_spacing", "echo_time", "optical_depth", "finesse", "dark_count_probability",
     "beam_wander", "sky_radiance", "location", "switch", "finite_key", "relay", "decoys"})
 
-#: Keys that take any integer, negative ones included.
-SIGNED_KEYS = frozenset({"priority"})
+#: Keys that take negative numbers: any integer (priorities), and signed angles (a longitude
+#: west of Greenwich, a latitude south of the equator).
+SIGNED_KEYS = frozenset({"priority", "longitude", "latitude"})
 
 #: Logarithmic units whose negative values are valid quantities (-1 dBm is 0.79 mW).
 LOG_UNITS = frozenset({"dBm"})
