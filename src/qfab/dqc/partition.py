@@ -11,9 +11,11 @@ cut into *segments* at its non-diagonal operations (H, X, measurement, being the
 CNOT, ...), and the cost of a placement is the number of (segment, remote QPU) pairs that
 must be cat-entangled to cover every non-local gate. A diagonal two-qubit gate (CZ, CP, CRZ,
 RZZ) may be covered from either side; a controlled gate (CX, CY, CH, CRX, Toffoli, ...) from
-its controls, executed on its target's QPU. For each pair of QPUs the choices form a
-bipartite graph (one side per QPU, one edge per gate); its minimum vertex cover, found
-exactly by König's theorem (a maximum matching), is the least number of cat-entanglements.
+its controls, executed on its target's QPU; a diagonal gate on three or more qubits (CCZ,
+multi-controlled Z) runs on the QPU that holds most of its qubits. For each pair of QPUs the
+choices form a bipartite graph (one side per QPU, one edge per gate); its minimum vertex
+cover, found exactly by König's theorem (a maximum matching), is the least number of
+cat-entanglements.
 A segment whose cat must reach several QPUs is distributed along a Steiner tree of the link
 graph (one e-bit per tree edge; a star, one e-bit per QPU, when all QPUs are linked).
 
@@ -237,12 +239,16 @@ def evaluate(circuit: Circuit, placement: Sequence[int], capacities: Sequence[in
                     if placement[u] > placement[v]:
                         vertex_u, vertex_v = vertex_v, vertex_u
                     pair_edges[key].append((vertex_u, vertex_v, index))
-            elif name in _CONTROLLED or name in _SYMMETRIC_2Q:
-                target = qubits[-1]
-                where = placement[target]
+            elif name in _CONTROLLED:
+                where = placement[qubits[-1]]  # runs where its target is
                 for control in qubits[:-1]:
                     if placement[control] != where:
                         forced.append(((control, segment[control], where), index))
+            elif name in _SYMMETRIC_2Q:  # diagonal on 3+ qubits: runs where most of them are
+                where = _most_common([placement[q] for q in qubits])
+                for qubit in qubits:
+                    if placement[qubit] != where:
+                        forced.append(((qubit, segment[qubit], where), index))
             else:  # no cat serves it: teleport the first qubit to the last one's QPU and back
                 where = placement[qubits[-1]]
                 for other in qubits[:-1]:
@@ -286,6 +292,15 @@ def evaluate(circuit: Circuit, placement: Sequence[int], capacities: Sequence[in
         cats = _teleport_where_cheaper(circuit, placement, capacities, load, cats, router)
     operations = tuple(sorted(cats + teleports, key=lambda op: (op.gates[0], op.qubit)))
     return Partition(circuit, capacities, placement, operations, edge_list, method)
+
+
+def _most_common(blocks: list[int]) -> int:
+    """The QPU that holds most of a gate's qubits (ties: the one of the last qubit)."""
+    counts: dict[int, int] = defaultdict(int)
+    for block in blocks:
+        counts[block] += 1
+    best = max(counts.values())
+    return next(block for block in reversed(blocks) if counts[block] == best)
 
 
 def _cover(edges: list[tuple[Any, Any, int]], forced: set[tuple[int, int, int]]

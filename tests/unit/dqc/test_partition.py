@@ -143,3 +143,16 @@ def test_cli_partition_json_and_errors(capsys: pytest.CaptureFixture[str],
         assert main(["partition", *bad]) == 2
         error = capsys.readouterr().err
         assert error.startswith("qfab: error: ") and error.count("\n") == 1
+
+
+def test_a_multi_qubit_diagonal_gate_runs_where_most_of_its_qubits_are() -> None:
+    # an MCZ on five qubits, four on QPU 0 and the last on QPU 1: one cat, from the last qubit
+    circuit = Circuit(5, (Gate("mcz", (0, 1, 2, 3, 4)),), name="mcz")
+    result = evaluate(circuit, (0, 0, 0, 0, 1), 4)
+    assert result.ebits == 1 and result.operations[0].qubit == 4
+    # a Toffoli runs where its target is: both remote controls send a cat
+    toffoli = Circuit(3, (Gate("ccx", (0, 1, 2)),), name="ccx")
+    assert evaluate(toffoli, (0, 0, 1), 2).ebits == 2
+    text = to_qasm(result)
+    assert "cat_entangle qpu1[0], qpu0_comm[0];" in text
+    assert "mcz qpu0[0], qpu0[1], qpu0[2], qpu0[3], qpu0_comm[0];" in text
