@@ -114,7 +114,8 @@ def _validate_expanded(document: dict[str, Any], *, base_dir: Path | None,
 
 def _anchored_files(document: dict[str, Any], base_dir: Path | None) -> dict[str, Any]:
     """The document with each satellite link's ``satellite.tle`` file taken relative to
-    ``base_dir`` (the scenario file's folder) when it is a relative path."""
+    ``base_dir`` (the scenario file's folder) when it is a relative path, and each circuit
+    request's circuit file likewise."""
     links = document.get("links")
     if base_dir is None or not isinstance(links, list):
         return document
@@ -125,7 +126,25 @@ def _anchored_files(document: dict[str, Any], base_dir: Path | None) -> dict[str
         if isinstance(orbit, dict) and isinstance(tle, str) and not Path(tle).is_absolute():
             link = {**link, "satellite": {**orbit, "tle": str(base_dir / tle)}}
         anchored.append(link)
-    return {**document, "links": anchored}
+    return _anchored_circuits({**document, "links": anchored}, base_dir)
+
+
+def _anchored_circuits(document: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+    """The document with each circuit request's ``circuit`` file taken relative to
+    ``base_dir`` when that file exists there (a generator such as ``ghz:4`` stays as it
+    is)."""
+    requests = document.get("requests")
+    if not isinstance(requests, list):
+        return document
+    anchored = []
+    for request in requests:
+        if isinstance(request, dict) and request.get("kind") == "circuit":
+            circuit = request.get("circuit")
+            if isinstance(circuit, str) and not Path(circuit).is_absolute() \
+                    and (base_dir / circuit).is_file():
+                request = {**request, "circuit": str(base_dir / circuit)}
+        anchored.append(request)
+    return {**document, "requests": anchored}
 
 
 def check_sweep_values(document: dict[str, Any], sweep: SweepSpec, *,

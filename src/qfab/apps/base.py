@@ -104,6 +104,7 @@ APPLICATIONS: Mapping[str, str | type[Application]] = MappingProxyType({
     "entanglement": "qfab.apps.entanglement:EntanglementApp",
     "teleportation": "qfab.apps.teleportation:TeleportationApp",
     "qkd": "qfab.apps.qkd:QkdApp",
+    "circuit": "qfab.apps.circuit:CircuitApp",
 })
 
 

@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.circuit import circuit_run, circuit_support, involves_circuit
 from qfab.engines.load import arrival_results
 from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import (
@@ -94,6 +95,8 @@ class AnalyticEngine:
 
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when every request has a closed form (see the module's list of cases)."""
+        if involves_circuit(spec):
+            return circuit_support(spec, self.name, self.supports)
         if involves_qkd(spec):
             return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
@@ -105,6 +108,9 @@ class AnalyticEngine:
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Compute expected link and request figures for ``spec``."""
+        if involves_circuit(spec):
+            return circuit_run(spec, self.name, seed,
+                               lambda network: self.run(network, seed=seed, progress=progress))
         if involves_qkd(spec):
             return qkd_run(spec, self.name, seed,
                            lambda network: self.run(network, seed=seed, progress=progress))

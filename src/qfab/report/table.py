@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from qfab.engines.result import ArrivalResult, RequestResult, RunResult
 from qfab.spec.requests import GENERATED_NAME
 
-__all__ = ["Grid", "format_result", "link_grid", "load_grid", "plan_lines", "qkd_grid",
+__all__ = ["Grid", "circuit_grid", "format_result", "link_grid", "load_grid", "plan_lines",
+           "qkd_grid",
            "qkd_notes", "request_grid", "wait_lines", "written_requests"]
 
 
@@ -51,6 +52,9 @@ def format_result(result: RunResult) -> str:
     qkd = qkd_grid(written)
     if qkd is not None:
         lines += [""] + _table(qkd) + qkd_notes(written)
+    circuits = circuit_grid(written)
+    if circuits is not None:
+        lines += [""] + _table(circuits)
     if result.arrivals:
         lines += [""] + _table(load_grid(result.arrivals))
         generated = len(result.requests) - len(written)
@@ -194,6 +198,35 @@ def qkd_grid(requests: Sequence[RequestResult]) -> Grid | None:
                  "PLOB bits/pulse"], rows)
 
 
+#: Outcomes of a circuit request's counts the table shows (the result document has all).
+TOP_COUNTS = 4
+
+
+def circuit_grid(requests: Sequence[RequestResult]) -> Grid | None:
+    """The circuit requests' figures, with the most frequent outcomes of their counts;
+    ``None`` without a circuit request."""
+    circuits = [request for request in requests if request.kind == "circuit"]
+    if not circuits:
+        return None
+    rows = []
+    for request in circuits:
+        extra = request.extra
+        counts = extra.get("counts")
+        if counts is None:
+            top = "-"
+        else:
+            ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            top = " ".join(f"{outcome}:{count}" for outcome, count in ranked[:TOP_COUNTS])
+            if len(ranked) > TOP_COUNTS:
+                top += f" (+{len(ranked) - TOP_COUNTS} more)"
+        rows.append([request_label(request), str(extra.get("circuit")),
+                     str(extra.get("scheme")), str(extra.get("ebits")),
+                     _num(extra.get("makespan_s")), str(extra.get("expect") or "-"),
+                     _num(extra.get("success_probability")), top])
+    return Grid(["circuit request", "circuit", "scheme", "ebits", "makespan (s)", "expect",
+                 "success", "top counts"], rows)
+
+
 def qkd_notes(requests: Sequence[RequestResult]) -> list[str]:
     """Why a qkd request aborted, and where a relayed key was exposed."""
     lines = []
@@ -217,8 +250,8 @@ def _figure_names(result: RunResult) -> list[str]:
     order they first appear."""
     names: dict[str, None] = {}
     for request in result.requests:
-        if request.kind == "qkd":
-            continue  # their own block (_qkd_lines)
+        if request.kind in ("qkd", "circuit"):
+            continue  # their own blocks (qkd_grid, circuit_grid)
         for name, value in request.extra.items():
             if not name.endswith("_ci95") and (value is None or isinstance(value, float)):
                 names.setdefault(name)

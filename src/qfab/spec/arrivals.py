@@ -157,6 +157,9 @@ class ArrivalSpec(SpecModel):
         if value == "qkd":
             raise ValueError("unknown kind 'qkd' for arrivals (a qkd request's protocol and "
                              "source are not arrival fields: write it in requests)")
+        if value == "circuit":
+            raise ValueError("unknown kind 'circuit' for arrivals (a circuit request's "
+                             "circuit and qpus are not arrival fields: write it in requests)")
         return value
 
     def request_fields(self) -> dict[str, Any]:

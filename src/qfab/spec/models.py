@@ -30,6 +30,7 @@ from qfab.errors import ScenarioError
 from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.budget import MAX_COUNT, at_most_max_count
+from qfab.spec.circuit import CircuitRequestSpec
 from qfab.spec.qkd import QkdRequestSpec
 from qfab.spec.qpu import QpuSpec
 from qfab.spec.quantities import (
@@ -1114,6 +1115,15 @@ class ScenarioSpec(SpecModel):
 
     @model_validator(mode="after")
     def _references_exist(self) -> ScenarioSpec:
+        for index, request in enumerate(self.requests):
+            if isinstance(request, CircuitRequestSpec):
+                for end in request.qpus:
+                    if end not in self.nodes:
+                        raise ScenarioError(f"requests[{index}].qpus", f"unknown node {end!r} "
+                                            f"(nodes: {', '.join(self.nodes)})")
+                    if self.nodes[end].qpu is None:
+                        raise ScenarioError(f"requests[{index}].qpus", f"node {end!r} has no "
+                                            "qpu section: a circuit runs on QPU nodes")
         for section, items in (("links", self.links), ("requests", self.requests)):
             for index, item in enumerate(items):
                 for end in item.between:

@@ -79,7 +79,8 @@ class TeleportationRequestSpec(PairRequestSpec):
 
 
 # the qkd request kind subclasses nothing here but names GENERATED_NAME (imported after it)
+from qfab.spec.circuit import CircuitRequestSpec  # noqa: E402
 from qfab.spec.qkd import QkdRequestSpec  # noqa: E402
 
-RequestSpec = Annotated[EntanglementRequestSpec | TeleportationRequestSpec | QkdRequestSpec,
-                        Field(discriminator="kind")]
+RequestSpec = Annotated[EntanglementRequestSpec | TeleportationRequestSpec | QkdRequestSpec
+                        | CircuitRequestSpec, Field(discriminator="kind")]

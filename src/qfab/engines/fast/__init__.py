@@ -22,6 +22,7 @@ import numpy as np
 
 from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
+from qfab.engines.circuit import circuit_run, circuit_support, involves_circuit
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.fast.memory import batch_shots_limit, memory_support, pairs_to_sample
@@ -48,6 +49,8 @@ class FastEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when a scheme models every request on its own links, on demand, and
         ``fast.device`` is available here."""
+        if involves_circuit(spec):
+            return circuit_support(spec, self.name, self.supports)
         if involves_qkd(spec):
             return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
@@ -59,6 +62,9 @@ class FastEngine:
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Sample every request of ``spec`` and summarize the runs."""
+        if involves_circuit(spec):
+            return circuit_run(spec, self.name, seed,
+                               lambda network: self.run(network, seed=seed, progress=progress))
         if involves_qkd(spec):
             return qkd_run(spec, self.name, seed,
                            lambda network: self.run(network, seed=seed, progress=progress))
