@@ -1,0 +1,111 @@
+"""``kind: circuit`` requests against closed forms (issue: execution over delivered pairs).
+
+- A 2-qubit Grover (``grover:2``, expected outcome ``11``) split over two QPUs with ideal
+  local gates, whose two CZs are teleported with Werner pairs of fidelity ``F`` (a
+  depolarizing link, ideal memories), succeeds with probability ``F^2 + (1 - F)^2 / 3``: the
+  analytic engine gives it exactly, and the des counts of the outcome are within 5 binomial
+  standard errors ``sqrt(p (1 - p) / shots)`` of it;
+- a GHZ circuit on two QPUs uses ``k - 1 = 1`` e-bit (two with ``scheme: data``);
+- bad input is one ScenarioError naming the field; the fast engine refuses, and the analytic
+  engine refuses where the pairs' fidelities depend on their waits.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from qfab.engines import run, supports
+from qfab.errors import EngineError, ScenarioError
+from qfab.loading import parse_scenario
+
+
+def scenario(fidelity: float = 0.9, circuit: str = "grover:2", capacity: int = 1,
+             memory: dict[str, Any] | None = None, **request: Any) -> dict[str, Any]:
+    node = {"memory": {"qubits": 2, **(memory or {})}, "qpu": {"qubits": capacity}}
+    return {"qfab": 1, "seed": 11, "duration": "1 s",
+            "nodes": {"a": node, "b": node},
+            "links": [{"kind": "depolarizing", "between": ["a", "b"], "fidelity": fidelity,
+                       "success_probability": 0.1, "cycle_time": "10 us"}],
+            "requests": [{"kind": "circuit", "circuit": circuit, "qpus": ["a", "b"],
+                          **request}]}
+
+
+def grover_success(fidelity: float) -> float:
+    return fidelity ** 2 + (1 - fidelity) ** 2 / 3
+
+
+@pytest.mark.parametrize("fidelity", [0.9, 0.75])
+def test_grover_over_teleported_czs_succeeds_with_the_closed_form(fidelity: float) -> None:
+    expected = grover_success(fidelity)
+    spec = parse_scenario(scenario(fidelity, expect="11", shots=20_000))
+    analytic = run(spec, engine="analytic").requests[0]
+    assert analytic.kind == "circuit" and analytic.ebits == 2
+    assert analytic.success_probability == pytest.approx(expected, rel=1e-12)
+    des = run(spec, engine="des", seed=3).requests[0]
+    assert des.ebits == 2 and des.delivered == 2
+    assert des.success_probability == pytest.approx(expected, rel=1e-9)
+    shots = 20_000
+    assert sum(des.counts.values()) == shots
+    sigma = math.sqrt(expected * (1 - expected) / shots)
+    assert abs(des.counts["11"] / shots - expected) < 5 * sigma
+    assert des.placement == {"0": "a", "1": "b"}
+    assert des.makespan_s is not None and 0 < des.makespan_s <= 1.0
+
+
+def test_perfect_pairs_find_the_marked_item_every_shot() -> None:
+    row = run(parse_scenario(scenario(1.0, expect="11", shots=500)), engine="des").requests[0]
+    assert row.counts == {"11": 500} and row.success_probability == pytest.approx(1.0)
+
+
+def test_des_shots_are_seeded() -> None:
+    spec = parse_scenario(scenario(0.8, expect="11"))
+    first = run(spec, engine="des", seed=4).requests[0].counts
+    assert run(spec, engine="des", seed=4).requests[0].counts == first
+    assert run(spec, engine="des", seed=5).requests[0].counts != first
+
+
+def test_ghz_uses_one_ebit_per_extra_qpu() -> None:
+    row = run(parse_scenario(scenario(0.95, "ghz:4", capacity=2)), engine="des").requests[0]
+    assert row.ebits == 1 and row.requested == 1
+    assert sorted(row.placement.values()) == ["a", "a", "b", "b"]
+    data = run(parse_scenario(scenario(0.95, "ghz:4", capacity=2, scheme="data")),
+               engine="des").requests[0]
+    assert data.ebits == 2
+
+
+def error_of(document: dict[str, Any]) -> str:
+    with pytest.raises(ScenarioError) as caught:
+        run(parse_scenario(document), engine="des")
+    return str(caught.value)
+
+
+def test_bad_input_is_one_error_naming_the_field() -> None:
+    assert error_of(scenario(circuit="nosuch:3")).startswith("requests[0].circuit")
+    too_big = error_of(scenario(circuit="grover:3"))
+    assert too_big.startswith("requests[0].circuit") and "3 qubits" in too_big
+    document = scenario()
+    document["requests"][0]["qpus"] = ["a", "b", "a"]
+    three = error_of(document)
+    assert three.startswith("requests[0].qpus") and "not modelled yet" in three
+    document = scenario()
+    del document["nodes"]["b"]["qpu"]
+    document["nodes"]["b"] = {"memory": {"qubits": 2}}
+    no_qpu = error_of(document)
+    assert no_qpu.startswith("requests[0].qpus") and "no qpu section" in no_qpu
+    assert error_of(scenario(expect="12")).startswith("requests[0].expect")
+    for message in (error_of(scenario(circuit="nosuch:3")), three, no_qpu):
+        assert "\n" not in message
+
+
+def test_fast_refuses_and_analytic_refuses_decohering_memories() -> None:
+    served = supports(parse_scenario(scenario()), engine="fast")
+    assert not served and "requests[0].kind: circuit" in str(served.reason)
+    with pytest.raises(EngineError):
+        run(parse_scenario(scenario()), engine="fast")
+    decohering = parse_scenario(scenario(memory={"t1": "1 ms", "t2": "1 ms"}))
+    served = supports(decohering, engine="analytic")
+    assert not served and "nodes.a.memory" in str(served.reason)
+    assert run(decohering, engine="des").requests[0].counts
