@@ -135,3 +135,21 @@ def test_the_two_ion_example_gives_the_teleported_cz_grover_with_its_local_error
     des = run(spec, engine="des").requests[0]
     sigma = math.sqrt(expected * (1 - expected) / 1000)
     assert abs(des.counts["11"] / 1000 - expected) < 5 * sigma
+
+
+def test_a_circuit_that_fits_on_one_qpu_runs_without_pairs() -> None:
+    document = scenario(0.6, capacity=2, expect="11", shots=400)
+    document["requests"].append({"kind": "entanglement", "between": ["a", "b"], "pairs": 3})
+    spec = parse_scenario(document)
+    for engine in ("des", "analytic"):
+        local, pairs = run(spec, engine=engine).requests
+        assert local.kind == "circuit" and local.ebits == 0 and local.requested == 0
+        assert len(set(local.placement.values())) == 1
+        assert local.success_probability == pytest.approx(1.0, abs=1e-12)
+        assert pairs.kind == "entanglement" and pairs.delivered == 3
+    assert run(spec, engine="des").requests[0].counts == {"11": 400}
+    document["nodes"]["c"] = {}  # no link reaches it: the network part refuses its request,
+    document["requests"][1]["between"] = ["a", "c"]  # named as written (requests[1])
+    with pytest.raises((ScenarioError, EngineError)) as caught:
+        run(parse_scenario(document), engine="des")
+    assert "requests[1]" in str(caught.value) and "requests[0]" not in str(caught.value)

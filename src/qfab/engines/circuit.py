@@ -5,7 +5,8 @@ A scenario with ``kind: circuit`` requests is served in three steps:
 - *planning*: each circuit is loaded (:func:`qfab.dqc.circuits.load_circuit`) and partitioned
   over its two QPUs (:func:`qfab.dqc.partition.partition`, capacities ``qpu.qubits``); the
   request becomes the pair request :class:`~qfab.spec.circuit.CircuitPairsSpec` between them
-  for one pair per non-local two-qubit gate (``scheme: gate``) or two (``scheme: data``);
+  for one pair per non-local two-qubit gate (``scheme: gate``) or two (``scheme: data``); a
+  circuit whose gates are all local on its placement uses no pairs and runs at its start;
 - the network part (the scenario with those pair requests) runs on the engine as any does;
 - *execution*: after a des run the circuit is executed (:func:`qfab.dqc.execute.execute`)
   with one pair per delivered pair, in delivery order, each of its fidelity at delivery (the
@@ -25,6 +26,7 @@ The request row adds ``counts`` (des), ``ebits``, ``makespan_s``, ``placement`` 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -111,28 +113,57 @@ def _plan(spec: ScenarioSpec, index: int, request: CircuitRequestSpec) -> _Plann
     if unknown:
         raise ScenarioError(where, f"{request.circuit}: the executor does not run the gate(s) "
                             f"{', '.join(unknown)}")
-    if non_local == 0:
-        raise ScenarioError(where, f"{request.circuit}: every gate is local on this placement, "
-                            "so the circuit uses no pairs; a circuit request without non-local "
-                            "gates is not modelled yet")
     return _Planned(gates, placement, non_local * (1 if request.scheme == "gate" else 2), noise)
 
 
-def _split(spec: ScenarioSpec) -> tuple[ScenarioSpec, dict[int, _Planned]]:
-    """The network part of ``spec`` (each circuit request as its pair request) and the
-    planned circuits by request index."""
+@dataclass(frozen=True)
+class _Split:
+    """The network part of a scenario and how its requests map to the written ones."""
+
+    network: ScenarioSpec
+    planned: dict[int, _Planned]  # each circuit request's plan, by written index
+    positions: list[int]  # written index of each network request
+
+    def renumbered(self, text: str) -> str:
+        """``text`` of the network part with its ``requests[k]`` numbered as written."""
+        def original(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return f"requests[{self.positions[index]}]" if index < len(self.positions) \
+                else match.group(0)
+
+        return _REFERENCE.sub(original, text)
+
+    def error(self, error: QfabError) -> QfabError:
+        """``error`` of the network part, with the scenario's own numbering."""
+        if isinstance(error, ScenarioError):
+            return ScenarioError(self.renumbered(error.path), self.renumbered(error.reason))
+        if isinstance(error, EngineError):
+            return EngineError(self.renumbered(str(error)))
+        return error
+
+
+_REFERENCE = re.compile(r"\brequests\[(\d+)\]")
+
+
+def _split(spec: ScenarioSpec) -> _Split:
+    """The network part of ``spec``: each circuit request as its pair request, a circuit
+    whose gates are all local (no pairs) left out."""
     planned: dict[int, _Planned] = {}
     requests: list[Any] = []
+    positions: list[int] = []
     for index, written in enumerate(spec.requests):
         request: Any = written
         if isinstance(written, CircuitRequestSpec):
             plan = planned[index] = _plan(spec, index, written)
+            if plan.pairs == 0:
+                continue
             request = CircuitPairsSpec(between=written.between, pairs=plan.pairs,
                                        start=written.start, deadline=written.deadline,
                                        priority=written.priority, name=written.name,
                                        written=written)
         requests.append(request)
-    return spec.model_copy(update={"requests": requests}), planned
+        positions.append(index)
+    return _Split(spec.model_copy(update={"requests": requests}), planned, positions)
 
 
 def _engine_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -170,8 +201,13 @@ def circuit_support(spec: ScenarioSpec, engine: str,
     served = _engine_support(spec, engine)
     if not served:
         return served
-    network, _ = _split(spec)
-    return network_support(network)
+    split = _split(spec)
+    try:
+        served = network_support(split.network)
+    except QfabError as error:
+        raise split.error(error) from None
+    return served if served or served.reason is None \
+        else Support.no(split.renumbered(served.reason))
 
 
 def circuit_run(spec: ScenarioSpec, engine: str, seed: int,
@@ -179,22 +215,50 @@ def circuit_run(spec: ScenarioSpec, engine: str, seed: int,
     """Run ``spec`` on ``engine``: the network part with ``run_network``, then each circuit
     (see the module docstring)."""
     _engine_support(spec, engine).require()
-    network, planned = _split(spec)
-    result = run_network(network)
+    split = _split(spec)
+    try:
+        result = run_network(split.network)
+    except QfabError as error:
+        raise split.error(error) from None
     streams = RandomStreams(seed)
-    rows: list[RequestResult] = []
-    for index, (row, request) in enumerate(zip(result.requests, network.requests)):
+    rows: dict[int, RequestResult] = {}
+    for index, row, request in zip(split.positions, result.requests, split.network.requests):
         if isinstance(request, CircuitPairsSpec):
-            plan = planned[index]
+            plan = split.planned[index]
             row = _expected(request, row, plan) if engine == "analytic" else \
                 _executed(request, row, plan, streams.stream(f"circuit:{index}"))
-        rows.append(row)
-    return replace(result, requests=rows)
+        rows[index] = row
+    for index, plan in split.planned.items():
+        if plan.pairs == 0:
+            rows[index] = _local(spec.requests[index], plan, engine,
+                                 streams.stream(f"circuit:{index}"))
+    return replace(result, requests=[rows[index] for index in sorted(rows)])
 
 
-def _fields(request: CircuitPairsSpec, plan: _Planned, outcome: Any,
+def _local(written: Any, plan: _Planned, engine: str, rng: Any) -> RequestResult:
+    """A circuit whose gates are all local: it runs without pairs, at its start (the QPUs'
+    gate times are not modelled)."""
+    from qfab.dqc.execute import execute
+
+    assert isinstance(written, CircuitRequestSpec)
+    sampled = engine != "analytic"
+    outcome = execute(plan.gates, plan.placement, (), noise=plan.noise,
+                      shots=int(written.shots) if sampled else 0,
+                      seed=int(rng.integers(2**63 - 1)) if sampled else None)
+    counts = _ranked(outcome.counts) if sampled else None
+    row = RequestResult(between=written.between, requested=0, delivered=0, rate_hz=None,
+                        fidelity=None, fidelity_ci95=None, latency_s=None, kind="circuit",
+                        name=written.name, completion_s=0.0)
+    return replace(row, extra=_fields(written, plan, outcome, 0.0, counts))
+
+
+def _ranked(counts: dict[str, int]) -> dict[str, int]:
+    """``counts`` from the most frequent outcome down."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _fields(written: CircuitRequestSpec, plan: _Planned, outcome: Any,
             makespan: float | None, counts: dict[str, int] | None) -> dict[str, Any]:
-    written = request.written
     fields: dict[str, Any] = {
         "circuit": written.circuit, "scheme": written.scheme, "shots": int(written.shots),
         "counts": counts, "ebits": plan.pairs, "makespan_s": makespan,
@@ -213,17 +277,17 @@ def _executed(request: CircuitPairsSpec, row: RequestResult, plan: _Planned,
 
     delivered = request.recorded()
     if len(delivered) < plan.pairs:
-        fields = _fields(request, plan, None, None, None)
-        return replace(row, kind="circuit", note=(row.note or "") + (
-            f"{len(delivered)} of {plan.pairs} pairs delivered: the circuit did not run"),
-            extra={**row.extra, **fields})
+        fields = _fields(request.written, plan, None, None, None)
+        missing = f"{len(delivered)} of {plan.pairs} pairs delivered: the circuit did not run"
+        return replace(row, kind="circuit", extra={**row.extra, **fields},
+                       note=missing if row.note is None else f"{row.note}; {missing}")
     pairs = [PairUse(min(1.0, max(0.0, fidelity))) for _, fidelity in delivered[:plan.pairs]]
     outcome = execute(plan.gates, plan.placement, pairs, noise=plan.noise,
                       scheme=request.written.scheme, shots=int(request.written.shots),
                       seed=int(rng.integers(2**63 - 1)))
     makespan = delivered[plan.pairs - 1][0] - float(request.start)
-    counts = dict(sorted(outcome.counts.items(), key=lambda item: (-item[1], item[0])))
-    fields = _fields(request, plan, outcome, makespan, counts)
+    counts = _ranked(outcome.counts)
+    fields = _fields(request.written, plan, outcome, makespan, counts)
     return replace(row, kind="circuit", extra={**row.extra, **fields})
 
 
@@ -239,5 +303,5 @@ def _expected(request: CircuitPairsSpec, row: RequestResult, plan: _Planned) -> 
     fidelity = min(1.0, max(0.0, float(vector[0])))
     outcome = execute(plan.gates, plan.placement, [fidelity] * plan.pairs,
                       noise=plan.noise, scheme=request.written.scheme)
-    fields = _fields(request, plan, outcome, row.completion_s, None)
+    fields = _fields(request.written, plan, outcome, row.completion_s, None)
     return replace(row, kind="circuit", extra={**row.extra, **fields})
