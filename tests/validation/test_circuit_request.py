@@ -153,3 +153,21 @@ def test_a_circuit_that_fits_on_one_qpu_runs_without_pairs() -> None:
     with pytest.raises((ScenarioError, EngineError)) as caught:
         run(parse_scenario(document), engine="des")
     assert "requests[1]" in str(caught.value) and "requests[0]" not in str(caught.value)
+
+
+def test_a_circuit_file_is_read_relative_to_the_scenario(tmp_path: Any) -> None:
+    import yaml
+
+    from qfab.loading import load_scenario
+
+    pytest.importorskip("qiskit")  # OpenQASM input is the dqc extra's
+
+    (tmp_path / "bell.qasm").write_text(
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\n'
+        "h q[0];\ncx q[0],q[1];\nmeasure q[0] -> c[0];\nmeasure q[1] -> c[1];\n",
+        encoding="utf-8")
+    (tmp_path / "bell.yaml").write_text(
+        yaml.safe_dump(scenario(1.0, "bell.qasm", shots=300)), encoding="utf-8")
+    row = run(load_scenario(tmp_path / "bell.yaml"), engine="des").requests[0]
+    assert row.ebits == 1 and sum(row.counts.values()) == 300
+    assert set(row.counts) == {"00", "11"}
