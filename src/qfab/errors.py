@@ -7,7 +7,9 @@ with status 2. Anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-__all__ = ["QfabError", "ScenarioError", "EngineError"]
+from collections.abc import Callable
+
+__all__ = ["QfabError", "ScenarioError", "EngineError", "rewritten"]
 
 
 class QfabError(Exception):
@@ -34,3 +36,14 @@ class ScenarioError(QfabError):
 
 class EngineError(QfabError):
     """A valid scenario that the chosen engine cannot run (a feature it does not model)."""
+
+
+def rewritten(error: QfabError, rewrite: Callable[[str], str]) -> QfabError:
+    """``error`` with ``rewrite`` applied to its text (a scenario error's path and reason, an
+    engine error's message), e.g. to number the requests of a scenario part as written;
+    other errors unchanged."""
+    if isinstance(error, ScenarioError):
+        return ScenarioError(rewrite(error.path), rewrite(error.reason))
+    if isinstance(error, EngineError):
+        return EngineError(rewrite(str(error)))
+    return error

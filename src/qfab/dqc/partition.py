@@ -257,17 +257,7 @@ def evaluate(circuit: Circuit, placement: Sequence[int], capacities: Sequence[in
                                            placement[other])
                         teleports.append(NonLocalOp("teleport", other, placement[other],
                                                     (where,), (index,), path + path))
-        # segments end at operations that are not diagonal on a qubit
-        if name in _ALL_DIAGONAL:
-            continue
-        if len(qubits) == 1:
-            if name not in _DIAGONAL_1Q:
-                segment[qubits[0]] += 1
-        elif name in _CONTROLLED:
-            segment[qubits[-1]] += 1
-        else:
-            for qubit in qubits:
-                segment[qubit] += 1
+        _end_segments(name, qubits, segment)  # at operations not diagonal on a qubit
 
     covered: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for vertex, index in forced:
@@ -410,16 +400,7 @@ def _hyperedges(circuit: Circuit) -> tuple[list[list[int]], list[int]]:
             else:
                 for other in qubits[:-1]:
                     pairs[_edge(other, qubits[-1])] += 2
-        if name in _ALL_DIAGONAL:
-            continue
-        if len(qubits) == 1:
-            if name not in _DIAGONAL_1Q:
-                segment[qubits[0]] += 1
-        elif name in _CONTROLLED:
-            segment[qubits[-1]] += 1
-        else:
-            for qubit in qubits:
-                segment[qubit] += 1
+        _end_segments(name, qubits, segment)
     weights: dict[tuple[int, ...], int] = defaultdict(int)
     for (qubit, _), partners in nets.items():
         weights[tuple(sorted({qubit, *partners}))] += 1
@@ -534,3 +515,18 @@ def _kahypar(circuit: Circuit, capacities: tuple[int, ...], seeds: int,
         if all(used <= size for used, size in zip(load, capacities)):
             results.append(blocks)
     return results
+
+
+def _end_segments(name: str, qubits: Sequence[int], segment: list[int]) -> None:
+    """Start a new segment on every qubit on which the operation ``name`` is not diagonal
+    (a segment is the stretch of a qubit's timeline that one cat-entanglement can serve)."""
+    if name in _ALL_DIAGONAL:
+        return
+    if len(qubits) == 1:
+        if name not in _DIAGONAL_1Q:
+            segment[qubits[0]] += 1
+    elif name in _CONTROLLED:
+        segment[qubits[-1]] += 1
+    else:
+        for qubit in qubits:
+            segment[qubit] += 1

@@ -33,7 +33,7 @@ from typing import Any
 
 from qfab.engines.base import Support
 from qfab.engines.result import RequestResult, RunResult
-from qfab.errors import EngineError, QfabError, ScenarioError
+from qfab.errors import EngineError, QfabError, ScenarioError, rewritten
 from qfab.memorymodel import memory_model
 from qfab.rng import RandomStreams
 from qfab.spec.circuit import CircuitPairsSpec, CircuitRequestSpec
@@ -135,11 +135,7 @@ class _Split:
 
     def error(self, error: QfabError) -> QfabError:
         """``error`` of the network part, with the scenario's own numbering."""
-        if isinstance(error, ScenarioError):
-            return ScenarioError(self.renumbered(error.path), self.renumbered(error.reason))
-        if isinstance(error, EngineError):
-            return EngineError(self.renumbered(str(error)))
-        return error
+        return rewritten(error, self.renumbered)
 
 
 _REFERENCE = re.compile(r"\brequests\[(\d+)\]")

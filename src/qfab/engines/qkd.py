@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from qfab.engines.base import Support
 from qfab.engines.qkd_recovery import effective_channel, receiver_recovery
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult
-from qfab.errors import EngineError, QfabError, ScenarioError
+from qfab.errors import EngineError, QfabError, rewritten
 from qfab.physics.bounds import plob_bound
 from qfab.physics.detection import window_fraction
 from qfab.physics.fiber import transmittance
@@ -139,11 +139,7 @@ class _Split:
 
     def error(self, error: QfabError) -> QfabError:
         """``error`` of the network part, with the scenario's own numbering."""
-        if isinstance(error, ScenarioError):
-            return ScenarioError(self.renumbered(error.path), self.renumbered(error.reason))
-        if isinstance(error, EngineError):
-            return EngineError(self.renumbered(str(error)))
-        return error
+        return rewritten(error, self.renumbered)
 
 
 _REFERENCE = re.compile(r"\b(requests|links)\[(\d+)\]")

@@ -127,16 +127,17 @@ def _tle(link: SatelliteLinkSpec, index: int) -> tuple[str, str]:
                             f"cannot read the TLE {link.satellite.tle!r}: {error}") from None
 
 
-def _stations(link: SatelliteLinkSpec, spec: ScenarioSpec) -> tuple[Any, Any]:
+def _station(spec: ScenarioSpec, name: str) -> Any:
+    """The ground station at node ``name``'s location."""
     from qfab.tiers.orbits import GroundStation
 
-    found = []
-    for name in link.between:
-        location = spec.nodes[name].location
-        assert location is not None  # the scenario's check
-        found.append(GroundStation(name, location.latitude, location.longitude,
-                                   location.altitude))
-    return found[0], found[1]
+    location = spec.nodes[name].location
+    assert location is not None  # the scenario's check
+    return GroundStation(name, location.latitude, location.longitude, location.altitude)
+
+
+def _stations(link: SatelliteLinkSpec, spec: ScenarioSpec) -> tuple[Any, Any]:
+    return _station(spec, link.between[0]), _station(spec, link.between[1])
 
 
 def _noise(link: SatelliteLinkSpec, receiver: ReceiverSpec, day: NDArray[np.bool_]

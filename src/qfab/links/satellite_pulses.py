@@ -35,7 +35,7 @@ from datetime import timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from qfab.links.satellite import _slices, _tle
+from qfab.links.satellite import _slices, _station, _tle
 from qfab.physics.detection import window_fraction
 from qfab.physics.free_space import (
     CLEAR_DAY_SKY_RADIANCE,
@@ -102,16 +102,14 @@ def pulse_channel_pass(link: SatelliteLinkSpec, spec: ScenarioSpec,
                        index: int) -> PulseChannelPass:
     """The slices of ``spec.links[index]`` (``mode: downlink`` or ``uplink``) over
     ``[0, duration)`` (see the module docstring)."""
-    from qfab.tiers.orbits import GroundStation, TimeWindow, find_passes, pass_track
+    from qfab.tiers.orbits import TimeWindow, find_passes, pass_track
 
     if not link.prepare_measure:
         raise ValueError(f"links[{index}]: mode: entanglement; its slices are "
                          "qfab.links.satellite.satellite_pass")
     tle = _tle(link, index)
     satellite, name = satellite_and_station(link, spec)
-    location = spec.nodes[name].location
-    assert location is not None  # the scenario's check
-    station = GroundStation(name, location.latitude, location.longitude, location.altitude)
+    station = _station(spec, name)
     windows = [TimeWindow(p.rise_s, p.set_s)
                for p in find_passes(tle, station, link.start, spec.duration,
                                     math.degrees(link.min_elevation)) if p.set_s > p.rise_s]
