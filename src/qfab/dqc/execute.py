@@ -24,6 +24,7 @@ character.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ class PairUse:
     bell: tuple[float, float, float, float] | None = None
 
     @classmethod
-    def from_bell(cls, bell: Sequence[float], age_s: float = 0.0,
+    def from_bell(cls, bell: Sequence[float] | NDArray[np.float64], age_s: float = 0.0,
                   coherence_time_s: float = math.inf) -> PairUse:
         """A pair given by its Bell vector (already aged when ``age_s`` is 0)."""
         vector = np.clip(np.asarray(bell, dtype=np.float64), 0.0, 1.0)
@@ -317,10 +318,14 @@ def choose_method(program: Program, method: Method = "auto") -> str:
 
     n = program.qubits
     clifford = program.clifford()
+    has_stim = importlib.util.find_spec("stim") is not None
     if method == "auto":
         if n <= MAX_QUBITS:
             return "density"
-        if clifford:
+        if clifford and (has_stim or n > STATEVECTOR_QUBITS):
+            if not has_stim:
+                raise ValueError(f"{n} qubits: a Clifford circuit this large needs stim "
+                                 "(pip install 'qfab[dqc]')")
             return "stim"
         if n <= STATEVECTOR_QUBITS:
             return "statevector"
@@ -330,6 +335,8 @@ def choose_method(program: Program, method: Method = "auto") -> str:
     if method == "density" and n > MAX_QUBITS:
         raise ValueError(f"placement: {n} qubits, the density-matrix simulation takes at "
                          f"most {MAX_QUBITS}")
+    if method == "stim" and not has_stim:
+        raise ValueError("method stim: needs stim (pip install 'qfab[dqc]')")
     if method == "stim" and not clifford:
         raise ValueError("method stim: the circuit has non-Clifford gates (t, tdg, rz or cp "
                          "by other angles)")

@@ -109,7 +109,7 @@ def _by_qiskit(gate: Gate) -> list[Gate]:
     """Decompose one gate with Qiskit's transpiler into :data:`BASIS`."""
     try:
         from qiskit import QuantumCircuit, transpile
-        from qiskit.circuit.library import MCXGate, ZGate, get_standard_gate_name_mapping
+        from qiskit.circuit.library import MCXGate, get_standard_gate_name_mapping
     except ImportError:
         raise CircuitError(f"{gate.name}: the executor needs this gate decomposed, which needs "
                            "Qiskit (pip install 'qfab[dqc]')") from None
@@ -119,7 +119,9 @@ def _by_qiskit(gate: Gate) -> list[Gate]:
     if gate.name == "mcx":
         qc.append(MCXGate(width - 1), local)
     elif gate.name == "mcz":
-        qc.append(ZGate().control(width - 1), local)
+        qc.h(local[-1])
+        qc.append(MCXGate(width - 1), local)
+        qc.h(local[-1])
     else:
         qc.append(type(get_standard_gate_name_mapping()[gate.name])(*gate.params), local)
     basis = sorted(BASIS - {"measure", "cp"})

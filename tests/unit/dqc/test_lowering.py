@@ -11,7 +11,7 @@ from qfab.dqc.lowering import BASIS, lower, lowered_gates
 
 qiskit = pytest.importorskip("qiskit")
 from qiskit import QuantumCircuit  # noqa: E402
-from qiskit.circuit.library import MCXGate, ZGate, get_standard_gate_name_mapping  # noqa: E402
+from qiskit.circuit.library import MCXGate, get_standard_gate_name_mapping  # noqa: E402
 from qiskit.quantum_info import Operator  # noqa: E402
 
 _ANGLES = {"p": 1, "u1": 1, "rx": 1, "ry": 1, "rz": 1, "u3": 3, "u": 3, "u2": 2, "cu1": 1,
@@ -24,7 +24,9 @@ def _reference(name: str, width: int, params: tuple[float, ...]) -> QuantumCircu
     if name == "mcx":
         qc.append(MCXGate(width - 1), list(range(width)))
     elif name == "mcz":
-        qc.append(ZGate().control(width - 1), list(range(width)))
+        qc.h(width - 1)
+        qc.append(MCXGate(width - 1), list(range(width)))
+        qc.h(width - 1)
     else:
         qc.append(type(get_standard_gate_name_mapping()[name])(*params), list(range(width)))
     return qc
