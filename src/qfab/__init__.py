@@ -17,8 +17,15 @@ A two-node study from Python:
 >>> round(result.requests[0].rate_hz, 6), round(result.requests[0].fidelity, 6)
 (100.0, 0.95)
 
-``qfab.load(path)`` reads a YAML file instead; ``qfab.run(path)`` does both. Ask an engine
-first with ``qfab.supports``:
+``qfab.load(path)`` reads a YAML file instead; ``qfab.run(path)`` does both. A ``kind:
+circuit`` request runs a circuit on the scenario's QPUs the same way, and ``qfab.partition``
+places a circuit (a generator such as ``"qft:32"``, an OpenQASM file or a Qiskit
+``QuantumCircuit``) on QPUs at the least e-bit cost:
+
+>>> qfab.partition("ghz:8", qpus=4).ebits
+3
+
+Ask an engine first with ``qfab.supports``:
 
 >>> qfab.supports(scenario, engine="fast")
 Support(ok=True, reason=None)
@@ -26,11 +33,12 @@ Support(ok=True, reason=None)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qfab.dqc.partition import Partition
     from qfab.engines.base import ProgressCallback, Support
     from qfab.engines.result import RunResult
     from qfab.protocols.trace import TraceSink
@@ -38,7 +46,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "register", "run", "scenario", "supports"]
+__all__ = ["__version__", "load", "partition", "register", "run", "scenario", "supports"]
 
 
 def load(path: str | Path) -> ScenarioSpec:
@@ -128,6 +136,30 @@ def _as_spec(source: ScenarioSpec | Mapping[str, Any] | str | Path) -> ScenarioS
     if isinstance(source, ScenarioSpec):
         return source
     return scenario(source)
+
+
+def partition(circuit: Any, qpus: int, capacity: int | Sequence[int] | None = None,
+              links: Sequence[tuple[int, int]] | None = None) -> Partition:
+    """Place ``circuit`` on ``qpus`` QPUs at the least e-bit cost (``qfab partition``).
+
+    ``circuit`` is a generator string (``"qft:32"``, ``"ghz:20"``, ``"grover:3"``,
+    ``"random:N[:depth[:seed]]"``), an OpenQASM 2/3 file or a Qiskit ``QuantumCircuit``;
+    ``capacity`` the data qubits per QPU (one number or one each; default just enough);
+    ``links`` the QPU index pairs joined by links (default: all). The result has ``ebits``,
+    ``placement`` (QPU index per qubit), ``operations`` and ``ebits_per_link()``;
+    :func:`qfab.dqc.placement.to_json` and ``to_qasm`` write it out.
+
+    Raises
+    ------
+    qfab.dqc.circuits.CircuitError
+        For a circuit that cannot be read.
+    qfab.dqc.partition.PartitionError
+        For QPUs that cannot hold it.
+    """
+    from qfab.dqc.circuits import load_circuit
+    from qfab.dqc.partition import partition as place
+
+    return place(load_circuit(circuit), qpus, capacity, links)
 
 
 def register(spec: type | str, implementation: Any) -> None:

@@ -1,9 +1,9 @@
 """Circuits scheduled against the pairs' arrivals, on two and more QPUs, against closed forms.
 
-- a 12-qubit GHZ state in blocks over four fully linked QPUs (stim): each of the three teleported CNOTs
-  flips the rest of the chain when its Werner pair (fidelity ``F``) has an X or Y error, so
-  all bits agree with probability ``((2F + 1)/3)^3`` (des counts within 5 binomial standard
-  errors), and no error anywhere has probability ``F^3`` (analytic, exactly);
+- a 12-qubit GHZ state in blocks over four fully linked QPUs (stim): each of the three
+  teleported CNOTs flips the rest of the chain when its Werner pair (fidelity ``F``) has an
+  X or Y error, so all bits agree with probability ``((2F + 1)/3)^3`` (des counts within 5
+  binomial standard errors), and no error anywhere has probability ``F^3`` (analytic, exactly);
 - a qubit in ``|+>`` that waits for its pair dephases with its QPU's T2: the Pauli-twirled
   channel ``p_Z = (1 - exp(-t/T2))/2`` (Ghosh, Fowler, Geller, PRA 86, 062318 (2012)) over
   the wait ``t`` (the makespan, with instant gates), combined with the pair's ``Z``/``Y``

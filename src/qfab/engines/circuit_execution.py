@@ -134,6 +134,13 @@ def circuit_row(spec: ScenarioSpec, written: CircuitRequestSpec, plan: Planned,
     sampled = engine != "analytic"
     noise = _noise(spec, written)
     note = row.note
+    over = [f"{qpu} up to {held} (memory.qubits {int(spec.nodes[qpu].memory.qubits)})"
+            for qpu, held in timeline.held_max.items()
+            if held > int(spec.nodes[qpu].memory.qubits)]
+    if over:
+        wait = (f"more pairs wait for their gates than the communication qubits hold: "
+                f"{', '.join(over)}; the network delivered them ahead of the circuit")
+        note = wait if note is None else f"{note}; {wait}"
     try:
         outcome: Any = execute(plan.gates, plan.placement, timeline.pairs, noise=noise,
                                scheme=written.scheme, idle=timeline.idle,
@@ -151,13 +158,6 @@ def circuit_row(spec: ScenarioSpec, written: CircuitRequestSpec, plan: Planned,
         note = reason if note is None else f"{note}; {reason}"
         return _with(row, written, plan, timeline, None, program.error_free_probability(),
                      note)
-    for qpu, held in timeline.held_max.items():
-        memory = spec.nodes[qpu].memory
-        if held > int(memory.qubits):
-            wait = (f"up to {held} pairs wait at {qpu} for their gates, more than its "
-                    f"{int(memory.qubits)} communication qubits (memory.qubits): the network "
-                    "part did not hold them")
-            note = wait if note is None else f"{note}; {wait}"
     return _with(row, written, plan, timeline, outcome, outcome.error_free_probability, note)
 
 

@@ -135,7 +135,8 @@ def wait_lines(requests: Sequence[RequestResult]) -> list[str]:
     them (``waited_s``), or the ``note`` that a link stays down to the end of the run."""
     lines = []
     for request in requests:
-        label = f"{request.between[0]} - {request.between[1]}"
+        label = request_label(request) if request.kind == "circuit" \
+            else f"{request.between[0]} - {request.between[1]}"
         if request.note:
             lines.append(f"{label}: NOTE {request.note}")
         elif request.waited_s:
@@ -158,8 +159,11 @@ def _path(path: Sequence[str]) -> str:
 
 
 def request_label(request: RequestResult) -> str:
-    """``name: a - b``, or ``a - b`` for a request without a name."""
-    ends = f"{request.between[0]} - {request.between[1]}"
+    """``name: a - b``, or ``a - b`` for a request without a name (a circuit on more than
+    two QPUs: ``a, b, c``)."""
+    qpus = request.extra.get("qpus")
+    ends = (", ".join(qpus) if isinstance(qpus, list) and len(qpus) > 2
+            else f"{request.between[0]} - {request.between[1]}")
     return f"{request.name}: {ends}" if request.name else ends
 
 
@@ -221,10 +225,12 @@ def circuit_grid(requests: Sequence[RequestResult]) -> Grid | None:
                 top += f" (+{len(ranked) - TOP_COUNTS} more)"
         rows.append([request_label(request), str(extra.get("circuit")),
                      str(extra.get("scheme")), str(extra.get("ebits")),
-                     _num(extra.get("makespan_s")), str(extra.get("expect") or "-"),
-                     _num(extra.get("success_probability")), top])
-    return Grid(["circuit request", "circuit", "scheme", "ebits", "makespan (s)", "expect",
-                 "success", "top counts"], rows)
+                     _num(extra.get("makespan_s")), _num(extra.get("pair_age_mean_s")),
+                     _num(extra.get("error_free_probability"), 4),
+                     str(extra.get("expect") or "-"),
+                     _num(extra.get("success_probability"), 4), top])
+    return Grid(["circuit request", "circuit", "scheme", "ebits", "makespan (s)",
+                 "pair age (s)", "error-free", "expect", "success", "top counts"], rows)
 
 
 def qkd_notes(requests: Sequence[RequestResult]) -> list[str]:

@@ -86,9 +86,9 @@ def test_statevector_trajectories_sample_the_exact_distribution() -> None:
 
 @pytest.mark.parametrize("qpus", [2, 5])
 def test_ghz_over_k_qpus_stays_correlated_with_probability_of_no_flip(qpus: int) -> None:
-    """A 30-qubit GHZ state in contiguous blocks over k QPUs (stim): each of the k - 1 teleported CNOTs
-    flips the rest of the chain when its Werner pair has an X or Y error (2(1 - F)/3), so
-    all 30 bits agree with probability ((2F + 1)/3)^(k - 1)."""
+    """A 30-qubit GHZ state in contiguous blocks over k QPUs (stim): each of the k - 1
+    teleported CNOTs flips the rest of the chain when its Werner pair has an X or Y error
+    (2(1 - F)/3), so all 30 bits agree with probability ((2F + 1)/3)^(k - 1)."""
     n, fidelity, shots = 30, 0.9, 20_000
     gates = [Gate("h", (0,)), *(Gate("cx", (q, q + 1)) for q in range(n - 1)),
              *(Gate("measure", (q,)) for q in range(n))]
