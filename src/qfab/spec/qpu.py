@@ -8,9 +8,9 @@ and dephasing times; gate and measurement times are the durations of the operati
 ``preset:`` from the catalog (``qfab catalog`` lists the ``qpu`` presets) fills the fields
 that the section does not set.
 
-No engine runs circuits on a QPU yet: the section describes the node for ``qfab partition
---scenario`` (capacities and links) and for circuit requests; the link engines read none of
-it, since none of it changes the pairs a link delivers.
+The section describes the node for ``qfab partition --scenario`` (capacities and links) and
+for circuit requests (:mod:`qfab.engines.circuit`: capacities, errors, times, T1/T2); the
+link engines read none of it, since none of it changes the pairs a link delivers.
 """
 
 from __future__ import annotations
