@@ -241,6 +241,11 @@ class _Evaluator:
         per_link = config.communication_qubits // degree if degree else 0
         blank = Evaluation(config, cost, len(pairs), per_link, None, None, None, None, None,
                            None, None, False)
+        largest = self.profile.circuit.num_qubits if self.profile is not None else \
+            max((job.qubits for job in self.jobs), default=0)
+        if largest > config.modules * config.qubits:
+            return _with(blank, note=f"{largest} data qubits (the largest job) on "
+                                     f"{config.modules} modules of {config.qubits}")
         if degree and per_link == 0:
             return _with(blank, note=f"{config.communication_qubits} communication qubits "
                                      f"cannot serve {degree} links per module")
@@ -287,9 +292,6 @@ class _Evaluator:
 
         assert self.profile is not None
         circuit = self.profile.circuit
-        if circuit.num_qubits > config.modules * config.qubits:
-            return (f"{circuit.num_qubits} qubits on {config.modules} modules of "
-                    f"{config.qubits}")
         key = (config.modules, config.qubits, pairs)
         if key not in self.partitions:
             try:
