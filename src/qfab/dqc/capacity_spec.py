@@ -94,6 +94,9 @@ class PlanLink(SpecModel):
         if isinstance(value, dict) and "kind" in value:
             if "rate_per_qubit" in value:
                 raise ValueError("give rate_per_qubit or a link spec (kind: ...), not both")
+            if "between" in value:
+                raise ValueError("between: a link option joins the pairs of modules that the "
+                                 "topology links")
             own = {key: item for key, item in value.items() if key in ("name", "cost")}
             spec = {key: item for key, item in value.items() if key not in ("name", "cost")}
             return {**own, "link": spec}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,7 +124,7 @@ class LinkRates:
         import qfab  # noqa: PLC0415 (the engines load only when a spec is measured)
 
         def here(text: str) -> str:
-            return text.replace("links[0].", f"{path}.").replace("links[0]", path)
+            return re.sub(r"(?<![\w.\]])links\[0\]", lambda _: path, text)
 
         try:
             return qfab.scenario(_two_nodes(spec, qubits, duration_s, self.seed))

@@ -56,6 +56,8 @@ def _split_link_spec(cls: type[SpecModel], value: Any) -> Any:
         fields = set(cls.model_fields) - _RATE_FORM
         own = {key: item for key, item in value.items() if key in fields}
         spec = {key: item for key, item in value.items() if key not in fields}
+        if "between" in spec:
+            raise ValueError("between: this link's ends are given by where it is used")
         return {**own, "link": spec}
     return value
 
