@@ -57,9 +57,12 @@ class CircuitWorkload(SpecModel):
 
     @model_validator(mode="after")
     def _has_a_duration(self) -> CircuitWorkload:
-        if self.duration is None and not (self.single_qubit_gate_time
-                                          or self.two_qubit_gate_time or self.measurement_time):
+        times = self.single_qubit_gate_time or self.two_qubit_gate_time or self.measurement_time
+        if self.duration is None and not times:
             raise ValueError("needs a duration or gate times (two_qubit_gate_time, ...)")
+        if self.duration is not None and times:
+            raise ValueError("give a duration or gate times (from which the critical path "
+                             "follows), not both")
         return self
 
 

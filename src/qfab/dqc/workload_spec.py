@@ -87,6 +87,9 @@ class LinkOption(SpecModel):
     def _one_form(self) -> LinkOption:
         if self.rate is None and self.link is None:
             raise ValueError("needs a pair rate (rate: 1 kHz) or a link spec (kind: ...)")
+        if self.rate is not None and self.communication_qubits is not None:
+            raise ValueError("communication_qubits go with a link spec (kind: ...); a given "
+                             "rate is the link's whole rate")
         return self
 
 
@@ -123,10 +126,12 @@ class ClusterSpec(SpecModel):
         if self.racks is not None:
             if self.links:
                 raise ValueError("racks take in_rack and between_racks, not links")
-            if self.in_rack is None and self.racks.per_rack > 1:
-                raise ValueError("racks need in_rack (the links inside a rack)")
-            if self.between_racks is None and self.racks.racks > 1:
-                raise ValueError("racks need between_racks (the links between gateways)")
+            if (self.in_rack is None) != (self.racks.per_rack == 1):
+                raise ValueError("racks of several QPUs need in_rack (the links inside a "
+                                 "rack); racks of one QPU have none")
+            if (self.between_racks is None) != (self.racks.racks == 1):
+                raise ValueError("several racks need between_racks (the links between their "
+                                 "gateways); one rack has none")
         elif self.in_rack is not None or self.between_racks is not None:
             raise ValueError("in_rack and between_racks go with racks; named qpus take links")
         return self
@@ -248,10 +253,10 @@ def _cluster(spec: ClusterSpec, rates: LinkRates) -> tuple[Cluster, dict[str, Li
     found: dict[str, LinkRate] = {}
     if spec.racks is not None:
         shape = spec.racks
-        inside = between = LinkRate(1.0, 1.0, "given", 0)
-        if spec.in_rack is not None and shape.per_rack > 1:
+        inside = between = LinkRate(1.0, 1.0, "given", 0)  # placeholders for absent links
+        if spec.in_rack is not None:
             inside = _rate(spec.in_rack, spec.communication_qubits, "cluster.in_rack", rates)
-        if spec.between_racks is not None and shape.racks > 1:
+        if spec.between_racks is not None:
             between = _rate(spec.between_racks, spec.communication_qubits,
                             "cluster.between_racks", rates)
         cluster = Cluster.racks(shape.racks, shape.per_rack, qubits=shape.qubits,

@@ -81,8 +81,13 @@ def test_module_links() -> None:
     ("rate_per_qubit: 100 Hz, fidelity: 0.9",
      "kind: depolarizing, fidelity: 0.9, success_probability: 0.1, cycle_time: -1 us",
      "search.links[0].cycle_time"),
+    ("rate_per_qubit: 100 Hz, fidelity: 0.9",
+     "kind: depolarizing, fidelity: 0.9, success_probability: 0.1, cycle_time: 1 us, "
+     "between: [a, b]", "search.links[0]"),
     ("cost: {module: 10", "cost: {module: -10", "cost.module"),
     ('"ghz:12"', '"ghz:0"', "circuit.circuit"),
+    ("duration: 1 ms,", "duration: 1 ms, two_qubit_gate_time: 1 us,", "circuit"),
+    ("duration: 1 ms,", "", "circuit"),
 ])
 def test_bad_plan_names_the_field(tmp_path: Path, old: str, new: str, where: str) -> None:
     text = GHZ_PLAN.replace(old, new)

@@ -43,6 +43,11 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("between: [a, b], rate", "between: [a, z], rate", "cluster.links[0].between"),
     ("rate: 100 Hz", "rate: -1 Hz", "cluster.links[0].rate"),
     ("rate: 100 Hz", "rate: 100 Hz, kind: depolarizing", "cluster.links[0]"),
+    ("rate: 100 Hz", "rate: 100 Hz, communication_qubits: 2", "cluster.links[0]"),
+    ("qpus: {a: 16, b: 16, c: 8}\n  links:\n    - {between: [a, b], rate: 100 Hz}",
+     "racks: {racks: 1, per_rack: 2, qubits: 4}\n  in_rack: {rate: 1 Hz}\n"
+     "  between_racks: {rate: 1 Hz}\n  links:\n    - {between: [a, b], rate: 100 Hz}",
+     "cluster"),
     ("success_probability: 0.1", "success_probability: 1.5",
      "cluster.links[1].success_probability"),
     ("cycle_time: 1 ms", "cycle_time: 1 kg", "cluster.links[1].cycle_time"),
