@@ -76,6 +76,11 @@ def _two_nodes(spec: Mapping[str, Any], qubits: int, duration_s: float,
                           "pairs": PAIRS}]}
 
 
+def _here(text: str, path: str) -> str:
+    """``text`` about the two-node scenario's link (``links[0]``) with the file's ``path``."""
+    return re.sub(r"(?<![\w.\]])links\[0\]", lambda _: path, text)
+
+
 @dataclass
 class LinkRates:
     """Measures link specs (each distinct spec and communication-qubit count once).
@@ -123,13 +128,10 @@ class LinkRates:
                   path: str) -> Any:
         import qfab  # noqa: PLC0415 (the engines load only when a spec is measured)
 
-        def here(text: str) -> str:
-            return re.sub(r"(?<![\w.\]])links\[0\]", lambda _: path, text)
-
         try:
             return qfab.scenario(_two_nodes(spec, qubits, duration_s, self.seed))
         except QfabError as error:
-            raise rewritten(error, here) from None
+            raise rewritten(error, lambda text: _here(text, path)) from None
 
     def _run(self, spec: Mapping[str, Any], qubits: int, path: str) -> LinkRate:
         import qfab  # noqa: PLC0415
@@ -149,7 +151,7 @@ class LinkRates:
             engine = "analytic"
         else:
             raise ScenarioError(path, f"neither the fast nor the analytic engine runs this "
-                                      f"link: {fast.reason}")
+                                      f"link: {_here(str(fast.reason), path)}")
         result = qfab.run(scenario, engine=engine).requests[0]
         if result.rate_hz is None or not result.rate_hz > 0 or not result.delivered:
             raise ScenarioError(path, f"the link delivered no pairs in {duration:g} s "

@@ -129,3 +129,31 @@ def test_schedule_command_bad_input_exits_2(tmp_path: Path,
     assert main(["schedule", str(path)]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "cluster.links[0].rate" in error
+
+
+def test_analytic_engine_where_the_fast_one_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qfab
+    from qfab.engines.base import Support
+
+    real = qfab.supports
+
+    def refusing(source: object, *, engine: str | None = None) -> Support:
+        if engine == "fast":
+            return Support(False, "links[0].cycle_time: not modelled here")
+        return real(source, engine=engine)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(qfab, "supports", refusing)
+    spec = {"kind": "depolarizing", "fidelity": 0.9, "success_probability": 0.2,
+            "cycle_time": "1 ms"}
+    rate = LinkRates(seed=1).measure(spec, 2, "cluster.links[0]")
+    assert rate.engine == "analytic"
+    assert rate.rate_hz == pytest.approx(2 * 0.2 / 1e-3, rel=1e-9)  # exact: the closed form
+
+    def neither(source: object, *, engine: str | None = None) -> Support:
+        return Support(False, "links[0].cycle_time: not modelled here")
+
+    monkeypatch.setattr(qfab, "supports", neither)
+    with pytest.raises(ScenarioError) as caught:
+        LinkRates(seed=1).measure(spec, 2, "cluster.links[0]")
+    assert caught.value.path == "cluster.links[0]"
+    assert "cluster.links[0].cycle_time: not modelled" in caught.value.reason
