@@ -91,10 +91,11 @@ DERIVED: dict[tuple[str, str], Callable[[], None]] = {
 #: Presets used by examples whose published figures are their parameters (nothing to
 #: recompute), with the figures.
 NO_FORMULA = {
-    "ion_trap_oxford_2025": "one circuit qubit per module, the 86 % teleported CZ and the 71 % "
-                            "Grover success (Main et al. 2025), each a parameter, and local "
-                            "errors that are assumptions; examples/dqc/grover_two_ions.yaml "
-                            "is recomputed in tests/validation/test_circuit_request.py",
+    "ion_trap_oxford_2025": "one circuit qubit per module, the 86 % teleported CZ, the 71 % "
+                            "Grover success, the 96.89 % Bell pairs at 9.7 per second (Main "
+                            "et al. 2025), each a parameter, and local errors that are "
+                            "assumptions; examples/dqc/grover_two_ions.yaml is recomputed in "
+                            "tests/validation/test_circuit_request.py",
     "snspd_wsi": "93 % system efficiency, ~1 count/s, 150 ps jitter, 40 ns reset "
                  "(Marsili et al. 2013), each a parameter",
     "inas_quantum_dot": "57 % end-to-end efficiency, g2 = 2.1 %, visibility 97.5 % "
@@ -104,9 +105,10 @@ NO_FORMULA = {
     "chip_to_chip": "inter-chip fidelity 0.997 and 1 ms buffers, the nodal tier's design "
                     "targets (not measurements), each a parameter; examples/chip_to_chip.yaml "
                     "is recomputed in tests/unit/test_links_hardware.py",
-    "superconducting_willow": "Willow's mean gate, readout and coherence figures (Google "
-                              "Quantum AI 2025), each a parameter; examples/dqc uses only its "
-                              "description of the QPU, no engine reads it",
+    "superconducting_willow": "Willow's mean gate and readout errors (its spec sheet, 2024) "
+                              "and coherence times (Google Quantum AI 2025), each a parameter; "
+                              "examples/dqc uses only its description of the QPU, no engine "
+                              "reads it",
 }
 
 

@@ -89,7 +89,7 @@ def test_bad_input_is_one_error_naming_the_field() -> None:
     document = scenario()
     document["requests"][0]["qpus"] = ["a", "b", "a"]
     three = error_of(document)
-    assert three.startswith("requests[0].qpus") and "not modelled yet" in three
+    assert three.startswith("requests[0].qpus") and "each QPU once" in three
     document = scenario()
     del document["nodes"]["b"]["qpu"]
     document["nodes"]["b"] = {"memory": {"qubits": 2}}

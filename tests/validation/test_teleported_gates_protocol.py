@@ -149,3 +149,81 @@ def test_data_teleported_channel_is_the_whole_process(gate: str) -> None:
     reduced = dm.partial_trace(rho, (0, 1, 2, 7)).reshape(16, 16)
     channel = tg.data_teleported_gate_channel(gate, BELL_DIAGONAL[0], BELL_DIAGONAL[1])
     np.testing.assert_allclose(reduced, _choi_predicted(channel, gate), atol=1e-12)
+
+
+def _cp(theta: float) -> Complex:
+    return dm.gate_unitary("cp", theta)
+
+
+def _protocol_with_unitary(unitary: Complex, bell: NDArray[np.float64]) -> Complex:
+    """The cat-entangler / disentangler of :func:`_gate_teleported` for any controlled gate."""
+    rho = _initial([bell])
+    rho = dm.apply_unitary(rho, dm.GATES["cx"], (2, 4))
+    rho = _measure_and_correct(rho, 4, 5, dm.PAULIS[1])
+    rho = dm.apply_unitary(rho, unitary, (5, 3))
+    rho = dm.apply_unitary(rho, dm.GATES["h"], (5,))
+    return _measure_and_correct(rho, 5, 2, dm.PAULIS[3])
+
+
+def _choi_of_variants(unitary: Complex, variants: list[tuple[float, Complex]]) -> Complex:
+    """Choi state on (R_A, R_B, A, B) of the mixture ``sum p (M U) rho (M U)^dagger`` where
+    each ``M`` is given as the whole (A, B) operator ``P_post U P_pre``."""
+    refs = np.kron(PHI, PHI).reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(16)
+    out = np.zeros((16, 16), dtype=np.complex128)
+    for p, operator in variants:
+        state = np.kron(np.eye(4), operator) @ refs
+        out += p * np.outer(state, state.conj())
+    return out
+
+
+@pytest.mark.parametrize("theta", [math.pi / 2, math.pi / 8, 1.234])
+@pytest.mark.parametrize("bell", [bd.werner(0.85), *BELL_DIAGONAL], ids=["werner", "a", "b"])
+def test_teleported_controlled_phase_is_the_mixture_of_variants(
+        theta: float, bell: NDArray[np.float64]) -> None:
+    """A controlled phase teleported with one pair (any angle): the protocol's whole Choi
+    state equals the mixture of :func:`gate_teleportation_variants` (``P_post U P_pre`` on
+    the control), which for such angles is not a Pauli channel after the gate."""
+    unitary = _cp(theta)
+    reduced = dm.partial_trace(_protocol_with_unitary(unitary, bell),
+                               (0, 1, 2, 3)).reshape(16, 16)
+    variants = [(p, np.kron(dm.PAULIS[post], np.eye(2)) @ unitary
+                 @ np.kron(dm.PAULIS[pre], np.eye(2)))
+                for p, pre, post in tg.gate_teleportation_variants(bell)]
+    np.testing.assert_allclose(reduced, _choi_of_variants(unitary, variants), atol=1e-12)
+
+
+@pytest.mark.parametrize("gate", ["cx", "cz"])
+def test_variants_of_cnot_and_cz_are_their_pauli_channel(gate: str) -> None:
+    """For CNOT and CZ the variants reduce to :func:`gate_teleportation_channel`."""
+    bell = BELL_DIAGONAL[0]
+    unitary = dm.GATES[gate]
+    variants = [(p, np.kron(dm.PAULIS[post], np.eye(2)) @ unitary
+                 @ np.kron(dm.PAULIS[pre], np.eye(2)))
+                for p, pre, post in tg.gate_teleportation_variants(bell)]
+    np.testing.assert_allclose(_choi_of_variants(unitary, variants),
+                               _choi_predicted(tg.gate_teleportation_channel(gate, bell), gate),
+                               atol=1e-12)
+
+
+def test_executor_runs_a_teleported_controlled_phase_as_the_protocol() -> None:
+    """The executor's program for one non-local cp, on a qubit pair prepared in |+>|+>,
+    gives the protocol's outcome distribution in the X basis."""
+    from qfab.dqc.execute import Gate, PairUse, execute
+
+    theta, bell = 1.1, BELL_DIAGONAL[1]
+    gates = [Gate("h", (0,)), Gate("h", (1,)), Gate("cp", (0, 1), theta),
+             Gate("h", (0,)), Gate("h", (1,)), Gate("measure", (0,)), Gate("measure", (1,))]
+    result = execute(gates, {0: "a", 1: "b"}, [PairUse.from_bell(bell)])
+    # the protocol on |+>|+> with the references traced out: build it directly
+    plus = np.array([_S2, _S2], dtype=np.complex128)
+    psi = np.kron(plus, plus)
+    expected = np.zeros(4)
+    h2 = np.kron(dm.GATES["h"], dm.GATES["h"])
+    for p, pre, post in tg.gate_teleportation_variants(bell):
+        out = h2 @ np.kron(dm.PAULIS[post], np.eye(2)) @ _cp(theta) \
+            @ np.kron(dm.PAULIS[pre], np.eye(2)) @ psi
+        expected += p * np.abs(out) ** 2
+    for index, probability in enumerate(expected):
+        bits = f"{index:02b}"  # qubit 0 first
+        assert result.probabilities.get(bits[::-1], 0.0) == pytest.approx(probability,
+                                                                          abs=1e-12)

@@ -1,9 +1,9 @@
-"""A circuit over delivered pairs: each pair is kept (time, fidelity) for the execution.
+"""A circuit over delivered pairs: each pair is kept (time, Bell vector) for the execution.
 
 The application records, on its request (:class:`qfab.spec.circuit.CircuitPairsSpec`), each
-delivered pair's delivery time and fidelity (its Bell vector's Phi+ weight); after the run the
-engine executes the circuit with one pair per non-local gate, each used at delivery
-(:mod:`qfab.engines.circuit`). The analytic engine hands it the expected Bell vector instead.
+delivered pair's delivery time and Bell vector; after the run the engine schedules the
+circuit against these arrivals and executes it (:mod:`qfab.engines.circuit`). The analytic
+engine hands it the expected Bell vector instead.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ class CircuitApp(Application):
     kind: ClassVar[str] = "circuit"
 
     def receive(self, time_s: float, pair: DeliveredPair) -> None:
-        """Keep the pair's delivery time and fidelity (it is consumed by a gate)."""
+        """Keep the pair's delivery time and Bell vector (a gate consumes it)."""
         if isinstance(self.request, CircuitPairsSpec):
-            self.request.record(time_s, float(pair.bell_vector()[0]))
+            a, b, c, d = (float(x) for x in pair.bell_vector())
+            self.request.record(time_s, (a, b, c, d))
 
     def expect(self, bell_vector: NDArray[np.float64]) -> None:
         """Keep the delivered pairs' expected Bell vector on the request."""

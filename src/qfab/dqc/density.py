@@ -8,12 +8,18 @@ return new arrays; nothing is kept between calls.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
+if TYPE_CHECKING:
+    from qfab.dqc.program import Program
+
 __all__ = [
     "GATES",
+    "gate_unitary",
+    "run_program",
     "PAULIS",
     "apply_pauli_channel",
     "apply_superoperator",
@@ -58,6 +64,48 @@ GATES: dict[str, Complex] = {
 def rz(theta: float) -> Complex:
     """The rotation ``exp(-i theta Z / 2)`` (Qiskit's ``rz``)."""
     return np.diag([np.exp(-0.5j * theta), np.exp(0.5j * theta)]).astype(np.complex128)
+
+
+def gate_unitary(name: str, param: float | None = None) -> Complex:
+    """The unitary of one of the executor's gates (``rz`` and ``cp`` take ``param``)."""
+    if name == "rz":
+        return rz(float(param or 0.0))
+    if name == "cp":
+        return np.diag([1.0, 1.0, 1.0, np.exp(1j * float(param or 0.0))]).astype(np.complex128)
+    if name == "id":
+        return PAULIS[0]
+    return GATES[name]
+
+
+def _embedded(qubits: tuple[int, ...], paulis: tuple[tuple[int, int], ...]) -> Complex:
+    """The Pauli product ``paulis`` as a matrix on ``qubits`` (the first the most significant)."""
+    by_qubit = dict(paulis)
+    op: Complex = np.ones((1, 1), dtype=np.complex128)
+    for q in qubits:
+        op = np.asarray(np.kron(op, PAULIS[by_qubit.get(q, 0)]), dtype=np.complex128)
+    return op
+
+
+def run_program(program: Program) -> Complex:
+    """The final density matrix of ``program`` (before read-out), exactly.
+
+    Each step is the superoperator ``sum_v p_v (M_v (x) conj(M_v))`` with ``M_v = P_post U
+    P_pre`` of its variants (:mod:`qfab.dqc.program`).
+    """
+    rho = zero_state(program.qubits)
+    for step in program.steps:
+        unitary = gate_unitary(step.name, step.param)
+        if not step.variants:
+            rho = apply_unitary(rho, unitary, step.qubits)
+            continue
+        d = unitary.shape[0]
+        superoperator = np.zeros((d * d, d * d), dtype=np.complex128)
+        for variant in step.variants:
+            m = _embedded(step.qubits, variant.post) @ unitary @ _embedded(step.qubits,
+                                                                           variant.pre)
+            superoperator += variant.probability * np.kron(m, m.conj())
+        rho = apply_superoperator(rho, superoperator, step.qubits)
+    return rho
 
 
 def zero_state(n: int) -> Complex:

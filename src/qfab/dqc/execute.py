@@ -1,23 +1,30 @@
-"""Run a small circuit on networked processors: local gate errors and teleported gates.
+"""Run a circuit on networked processors: local gate errors, teleported gates, idle qubits.
 
 A circuit is a list of :class:`Gate` on qubit indices; a placement puts each qubit on a
-processor (QPU). A two-qubit gate whose qubits sit on different QPUs is *non-local*: it is
-done by gate teleportation with one pair (Eisert et al., PRA 62, 052317 (2000)), or by
-teleporting its target there and back with two pairs, and becomes the ideal gate followed
-by the Pauli channel of :mod:`qfab.physics.teleported_gates` for the pairs it uses. Each
-pair is given by its fidelity when delivered, its age at the moment of use and the
-depolarizing time constant of the memory holding it
-(:func:`qfab.physics.memory.depolarizing_memory_fidelity`: ``w -> w exp(-age/T)``).
-Local gates are followed by depolarizing channels of the QPU's error probabilities, and
-measurements flip with the QPU's readout error.
+processor (QPU). A two-qubit gate (``cx``, ``cz`` or ``cp``, controlled by its first qubit)
+whose qubits sit on different QPUs is *non-local*: it is done by gate teleportation with one
+pair (Eisert et al., PRA 62, 052317 (2000);
+:func:`qfab.physics.teleported_gates.gate_teleportation_variants`), or by teleporting its
+target there and back with two pairs (each teleportation the pair's Pauli channel on the
+target; Bennett et al., PRL 70, 1895 (1993)). Each pair is given by its state when delivered,
+its age at the moment of use and the depolarizing time constant of the memory holding it
+(:func:`qfab.physics.memory.depolarizing_memory`), or directly by its Bell vector at use.
+Local gates are followed by depolarizing channels of the QPU's error probabilities,
+measurements flip with the QPU's readout error, and ``idle`` adds a Pauli channel on a qubit
+before a gate (a data qubit's T1/T2 while it waited, from :mod:`qfab.dqc.timeline`).
 
-The simulation is an exact density matrix (:mod:`qfab.dqc.density`), so the outcome
-probabilities are exact; ``counts`` are drawn from them with a seeded generator. Bit
-strings follow Qiskit: classical bit 0 is the rightmost character.
+The noisy circuit becomes a :class:`qfab.dqc.program.Program`, run by one of three
+simulators: an exact density matrix up to :data:`MAX_QUBITS` qubits (``density``; exact
+outcome probabilities, ``counts`` drawn from them), stim for Clifford circuits of any size
+(``stim``), or state-vector trajectories up to
+:data:`qfab.dqc.statevector.MAX_QUBITS` qubits (``statevector``). ``method="auto"`` takes the
+first that applies, in that order. Bit strings follow Qiskit: classical bit 0 is the rightmost
+character.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,18 +34,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.dqc import density
+from qfab.dqc.program import Program, Step, Variant, pauli_variants
 from qfab.physics.bell_diagonal import werner
-from qfab.physics.memory import depolarizing_memory_fidelity
+from qfab.physics.memory import depolarizing_memory
 from qfab.physics.teleported_gates import (
-    data_teleported_gate_channel,
     depolarizing_channel,
-    gate_teleportation_channel,
+    gate_teleportation_variants,
+    werner_pauli_errors,
 )
 
 __all__ = ["ExecutionResult", "Gate", "LocalNoise", "PairUse", "execute"]
 
 ONE_QUBIT = frozenset({"h", "x", "y", "z", "s", "sdg", "t", "tdg", "rz"})
-TWO_QUBIT = frozenset({"cx", "cz"})
+TWO_QUBIT = frozenset({"cx", "cz", "cp"})
 #: Largest circuit the density-matrix simulation accepts (memory grows as 16^n).
 MAX_QUBITS = 10
 
@@ -50,12 +58,12 @@ class Gate:
     Parameters
     ----------
     name : str
-        ``h, x, y, z, s, sdg, t, tdg, rz`` (one qubit), ``cx, cz`` (control first) or
+        ``h, x, y, z, s, sdg, t, tdg, rz`` (one qubit), ``cx, cz, cp`` (control first) or
         ``measure``.
     qubits : tuple of int
         The qubits it acts on.
     param : float, optional
-        The angle of ``rz`` in radians.
+        The angle of ``rz`` or ``cp`` in radians.
     clbit : int, optional
         The classical bit a ``measure`` writes (default: the qubit's index).
     """
@@ -73,18 +81,31 @@ class PairUse:
     Parameters
     ----------
     fidelity : float
-        Werner fidelity when the pair was delivered.
+        Werner fidelity when the pair was delivered (the Phi+ weight of ``bell``).
     age_s : float
         Time it waited in memory before use, seconds.
     coherence_time_s : float
         Depolarizing time constant ``T`` of the pair in memory (``w`` decays as
         ``exp(-age/T)``; with both halves in memories of depolarizing time ``T_m`` each,
         ``T = T_m / 2``). ``inf`` for none.
+    bell : tuple of float, optional
+        The pair's Bell vector ``(Phi+, Psi-, Psi+, Phi-)`` when delivered (default: the
+        Werner pair of ``fidelity``); see :meth:`from_bell`.
     """
 
     fidelity: float
     age_s: float = 0.0
     coherence_time_s: float = math.inf
+    bell: tuple[float, float, float, float] | None = None
+
+    @classmethod
+    def from_bell(cls, bell: Sequence[float] | NDArray[np.float64], age_s: float = 0.0,
+                  coherence_time_s: float = math.inf) -> PairUse:
+        """A pair given by its Bell vector (already aged when ``age_s`` is 0)."""
+        vector = np.clip(np.asarray(bell, dtype=np.float64), 0.0, 1.0)
+        vector = vector / vector.sum()
+        a, b, c, d = (float(x) for x in vector)
+        return cls(a, age_s, coherence_time_s, (a, b, c, d))
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fidelity <= 1.0:
@@ -94,10 +115,17 @@ class PairUse:
         if not self.coherence_time_s > 0.0:
             raise ValueError(f"pair coherence_time_s: must be > 0, got {self.coherence_time_s}")
 
+    def bell_at_use(self) -> NDArray[np.float64]:
+        """The Bell vector after ``age_s`` in memory."""
+        start = werner(self.fidelity) if self.bell is None else np.array(self.bell)
+        if self.age_s == 0.0 or math.isinf(self.coherence_time_s):
+            return np.asarray(start, dtype=np.float64)
+        return np.asarray(depolarizing_memory(start, self.age_s,
+                                              coherence_time=self.coherence_time_s))
+
     def fidelity_at_use(self) -> float:
-        """The Werner fidelity after ``age_s`` in memory."""
-        return float(depolarizing_memory_fidelity(self.fidelity, self.age_s,
-                                                  coherence_time=self.coherence_time_s))
+        """The fidelity (Phi+ weight) after ``age_s`` in memory."""
+        return float(self.bell_at_use()[0])
 
 
 @dataclass(frozen=True)
@@ -126,6 +154,9 @@ class LocalNoise:
                                  f"got {value}")
 
 
+Method = Literal["auto", "density", "stim", "statevector"]
+
+
 @dataclass(frozen=True)
 class ExecutionResult:
     """Outcome of :func:`execute`.
@@ -133,23 +164,45 @@ class ExecutionResult:
     Attributes
     ----------
     probabilities : dict
-        Exact probability of every classical bit string (Qiskit order), zeros left out.
+        Probability of every classical bit string (Qiskit order), zeros left out: exact with
+        the ``density`` method, the sampled frequencies otherwise (``exact`` tells which).
     counts : dict
         Sampled counts over ``shots`` (empty for ``shots=0``).
     ebits : int
         Pairs consumed.
     pair_fidelities : tuple of float
         Fidelity of each pair at its use, in the order consumed.
+    method : str
+        The simulator that ran: ``density``, ``stim`` or ``statevector``.
+    error_free_probability : float
+        Probability that no gate, pair, idle period or read-out errs
+        (:meth:`qfab.dqc.program.Program.error_free_probability`).
     """
 
     probabilities: dict[str, float]
     counts: dict[str, int] = field(default_factory=dict)
     ebits: int = 0
     pair_fidelities: tuple[float, ...] = ()
+    method: str = "density"
+    error_free_probability: float = 1.0
+
+    @property
+    def exact(self) -> bool:
+        """Whether :attr:`probabilities` are exact (the density-matrix method)."""
+        return self.method == "density"
 
     def success_probability(self, expected: str) -> float:
-        """Probability of the bit string ``expected``."""
+        """Probability of the bit string ``expected`` (exact or sampled, see :attr:`exact`)."""
         return self.probabilities.get(expected, 0.0)
+
+    def success_standard_error(self, expected: str) -> float:
+        """Standard error of :meth:`success_probability`: 0 when exact, else binomial over
+        the shots."""
+        shots = sum(self.counts.values())
+        if self.exact or shots == 0:
+            return 0.0
+        p = self.success_probability(expected)
+        return math.sqrt(p * (1.0 - p) / shots)
 
 
 def _check_gate(index: int, gate: Gate, n: int, measured: set[int]) -> None:
@@ -185,6 +238,9 @@ def execute(
     scheme: Literal["gate", "data"] = "gate",
     shots: int = 0,
     seed: int | None = None,
+    idle: Sequence[Mapping[int, NDArray[np.float64]]] | None = None,
+    method: Method = "auto",
+    trajectories: int = 100,
 ) -> ExecutionResult:
     """Simulate ``circuit`` placed on QPUs, non-local gates using the given pairs.
 
@@ -208,6 +264,13 @@ def execute(
         Number of samples for ``counts`` (0: none).
     seed : int, optional
         Seed of the sampling.
+    idle : sequence of mapping, optional
+        One entry per operation of ``circuit``: qubit to the Pauli probabilities ``(p_I,
+        p_X, p_Y, p_Z)`` it suffers before that operation.
+    method : {"auto", "density", "stim", "statevector"}
+        The simulator (see the module docstring).
+    trajectories : int
+        State-vector trajectories (at most ``shots``).
 
     Returns
     -------
@@ -216,17 +279,98 @@ def execute(
     Raises
     ------
     ValueError
-        For an unknown gate, a qubit outside the placement, too many qubits, or a count of
-        pairs that does not match the non-local gates.
+        For an unknown gate, a qubit outside the placement, a circuit too large for the
+        method, or a count of pairs that does not match the non-local gates.
+    """
+    program, fidelities = build_program(circuit, placement, pairs, noise=noise, scheme=scheme,
+                                        idle=idle)
+    if shots < 0:
+        raise ValueError(f"shots: must be >= 0, got {shots}")
+    chosen = choose_method(program, method)
+    if chosen == "density":
+        probabilities = _outcomes(density.run_program(program), program.readout)
+        counts = _sample(probabilities, shots, seed)
+    else:
+        if chosen == "stim":
+            from qfab.dqc.stim_run import sample as stim_sample
+
+            counts = stim_sample(program, shots, seed)
+        else:
+            from qfab.dqc.statevector import sample as statevector_sample
+
+            counts = statevector_sample(program, shots, seed, trajectories)
+        probabilities = {key: value / shots for key, value in counts.items()} if shots else {}
+    return ExecutionResult(probabilities, counts, len(fidelities), tuple(fidelities), chosen,
+                           program.error_free_probability())
+
+
+def choose_method(program: Program, method: Method = "auto") -> str:
+    """The simulator for ``program``: the one asked for, or with ``auto`` the exact density
+    matrix up to :data:`MAX_QUBITS` qubits, stim for a Clifford circuit, else state vectors.
+
+    Raises
+    ------
+    ValueError
+        When the method cannot run the program (too many qubits, or stim and a non-Clifford
+        gate).
+    """
+    from qfab.dqc.statevector import MAX_QUBITS as STATEVECTOR_QUBITS
+
+    n = program.qubits
+    clifford = program.clifford()
+    has_stim = importlib.util.find_spec("stim") is not None
+    if method == "auto":
+        if n <= MAX_QUBITS:
+            return "density"
+        if clifford and (has_stim or n > STATEVECTOR_QUBITS):
+            if not has_stim:
+                raise ValueError(f"{n} qubits: a Clifford circuit this large needs stim "
+                                 "(pip install 'qfab[dqc]')")
+            return "stim"
+        if n <= STATEVECTOR_QUBITS:
+            return "statevector"
+        raise ValueError(f"{n} qubits and non-Clifford gates: too large to simulate (the "
+                         f"density matrix takes at most {MAX_QUBITS} qubits, state vectors "
+                         f"{STATEVECTOR_QUBITS}; stim takes Clifford circuits of any size)")
+    if method == "density" and n > MAX_QUBITS:
+        raise ValueError(f"placement: {n} qubits, the density-matrix simulation takes at "
+                         f"most {MAX_QUBITS}")
+    if method == "stim" and not has_stim:
+        raise ValueError("method stim: needs stim (pip install 'qfab[dqc]')")
+    if method == "stim" and not clifford:
+        raise ValueError("method stim: the circuit has non-Clifford gates (t, tdg, rz or cp "
+                         "by other angles)")
+    if method == "statevector" and n > STATEVECTOR_QUBITS:
+        raise ValueError(f"placement: {n} qubits, the state-vector simulation takes at most "
+                         f"{STATEVECTOR_QUBITS}")
+    if method not in ("density", "stim", "statevector"):
+        raise ValueError(f"method: must be auto, density, stim or statevector, got {method!r}")
+    return method
+
+
+def build_program(
+    circuit: Sequence[Gate],
+    placement: Mapping[int, str],
+    pairs: Sequence[PairUse | float] = (),
+    *,
+    noise: LocalNoise | Mapping[str, LocalNoise] = LocalNoise(),
+    scheme: Literal["gate", "data"] = "gate",
+    idle: Sequence[Mapping[int, NDArray[np.float64]]] | None = None,
+) -> tuple[Program, list[float]]:
+    """The noisy :class:`~qfab.dqc.program.Program` of :func:`execute` (same parameters),
+    with the fidelity at use of every pair consumed.
+
+    Raises
+    ------
+    ValueError
+        As :func:`execute`.
     """
     n = len(placement)
     if sorted(placement) != list(range(n)):
         raise ValueError("placement: must give a QPU for each qubit 0..n-1")
-    if n > MAX_QUBITS:
-        raise ValueError(f"placement: {n} qubits, the density-matrix simulation takes at "
-                         f"most {MAX_QUBITS}")
-    if shots < 0:
-        raise ValueError(f"shots: must be >= 0, got {shots}")
+    if idle is not None and len(idle) != len(circuit):
+        raise ValueError(f"idle: one entry per operation, got {len(idle)} for "
+                         f"{len(circuit)}")
     uses = [p if isinstance(p, PairUse) else PairUse(float(p)) for p in pairs]
     per_gate = 1 if scheme == "gate" else 2
     measured: set[int] = set()
@@ -240,10 +384,13 @@ def execute(
         raise ValueError(f"pairs: {non_local} non-local gate(s) with scheme {scheme!r} need "
                          f"{per_gate * non_local} pair(s), got {len(uses)}")
 
-    rho = density.zero_state(n)
+    steps: list[Step] = []
     fidelities: list[float] = []
     readout: dict[int, tuple[int, float]] = {}
-    for gate in circuit:
+    for index, gate in enumerate(circuit):
+        for qubit, channel in sorted((idle[index] if idle is not None else {}).items()):
+            if float(channel[0]) < 1.0:
+                steps.append(Step("id", (qubit,), None, pauli_variants((qubit,), channel)))
         qpu = placement[gate.qubits[0]]
         local = _noise(qpu, noise)
         if gate.name == "measure":
@@ -252,32 +399,35 @@ def execute(
             if clbit in readout:
                 raise ValueError(f"measure: classical bit {clbit} written twice")
             readout[clbit] = (q, local.readout)
+            continue
+        if gate.name in TWO_QUBIT and placement[gate.qubits[1]] != qpu:
+            used = [u.bell_at_use() for u in uses[len(fidelities):][:per_gate]]
+            fidelities.extend(float(bell[0]) for bell in used)
+            variants = (_gate_teleported(gate.qubits, used[0]) if scheme == "gate"
+                        else _data_teleported(gate.qubits, used[0], used[1]))
         elif gate.name in TWO_QUBIT:
-            if placement[gate.qubits[1]] == qpu:
-                channel = depolarizing_channel(local.two_qubit, 2)
-            else:
-                used = [u.fidelity_at_use() for u in uses[len(fidelities):][:per_gate]]
-                fidelities.extend(used)
-                bells = [werner(f) for f in used]
-                channel = (gate_teleportation_channel(gate.name, bells[0]) if scheme == "gate"
-                           else data_teleported_gate_channel(gate.name, bells[0], bells[1]))
-            rho = _noisy_gate(rho, density.GATES[gate.name], channel, gate.qubits)
+            variants = pauli_variants(gate.qubits, depolarizing_channel(local.two_qubit, 2))
         else:
-            unitary = (density.rz(float(gate.param or 0.0)) if gate.name == "rz"
-                       else density.GATES[gate.name])
-            rho = _noisy_gate(rho, unitary, depolarizing_channel(local.one_qubit, 1),
-                              gate.qubits)
-    probabilities = _outcomes(rho, readout)
-    counts = _sample(probabilities, shots, seed)
-    return ExecutionResult(probabilities, counts, len(fidelities), tuple(fidelities))
+            variants = pauli_variants(gate.qubits, depolarizing_channel(local.one_qubit, 1))
+        steps.append(Step(gate.name, gate.qubits, gate.param, variants))
+    return Program(n, tuple(steps), readout), fidelities
 
 
-def _noisy_gate(rho: density.Complex, unitary: density.Complex, channel: NDArray[np.float64],
-                qubits: tuple[int, ...]) -> density.Complex:
-    """The gate followed by its Pauli channel, applied as one superoperator."""
-    superoperator = density.pauli_superoperator(channel) @ density.unitary_superoperator(
-        unitary)
-    return density.apply_superoperator(rho, superoperator, qubits)
+def _gate_teleported(qubits: tuple[int, ...], bell: NDArray[np.float64]
+                     ) -> tuple[Variant, ...]:
+    control = qubits[0]
+    return tuple(Variant(p, ((control, pre),), ((control, post),))
+                 for p, pre, post in gate_teleportation_variants(bell) if p > 0.0)
+
+
+def _data_teleported(qubits: tuple[int, ...], there: NDArray[np.float64],
+                     back: NDArray[np.float64]) -> tuple[Variant, ...]:
+    """The target teleported to the control's QPU (its pair's Pauli before the gate) and back
+    (the second pair's after it)."""
+    target = qubits[1]
+    first, second = werner_pauli_errors(there), werner_pauli_errors(back)
+    return tuple(Variant(float(first[i] * second[j]), ((target, i),), ((target, j),))
+                 for i in range(4) for j in range(4) if first[i] * second[j] > 0.0)
 
 
 def _outcomes(rho: density.Complex, readout: Mapping[int, tuple[int, float]]

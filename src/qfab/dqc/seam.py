@@ -471,7 +471,7 @@ def seam_threshold_plot(
                                                 max_shots=max_shots, max_errors=max_errors,
                                                 num_workers=num_workers)
                for p_bulk in p_bulks}
-    figure, axes = plt.subplots(1, len(p_bulks), figsize=(4.2 * len(p_bulks), 3.8),
+    figure, axes = plt.subplots(1, len(p_bulks), figsize=(max(4.2 * len(p_bulks), 6.0), 3.8),
                                 squeeze=False, sharey=True)
     for ax, (p_bulk, points) in zip(axes[0], results.items(), strict=True):
         for d in distances:

@@ -43,6 +43,7 @@ __all__ = [
     "data_teleported_gate_channel",
     "depolarizing_channel",
     "gate_teleportation_channel",
+    "gate_teleportation_variants",
     "process_fidelity",
     "process_matrix",
     "teleported_gate_process_fidelity",
@@ -157,6 +158,38 @@ def gate_teleportation_channel(gate: str, bell: ArrayLike) -> FloatArray:
     out[3, flip] = errors[2]
     out[3, 0] = errors[3]
     return out
+
+
+def gate_teleportation_variants(bell: ArrayLike) -> tuple[tuple[float, int, int], ...]:
+    """Any controlled gate teleported with one Bell-diagonal pair, as a mixture of variants.
+
+    Parameters
+    ----------
+    bell : array_like
+        Bell vector of the pair at the moment of use, shape ``(4,)``.
+
+    Returns
+    -------
+    tuple of (float, int, int)
+        ``(p, pre, post)`` for the pair's one-sided errors ``I, X, Y, Z``: with probability
+        ``p`` the gate ``G`` acts as ``P_post G P_pre``, both Paulis (indices ``(I, X, Y,
+        Z)``) on the control. ``I -> (I, I)``, ``X -> (X, X)``, ``Y -> (X, Y)``,
+        ``Z -> (I, Z)``.
+
+    Notes
+    -----
+    Source: the cat-entangler / disentangler of Eisert, Jacobs, Papadopoulos, Plenio, PRA
+    62, 052317 (2000), which teleports any gate controlled by one qubit. An ``X`` on the
+    remote half flips the copy of the control, so the gate is controlled by the flipped value:
+    ``X_c G X_c``; a ``Z`` flips the ``X`` outcome of the remote half, so the ``Z``
+    correction on the control is wrong: ``Z_c G``; ``Y`` does both, ``Z_c X_c G X_c`` (``Z X =
+    -iY``, phase dropped). For CNOT and CZ, moving ``P_pre`` through the gate gives the Pauli
+    channel of :func:`gate_teleportation_channel`; for a controlled phase of another angle the
+    variants are not Pauli errors after the gate, which is why they are given this way.
+    """
+    errors = werner_pauli_errors(bell)
+    return ((float(errors[0]), 0, 0), (float(errors[1]), 1, 1), (float(errors[2]), 1, 2),
+            (float(errors[3]), 0, 3))
 
 
 def data_teleported_gate_channel(

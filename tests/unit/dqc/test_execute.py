@@ -89,8 +89,12 @@ def test_bad_circuits_are_refused(circuit: list[Gate], pairs: list[float],
 
 
 def test_too_many_qubits_and_bad_placement() -> None:
-    with pytest.raises(ValueError, match="at most"):
-        execute([], {q: "a" for q in range(11)})
+    with pytest.raises(ValueError, match="at most 10"):
+        execute([], {q: "a" for q in range(11)}, method="density")
+    with pytest.raises(ValueError, match="non-Clifford"):
+        execute([Gate("t", (0,))], {q: "a" for q in range(11)}, method="stim")
+    with pytest.raises(ValueError, match="too large to simulate"):
+        execute([Gate("t", (0,))], {q: "a" for q in range(25)})
     with pytest.raises(ValueError, match="placement"):
         execute([], {1: "a"})
 
