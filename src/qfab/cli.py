@@ -1,5 +1,5 @@
 """Command line: ``qfab run | estimate | sweep | plot | validate | plan | schema | trace |
-budget | catalog | partition``.
+budget | catalog | partition | schedule | plan-capacity``.
 
 User errors (bad scenario, bad option) print one line on stderr and exit with status 2. A
 ``run`` or ``estimate`` that stalled (no pending event could bring any request another pair:
@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 from qfab import __version__
 from qfab.argtypes import ENGINE_NAMES, non_negative_int, positive_int
 from qfab.catalog.command import add_catalog_command
+from qfab.dqc.capacity_command import add_plan_capacity_command
 from qfab.dqc.command import add_partition_command
+from qfab.dqc.schedule_command import add_schedule_command
 from qfab.errors import QfabError, ScenarioError
 from qfab.experiments.cli import add_sweep_command
 from qfab.filemode import new_file_mode
@@ -143,6 +145,8 @@ def _parser() -> argparse.ArgumentParser:
     add_trace_command(commands)
     add_catalog_command(commands)
     add_partition_command(commands, _load_scenario)
+    add_schedule_command(commands)
+    add_plan_capacity_command(commands)
     return parser
 
 
