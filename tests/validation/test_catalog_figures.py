@@ -107,8 +107,11 @@ NO_FORMULA = {
                     "is recomputed in tests/unit/test_links_hardware.py",
     "superconducting_willow": "Willow's mean gate and readout errors (its spec sheet, 2024) "
                               "and coherence times (Google Quantum AI 2025), each a parameter; "
-                              "examples/dqc uses only its description of the QPU, no engine "
-                              "reads it",
+                              "examples/dqc/ghz20_four_qpus.yaml runs a circuit on it "
+                              "(tests/validation/test_dqc_examples.py)",
+    "ion_trap_h2": "H2's gate and SPAM errors (Moses et al. 2023), each a parameter, and "
+                   "gate times and T2 that are assumptions; examples/dqc/qft64_four_qpus.yaml "
+                   "runs a circuit on it (tests/validation/test_dqc_examples.py)",
 }
 
 

@@ -244,8 +244,9 @@ class _Evaluator:
         largest = self.profile.circuit.num_qubits if self.profile is not None else \
             max((job.qubits for job in self.jobs), default=0)
         if largest > config.modules * config.qubits:
-            return _with(blank, note=f"{largest} data qubits (the largest job) on "
-                                     f"{config.modules} modules of {config.qubits}")
+            modules = "1 module" if config.modules == 1 else f"{config.modules} modules"
+            return _with(blank, note=f"{largest} data qubits (the largest job) do not fit "
+                                     f"on {modules} of {config.qubits}")
         if degree and per_link == 0:
             return _with(blank, note=f"{config.communication_qubits} communication qubits "
                                      f"cannot serve {degree} links per module")
