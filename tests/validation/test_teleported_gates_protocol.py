@@ -227,3 +227,25 @@ def test_executor_runs_a_teleported_controlled_phase_as_the_protocol() -> None:
         bits = f"{index:02b}"  # qubit 0 first
         assert result.probabilities.get(bits[::-1], 0.0) == pytest.approx(probability,
                                                                           abs=1e-12)
+
+
+def _data_protocol_with_unitary(unitary: Complex, there: NDArray[np.float64],
+                                back: NDArray[np.float64]) -> Complex:
+    """:func:`_data_teleported` for any two-qubit gate."""
+    rho = _initial([there, back])
+    rho = _teleport(rho, 3, 4, 5)
+    rho = dm.apply_unitary(rho, unitary, (2, 5))
+    return _teleport(rho, 5, 6, 7)
+
+
+@pytest.mark.parametrize("gate", ["cp", "cx", "cz"])
+def test_data_teleported_gate_is_the_mixture_of_variants(gate: str) -> None:
+    """Target teleported there and back (two pairs): the protocol's whole Choi state equals
+    the mixture of :func:`data_teleportation_variants` (``P_post U P_pre`` on the target)."""
+    unitary = dm.gate_unitary(gate, 0.7)
+    reduced = dm.partial_trace(_data_protocol_with_unitary(unitary, *BELL_DIAGONAL),
+                               (0, 1, 2, 7)).reshape(16, 16)
+    variants = [(p, np.kron(np.eye(2), dm.PAULIS[post]) @ unitary
+                 @ np.kron(np.eye(2), dm.PAULIS[pre]))
+                for p, pre, post in tg.data_teleportation_variants(*BELL_DIAGONAL)]
+    np.testing.assert_allclose(reduced, _choi_of_variants(unitary, variants), atol=1e-12)

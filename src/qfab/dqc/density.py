@@ -29,7 +29,6 @@ __all__ = [
     "partial_trace",
     "pauli_superoperator",
     "rz",
-    "unitary_superoperator",
     "zero_state",
 ]
 
@@ -148,11 +147,6 @@ def pauli_superoperator(probabilities: NDArray[np.float64]) -> Complex:
             op = np.asarray(np.kron(op, PAULIS[int(i)]), dtype=np.complex128)
         out += float(p[index]) * np.kron(op, op.conj())
     return out
-
-
-def unitary_superoperator(unitary: Complex) -> Complex:
-    """Superoperator ``U (x) conj(U)`` of ``rho -> U rho U^dagger`` on (ket, bra) pairs."""
-    return np.asarray(np.kron(unitary, unitary.conj()), dtype=np.complex128)
 
 
 def apply_superoperator(rho: Complex, superoperator: Complex,

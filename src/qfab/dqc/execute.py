@@ -38,12 +38,13 @@ from qfab.dqc.program import Program, Step, Variant, pauli_variants
 from qfab.physics.bell_diagonal import werner
 from qfab.physics.memory import depolarizing_memory
 from qfab.physics.teleported_gates import (
+    data_teleportation_variants,
     depolarizing_channel,
     gate_teleportation_variants,
-    werner_pauli_errors,
 )
 
-__all__ = ["ExecutionResult", "Gate", "LocalNoise", "PairUse", "execute"]
+__all__ = ["ExecutionResult", "Gate", "LocalNoise", "PairUse", "build_program", "choose_method",
+           "execute", "run_program"]
 
 ONE_QUBIT = frozenset({"h", "x", "y", "z", "s", "sdg", "t", "tdg", "rz"})
 TWO_QUBIT = frozenset({"cx", "cz", "cp"})
@@ -284,11 +285,26 @@ def execute(
     """
     program, fidelities = build_program(circuit, placement, pairs, noise=noise, scheme=scheme,
                                         idle=idle)
+    return run_program(program, fidelities, shots=shots, seed=seed, method=method,
+                       trajectories=trajectories)
+
+
+def run_program(program: Program, fidelities: Sequence[float] = (), *, shots: int = 0,
+                seed: int | None = None, method: Method = "auto", trajectories: int = 100
+                ) -> ExecutionResult:
+    """Run a program of :func:`build_program` (with the pairs' ``fidelities`` at use) on a
+    simulator; the other parameters as for :func:`execute`.
+
+    Raises
+    ------
+    ValueError
+        For negative shots, or a program too large for the method (:func:`choose_method`).
+    """
     if shots < 0:
         raise ValueError(f"shots: must be >= 0, got {shots}")
     chosen = choose_method(program, method)
     if chosen == "density":
-        probabilities = _outcomes(density.run_program(program), program.readout)
+        probabilities = _outcomes(density.run_program(program), program)
         counts = _sample(probabilities, shots, seed)
     else:
         if chosen == "stim":
@@ -422,20 +438,16 @@ def _gate_teleported(qubits: tuple[int, ...], bell: NDArray[np.float64]
 
 def _data_teleported(qubits: tuple[int, ...], there: NDArray[np.float64],
                      back: NDArray[np.float64]) -> tuple[Variant, ...]:
-    """The target teleported to the control's QPU (its pair's Pauli before the gate) and back
-    (the second pair's after it)."""
     target = qubits[1]
-    first, second = werner_pauli_errors(there), werner_pauli_errors(back)
-    return tuple(Variant(float(first[i] * second[j]), ((target, i),), ((target, j),))
-                 for i in range(4) for j in range(4) if first[i] * second[j] > 0.0)
+    return tuple(Variant(p, ((target, pre),), ((target, post),))
+                 for p, pre, post in data_teleportation_variants(there, back) if p > 0.0)
 
 
-def _outcomes(rho: density.Complex, readout: Mapping[int, tuple[int, float]]
-              ) -> dict[str, float]:
+def _outcomes(rho: density.Complex, program: Program) -> dict[str, float]:
     """Bit-string probabilities over the classical bits 0..max, Qiskit order."""
+    readout = program.readout
     if not readout:
         return {}
-    width = max(readout) + 1
     qubits = tuple(readout[c][0] for c in sorted(readout))
     probs = density.basis_probabilities(rho, qubits)
     for axis, clbit in enumerate(sorted(readout)):
@@ -443,15 +455,10 @@ def _outcomes(rho: density.Complex, readout: Mapping[int, tuple[int, float]]
         if e:
             probs = (1.0 - e) * probs + e * np.flip(probs, axis=axis)
     out: dict[str, float] = {}
-    clbits = sorted(readout)
     for index in np.ndindex(probs.shape):
         p = float(probs[index])
-        if p <= 1e-15:
-            continue
-        bits = ["0"] * width
-        for clbit, bit in zip(clbits, index, strict=True):
-            bits[width - 1 - clbit] = str(bit)
-        out["".join(bits)] = p
+        if p > 1e-15:
+            out[program.bit_string(index)] = p
     return out
 
 

@@ -47,7 +47,7 @@ from qfab.dqc.circuits import Circuit
 from qfab.errors import QfabError
 
 __all__ = ["NonLocalOp", "Partition", "PartitionError", "contiguous_placement", "evaluate",
-           "partition"]
+           "joining_links", "partition"]
 
 
 class PartitionError(QfabError):
@@ -120,6 +120,19 @@ class Partition:
 def contiguous_placement(sizes: Sequence[int]) -> tuple[int, ...]:
     """Qubits in order in blocks of the given sizes: ``[2, 1] -> (0, 0, 1)``."""
     return tuple(block for block, size in enumerate(sizes) for _ in range(size))
+
+
+def joining_links(qpus: int, links: Sequence[tuple[int, int]]
+                  ) -> Sequence[tuple[int, int]] | None:
+    """``links`` when they join all ``qpus`` QPUs, else ``None`` (count e-bits per QPU pair,
+    as when every pair is linked: pairs between QPUs the links do not join come through
+    other nodes)."""
+    import networkx as nx  # noqa: PLC0415 (imported with the partitioner only)
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(qpus))
+    graph.add_edges_from(links)
+    return links if qpus > 1 and nx.is_connected(graph) else None
 
 
 def _link_graph(qpus: int, links: Sequence[tuple[int, int]] | None) -> Any:

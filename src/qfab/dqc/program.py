@@ -74,11 +74,20 @@ class Program:
     def error_free_probability(self) -> float:
         """The probability that no step takes an erroneous variant and no readout flips.
 
-        A lower bound on the probability of the ideal outcome distribution's every event
-        that the error-free circuit gives with certainty.
+        An outcome that the ideal circuit gives with certainty has at least this probability.
         """
         product = math.prod(step.ideal_probability() for step in self.steps)
         return product * math.prod(1.0 - flip for _, flip in self.readout.values())
+
+    def bit_string(self, bits: Sequence[int]) -> str:
+        """The outcome string (Qiskit order: classical bit 0 rightmost) of the read-out
+        ``bits``, given in increasing classical-bit order."""
+        clbits = sorted(self.readout)
+        width = clbits[-1] + 1
+        chars = ["0"] * width
+        for clbit, bit in zip(clbits, bits, strict=True):
+            chars[width - 1 - clbit] = "1" if bit else "0"
+        return "".join(chars)
 
     def clifford(self) -> bool:
         """Whether every gate is a Clifford gate (stim runs it)."""

@@ -143,7 +143,6 @@ def sample(program: Program, shots: int, seed: int | None, trajectories: int
     share = [shots // runs + (1 if k < shots % runs else 0) for k in range(runs)]
     clbits = sorted(program.readout)
     flips = np.array([program.readout[c][1] for c in clbits])
-    width = max(clbits) + 1
     cache: dict[tuple[int, ...], NDArray[np.float64]] = {}
     counts: dict[str, int] = defaultdict(int)
     for k in range(runs):
@@ -157,8 +156,5 @@ def sample(program: Program, shots: int, seed: int | None, trajectories: int
         bits = (outcomes[:, None] >> np.arange(len(clbits) - 1, -1, -1)[None, :]) & 1
         bits ^= (rng.random(bits.shape) < flips[None, :]).astype(bits.dtype)
         for row in bits:
-            chars = ["0"] * width
-            for column, clbit in enumerate(clbits):
-                chars[width - 1 - clbit] = "1" if row[column] else "0"
-            counts["".join(chars)] += 1
+            counts[program.bit_string(row)] += 1
     return dict(counts)

@@ -65,7 +65,7 @@ def _after(step: Step, gate: str | None) -> dict[tuple[int, ...], float]:
     return errors
 
 
-def _circuit(program: Program) -> tuple[Any, list[int]]:
+def _circuit(program: Program) -> Any:
     import stim  # type: ignore[import-untyped,unused-ignore]
 
     circuit = stim.Circuit()
@@ -85,13 +85,12 @@ def _circuit(program: Program) -> tuple[Any, list[int]]:
                              for a in range(4) for b in range(4)][1:]
             if any(probabilities):
                 circuit.append("PAULI_CHANNEL_2", list(step.qubits), probabilities)
-    clbits = sorted(program.readout)
-    for clbit in clbits:
+    for clbit in sorted(program.readout):  # the measurement record in clbit order
         qubit, flip = program.readout[clbit]
         if flip:
             circuit.append("X_ERROR", [qubit], [flip])
         circuit.append("M", [qubit])
-    return circuit, clbits
+    return circuit
 
 
 def sample(program: Program, shots: int, seed: int | None) -> dict[str, int]:
@@ -106,14 +105,8 @@ def sample(program: Program, shots: int, seed: int | None) -> dict[str, int]:
         raise ValueError("stim runs Clifford circuits only")
     if shots == 0 or not program.readout:
         return {}
-    circuit, clbits = _circuit(program)
+    circuit = _circuit(program)
     bits: NDArray[np.bool_] = circuit.compile_sampler(seed=seed).sample(shots)
-    width = max(clbits) + 1
-    counts: dict[str, int] = defaultdict(int)
     rows, frequency = np.unique(bits.astype(np.uint8), axis=0, return_counts=True)
-    for row, count in zip(rows, frequency, strict=True):
-        chars = ["0"] * width
-        for column, clbit in enumerate(clbits):
-            chars[width - 1 - clbit] = "1" if row[column] else "0"
-        counts["".join(chars)] += int(count)
-    return dict(counts)
+    return {program.bit_string(row): int(count)
+            for row, count in zip(rows, frequency, strict=True)}

@@ -288,7 +288,7 @@ def _cluster(spec: ClusterSpec, rates: LinkRates) -> tuple[Cluster, dict[str, Li
 def _circuit_job(job: JobSpec, path: str, cluster: Cluster, base_dir: Path,
                  index: int) -> Job:
     from qfab.dqc.circuits import load_circuit  # noqa: PLC0415
-    from qfab.dqc.partition import partition  # noqa: PLC0415
+    from qfab.dqc.partition import joining_links, partition  # noqa: PLC0415
 
     assert job.circuit is not None and job.qpus is not None
     for name in job.qpus:
@@ -305,7 +305,7 @@ def _circuit_job(job: JobSpec, path: str, cluster: Cluster, base_dir: Path,
     try:
         circuit = load_circuit(source)
         result = partition(circuit, len(job.qpus), [cluster.qpus[q] for q in job.qpus],
-                           links if _connected(len(job.qpus), links) else None)
+                           joining_links(len(job.qpus), links))
     except QfabError as error:
         raise ScenarioError(f"{path}.circuit", str(error)) from None
     counts = [0] * len(job.qpus)
@@ -320,20 +320,6 @@ def _circuit_job(job: JobSpec, path: str, cluster: Cluster, base_dir: Path,
                                                 f"{pair}, a QPU that holds none of its qubits")
     return Job(job.tenant, float(job.arrival), circuit.num_qubits, float(job.duration),
                placement=placement, ebits=ebits, name=job.name or f"job{index}")
-
-
-def _connected(n: int, links: list[tuple[int, int]]) -> bool:
-    """Whether the links join all ``n`` QPUs (otherwise the partitioner counts e-bits per
-    QPU pair, and the scheduler swaps them along the cluster's paths)."""
-    reached, frontier = {0}, [0]
-    while frontier:
-        here = frontier.pop()
-        for a, b in links:
-            for there in ((b,) if a == here else (a,) if b == here else ()):
-                if there not in reached:
-                    reached.add(there)
-                    frontier.append(there)
-    return n > 1 and len(reached) == n
 
 
 def build_jobs(mix: JobMix, cluster: Cluster | None, base_dir: Path) -> list[Job]:

@@ -98,7 +98,7 @@ def _plan(spec: ScenarioSpec, index: int, request: CircuitRequestSpec) -> Planne
     from qfab.dqc import execute as executor
     from qfab.dqc.circuits import Circuit, load_circuit
     from qfab.dqc.lowering import lower
-    from qfab.dqc.partition import partition
+    from qfab.dqc.partition import joining_links, partition
     from qfab.dqc.qpus import qpu_graph
     from qfab.dqc.timeline import link_of
 
@@ -117,7 +117,7 @@ def _plan(spec: ScenarioSpec, index: int, request: CircuitRequestSpec) -> Planne
                             "(qpu.qubits)")
     try:
         placed = partition(circuit, len(graph.names), graph.capacities,
-                           graph.links if _connected(len(graph.names), graph.links) else None)
+                           joining_links(len(graph.names), graph.links))
     except QfabError as error:
         raise ScenarioError(where, str(error)) from None
     placement = {qubit: graph.names[block] for qubit, block in enumerate(placed.placement)}
@@ -135,15 +135,6 @@ def _plan(spec: ScenarioSpec, index: int, request: CircuitRequestSpec) -> Planne
                 link = link_of(a, b)
                 pairs[link] = pairs.get(link, 0) + per_gate
     return Planned(gates, placement, pairs, placed.ebits)
-
-
-def _connected(nodes: int, links: tuple[tuple[int, int], ...]) -> bool:
-    import networkx as nx
-
-    graph = nx.Graph()
-    graph.add_nodes_from(range(nodes))
-    graph.add_edges_from(links)
-    return bool(nx.is_connected(graph))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ as written.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -68,12 +69,16 @@ def _delay(spec: ScenarioSpec) -> Any:
         if not graph.has_edge(a, b) or graph[a][b]["length"] > length:
             graph.add_edge(a, b, length=length)
 
+    known: dict[tuple[str, str], float] = {}
+
     def delay(a: str, b: str) -> float:
-        try:
-            metres = nx.shortest_path_length(graph, a, b, weight="length")
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            return 0.0
-        return float(propagation_delay(float(metres)))
+        if (a, b) not in known:
+            try:
+                metres = float(nx.shortest_path_length(graph, a, b, weight="length"))
+            except (nx.NetworkXNoPath, nx.NodeNotFound):
+                metres = 0.0
+            known[(a, b)] = known[(b, a)] = float(propagation_delay(metres))
+        return known[(a, b)]
 
     return delay
 
@@ -117,7 +122,7 @@ def _arrivals(served: Served, engine: str) -> dict[tuple[str, str], list[Arrival
 def circuit_row(spec: ScenarioSpec, written: CircuitRequestSpec, plan: Planned,
                 served: Served, engine: str, rng: Any) -> RequestResult:
     """The row of one circuit request (see the module docstring)."""
-    from qfab.dqc.execute import build_program, execute
+    from qfab.dqc.execute import build_program, run_program
     from qfab.dqc.timeline import schedule_circuit
 
     arrivals = _arrivals(served, engine)
@@ -141,16 +146,15 @@ def circuit_row(spec: ScenarioSpec, written: CircuitRequestSpec, plan: Planned,
         wait = (f"more pairs wait for their gates than the communication qubits hold: "
                 f"{', '.join(over)}; the network delivered them ahead of the circuit")
         note = wait if note is None else f"{note}; {wait}"
+    program, fidelities = build_program(plan.gates, plan.placement, timeline.pairs, noise=noise,
+                                        scheme=written.scheme, idle=timeline.idle)
     try:
-        outcome: Any = execute(plan.gates, plan.placement, timeline.pairs, noise=noise,
-                               scheme=written.scheme, idle=timeline.idle,
-                               shots=int(written.shots) if sampled else 0,
-                               seed=int(rng.integers(2**63 - 1)) if sampled else None,
-                               method="auto" if sampled else "density",
-                               trajectories=int(written.trajectories))
+        outcome: Any = run_program(program, fidelities,
+                                   shots=int(written.shots) if sampled else 0,
+                                   seed=int(rng.integers(2**63 - 1)) if sampled else None,
+                                   method="auto" if sampled else "density",
+                                   trajectories=int(written.trajectories))
     except ValueError as error:
-        program, _ = build_program(plan.gates, plan.placement, timeline.pairs, noise=noise,
-                                   scheme=written.scheme, idle=timeline.idle)
         outcome = None
         reason = (f"not simulated: {error}" if sampled else
                   f"the analytic engine gives the success probability exactly up to 10 "
@@ -187,8 +191,6 @@ def _with(row: RequestResult, written: CircuitRequestSpec, plan: Planned,
           timeline: Timeline | None, outcome: Any, error_free: float | None,
           note: str | None) -> RequestResult:
     """``row`` with the circuit's fields (``outcome`` ``None``: not executed)."""
-    from dataclasses import replace
-
     counts = None if outcome is None or not outcome.counts else dict(
         sorted(outcome.counts.items(), key=lambda item: (-item[1], item[0])))
     ages = timeline.ages if timeline is not None else []

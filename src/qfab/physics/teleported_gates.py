@@ -41,6 +41,7 @@ __all__ = [
     "conjugate_pauli",
     "data_teleported_cnot_process_fidelity",
     "data_teleported_gate_channel",
+    "data_teleportation_variants",
     "depolarizing_channel",
     "gate_teleportation_channel",
     "gate_teleportation_variants",
@@ -234,6 +235,33 @@ def data_teleported_gate_channel(
                 xt, zt = _BITS[t]
                 out[c, _INDEX[(xt ^ x2, zt ^ z2)]] += first[e1] * second[e2]
     return out
+
+
+def data_teleportation_variants(bell_there: ArrayLike, bell_back: ArrayLike
+                                ) -> tuple[tuple[float, int, int], ...]:
+    """Any gate done by teleporting its target there and back, as a mixture of variants.
+
+    Parameters
+    ----------
+    bell_there, bell_back : array_like
+        Bell vectors of the two pairs, shape ``(4,)`` each.
+
+    Returns
+    -------
+    tuple of (float, int, int)
+        ``(p, pre, post)``: with probability ``p`` the gate ``G`` acts as ``P_post G P_pre``,
+        both Paulis (indices ``(I, X, Y, Z)``) on the target, ``pre`` the first pair's
+        one-sided error and ``post`` the second's.
+
+    Notes
+    -----
+    Source: each teleportation is the pair's Pauli channel on the teleported qubit (Bennett et
+    al., PRL 70, 1895 (1993); Bowen, Bose, PRL 87, 267901 (2001)). For CNOT and CZ, moving
+    ``P_pre`` through the gate gives :func:`data_teleported_gate_channel` with ``moved=1``.
+    """
+    first = werner_pauli_errors(bell_there)
+    second = werner_pauli_errors(bell_back)
+    return tuple((float(first[i] * second[j]), i, j) for i in range(4) for j in range(4))
 
 
 def depolarizing_channel(p: float, qubits: int) -> FloatArray:
