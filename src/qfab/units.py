@@ -14,7 +14,7 @@ from typing import Final, Literal
 __all__ = ["Dimension", "LOG_UNITS", "UNITS", "to_si", "UnitError"]
 
 Dimension = Literal["length", "time", "frequency", "attenuation", "speed", "power",
-                    "scattering", "angle"]
+                    "scattering", "angle", "dispersion"]
 
 #: Unit symbol -> factor to the SI unit of its dimension.
 UNITS: Final[dict[Dimension, dict[str, float]]] = {
@@ -32,6 +32,9 @@ UNITS: Final[dict[Dimension, dict[str, float]]] = {
     # plane angles (beam divergence, pointing jitter, field of view, elevation)
     "angle": {"rad": 1.0, "mrad": 1e-3, "urad": 1e-6, "µrad": 1e-6,
               "deg": 3.141592653589793 / 180.0},
+    # a fiber's chromatic dispersion parameter D: group delay per metre of fiber and per
+    # metre of wavelength (1 ps/(nm km) = 1e-6 s/m^2)
+    "dispersion": {"s/m/m": 1.0, "ps/nm/km": 1e-6, "ps/km/nm": 1e-6},
 }
 
 #: Logarithmic units: symbol -> the function from the number to SI (dBm: decibels above 1 mW).
@@ -41,7 +44,7 @@ LOG_UNITS: Final[dict[Dimension, dict[str, Callable[[float], float]]]] = {
 
 _SI_SYMBOL: Final[dict[Dimension, str]] = {
     "length": "m", "time": "s", "frequency": "Hz", "attenuation": "dB/m", "speed": "m/s",
-    "power": "W", "scattering": "/m/m", "angle": "rad",
+    "power": "W", "scattering": "/m/m", "angle": "rad", "dispersion": "s/m/m",
 }
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf)\s*(\S*)\s*$")

@@ -56,6 +56,7 @@ from numpy.typing import NDArray
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.circuit import circuit_run, circuit_support, involves_circuit
+from qfab.engines.clock_sync import clock_sync_run, clock_sync_support, involves_clock_sync
 from qfab.engines.load import arrival_results
 from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import (
@@ -95,6 +96,8 @@ class AnalyticEngine:
 
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when every request has a closed form (see the module's list of cases)."""
+        if involves_clock_sync(spec):
+            return clock_sync_support(spec, self.name, self.supports)
         if involves_circuit(spec):
             return circuit_support(spec, self.name, self.supports)
         if involves_qkd(spec):
@@ -108,6 +111,10 @@ class AnalyticEngine:
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Compute expected link and request figures for ``spec``."""
+        if involves_clock_sync(spec):
+            return clock_sync_run(spec, self.name, seed,
+                                  lambda network: self.run(network, seed=seed,
+                                                           progress=progress))
         if involves_circuit(spec):
             return circuit_run(spec, self.name, seed,
                                lambda network: self.run(network, seed=seed, progress=progress))

@@ -24,6 +24,7 @@ from qfab import __version__
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.capacity import channel_support
 from qfab.engines.circuit import circuit_run, circuit_support, involves_circuit
+from qfab.engines.clock_sync import clock_sync_run, clock_sync_support, involves_clock_sync
 from qfab.engines.load import arrival_results
 from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import active_time, applications, request_result
@@ -73,6 +74,8 @@ class DesEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes for every scenario the orchestrator can plan whose applications take one pair
         at a time: the reference models every parameter."""
+        if involves_clock_sync(spec):
+            return clock_sync_support(spec, self.name, self.supports)
         if involves_circuit(spec):
             return circuit_support(spec, self.name, self.supports)
         if involves_qkd(spec):
@@ -101,6 +104,10 @@ class DesEngine:
         trace_limit
             Record at most this many events (``None``: all).
         """
+        if involves_clock_sync(spec):
+            return clock_sync_run(spec, self.name, seed, lambda network: self.run(
+                network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit),
+                traced=trace is not None)
         if involves_circuit(spec):
             return circuit_run(spec, self.name, seed, lambda network: self.run(
                 network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit))

@@ -31,6 +31,7 @@ from qfab.spec.arrivals import Arrivals, check_arrivals, is_generated
 from qfab.spec.base import Integer, SpecModel, Tier
 from qfab.spec.budget import MAX_COUNT, at_most_max_count
 from qfab.spec.circuit import CircuitRequestSpec
+from qfab.spec.clock_sync import ClockSpec, ClockSyncRequestSpec
 from qfab.spec.qkd import QkdRequestSpec
 from qfab.spec.qpu import QpuSpec
 from qfab.spec.quantities import (
@@ -38,6 +39,7 @@ from qfab.spec.quantities import (
     Attenuation,
     CoherenceTime,
     Decibels,
+    Dispersion,
     Duration,
     Frequency,
     Length,
@@ -45,6 +47,7 @@ from qfab.spec.quantities import (
     PositiveDuration,
     PositiveProbability,
     Probability,
+    SignedLength,
     Speed,
 )
 from qfab.spec.requests import (
@@ -237,6 +240,9 @@ class FiberSpec(SpecModel):
     classical: ClassicalTrafficSpec | None = Field(
         None, description="classical traffic sharing the fiber (WDM): its Raman scattering "
         "adds noise photons at the heralding station (default: none)")
+    dispersion: Dispersion = Field(0.0, description="chromatic dispersion parameter D "
+                                   "(e.g. '17 ps/nm/km'); fiber links of clock_sync "
+                                   "requests only")
 
 
 class DetectorSpec(SpecModel):
@@ -365,6 +371,9 @@ class NodeSpec(SpecModel):
         None, description="the node's quantum processor (data qubits, gate errors and times, "
         "T1/T2; its communication qubits are memory.qubits): read by qfab partition and "
         "circuit requests, not by the link engines")
+    clock: ClockSpec | None = Field(
+        None, description="the node's clock (offset, frequency offset, drift, phase and "
+        "frequency noise): read by clock_sync requests")
 
 
 class AvailabilitySpec(SpecModel):
@@ -546,6 +555,9 @@ class FiberLinkSpec(_LinkSpecBase):
 
     kind: Literal["fiber"] = "fiber"
     detector: DetectorSpec = Field(DetectorSpec(), description="Bob's detectors")
+    asymmetry: SignedLength = Field(
+        0.0, description="one-way length difference between the two directions (b to a "
+        "minus a to b, signed); clock_sync requests only")
 
     @model_validator(mode="after")
     def _positive_period(self) -> FiberLinkSpec:
@@ -725,6 +737,8 @@ def _fiber_only_ends(requests: list[Any], links: list[Any], index: _LinkIndex) -
     fibers = {frozenset(link.between) for link in links if carries_pulses(link)}
     for position, request in enumerate(requests):
         a, b = request.between
+        if isinstance(request, ClockSyncRequestSpec):
+            continue  # over fiber links: qfab.spec.clock_sync_paths
         if getattr(request, "protocol", None) == "bb84-decoy":
             _check_bb84_path(position, request, links, direct=frozenset((a, b)) in fibers)
             continue
@@ -1183,6 +1197,9 @@ class ScenarioSpec(SpecModel):
                                     f"{node.memory.qubits} qubit(s) cannot serve {degree} links "
                                     "(at least one qubit per link)")
         _fiber_only_ends(self.requests, self.links, self._links_index())
+        from qfab.spec.clock_sync_paths import check_clock_sync  # imports this module
+
+        check_clock_sync(self)
         if self.links and "policy" in self.model_fields_set and self.policy.model_fields_set \
                 and all(carries_pulses(link) for link in self.links):
             field = sorted(self.policy.model_fields_set)[0]
@@ -1199,7 +1216,8 @@ class ScenarioSpec(SpecModel):
         if not links:
             return None
         requests = [request for request in self.requests
-                    if getattr(request, "protocol", None) != "bb84-decoy"]
+                    if getattr(request, "protocol", None) != "bb84-decoy"
+                    and not isinstance(request, ClockSyncRequestSpec)]
         if len(links) == len(self.links) and len(requests) == len(self.requests):
             return self
         return self.model_copy(update={"links": links, "requests": requests})

@@ -18,7 +18,7 @@ from qfab.units import LOG_UNITS, UNITS, Dimension, to_si
 __all__ = [
     "Length", "Duration", "PositiveDuration", "CoherenceTime", "Frequency", "Attenuation",
     "Speed", "Power", "Scattering", "Angle", "Number", "Probability", "PositiveProbability",
-    "Decibels",
+    "Decibels", "SignedDuration", "SignedLength", "Dispersion",
     "MAX_TIME_S", "MIN_TIME_S",
 ]
 
@@ -81,7 +81,11 @@ def _quantity(dimension: Dimension, *, unbounded: bool = False, **constraints: A
 #: :data:`MIN_TIME_S`. Only coherence times may be
 #: ``inf`` (a memory that does not decay).
 Length = _quantity("length", ge=0)
+#: A length that may be negative (a difference of lengths).
+SignedLength = _quantity("length")
 Duration = _quantity("time", ge=0)
+#: A time that may be negative (a clock's offset).
+SignedDuration = _quantity("time")
 PositiveDuration = _quantity("time", gt=0)
 CoherenceTime = _quantity("time", unbounded=True, gt=0)
 Frequency = _quantity("frequency", ge=0)
@@ -94,6 +98,8 @@ Power = _quantity("power", ge=0)
 Scattering = _quantity("scattering", ge=0)
 #: A plane angle in radians (or mrad, urad, deg).
 Angle = _quantity("angle", ge=0)
+#: A fiber's chromatic dispersion parameter ``D`` in s/m^2, signed (``"17 ps/nm/km"``).
+Dispersion = _quantity("dispersion")
 #: A plain number (``true``/``false`` refused).
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Probability = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=1)]

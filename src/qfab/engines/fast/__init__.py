@@ -23,6 +23,7 @@ import numpy as np
 from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.circuit import circuit_run, circuit_support, involves_circuit
+from qfab.engines.clock_sync import clock_sync_run, clock_sync_support, involves_clock_sync
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.fast.memory import batch_shots_limit, memory_support, pairs_to_sample
@@ -49,6 +50,8 @@ class FastEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when a scheme models every request on its own links, on demand, and
         ``fast.device`` is available here."""
+        if involves_clock_sync(spec):
+            return clock_sync_support(spec, self.name, self.supports)
         if involves_circuit(spec):
             return circuit_support(spec, self.name, self.supports)
         if involves_qkd(spec):
@@ -62,6 +65,10 @@ class FastEngine:
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Sample every request of ``spec`` and summarize the runs."""
+        if involves_clock_sync(spec):
+            return clock_sync_run(spec, self.name, seed,
+                                  lambda network: self.run(network, seed=seed,
+                                                           progress=progress))
         if involves_circuit(spec):
             return circuit_run(spec, self.name, seed,
                                lambda network: self.run(network, seed=seed, progress=progress))

@@ -1,0 +1,350 @@
+"""Clock-synchronization requests in the engines: two-way time transfer over fiber.
+
+A scenario with ``kind: clock_sync`` requests is served in two parts:
+
+- the *network part* (the scenario without its clock-sync requests) runs on the engine as
+  any scenario does;
+- each clock-sync request is computed here over its fiber (one link or a chain taken as
+  one continuous fiber: :mod:`qfab.spec.clock_sync_paths`), from the
+  :class:`~qfab.timing.transfer.TimeTransferSetup` its fields give
+  (:func:`time_transfer_setup`): engine ``analytic`` takes the closed forms
+  (:func:`qfab.timing.transfer.expected`), engine ``des`` the Monte Carlo of the whole
+  measurement (:func:`qfab.timing.transfer.simulate`) with the run's random stream
+  ``clock_sync:<index>`` (same seed, same result).
+
+The rows are put back in request order. The fast engine refuses clock-sync requests.
+
+Each row adds ``coincidence_rate_hz`` (per direction), ``accidental_rate_hz``,
+``precision_s`` and ``bias_s`` at ``averaging_time``, ``time_to_target_s`` (``None`` with a
+``note`` when the floor or the bias makes the target unreachable), ``tdev`` and ``adev``
+(lists of ``[tau_s, dev_s]``), ``error_budget`` (each term's share of the variance at
+``averaging_time``), ``tdev_expected`` (the closed-form TDEV at the same averaging times),
+``baselines`` (classical time transfer, each with its source) and the
+request's ``target_s``, ``averaging_time_s``, ``duration_s`` and ``reference``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from qfab.engines.base import Support
+from qfab.engines.result import NodeResult, RequestResult, RunResult
+from qfab.errors import EngineError, QfabError, rewritten
+from qfab.physics.fiber import transmittance
+from qfab.physics.timetransfer import SPEED_OF_LIGHT, fwhm_to_sigma
+from qfab.rng import RandomStreams
+from qfab.spec.clock_sync import ClockSpec, ClockSyncRequestSpec
+from qfab.spec.clock_sync_paths import ClockSyncRoute, clock_sync_route
+from qfab.spec.models import ScenarioSpec
+
+if TYPE_CHECKING:
+    from qfab.timing.clocks import ClockModel
+    from qfab.timing.transfer import TimeTransferSetup
+
+__all__ = ["BASELINES", "CLOCK_SYNC_ENGINES", "clock_sync_run", "clock_sync_support",
+           "involves_clock_sync", "time_transfer_setup"]
+
+#: Engines that serve clock-sync requests.
+CLOCK_SYNC_ENGINES = frozenset({"analytic", "des"})
+
+#: Classical time transfer beside which a clock-sync result is shown: name, TDEV (s), source.
+BASELINES: tuple[dict[str, Any], ...] = (
+    {"name": "White Rabbit", "tdev_s": 10e-12,
+     "source": "about 10 ps TDEV over 128 km of deployed fibre: McKenzie et al., Appl. Phys. "
+               "Lett. (2024), doi:10.1063/5.0225082 (DC-QNet)"},
+    {"name": "GNSS common-view", "tdev_s": 1e-9,
+     "source": "about 1 ns: GNSS common-view time transfer (order of magnitude of "
+               "satellite time links)"},
+)
+
+#: The order of a row's fields.
+_FIELDS = ("coincidence_rate_hz", "accidental_rate_hz", "precision_s", "bias_s",
+           "time_to_target_s", "target_s", "averaging_time_s", "duration_s", "tdev", "tdev_expected", "adev",
+           "error_budget", "baselines", "reference")
+
+
+def involves_clock_sync(spec: ScenarioSpec) -> bool:
+    """Whether ``spec`` has a clock-sync request (served through this module)."""
+    return any(isinstance(request, ClockSyncRequestSpec) for request in spec.requests)
+
+
+@dataclass(frozen=True)
+class _Split:
+    network: ScenarioSpec
+    positions: list[int]  # written index of each network request
+
+    def renumbered(self, text: str) -> str:
+        """``text`` of the network part with its ``requests[k]`` numbered as written."""
+        def original(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return f"requests[{self.positions[index]}]" if index < len(self.positions) \
+                else match.group(0)
+
+        return _REFERENCE.sub(original, text)
+
+    def error(self, error: QfabError) -> QfabError:
+        """``error`` of the network part, with the scenario's own numbering."""
+        return rewritten(error, self.renumbered)
+
+
+_REFERENCE = re.compile(r"\brequests\[(\d+)\]")
+
+
+def _split(spec: ScenarioSpec) -> _Split:
+    positions = [index for index, request in enumerate(spec.requests)
+                 if not isinstance(request, ClockSyncRequestSpec)]
+    network = spec.model_copy(update={"requests": [spec.requests[i] for i in positions]})
+    return _Split(network, positions)
+
+
+def _engine_support(spec: ScenarioSpec, engine: str) -> Support:
+    """Whether ``engine`` serves every clock-sync request of ``spec`` (apart from the rest)."""
+    for index, request in enumerate(spec.requests):
+        if not isinstance(request, ClockSyncRequestSpec):
+            continue
+        if engine not in CLOCK_SYNC_ENGINES:
+            return Support.no(f"requests[{index}].kind: clock_sync: the {engine} engine does "
+                              "not model time transfer; use engine analytic or des")
+        route = clock_sync_route(spec, request)
+        first, last = route.links[0], route.links[-1]
+        if first[1].detector.efficiency != last[1].detector.efficiency:
+            return Support.no(f"links[{last[0]}].detector.efficiency: requests[{index}] "
+                              f"detects at {request.between[0]} with efficiency "
+                              f"{first[1].detector.efficiency:g} (links[{first[0]}]) and at "
+                              f"{request.between[1]} with {last[1].detector.efficiency:g}: the "
+                              "time-transfer model takes one remote detection efficiency for "
+                              "both directions (give both ends the same)")
+    return Support.yes()
+
+
+def clock_sync_support(spec: ScenarioSpec, engine: str,
+                       network_support: Callable[[ScenarioSpec], Support]) -> Support:
+    """Whether ``engine`` serves every clock-sync request of ``spec`` and the rest of it."""
+    served = _engine_support(spec, engine)
+    if not served:
+        return served
+    split = _split(spec)
+    try:
+        served = network_support(split.network)
+    except QfabError as error:
+        raise split.error(error) from None
+    return served if served or served.reason is None \
+        else Support.no(split.renumbered(served.reason))
+
+
+def clock_sync_run(spec: ScenarioSpec, engine: str, seed: int,
+                   run_network: Callable[[ScenarioSpec], RunResult], *,
+                   traced: bool = False,
+                   progress: Callable[[float], None] | None = None) -> RunResult:
+    """Run ``spec`` on ``engine``: the rest of the scenario with ``run_network``, then each
+    clock-sync request (see the module docstring). ``traced``: an event trace was asked
+    for, which only the rest of the scenario has."""
+    started = time.perf_counter()
+    _engine_support(spec, engine).require()
+    split = _split(spec)
+    if traced and not split.network.requests and not split.network.entanglement_part():
+        raise EngineError("trace: this scenario has only clock_sync requests over fiber "
+                          "links, which are computed apart from the event simulation: there "
+                          "are no events to record")
+    try:
+        result = run_network(split.network)
+    except QfabError as error:
+        raise split.error(error) from None
+    streams = RandomStreams(seed)
+    rows: dict[int, RequestResult] = dict(zip(split.positions, result.requests))
+    for index, request in enumerate(spec.requests):
+        if isinstance(request, ClockSyncRequestSpec):
+            rows[index] = _row(spec, request, engine, streams.stream(f"clock_sync:{index}"),
+                               progress)
+    nodes = result.nodes or [NodeResult(name=name, tier=node.tier, domain=None,
+                                        qubits=node.memory.qubits, utilization=None)
+                             for name, node in spec.nodes.items()]
+    return replace(result, requests=[rows[index] for index in sorted(rows)], nodes=nodes,
+                   wall_time_s=time.perf_counter() - started)
+
+
+# ------------------------------------------------------------------------ the setup
+
+
+def clock_model(clock: ClockSpec | None) -> ClockModel:
+    """The :class:`~qfab.timing.clocks.ClockModel` of a node's ``clock`` (``None``: a perfect
+    clock)."""
+    from qfab.timing.clocks import ClockModel
+
+    if clock is None:
+        return ClockModel()
+    return ClockModel(offset=float(clock.offset), frequency_offset=float(clock.frequency_offset),
+                      drift=float(clock.drift), white_pm=float(clock.white_pm),
+                      flicker_pm=float(clock.flicker_pm),
+                      random_walk_fm=float(clock.random_walk_fm))
+
+
+def time_transfer_setup(spec: ScenarioSpec, request: ClockSyncRequestSpec,
+                        route: ClockSyncRoute | None = None) -> TimeTransferSetup:
+    """The time-transfer setup of ``request``: its fiber taken as one continuous fiber.
+
+    The transmittances of the links multiply; their lengths, their dispersions
+    (``fiber.dispersion`` times length, so compensating sections of opposite sign cancel)
+    and their asymmetries (as delays, ``asymmetry / fiber.speed``) add; the group index is
+    ``c`` over the mean speed (``c`` times the total delay over the total length). End
+    ``a``'s detectors are the first link's, end ``b``'s the last link's; detector jitters
+    are written as FWHM and converted to standard deviations
+    (:func:`~qfab.physics.timetransfer.fwhm_to_sigma`).
+    """
+    from qfab.timing.transfer import TimeTransferSetup
+
+    route = route or clock_sync_route(spec, request)
+    links = [link for _, link in route.links]
+    length = sum(float(link.length) for link in links)
+    delay = sum(float(link.length) / float(link.fiber.speed) for link in links)
+    group_index = SPEED_OF_LIGHT * delay / length if length > 0 \
+        else SPEED_OF_LIGHT / float(links[0].fiber.speed)
+    asymmetric_delay = sum(float(link.asymmetry) / float(link.fiber.speed) for link in links)
+    dispersion = (sum(float(link.fiber.dispersion) * float(link.length) for link in links)
+                  / length) if length > 0 else 0.0
+    eta = math.prod(float(transmittance(link.length, link.fiber.attenuation))
+                    for link in links)
+    source = request.source
+    detector_a, detector_b = route.detector_a, route.detector_b
+    a, b = request.between
+    return TimeTransferSetup(
+        pair_rate=float(source.pair_rate), local_efficiency=float(source.local_efficiency),
+        remote_efficiency=float(detector_b.efficiency), transmittance=eta, length=length,
+        group_index=group_index, asymmetry=asymmetric_delay * SPEED_OF_LIGHT / group_index,
+        jitter_a=float(fwhm_to_sigma(detector_a.jitter)),
+        jitter_b=float(fwhm_to_sigma(detector_b.jitter)),
+        tagger_resolution=float(request.tagger.resolution),
+        correlation_time=float(source.correlation_time), dispersion=dispersion,
+        bandwidth=float(source.bandwidth),
+        nonlocal_cancellation=source.dispersion_cancellation == "nonlocal",
+        pump_bandwidth=float(source.pump_bandwidth),
+        dark_rate_a=float(detector_a.dark_count_rate),
+        dark_rate_b=float(detector_b.dark_count_rate), window=float(request.window),
+        floor=float(request.floor), clock_a=clock_model(spec.nodes[a].clock),
+        clock_b=clock_model(spec.nodes[b].clock), tau0=float(request.interval))
+
+
+# ------------------------------------------------------------------------ the rows
+
+
+def _taus(request: ClockSyncRequestSpec) -> list[float]:
+    """Octave averaging times over the measurement, ``averaging_time`` among them."""
+    from qfab.timing.stability import octave_taus
+
+    interval = float(request.interval)
+    taus = {float(t) for t in octave_taus(interval, request.measurement_duration)}
+    averaging = float(request.averaging_time)
+    # an averaging time is a whole number of intervals (allantools' m = tau / tau0)
+    taus.add(interval * max(1, round(averaging / interval)))
+    return sorted(taus)
+
+
+def _averaging(request: ClockSyncRequestSpec) -> float:
+    interval = float(request.interval)
+    return interval * max(1, round(float(request.averaging_time) / interval))
+
+
+def _row(spec: ScenarioSpec, request: ClockSyncRequestSpec, engine: str,
+         rng: np.random.Generator, progress: Callable[[float], None] | None) -> RequestResult:
+    from qfab.timing.transfer import expected, simulate
+
+    route = clock_sync_route(spec, request)
+    setup = time_transfer_setup(spec, request, route)
+    expectation = expected(setup)
+    averaging = _averaging(request)
+    duration = request.measurement_duration
+    taus = _taus(request)
+    intervals = int(math.floor(duration / float(request.interval) + 1e-9))
+    tdev = [[tau, float(value)] for tau, value
+            in zip(taus, np.atleast_1d(expectation.tdev(np.asarray(taus))))]
+    if engine == "analytic":
+        fields: dict[str, Any] = {
+            "coincidence_rate_hz": float(expectation.coincidence_rate),
+            "accidental_rate_hz": float(expectation.accidental_rate),
+            "precision_s": float(expectation.precision(averaging)),
+            "bias_s": float(expectation.bias), "tdev": tdev, "adev": None}
+        reach = float(expectation.time_to_target(request.target)) \
+            if request.target is not None else math.nan
+    else:
+        run = simulate(setup, duration, rng, progress=progress)
+        measured = [[float(t), float(d)] for t, d in run.tdev(taus)]
+        fields = {
+            "coincidence_rate_hz": float(np.sum(run.coincidences)) / (2.0 * duration),
+            "accidental_rate_hz": float(np.sum(run.accidentals)) / (2.0 * duration),
+            "precision_s": _at(measured, averaging),
+            "bias_s": float(np.mean(run.errors)), "tdev": measured,
+            "adev": [[float(t), float(d)] for t, d in run.adev(taus)]}
+        reach = _first_reached(measured, request.target) if request.target is not None \
+            else math.nan
+    note = None
+    if request.target is not None:
+        reach, note = _reachable(request, float(fields["bias_s"]), reach, engine)
+    fields.update({
+        "tdev_expected": tdev,
+        "time_to_target_s": reach if reach is not None and math.isfinite(reach) else None,
+        "target_s": None if request.target is None else float(request.target),
+        "averaging_time_s": averaging, "duration_s": duration,
+        "error_budget": {name: float(share) for name, share
+                         in expectation.budget(averaging).items()},
+        "baselines": [dict(baseline) for baseline in BASELINES],
+        "reference": None if request.reference is None else {
+            "label": request.reference.label,
+            "points": [[float(t), float(d)] for t, d in request.reference.points]}})
+    met = None if request.target is None else bool(fields["precision_s"] <= request.target
+                                                   and abs(fields["bias_s"]) < request.target)
+    return RequestResult(
+        between=request.between, requested=intervals, delivered=intervals, rate_hz=None,
+        fidelity=None, fidelity_ci95=None, latency_s=None, target_met=met,
+        path=list(route.nodes), kind="clock_sync", name=request.name, completion_s=duration,
+        note=note, extra={name: fields.get(name) for name in _FIELDS})
+
+
+def _at(curve: list[list[float]], tau: float) -> float:
+    """The value of ``curve`` (``[[tau, dev], ...]``) at ``tau`` (one of its taus)."""
+    for t, value in curve:
+        if math.isclose(t, tau, rel_tol=1e-9):
+            return value
+    raise AssertionError(f"tau {tau} not among the curve's")  # pragma: no cover
+
+
+def _first_reached(curve: list[list[float]], target: float) -> float:
+    """The averaging time at which a measured TDEV first falls to ``target``: log-log
+    interpolation between the two points around it (``inf`` if it never does)."""
+    previous: list[float] | None = None
+    for tau, dev in curve:
+        if dev <= target:
+            if previous is None or previous[1] <= 0:
+                return tau
+            (t0, d0), (t1, d1) = previous, (tau, dev)
+            slope = math.log(d1 / d0) / math.log(t1 / t0) if d1 > 0 else -math.inf
+            if not math.isfinite(slope) or slope == 0:
+                return tau
+            return float(t0 * (target / d0) ** (1.0 / slope))
+        previous = [tau, dev]
+    return math.inf
+
+
+def _reachable(request: ClockSyncRequestSpec, bias: float, reach: float,
+               engine: str) -> tuple[float | None, str | None]:
+    """The time to the target, or ``None`` with the note saying why it is not reached."""
+    target = float(request.target) if request.target is not None else math.inf
+    if float(request.floor) >= target:
+        return None, (f"the target {target:.3g} s is not reached: the environmental floor "
+                      f"({float(request.floor):.3g} s TDEV) is at or above it")
+    if abs(bias) >= target:
+        return None, (f"the target {target:.3g} s is not reached: the bias ({bias:.3g} s, "
+                      "half the path asymmetry's delay, which a two-way exchange does not "
+                      "cancel) is at or above it")
+    if not math.isfinite(reach):
+        if engine == "des":
+            return None, (f"the measured TDEV does not reach the target {target:.3g} s "
+                          f"within the measurement ({request.measurement_duration:g} s)")
+        return None, f"the target {target:.3g} s is not reached"
+    return reach, None
