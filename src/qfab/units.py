@@ -20,7 +20,7 @@ Dimension = Literal["length", "time", "frequency", "attenuation", "speed", "powe
 UNITS: Final[dict[Dimension, dict[str, float]]] = {
     "length": {"m": 1.0, "km": 1e3, "cm": 1e-2, "mm": 1e-3, "um": 1e-6, "µm": 1e-6, "nm": 1e-9},
     "time": {
-        "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12,
+        "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12, "fs": 1e-15,
         "min": 60.0, "h": 3600.0,
     },
     "frequency": {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9},

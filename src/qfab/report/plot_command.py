@@ -41,9 +41,16 @@ def add_plot_command(subparsers: Any) -> argparse.ArgumentParser:
                     "(lengths in km). The PLOB bound is drawn only against a comparable "
                     "quantity: a rate in Hz (with --plob-rate) or a column per channel use.")
     parser.add_argument("results", type=Path, metavar="RESULTS",
-                        help="Parquet file or directory of Parquet files")
-    parser.add_argument("--x", required=True, metavar="COL", help="column on the x axis")
-    parser.add_argument("--y", required=True, metavar="COL", help="column on the y axis")
+                        help="Parquet file or directory of Parquet files (with --tdev: a "
+                             "JSON result document, qfab run --json)")
+    parser.add_argument("--x", metavar="COL", help="column on the x axis (required but "
+                        "with --tdev)")
+    parser.add_argument("--y", metavar="COL", help="column on the y axis (required but "
+                        "with --tdev)")
+    parser.add_argument("--tdev", action="store_true",
+                        help="draw the TDEV of each clock_sync request of a JSON result "
+                             "document (log-log, with the closed form, the target, the "
+                             "baselines and the request's reference points)")
     parser.add_argument("--hue", metavar="COL", help="one line per value of this column")
     parser.add_argument("--out", type=Path, metavar="PATH",
                         help="output path without suffix; .png and .svg are written "
@@ -72,6 +79,14 @@ def default_output(results: Path, *, x: str, y: str) -> Path:
 
 
 def _plot_command(args: argparse.Namespace) -> int:
+    from qfab.errors import QfabError
+
+    if args.tdev:
+        return _tdev_command(args)
+    for flag in ("x", "y"):
+        if getattr(args, flag) is None:
+            raise QfabError(f"--{flag}: required (the column on the {flag} axis), unless "
+                            "--tdev")
     from qfab.report.plots import plot_table, read_results
 
     table = read_results(args.results)
@@ -83,6 +98,22 @@ def _plot_command(args: argparse.Namespace) -> int:
                        xlabel=args.xlabel, ylabel=args.ylabel)
     for path in paths:
         print(path)
+    return 0
+
+
+def _tdev_command(args: argparse.Namespace) -> int:
+    """``qfab plot RESULT.json --tdev``: one TDEV figure per clock-sync row."""
+    from qfab.errors import QfabError
+    from qfab.report.tdev_plot import clock_sync_rows, plot_tdev
+
+    rows = clock_sync_rows(args.results)
+    if not rows:
+        raise QfabError(f"{args.results}: no clock_sync request in this result document")
+    base = args.out if args.out is not None else args.results.with_suffix("")
+    for index, row in enumerate(rows):
+        out = Path(f"{base}_tdev" + (f"_{index}" if len(rows) > 1 else ""))
+        for path in plot_tdev(row, out, title=args.title):
+            print(path)
     return 0
 
 

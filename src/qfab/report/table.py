@@ -55,6 +55,11 @@ def format_result(result: RunResult) -> str:
     circuits = circuit_grid(written)
     if circuits is not None:
         lines += [""] + _table(circuits)
+    from qfab.report.clock_sync_table import clock_sync_grid, clock_sync_lines
+
+    clock_sync = clock_sync_grid(written)
+    if clock_sync is not None:
+        lines += [""] + _table(clock_sync) + clock_sync_lines(written)
     if result.arrivals:
         lines += [""] + _table(load_grid(result.arrivals))
         generated = len(result.requests) - len(written)
@@ -256,8 +261,8 @@ def _figure_names(result: RunResult) -> list[str]:
     order they first appear."""
     names: dict[str, None] = {}
     for request in result.requests:
-        if request.kind in ("qkd", "circuit"):
-            continue  # their own blocks (qkd_grid, circuit_grid)
+        if request.kind in ("qkd", "circuit", "clock_sync"):
+            continue  # their own blocks (qkd_grid, circuit_grid, clock_sync_grid)
         for name, value in request.extra.items():
             if not name.endswith("_ci95") and (value is None or isinstance(value, float)):
                 names.setdefault(name)

@@ -30,7 +30,7 @@ CASES: list[tuple[str, Edit, str]] = [
      r"^lenght: unknown key 'lenght' \(keys here: .*duration.*\)$"),
     ("a node key is suggested only from node keys", _set(["nodes", "alice", "colour"], "red"),
      r"^nodes\.alice\.colour: unknown key 'colour' "
-     r"\(keys here: gates, interface, location, memory, qpu, tier\)$"),
+     r"\(keys here: clock, gates, interface, location, memory, qpu, tier\)$"),
     ("a key of another link kind", _set(["links", 0, "fidelity"], 0.9),
      r"^links\[0\]\.fidelity: unknown key 'fidelity' for kind 'single_click' \(it belongs "
      r"to another kind: 'depolarizing', 'chip_to_chip'\)$"),
