@@ -66,8 +66,8 @@ BASELINES: tuple[dict[str, Any], ...] = (
 
 #: The order of a row's fields.
 _FIELDS = ("coincidence_rate_hz", "accidental_rate_hz", "precision_s", "bias_s",
-           "time_to_target_s", "target_s", "averaging_time_s", "duration_s", "tdev", "tdev_expected", "adev",
-           "error_budget", "baselines", "reference")
+           "time_to_target_s", "target_s", "averaging_time_s", "duration_s", "tdev",
+           "tdev_expected", "adev", "error_budget", "baselines", "reference")
 
 
 def involves_clock_sync(spec: ScenarioSpec) -> bool:
@@ -284,11 +284,12 @@ def _row(spec: ScenarioSpec, request: ClockSyncRequestSpec, engine: str,
         reach = _first_reached(measured, request.target) if request.target is not None \
             else math.nan
     note = None
+    to_target: float | None = None
     if request.target is not None:
-        reach, note = _reachable(request, float(fields["bias_s"]), reach, engine)
+        to_target, note = _reachable(request, float(fields["bias_s"]), reach, engine)
     fields.update({
         "tdev_expected": tdev,
-        "time_to_target_s": reach if reach is not None and math.isfinite(reach) else None,
+        "time_to_target_s": to_target,
         "target_s": None if request.target is None else float(request.target),
         "averaging_time_s": averaging, "duration_s": duration,
         "error_budget": {name: float(share) for name, share

@@ -98,11 +98,11 @@ def check_clock_sync(spec: ScenarioSpec) -> None:
                                 f"{why}clock_sync needs a kind: fiber link between {a} and "
                                 f"{b}, or a chain of them")
         route = clock_sync_route(spec, request)
-        for order, (index, link) in enumerate(route.links):
+        for order, (index, fiber) in enumerate(route.links):
             used.add(index)
             at_end = order == 0 or order == len(route.links) - 1
-            _check_detector(link, index, at_end=at_end)
-            _check_wavelength(request, position, link, index)
+            _check_detector(fiber, index, at_end=at_end)
+            _check_wavelength(request, position, fiber, index)
     for index, link in enumerate(spec.links):
         if index in used:
             continue
