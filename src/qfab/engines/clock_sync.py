@@ -194,9 +194,9 @@ def time_transfer_setup(spec: ScenarioSpec, request: ClockSyncRequestSpec,
     (``fiber.dispersion`` times length, so compensating sections of opposite sign cancel)
     and their asymmetries (as delays, ``asymmetry / fiber.speed``) add; the group index is
     ``c`` over the mean speed (``c`` times the total delay over the total length). End
-    ``a``'s detectors are the first link's, end ``b``'s the last link's; detector jitters
-    are written as FWHM and converted to standard deviations
-    (:func:`~qfab.physics.timetransfer.fwhm_to_sigma`).
+    ``a``'s detectors are the first link's, end ``b``'s the last link's. Detector jitters and
+    the source's ``bandwidth`` and ``pump_bandwidth`` are written as FWHM and converted to
+    standard deviations (:func:`~qfab.physics.timetransfer.fwhm_to_sigma`).
     """
     from qfab.timing.transfer import TimeTransferSetup
 
@@ -222,9 +222,9 @@ def time_transfer_setup(spec: ScenarioSpec, request: ClockSyncRequestSpec,
         jitter_b=float(fwhm_to_sigma(detector_b.jitter)),
         tagger_resolution=float(request.tagger.resolution),
         correlation_time=float(source.correlation_time), dispersion=dispersion,
-        bandwidth=float(source.bandwidth),
+        bandwidth=float(fwhm_to_sigma(source.bandwidth)),
         nonlocal_cancellation=source.dispersion_cancellation == "nonlocal",
-        pump_bandwidth=float(source.pump_bandwidth),
+        pump_bandwidth=float(fwhm_to_sigma(source.pump_bandwidth)),
         dark_rate_a=float(detector_a.dark_count_rate),
         dark_rate_b=float(detector_b.dark_count_rate), window=float(request.window),
         floor=float(request.floor), clock_a=clock_model(spec.nodes[a].clock),
@@ -279,7 +279,7 @@ def _row(spec: ScenarioSpec, request: ClockSyncRequestSpec, engine: str,
             "coincidence_rate_hz": float(np.sum(run.coincidences)) / (2.0 * duration),
             "accidental_rate_hz": float(np.sum(run.accidentals)) / (2.0 * duration),
             "precision_s": _at(measured, averaging),
-            "bias_s": float(np.mean(run.errors)), "tdev": measured,
+            "bias_s": float(np.nanmean(run.errors)), "tdev": measured,
             "adev": [[float(t), float(d)] for t, d in run.adev(taus)]}
         reach = _first_reached(measured, request.target) if request.target is not None \
             else math.nan

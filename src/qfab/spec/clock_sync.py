@@ -72,11 +72,12 @@ class ClockSyncSourceSpec(SpecModel):
     wavelength: Length | None = Field(None, gt=0, description="the photons' wavelength; "
                                       "checked against fiber.wavelength (default: "
                                       "unspecified)")
-    bandwidth: Length = Field(0.0, description="spectral width of the photon sent through "
-                              "the fiber (spreads its arrival by |D| L bandwidth)")
-    pump_bandwidth: Length = Field(0.0, description="pump bandwidth: with nonlocal "
-                                   "dispersion cancellation the residual spread is "
-                                   "|D| L pump_bandwidth")
+    bandwidth: Length = Field(0.0, description="spectral width (FWHM) of the photon sent "
+                              "through the fiber: its arrival spreads by |D| L sigma_lambda "
+                              "(sigma_lambda = FWHM / 2.355)")
+    pump_bandwidth: Length = Field(0.0, description="pump bandwidth (FWHM): with nonlocal "
+                                   "dispersion cancellation the residual spread is |D| L "
+                                   "times its standard deviation")
     dispersion_cancellation: Literal["none", "nonlocal"] = Field(
         "none", description="nonlocal: energy-time entangled pairs cancel the dispersion "
         "(Franson) up to the pump bandwidth")
