@@ -86,11 +86,15 @@ class ClockSyncSourceSpec(SpecModel):
                                           "(coupling, filters and its detector)")
 
     @model_validator(mode="after")
-    def _pump_with_nonlocal(self) -> ClockSyncSourceSpec:
+    def _bandwidth_of_the_cancellation(self) -> ClockSyncSourceSpec:
         if self.dispersion_cancellation == "none" and self.pump_bandwidth != 0:
             raise ValueError("pump_bandwidth: it sets the residual dispersion of nonlocal "
                              "cancellation; with dispersion_cancellation: none it has no "
                              "effect (remove it or set dispersion_cancellation: nonlocal)")
+        if self.dispersion_cancellation == "nonlocal" and self.bandwidth != 0:
+            raise ValueError("bandwidth: with nonlocal cancellation the photons' own "
+                             "bandwidth cancels and the pump_bandwidth sets the residual "
+                             "spread, so it would have no effect (remove it)")
         return self
 
 
