@@ -128,6 +128,22 @@ class ClockModel:
         return np.asarray(self.offset + t_ * (self.frequency_offset + 0.5 * self.drift * t_),
                           dtype=np.float64)
 
+    def change(self, t: ArrayLike, t_ref: ArrayLike) -> FloatArray:
+        """``deterministic(t) - deterministic(t_ref)``, computed without cancellation.
+
+        ``(t - t_ref) (y0 + drift (t + t_ref) / 2)``: exact for nearby times however large
+        the offset.
+
+        Examples
+        --------
+        >>> float(ClockModel(offset=1.0, frequency_offset=1e-12).change(1001.0, 1000.0))
+        1e-12
+        """
+        t_ = np.asarray(t, dtype=np.float64)
+        r = np.asarray(t_ref, dtype=np.float64)
+        return np.asarray((t_ - r) * (self.frequency_offset + 0.5 * self.drift * (t_ + r)),
+                          dtype=np.float64)
+
     def noise(self, n: int, tau0: float, rng: np.random.Generator) -> FloatArray:
         """The power-law noise part at ``t_k = k tau0``, ``k < n``, seconds.
 
