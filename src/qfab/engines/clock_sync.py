@@ -246,6 +246,13 @@ def _taus(request: ClockSyncRequestSpec) -> list[float]:
     return sorted(taus)
 
 
+def _adev_taus(taus: list[float], duration: float) -> list[float]:
+    """The averaging times of the ADEV: those below a quarter of the measurement (the
+    overlapping ADEV's error bars, which :func:`qfab.timing.stability.adev` computes with
+    allantools' ``edf_greenhall``, are not defined beyond)."""
+    return [tau for tau in taus if 4.0 * tau < duration]
+
+
 def _averaging(request: ClockSyncRequestSpec) -> float:
     interval = float(request.interval)
     return interval * max(1, round(float(request.averaging_time) / interval))
@@ -280,7 +287,7 @@ def _row(spec: ScenarioSpec, request: ClockSyncRequestSpec, engine: str,
             "accidental_rate_hz": float(np.sum(run.accidentals)) / (2.0 * duration),
             "precision_s": _at(measured, averaging),
             "bias_s": float(np.nanmean(run.errors)), "tdev": measured,
-            "adev": [[float(t), float(d)] for t, d in run.adev(taus)]}
+            "adev": [[float(t), float(d)] for t, d in run.adev(_adev_taus(taus, duration))]}
         reach = _first_reached(measured, request.target) if request.target is not None \
             else math.nan
     note = None

@@ -16,7 +16,7 @@ def clock_sync_document(**request: Any) -> dict[str, Any]:
     ``request``)."""
     written: dict[str, Any] = {
         "kind": "clock_sync", "between": ["a", "b"],
-        "source": {"pair_rate": "2 MHz", "correlation_time": "1 ps",
+        "source": {"pair_rate": "20 kHz", "correlation_time": "1 ps",
                    "local_efficiency": 0.5},
         "averaging_time": "8 s", "target": "1 ps", "duration": "64 s",
         "tagger": {"resolution": "10 ps"}, "window": "2 ns",

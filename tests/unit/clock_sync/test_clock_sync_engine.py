@@ -84,7 +84,7 @@ def test_the_analytic_row_is_the_closed_form() -> None:
     assert row.coincidence_rate_hz == pytest.approx(expectation.coincidence_rate)
     # the precision law sigma_c / sqrt(2 R tau), floor 0
     assert row.precision_s == pytest.approx(float(offset_precision(
-        expectation.sigma_c, expectation.coincidence_rate, 8.0)))
+        expectation.sigma_effective, expectation.coincidence_rate, 8.0)))
     taus = [point[0] for point in row.tdev]
     assert 8.0 in taus and taus == sorted(taus) and taus[-1] <= 64.0 / 3
     assert row.adev is None
@@ -200,17 +200,20 @@ def test_des_agrees_with_analytic_within_five_standard_errors() -> None:
     _, values, errors = tdev(run.errors, 1.0, [10.0])
     assert row.precision_s == pytest.approx(float(values[0]))
     assert abs(row.precision_s - analytic.precision_s) < 5 * float(errors[0])
-    assert row.adev is not None and len(row.adev) == len(row.tdev)
+    assert row.accidental_rate_hz == pytest.approx(analytic.accidental_rate_hz, rel=0.2)
+    assert row.adev is not None
+    assert [p[0] for p in row.adev] == [p[0] for p in row.tdev if 4 * p[0] < duration]
     del expectation
 
 
 def test_des_follows_the_precision_law() -> None:
-    """TDEV of the simulated offset errors = sigma_c / sqrt(2 R tau) at every octave."""
+    """TDEV of the simulated offset errors = sigma / sqrt(2 R tau) at every octave (sigma:
+    the per-coincidence spread with the accidentals' share)."""
     document = clock_sync_document(duration="1200 s", averaging_time="16 s")
     row, run, expectation = _des_and_run(document, seed=8)
     taus = np.array([point[0] for point in row.tdev])
     _, values, errors = tdev(run.errors, 1.0, taus)
-    law = offset_precision(expectation.sigma_c, expectation.coincidence_rate, taus)
+    law = offset_precision(expectation.sigma_effective, expectation.coincidence_rate, taus)
     assert np.all(np.abs(values - law) < 5 * errors), (values, law, errors)
     slope = np.polyfit(np.log(taus), np.log(values), 1)[0]
     assert slope == pytest.approx(-0.5, abs=0.1)

@@ -24,7 +24,7 @@ def test_a_request_reads_in_si_units() -> None:
     request = spec.requests[0]
     assert isinstance(request, ClockSyncRequestSpec)
     assert request.averaging_time == 8.0 and request.target == pytest.approx(1e-12)
-    assert request.source.pair_rate == 2e6 and request.tagger.resolution == pytest.approx(1e-11)
+    assert request.source.pair_rate == 2e4 and request.tagger.resolution == pytest.approx(1e-11)
     assert spec.links[0].fiber.dispersion == pytest.approx(1.7e-5)
     assert spec.links[0].asymmetry == pytest.approx(-2e-3)
     clock = spec.nodes["a"].clock
