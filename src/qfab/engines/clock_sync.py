@@ -235,7 +235,8 @@ def time_transfer_setup(spec: ScenarioSpec, request: ClockSyncRequestSpec,
 
 
 def _taus(request: ClockSyncRequestSpec) -> list[float]:
-    """Octave averaging times over the measurement, ``averaging_time`` among them."""
+    """Octave averaging times over the measurement, with ``averaging_time`` and the
+    ``reference`` points' averaging times (those within a third of the measurement)."""
     from qfab.timing.stability import octave_taus
 
     interval = float(request.interval)
@@ -243,6 +244,10 @@ def _taus(request: ClockSyncRequestSpec) -> list[float]:
     averaging = float(request.averaging_time)
     # an averaging time is a whole number of intervals (allantools' m = tau / tau0)
     taus.add(interval * max(1, round(averaging / interval)))
+    if request.reference is not None:  # the published taus within a third of the record
+        taus.update(interval * max(1, round(float(tau) / interval))
+                    for tau, _ in request.reference.points
+                    if 3.0 * float(tau) <= request.measurement_duration)
     return sorted(taus)
 
 

@@ -109,8 +109,8 @@ class PublishedPointsSpec(SpecModel):
     """Published TDEV points to draw beside the request's TDEV (the plot only)."""
 
     label: str = Field(min_length=1, description="where the points come from")
-    points: list[tuple[PositiveDuration, PositiveDuration]] = Field(
-        min_length=1, description="[[tau, tdev], ...]")
+    points: list[tuple[PositiveDuration, Duration]] = Field(
+        min_length=1, description="[[tau, tdev], ...] (a TDEV may be sub-picosecond)")
 
 
 def default_duration(averaging_time: float, interval: float) -> float:
@@ -135,8 +135,9 @@ class ClockSyncRequestSpec(PairRequestSpec):
     source: ClockSyncSourceSpec = Field(description="the pair source at each end")
     averaging_time: PositiveDuration = Field(description="averaging time of the reported "
                                              "precision, bias and error budget")
-    target: PositiveDuration | None = Field(None, description="precision (TDEV) to reach: "
-                                            "the result gives the time to reach it")
+    target: Duration | None = Field(None, gt=0, description="precision (TDEV) to reach "
+                                    "(sub-picosecond allowed): the result gives the time "
+                                    "to reach it")
     duration: PositiveDuration | None = Field(
         None, description="length of the measurement (default: max(3 averaging_time, 32 "
         "interval))")

@@ -178,3 +178,15 @@ def test_the_schema_lists_the_request_kind() -> None:
 
     schema = str(ScenarioSpec.model_json_schema())
     assert "clock_sync" in schema and "averaging_time" in schema
+
+
+def test_a_sub_picosecond_target_and_reference() -> None:
+    document = clock_sync_document(target="45 fs", reference={
+        "label": "published", "points": [["10 s", "0.28 ps"]]})
+    request = parse_scenario(document).requests[0]
+    assert isinstance(request, ClockSyncRequestSpec)
+    assert request.target == pytest.approx(4.5e-14)
+    assert request.reference is not None
+    assert request.reference.points[0][1] == pytest.approx(2.8e-13)
+    message = _error(clock_sync_document(target="0 ps"))
+    assert message.startswith("requests[0].target: must be > 0")
