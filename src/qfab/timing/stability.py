@@ -64,6 +64,16 @@ def _prepare(x: ArrayLike, tau0: float, taus: ArrayLike | None) -> tuple[FloatAr
     return phase, np.atleast_1d(wanted)
 
 
+def _edf(alpha: int, m: int, n: int, modified: bool) -> float:
+    """Greenhall's EDF; the simple approximation where allantools has no formula."""
+    try:
+        return float(allantools.edf_greenhall(alpha=alpha, d=2, m=m, N=n, overlapping=True,
+                                              modified=modified))
+    except NotImplementedError:
+        # Riley, NIST SP 1065, Table 12 (the empirical EDF of the overlapping ADEV)
+        return float(allantools.edf_simple(n, m, alpha))
+
+
 def standard_errors(dev: ArrayLike, taus: ArrayLike, tau0: float, n: int, *,
                     alpha: int = WHITE_PM, modified: bool = True) -> FloatArray:
     """One standard error of overlapping (modified) Allan-type deviations.
@@ -93,9 +103,7 @@ def standard_errors(dev: ArrayLike, taus: ArrayLike, tau0: float, n: int, *,
     """
     d = np.asarray(dev, dtype=np.float64)
     m = np.rint(np.asarray(taus, dtype=np.float64) / tau0).astype(int)
-    edf = np.array([allantools.edf_greenhall(alpha=alpha, d=2, m=int(mi), N=n,
-                                             overlapping=True, modified=modified)
-                    for mi in m], dtype=np.float64)
+    edf = np.array([_edf(alpha, int(mi), n, modified) for mi in m], dtype=np.float64)
     return np.asarray(d / np.sqrt(2.0 * edf), dtype=np.float64)
 
 
