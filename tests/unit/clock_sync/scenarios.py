@@ -7,7 +7,7 @@ from typing import Any
 
 from qfab.physics.timetransfer import GROUP_INDEX_SMF28, SPEED_OF_LIGHT
 
-#: The speed of light in SMF-28 at 1550 nm (group index 1.4682).
+#: The speed of light in SMF28 at 1550 nm (group index 1.4682).
 SMF28_SPEED = SPEED_OF_LIGHT / GROUP_INDEX_SMF28
 
 

@@ -50,7 +50,7 @@ def test_a_chain_is_one_continuous_fiber() -> None:
     assert setup.dispersion * setup.length == pytest.approx(120e-12 / 1e-9)
     delay = 10e3 / 2e8 + 5e3 / SMF28_SPEED
     assert setup.group_index == pytest.approx(299_792_458.0 * delay / 15e3)
-    # the asymmetries add as delays: the bias is that of 1 mm at 2e8 m/s and 2 mm at SMF-28's
+    # the asymmetries add as delays: the bias is that of 1 mm at 2e8 m/s and 2 mm at SMF28's
     bias = 0.5 * (1e-3 / 2e8 + 2e-3 / SMF28_SPEED)
     assert float(asymmetry_bias(setup.asymmetry, setup.group_index)) == pytest.approx(bias)
     assert setup.jitter_a == pytest.approx(float(fwhm_to_sigma(50e-12)))

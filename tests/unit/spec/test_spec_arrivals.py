@@ -104,8 +104,10 @@ def test_a_single_mapping_is_one_process() -> None:
     (process(stop="11 s"), "arrivals[0].stop: the window ends at 11 s, after the end"),
     (process(start="3 s", stop="2 s"), "arrivals[0].stop: the window is empty"),
     (process(pairs=True), "arrivals[0].pairs"),
+    (process(kind="clock_sync"), "arrivals[0].kind: unknown kind 'clock_sync' for arrivals"),
     (process(kind="entanglment"), "arrivals[0].kind: unknown kind 'entanglment' (expected one "
-                                  "of 'entanglement', 'teleportation', 'qkd', 'circuit'); did "
+                                  "of 'entanglement', 'teleportation', 'qkd', 'circuit', "
+                                  "'clock_sync'); did "
                                   "you mean "
                                   "'entanglement'?"),
     ([process(), process(rate="2 Hz", Between=1)], "arrivals[1].Between: unknown key"),
