@@ -31,7 +31,8 @@ from qfab.timing.streams import (
     cross_correlation_offset,
 )
 
-__all__ = ["TimeTransferSetup", "TransferExpectation", "TransferRun", "expected", "simulate"]
+__all__ = ["MAX_EVENTS", "TimeTransferSetup", "TransferExpectation", "TransferRun", "expected",
+           "expected_events", "simulate"]
 
 FloatArray = NDArray[np.float64]
 
@@ -543,6 +544,22 @@ def _direction_sums(direction: _Direction, setup: TimeTransferSetup, starts: Flo
                                    minlength=m).astype(np.float64))
 
 
+def expected_events(setup: TimeTransferSetup, duration: float) -> float:
+    """Coincidences (true and accidental, both directions) a run of ``duration`` draws.
+
+    :func:`simulate` refuses runs above :data:`MAX_EVENTS`; callers can check first.
+
+    Examples
+    --------
+    >>> s = TimeTransferSetup(pair_rate=1e6, local_efficiency=0.5, remote_efficiency=0.8,
+    ...                       transmittance=1e-4, length=100e3)
+    >>> round(expected_events(s, 10.0), 1)  # 40 + 0.04 accidentals per second and direction
+    800.8
+    """
+    return 2.0 * duration * (setup.pair_coincidence_rate + 0.5 * sum(
+        float(tt.accidental_rate(*setup.singles(d), setup.window)) for d in ("ab", "ba")))
+
+
 def simulate(setup: TimeTransferSetup, duration: float, rng: np.random.Generator, *,
              progress: Callable[[float], None] | None = None,
              acquisition_span: float | None = None,
@@ -599,8 +616,7 @@ def simulate(setup: TimeTransferSetup, duration: float, rng: np.random.Generator
         raise ValueError(f"duration: needs at least 3 intervals of tau0 = {setup.tau0} s, "
                          f"got {duration} s")
     tau0 = setup.tau0
-    events = 2.0 * n * tau0 * (setup.pair_coincidence_rate + 0.5 * sum(
-        float(tt.accidental_rate(*setup.singles(d), setup.window)) for d in ("ab", "ba")))
+    events = expected_events(setup, n * tau0)
     if events > MAX_EVENTS:
         raise ValueError(f"duration: {events:.3g} coincidences are too many to draw one by "
                          f"one (at most {MAX_EVENTS:.0e}); shorten the run or use the closed "
