@@ -42,7 +42,8 @@ __all__ = [
     "uniform_sigma",
 ]
 
-#: Group index of Corning SMF-28 at 1550 nm (Corning SMF-28 Ultra product information).
+#: Group index of Corning SMF28 Ultra fibre at 1550 nm (Corning product information sheet
+#: PI1424, effective group index; the catalog's standard fibre).
 GROUP_INDEX_SMF28: float = 1.4682
 #: Speed of light in vacuum, m/s (exact, SI definition).
 SPEED_OF_LIGHT: float = 299_792_458.0
@@ -355,7 +356,7 @@ def asymmetry_bias(length_difference: ArrayLike,
         One-way fibre length of the ``b -> a`` direction minus that of ``a -> b``, metres
         (signed).
     group_index : array_like, optional
-        Group index of the fibre, ``> 0``; SMF-28 at 1550 nm by default.
+        Group index of the fibre, ``> 0``; SMF28 Ultra at 1550 nm by default.
 
     Returns
     -------

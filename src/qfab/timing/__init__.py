@@ -18,14 +18,17 @@ from qfab.timing.stability import adev, octave_taus, tdev
 from qfab.timing.streams import acquisition_streams, cross_correlation_offset
 from qfab.timing.timebase import Timestamps
 from qfab.timing.transfer import (
+    MAX_EVENTS,
     TimeTransferSetup,
     TransferExpectation,
     TransferRun,
     expected,
+    expected_events,
     simulate,
 )
 
 __all__ = [
+    "MAX_EVENTS",
     "ClockModel",
     "TimeTransferSetup",
     "Timestamps",
@@ -35,6 +38,7 @@ __all__ = [
     "adev",
     "cross_correlation_offset",
     "expected",
+    "expected_events",
     "octave_taus",
     "simulate",
     "tdev",

@@ -11,7 +11,8 @@ Riley, "Uncertainty of stability variances based on finite differences", PTTI 20
 
 from __future__ import annotations
 
-import allantools
+from types import ModuleType
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -19,6 +20,14 @@ __all__ = ["WHITE_PM", "FLICKER_PM", "WHITE_FM", "FLICKER_FM", "RANDOM_WALK_FM",
            "octave_taus", "standard_errors", "tdev"]
 
 FloatArray = NDArray[np.float64]
+
+
+def _allantools() -> ModuleType:
+    """allantools, imported on first use (it loads scipy.stats: about a second)."""
+    import allantools
+
+    module: ModuleType = allantools
+    return module
 
 #: Power-law exponents ``alpha`` of the fractional-frequency PSD ``S_y ~ f^alpha``.
 WHITE_PM, FLICKER_PM, WHITE_FM, FLICKER_FM, RANDOM_WALK_FM = 2, 1, 0, -1, -2
@@ -67,11 +76,11 @@ def _prepare(x: ArrayLike, tau0: float, taus: ArrayLike | None) -> tuple[FloatAr
 def _edf(alpha: int, m: int, n: int, modified: bool) -> float:
     """Greenhall's EDF; the simple approximation where allantools has no formula."""
     try:
-        return float(allantools.edf_greenhall(alpha=alpha, d=2, m=m, N=n, overlapping=True,
+        return float(_allantools().edf_greenhall(alpha=alpha, d=2, m=m, N=n, overlapping=True,
                                               modified=modified))
     except NotImplementedError:
         # Riley, NIST SP 1065, Table 12 (the empirical EDF of the overlapping ADEV)
-        return float(allantools.edf_simple(n, m, alpha))
+        return float(_allantools().edf_simple(n, m, alpha))
 
 
 def standard_errors(dev: ArrayLike, taus: ArrayLike, tau0: float, n: int, *,
@@ -136,7 +145,7 @@ def tdev(x: ArrayLike, tau0: float, taus: ArrayLike | None = None, *,
     (1.0, 4)
     """
     phase, wanted = _prepare(x, tau0, taus)
-    out_taus, dev, _, _ = allantools.tdev(phase, rate=1.0 / tau0, data_type="phase",
+    out_taus, dev, _, _ = _allantools().tdev(phase, rate=1.0 / tau0, data_type="phase",
                                           taus=wanted)
     out_taus = np.asarray(out_taus, dtype=np.float64)
     dev = np.asarray(dev, dtype=np.float64)
@@ -164,7 +173,7 @@ def adev(x: ArrayLike, tau0: float, taus: ArrayLike | None = None, *,
         Averaging times (s), ADEV (dimensionless) and one standard error.
     """
     phase, wanted = _prepare(x, tau0, taus)
-    out_taus, dev, _, _ = allantools.oadev(phase, rate=1.0 / tau0, data_type="phase",
+    out_taus, dev, _, _ = _allantools().oadev(phase, rate=1.0 / tau0, data_type="phase",
                                            taus=wanted)
     out_taus = np.asarray(out_taus, dtype=np.float64)
     dev = np.asarray(dev, dtype=np.float64)

@@ -31,12 +31,19 @@ from qfab.timing.streams import (
     cross_correlation_offset,
 )
 
-__all__ = ["TimeTransferSetup", "TransferExpectation", "TransferRun", "expected", "simulate"]
+__all__ = ["MAX_EVENTS", "TimeTransferSetup", "TransferExpectation", "TransferRun", "expected",
+           "expected_events", "simulate"]
 
 FloatArray = NDArray[np.float64]
 
 #: Events (coincidences and accidentals, both directions) drawn per chunk of intervals.
 CHUNK_EVENTS = 1 << 20
+
+#: Most timestamps (both ends) one direction's acquisition streams hold.
+ACQUISITION_EVENTS = 4e6
+
+#: Most coincidences (both directions, accidentals included) one run draws (minutes).
+MAX_EVENTS = 1e9
 
 #: Budget terms, in the order results list them.
 COMPONENTS = ("detector_jitter", "tagger", "dispersion", "biphoton", "accidentals", "floor")
@@ -394,20 +401,23 @@ class _Acquisition:
     error_ba: float
 
 
-def _acquisition_plan(rate: float, sigma_c: float) -> tuple[float, float]:
+def _acquisition_plan(rate: float, singles: float, sigma_c: float) -> tuple[float, float]:
     """Span and bin width of the acquisition: fast and well above the noise.
 
-    About 50 coincidences (0.1 s to 1 s), at most ``MAX_BINS / 4`` bins, bins at least
-    four coincidence spreads wide.
+    About 50 coincidences (0.1 s to 1 s), at most :data:`ACQUISITION_EVENTS` timestamps
+    (``singles`` per second), at most ``MAX_BINS / 4`` bins, bins at least four
+    coincidence spreads wide.
     """
     span = min(max(50.0 / rate, 0.1), 1.0) if rate > 0.0 else 0.1
+    span = min(span, ACQUISITION_EVENTS / max(singles, 1.0))
     return span, max(span / (MAX_BINS / 4), 4.0 * sigma_c)
 
 
 def _acquire(setup: TimeTransferSetup, rng: np.random.Generator, noise_a: float,
              noise_b: float, span: float | None, search: float) -> _Acquisition:
     e = expected(setup)
-    plan_span, bin_width = _acquisition_plan(e.coincidence_rate, e.sigma_c)
+    singles = max(sum(setup.singles(d)) for d in ("ab", "ba"))
+    plan_span, bin_width = _acquisition_plan(e.coincidence_rate, singles, e.sigma_c)
     span_ = plan_span if span is None else span
     mid = 0.5 * span_
     peaks: dict[str, float] = {}
@@ -448,22 +458,40 @@ class _Direction:
     acquisition_error: float
 
 
-def _direction_means(direction: _Direction, setup: TimeTransferSetup, starts: FloatArray,
-                     env: FloatArray, rng: np.random.Generator
-                     ) -> tuple[FloatArray, NDArray[np.int64], NDArray[np.int64], FloatArray,
-                                FloatArray]:
-    """One direction over a chunk of intervals.
+@dataclass
+class _Sums:
+    """One direction's accumulated sums over a chunk of intervals."""
 
-    Returns, per interval: the mean of the windowed differences minus the window's centre
-    (NaN when empty), the true and accidental counts in the window, the mean change of
-    ``x_b - x_a`` over the true coincidences' detection times relative to the interval's
-    middle, and the mean change of ``remote(t + d) - local(t)`` (the same, as read).
+    residual: FloatArray  # windowed differences minus the window's centre, summed
+    true: NDArray[np.int64]  # true coincidences inside the window
+    accidental: NDArray[np.int64]  # accidentals inside the window
+    theta: FloatArray  # change of x_b - x_a at the true coincidences' times, summed
+
+    def add(self, other: _Sums) -> None:
+        self.residual += other.residual
+        self.true += other.true
+        self.accidental += other.accidental
+        self.theta += other.theta
+
+    def means(self) -> tuple[FloatArray, FloatArray]:
+        """The windowed mean (NaN when empty) and the true coincidences' mean change."""
+        total = self.true + self.accidental
+        mean = np.where(total > 0, self.residual / np.maximum(total, 1), np.nan)
+        return mean, self.theta / np.maximum(self.true, 1)
+
+
+def _direction_sums(direction: _Direction, setup: TimeTransferSetup, starts: FloatArray,
+                    env: FloatArray, share: float, rng: np.random.Generator) -> _Sums:
+    """One direction over a chunk of intervals, ``share`` of each interval's counts.
+
+    Draws the Poisson counts (means times ``share``, so an interval too full for one
+    batch is drawn in several) and every coincidence's contributions.
     """
     m = starts.size
     tau0 = setup.tau0
     half = 0.5 * setup.window
-    n_true = rng.poisson(setup.pair_coincidence_rate * tau0, m)
-    n_acc = rng.poisson(direction.accidental_rate * tau0, m)
+    n_true = rng.poisson(setup.pair_coincidence_rate * tau0 * share, m)
+    n_acc = rng.poisson(direction.accidental_rate * tau0 * share, m)
     owner = np.repeat(np.arange(m), n_true)
     count = owner.size
     # per coincidence: biphoton offset, each photon's wavelength offset through the fibre
@@ -491,37 +519,45 @@ def _direction_means(direction: _Direction, setup: TimeTransferSetup, starts: Fl
         res = setup.tagger_resolution
         residual = residual + rng.uniform(-0.5 * res, 0.5 * res, count)
         residual = residual - rng.uniform(-0.5 * res, 0.5 * res, count)
-    moving = any(c.frequency_offset != 0.0 or c.drift != 0.0
-                 for c in (direction.local, direction.remote))
-    if moving:
+    theta_change = np.zeros(count)
+    if any(c.frequency_offset != 0.0 or c.drift != 0.0
+           for c in (direction.local, direction.remote)):
         # the clocks' deterministic change between the detection time and the middle
         t_mid = starts[owner] + 0.5 * tau0
         t = starts[owner] + rng.uniform(0.0, tau0, count)
         d = direction.delay
-        read_change = (direction.remote.change(t + d, t_mid + d)
-                       - direction.local.change(t, t_mid))
-        residual = residual + read_change
+        residual = residual + (direction.remote.change(t + d, t_mid + d)
+                               - direction.local.change(t, t_mid))
         sign = 1.0 if direction.name == "ab" else -1.0
         theta_change = sign * (direction.remote.change(t, t_mid)
                                - direction.local.change(t, t_mid))
     keep = np.abs(residual) <= half
     kept_owner = owner[keep]
-    kept_true = np.bincount(kept_owner, minlength=m).astype(np.int64)
     acc_owner = np.repeat(np.arange(m), n_acc)
     sums = (np.bincount(kept_owner, weights=residual[keep], minlength=m).astype(np.float64)
             + np.bincount(acc_owner, weights=rng.uniform(-half, half, acc_owner.size),
                           minlength=m))
-    total = kept_true + n_acc
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(total > 0, sums / np.maximum(total, 1), np.nan)
-        if moving:
-            theta_mean = (np.bincount(kept_owner, weights=theta_change[keep], minlength=m)
-                          / np.maximum(kept_true, 1))
-            read_mean = (np.bincount(kept_owner, weights=read_change[keep], minlength=m)
-                         / np.maximum(kept_true, 1))
-        else:
-            theta_mean = read_mean = np.zeros(m)
-    return means, kept_true, n_acc.astype(np.int64), theta_mean, read_mean
+    return _Sums(residual=sums,
+                 true=np.bincount(kept_owner, minlength=m).astype(np.int64),
+                 accidental=n_acc.astype(np.int64),
+                 theta=np.bincount(kept_owner, weights=theta_change[keep],
+                                   minlength=m).astype(np.float64))
+
+
+def expected_events(setup: TimeTransferSetup, duration: float) -> float:
+    """Coincidences (true and accidental, both directions) a run of ``duration`` draws.
+
+    :func:`simulate` refuses runs above :data:`MAX_EVENTS`; callers can check first.
+
+    Examples
+    --------
+    >>> s = TimeTransferSetup(pair_rate=1e6, local_efficiency=0.5, remote_efficiency=0.8,
+    ...                       transmittance=1e-4, length=100e3)
+    >>> round(expected_events(s, 10.0), 1)  # 40 + 0.04 accidentals per second and direction
+    800.8
+    """
+    return 2.0 * duration * (setup.pair_coincidence_rate + 0.5 * sum(
+        float(tt.accidental_rate(*setup.singles(d), setup.window)) for d in ("ab", "ba")))
 
 
 def simulate(setup: TimeTransferSetup, duration: float, rng: np.random.Generator, *,
@@ -580,6 +616,11 @@ def simulate(setup: TimeTransferSetup, duration: float, rng: np.random.Generator
         raise ValueError(f"duration: needs at least 3 intervals of tau0 = {setup.tau0} s, "
                          f"got {duration} s")
     tau0 = setup.tau0
+    events = expected_events(setup, n * tau0)
+    if events > MAX_EVENTS:
+        raise ValueError(f"duration: {events:.3g} coincidences are too many to draw one by "
+                         f"one (at most {MAX_EVENTS:.0e}); shorten the run or use the closed "
+                         "forms (expected)")
     noise_a = setup.clock_a.noise(n, tau0, rng)
     noise_b = setup.clock_b.noise(n, tau0, rng)
     env_scale = math.sqrt(2.0) * setup.floor / FLICKER_TDEV_PER_UNIT
@@ -603,9 +644,10 @@ def simulate(setup: TimeTransferSetup, duration: float, rng: np.random.Generator
             acquisition_error=acq.error_ab if name == "ab" else acq.error_ba))
     ab, ba = directions
 
-    per_interval = 2.0 * (setup.pair_coincidence_rate + 0.5 * (ab.accidental_rate
-                                                             + ba.accidental_rate)) * tau0
+    per_interval = (setup.pair_coincidence_rate
+                    + 0.5 * (ab.accidental_rate + ba.accidental_rate)) * tau0
     chunk = max(int(CHUNK_EVENTS / max(per_interval, 1.0)), 1)
+    splits = max(int(np.ceil(per_interval / CHUNK_EVENTS)), 1)
     errors = np.empty(n)
     one_way = np.empty(n)
     theta_shift = np.empty(n)
@@ -614,10 +656,16 @@ def simulate(setup: TimeTransferSetup, duration: float, rng: np.random.Generator
     for first in range(0, n, chunk):
         last = min(first + chunk, n)
         starts = np.arange(first, last, dtype=np.float64) * tau0
-        mean_ab, true_ab, acc_ab, th_ab, read_ab = _direction_means(
-            ab, setup, starts, env_ab[first:last], rng)
-        mean_ba, true_ba, acc_ba, th_ba, read_ba = _direction_means(
-            ba, setup, starts, env_ba[first:last], rng)
+        sums = []
+        for direction, env in ((ab, env_ab), (ba, env_ba)):
+            total = _direction_sums(direction, setup, starts, env[first:last], 1.0 / splits,
+                                    rng)
+            for _ in range(splits - 1):
+                total.add(_direction_sums(direction, setup, starts, env[first:last],
+                                          1.0 / splits, rng))
+            sums.append(total)
+        (mean_ab, th_ab), (mean_ba, th_ba) = sums[0].means(), sums[1].means()
+        true_ab, true_ba = sums[0].true, sums[1].true
         mid = starts + 0.5 * tau0
         # the windows' centres minus the true readings at the middle are minus the
         # acquisition errors; half the difference of the true readings at the middle is
@@ -633,8 +681,7 @@ def simulate(setup: TimeTransferSetup, duration: float, rng: np.random.Generator
                                + setup.clock_b.change(mid + ab.delay, mid) - th_ab)
         theta_shift[first:last] = shift
         coincidences[first:last] = true_ab + true_ba
-        accidentals[first:last] = acc_ab + acc_ba
-        del read_ab, read_ba
+        accidentals[first:last] = sums[0].accidental + sums[1].accidental
         if progress is not None:
             progress(last / n)
     mids = (np.arange(n) + 0.5) * tau0

@@ -100,3 +100,22 @@ def test_simulate_bookkeeping_in_small_chunks(monkeypatch: pytest.MonkeyPatch) -
 def test_simulate_refuses_too_short_runs() -> None:
     with pytest.raises(ValueError, match="duration"):
         simulate(TimeTransferSetup(**BASE), 2.0, np.random.default_rng(1))
+
+
+def test_full_intervals_are_drawn_in_several_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With batches of 2 events, each interval's 5 + 5 coincidences come in 3 draws per
+    direction: the counts stay Poisson of the full mean."""
+    monkeypatch.setattr(transfer_module, "CHUNK_EVENTS", 2)
+    setup = TimeTransferSetup(pair_rate=2e4, local_efficiency=0.5, remote_efficiency=0.5,
+                              transmittance=0.01, length=10e3, jitter_a=30e-12, tau0=0.1)
+    run = simulate(setup, 30.0, np.random.default_rng(8))
+    mean = 2 * setup.pair_coincidence_rate * setup.tau0
+    assert abs(run.coincidences.mean() - mean) < 5 * math.sqrt(mean / run.coincidences.size)
+    assert run.coincidences.var() == pytest.approx(mean, rel=0.3)
+
+
+def test_runs_too_large_to_draw_are_refused() -> None:
+    setup = TimeTransferSetup(pair_rate=1e9, local_efficiency=1.0, remote_efficiency=1.0,
+                              transmittance=1.0, length=1e3)
+    with pytest.raises(ValueError, match="duration: .* too many"):
+        simulate(setup, 100.0, np.random.default_rng(1))
