@@ -113,6 +113,16 @@ def _engine_support(spec: ScenarioSpec, engine: str) -> Support:
             return Support.no(f"requests[{index}].kind: clock_sync: the {engine} engine does "
                               "not model time transfer; use engine analytic or des")
         route = clock_sync_route(spec, request)
+        if engine == "des":
+            from qfab.timing.transfer import MAX_EVENTS, expected_events
+
+            events = expected_events(time_transfer_setup(spec, request, route),
+                                     request.measurement_duration)
+            if events > MAX_EVENTS:
+                return Support.no(f"requests[{index}].duration: the des engine draws every "
+                                  f"coincidence, {events:.3g} over the measurement, more "
+                                  f"than {MAX_EVENTS:.0e}; shorten the duration or use "
+                                  "engine analytic")
         first, last = route.links[0], route.links[-1]
         if first[1].detector.efficiency != last[1].detector.efficiency:
             return Support.no(f"links[{last[0]}].detector.efficiency: requests[{index}] "
@@ -285,7 +295,10 @@ def _row(spec: ScenarioSpec, request: ClockSyncRequestSpec, engine: str,
         reach = float(expectation.time_to_target(request.target)) \
             if request.target is not None else math.nan
     else:
-        run = simulate(setup, duration, rng, progress=progress)
+        try:
+            run = simulate(setup, duration, rng, progress=progress)
+        except ValueError as error:  # what the Monte Carlo cannot draw
+            raise EngineError(f"requests[{spec.requests.index(request)}]: {error}") from None
         measured = [[float(t), float(d)] for t, d in run.tdev(taus)]
         fields = {
             "coincidence_rate_hz": float(np.sum(run.coincidences)) / (2.0 * duration),

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import qfab
+from qfab.engines import engine_named
 from qfab.engines.clock_sync import BASELINES, time_transfer_setup
 from qfab.errors import EngineError
 from qfab.loading import parse_scenario
@@ -119,8 +120,6 @@ def test_a_bias_above_the_target_is_unreachable() -> None:
 
 def test_the_fast_engine_refuses_with_the_reason() -> None:
     spec = parse_scenario(clock_sync_document())
-    from qfab.engines import engine_named
-
     support = engine_named("fast").supports(spec)
     assert not support and support.reason is not None
     assert support.reason.startswith("requests[0].kind: clock_sync: the fast engine")
@@ -217,3 +216,14 @@ def test_des_follows_the_precision_law() -> None:
     assert np.all(np.abs(values - law) < 5 * errors), (values, law, errors)
     slope = np.polyfit(np.log(taus), np.log(values), 1)[0]
     assert slope == pytest.approx(-0.5, abs=0.1)
+
+
+def test_des_refuses_a_measurement_with_too_many_coincidences() -> None:
+    spec = parse_scenario(clock_sync_document(duration="1e7 s", interval="10 s",
+                                              averaging_time="100 s",
+                                              **{"source": {"pair_rate": "100 MHz"}}))
+    support = engine_named("des").supports(spec)
+    assert not support and support.reason is not None
+    assert support.reason.startswith("requests[0].duration: the des engine draws every "
+                                     "coincidence")
+    assert engine_named("analytic").supports(spec)
