@@ -190,3 +190,16 @@ def test_a_sub_picosecond_target_and_reference() -> None:
     assert request.reference.points[0][1] == pytest.approx(2.8e-13)
     message = _error(clock_sync_document(target="0 ps"))
     assert message.startswith("requests[0].target: must be > 0")
+
+
+def test_a_satellite_pass_is_refused_with_the_reason() -> None:
+    import yaml
+
+    from tests.conftest import EXAMPLES
+
+    document = yaml.safe_load((EXAMPLES / "qkd_satellite_downlink.yaml").read_text())
+    document["requests"] = [{"kind": "clock_sync", "between": ["micius", "xinglong"],
+                             "source": {"pair_rate": "1 MHz"}, "averaging_time": "10 s"}]
+    message = _error(document)
+    assert message.startswith("requests[0].between: a satellite link joins micius and "
+                              "xinglong: time transfer over a satellite pass is not modelled")
