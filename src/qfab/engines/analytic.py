@@ -65,6 +65,7 @@ from qfab.engines.request_result import (
     request_result,
 )
 from qfab.engines.result import RunResult
+from qfab.engines.sensing import involves_sensing, sensing_run, sensing_support
 from qfab.engines.support import (
     formalism_support,
     priority_support,
@@ -97,6 +98,8 @@ class AnalyticEngine:
         """Yes when every request has a closed form (see the module's list of cases)."""
         if involves_circuit(spec):
             return circuit_support(spec, self.name, self.supports)
+        if involves_sensing(spec):
+            return sensing_support(spec, self.name, self.supports)
         if involves_qkd(spec):
             return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
@@ -110,6 +113,9 @@ class AnalyticEngine:
         """Compute expected link and request figures for ``spec``."""
         if involves_circuit(spec):
             return circuit_run(spec, self.name, seed,
+                               lambda network: self.run(network, seed=seed, progress=progress))
+        if involves_sensing(spec):
+            return sensing_run(spec, self.name, seed,
                                lambda network: self.run(network, seed=seed, progress=progress))
         if involves_qkd(spec):
             return qkd_run(spec, self.name, seed,

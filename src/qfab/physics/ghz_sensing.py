@@ -62,6 +62,7 @@ from qfab.physics.bell_diagonal import werner_parameter
 
 __all__ = [
     "coherence_factor",
+    "fisher_gain_db",
     "fisher_information",
     "fringe_fisher_information",
     "fused_ghz_fidelity",
@@ -470,6 +471,23 @@ def gain_db(sensors: ArrayLike, visibility: ArrayLike) -> FloatArray:
     vis = _checks.probability("visibility", visibility)
     with np.errstate(divide="ignore"):
         return np.asarray(10.0 * np.log10(n * vis ** 2), dtype=np.float64)
+
+
+def fisher_gain_db(fisher: ArrayLike, sensors: ArrayLike) -> FloatArray:
+    """Gain over the standard quantum limit, in dB, of a readout with per-shot Fisher
+    information ``F`` about the phase of ``N`` sensors: ``10 log10(F / N)`` (``N``
+    independent sensors give ``N`` per shot). :func:`gain_db` is its value at
+    ``F = N^2 V^2``.
+
+    Notes
+    -----
+    Source: the Cramér-Rao bound (Braunstein, Caves, PRL 72, 3439 (1994)) against
+    :func:`sql_uncertainty`; SENS-HEISENBERG-01.
+    """
+    f = _checks.nonnegative("fisher", fisher)
+    with np.errstate(divide="ignore"):
+        return np.asarray(10.0 * np.log10(f / _checks.positive("sensors", sensors)),
+                          dtype=np.float64)
 
 
 def huelga_frequency_variance(sensors: ArrayLike, interrogation_time: ArrayLike,

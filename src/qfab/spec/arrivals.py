@@ -160,6 +160,9 @@ class ArrivalSpec(SpecModel):
         if value == "circuit":
             raise ValueError("unknown kind 'circuit' for arrivals (a circuit request's "
                              "circuit and qpus are not arrival fields: write it in requests)")
+        if value == "sensing":
+            raise ValueError("unknown kind 'sensing' for arrivals (a sensing request's "
+                             "sensors and hub are not arrival fields: write it in requests)")
         return value
 
     def request_fields(self) -> dict[str, Any]:

@@ -81,6 +81,7 @@ class TeleportationRequestSpec(PairRequestSpec):
 # the qkd request kind subclasses nothing here but names GENERATED_NAME (imported after it)
 from qfab.spec.circuit import CircuitRequestSpec  # noqa: E402
 from qfab.spec.qkd import QkdRequestSpec  # noqa: E402
+from qfab.spec.sensing import SensingRequestSpec  # noqa: E402
 
 RequestSpec = Annotated[EntanglementRequestSpec | TeleportationRequestSpec | QkdRequestSpec
-                        | CircuitRequestSpec, Field(discriminator="kind")]
+                        | CircuitRequestSpec | SensingRequestSpec, Field(discriminator="kind")]
