@@ -157,3 +157,27 @@ def test_four_sensor_example_runs_on_both_engines() -> None:
     assert des.ghz_fidelity == pytest.approx(analytic.ghz_fidelity, abs=1e-9)
     assert analytic.gain_db > 0
     assert abs(des.parity_mean - analytic.parity_expected) < 5 * des.parity_mean_se
+
+
+def test_the_sweep_example_writes_the_plot_and_prints_the_table(
+        tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    import importlib.util
+
+    path = EXAMPLES / "sensing" / "ghz_vs_n.py"
+    loaded = importlib.util.spec_from_file_location("ghz_vs_n", path)
+    assert loaded is not None and loaded.loader is not None
+    script = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(script)
+    output = tmp_path / "plots" / "ghz.png"  # a folder that does not exist yet
+    assert script.main([str(output), "--sensors", "2", "3", "4", "--fidelities", "1", "0.9",
+                        "--shots", "100"]) == 0
+    assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["F", "N", "pairs", "F_GHZ", "V", "dphi", "SQL", "HL",
+                                "gain_dB"]
+    rows = [line.split() for line in lines[1:] if not line.startswith("#")]
+    assert [(float(r[0]), int(r[1])) for r in rows] == [(1.0, 2), (1.0, 3), (1.0, 4),
+                                                        (0.9, 2), (0.9, 3), (0.9, 4)]
+    perfect_three = rows[1]
+    assert float(perfect_three[5]) == pytest.approx(1 / (3 * math.sqrt(100)), rel=1e-4)
