@@ -105,8 +105,8 @@ def test_a_single_mapping_is_one_process() -> None:
     (process(start="3 s", stop="2 s"), "arrivals[0].stop: the window is empty"),
     (process(pairs=True), "arrivals[0].pairs"),
     (process(kind="entanglment"), "arrivals[0].kind: unknown kind 'entanglment' (expected one "
-                                  "of 'entanglement', 'teleportation', 'qkd', 'circuit'); did "
-                                  "you mean "
+                                  "of 'entanglement', 'teleportation', 'qkd', 'circuit', "
+                                  "'sensing'); did you mean "
                                   "'entanglement'?"),
     ([process(), process(rate="2 Hz", Between=1)], "arrivals[1].Between: unknown key"),
     (process(rte=3) | {"between": "random"}, "arrivals[0].rte"),
