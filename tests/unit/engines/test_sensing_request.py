@@ -181,3 +181,14 @@ def test_the_sweep_example_writes_the_plot_and_prints_the_table(
                                                         (0.9, 2), (0.9, 3), (0.9, 4)]
     perfect_three = rows[1]
     assert float(perfect_three[5]) == pytest.approx(1 / (3 * math.sqrt(100)), rel=1e-4)
+
+
+def test_the_html_report_has_the_sensing_table() -> None:
+    from qfab.report.html import report_page
+    from tests.unit.report.reporting import table
+
+    spec = parse_scenario(document(sensors=["h", "a", "b"], hub="h", shots=20))
+    result = run(spec, engine="des")
+    rows = table(report_page(spec, result, [], []), "sensing")
+    assert rows[0] == sensing_grid(result.requests).header  # type: ignore[union-attr]
+    assert rows[1][:4] == ["h, a, b (hub h)", "3", "sensor", "20/20"]
