@@ -51,7 +51,7 @@ def involves_sensing(spec: ScenarioSpec) -> bool:
     return any(isinstance(request, SensingRequestSpec) for request in spec.requests)
 
 
-_REFERENCE = re.compile(r"\brequests\[(\d+)\]")
+_REFERENCE = re.compile(r"\brequests\[(\d+)\](\.between\b)?")
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,16 @@ class _Split:
     positions: list[int]
 
     def renumbered(self, text: str) -> str:
-        """``text`` of the network part with its ``requests[k]`` numbered as written."""
+        """``text`` of the network part with its ``requests[k]`` numbered as written (a
+        spoke's ``between`` is its sensing request's ``sensors``)."""
         def original(match: re.Match[str]) -> str:
             index = int(match.group(1))
-            return f"requests[{self.positions[index]}]" if index < len(self.positions) \
-                else match.group(0)
+            if index >= len(self.positions):
+                return match.group(0)
+            field = match.group(2) or ""
+            if field and isinstance(self.network.requests[index], SensingPairsSpec):
+                field = ".sensors"
+            return f"requests[{self.positions[index]}]{field}"
 
         return _REFERENCE.sub(original, text)
 

@@ -11,7 +11,7 @@ import pytest
 
 import qfab
 from qfab.engines import run
-from qfab.errors import ScenarioError
+from qfab.errors import EngineError, ScenarioError
 from qfab.loading import load_scenario, parse_scenario
 from qfab.report.table import format_result, sensing_grid
 from qfab.spec.sensing import SensingPairsSpec, SensingRequestSpec
@@ -97,6 +97,19 @@ def test_split_serves_one_pair_request_per_spoke_and_keeps_other_requests() -> N
     result = run(parse_scenario(doc), engine="des")
     assert [row.kind for row in result.requests] == ["entanglement", "sensing"]
     assert result.requests[1].shots_completed == 4
+
+
+def test_a_sensor_without_a_path_from_the_hub_is_named_as_written() -> None:
+    doc = document(sensors=["a", "b", "z"], hub="h")
+    doc["nodes"] |= {"z": {}, "y": {}}
+    doc["links"].append({"kind": "depolarizing", "between": ["z", "y"], "fidelity": 0.9,
+                         "success_probability": 0.5, "cycle_time": "1 ms"})
+    doc["requests"].insert(0, {"kind": "entanglement", "between": ["h", "a"], "pairs": 1})
+    spec = parse_scenario(doc)
+    for engine in ("des", "analytic"):
+        with pytest.raises(EngineError, match=r"^requests\[1\]\.sensors: no path between h "
+                                              r"and z$"):
+            run(spec, engine=engine)
 
 
 def test_text_output_shows_the_sensing_figures() -> None:
