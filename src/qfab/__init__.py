@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qfab.apps.sensing_sweep import SensingPoint
     from qfab.dqc.partition import Partition
     from qfab.engines.base import ProgressCallback, Support
     from qfab.engines.result import RunResult
@@ -46,7 +47,8 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "partition", "register", "run", "scenario", "supports"]
+__all__ = ["__version__", "load", "partition", "register", "run", "scenario", "sensing_sweep",
+           "supports"]
 
 
 def load(path: str | Path) -> ScenarioSpec:
@@ -160,6 +162,24 @@ def partition(circuit: Any, qpus: int, capacity: int | Sequence[int] | None = No
     from qfab.dqc.partition import partition as place
 
     return place(load_circuit(circuit), qpus, capacity, links)
+
+
+def sensing_sweep(sensors: Sequence[int] | range = range(2, 13),
+                  fidelities: Sequence[float] = (1.0, 0.99, 0.97, 0.95), *,
+                  shots: int = 1000, hub_is_sensor: bool = False,
+                  qubit_coherence: float = 1.0) -> list[SensingPoint]:
+    """Phase uncertainty of ``N`` sensors sharing a GHZ state fused from Werner pairs at a
+    hub, beside the standard quantum and Heisenberg limits, for each ``N`` and pair
+    fidelity (:func:`qfab.apps.sensing_sweep.sensing_sweep`; closed forms).
+
+    >>> import qfab
+    >>> [round(p.gain_db, 2) for p in qfab.sensing_sweep([3, 6], [0.99])]
+    [4.42, 7.08]
+    """
+    from qfab.apps.sensing_sweep import sensing_sweep as sweep
+
+    return sweep(sensors, fidelities, shots=shots, hub_is_sensor=hub_is_sensor,
+                 qubit_coherence=qubit_coherence)
 
 
 def register(spec: type | str, implementation: Any) -> None:

@@ -105,6 +105,7 @@ APPLICATIONS: Mapping[str, str | type[Application]] = MappingProxyType({
     "teleportation": "qfab.apps.teleportation:TeleportationApp",
     "qkd": "qfab.apps.qkd:QkdApp",
     "circuit": "qfab.apps.circuit:CircuitApp",
+    "sensing": "qfab.apps.sensing:SensingApp",
     "clock_sync": "qfab.apps.clock_sync:ClockSyncApp",
 })
 

@@ -66,6 +66,7 @@ from qfab.engines.request_result import (
     request_result,
 )
 from qfab.engines.result import RunResult
+from qfab.engines.sensing import involves_sensing, sensing_run, sensing_support
 from qfab.engines.support import (
     formalism_support,
     priority_support,
@@ -100,6 +101,8 @@ class AnalyticEngine:
             return clock_sync_support(spec, self.name, self.supports)
         if involves_circuit(spec):
             return circuit_support(spec, self.name, self.supports)
+        if involves_sensing(spec):
+            return sensing_support(spec, self.name, self.supports)
         if involves_qkd(spec):
             return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
@@ -117,6 +120,9 @@ class AnalyticEngine:
                                                            progress=progress))
         if involves_circuit(spec):
             return circuit_run(spec, self.name, seed,
+                               lambda network: self.run(network, seed=seed, progress=progress))
+        if involves_sensing(spec):
+            return sensing_run(spec, self.name, seed,
                                lambda network: self.run(network, seed=seed, progress=progress))
         if involves_qkd(spec):
             return qkd_run(spec, self.name, seed,

@@ -36,6 +36,7 @@ from qfab.engines.result import (
     StallResult,
     mean_with_ci95,
 )
+from qfab.engines.sensing import involves_sensing, sensing_run, sensing_support
 from qfab.engines.support import scenario_support
 from qfab.hardware.link import HeraldedLink
 from qfab.heap import built_objects_frozen
@@ -78,6 +79,8 @@ class DesEngine:
             return clock_sync_support(spec, self.name, self.supports)
         if involves_circuit(spec):
             return circuit_support(spec, self.name, self.supports)
+        if involves_sensing(spec):
+            return sensing_support(spec, self.name, self.supports)
         if involves_qkd(spec):
             return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
@@ -110,6 +113,9 @@ class DesEngine:
                 traced=trace is not None)
         if involves_circuit(spec):
             return circuit_run(spec, self.name, seed, lambda network: self.run(
+                network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit))
+        if involves_sensing(spec):
+            return sensing_run(spec, self.name, seed, lambda network: self.run(
                 network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit))
         if involves_qkd(spec):
             return qkd_run(spec, self.name, seed, lambda network: self.run(

@@ -38,6 +38,7 @@ from qfab.report.table import (
     qkd_grid,
     qkd_notes,
     request_grid,
+    sensing_grid,
     wait_lines,
     written_requests,
 )
@@ -130,6 +131,10 @@ def report_page(spec: ScenarioSpec, result: RunResult, budgets: Sequence[LinkBud
                   "<p>Key figures only: the keys themselves never appear in a report.</p>",
                   _grid(qkd, "qkd")]
         parts += _notes(qkd_notes(written))
+    sensing = sensing_grid(written)
+    if sensing is not None:
+        parts += ["<h3>Distributed sensing (GHZ states fused at a hub)</h3>",
+                  _grid(sensing, "sensing")]
     if result.arrivals:
         generated = len(result.requests) - len(written)
         parts += ["<h3>Load (arrival processes)</h3>", _grid(load_grid(result.arrivals), "load"),

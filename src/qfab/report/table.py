@@ -16,7 +16,7 @@ from qfab.spec.requests import GENERATED_NAME
 
 __all__ = ["Grid", "circuit_grid", "format_result", "link_grid", "load_grid", "plan_lines",
            "qkd_grid",
-           "qkd_notes", "request_grid", "wait_lines", "written_requests"]
+           "qkd_notes", "request_grid", "sensing_grid", "wait_lines", "written_requests"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ def format_result(result: RunResult) -> str:
     circuits = circuit_grid(written)
     if circuits is not None:
         lines += [""] + _table(circuits)
+    sensing = sensing_grid(written)
+    if sensing is not None:
+        lines += [""] + _table(sensing)
     from qfab.report.clock_sync_table import clock_sync_grid, clock_sync_lines
 
     clock_sync = clock_sync_grid(written)
@@ -140,7 +143,7 @@ def wait_lines(requests: Sequence[RequestResult]) -> list[str]:
     them (``waited_s``), or the ``note`` that a link stays down to the end of the run."""
     lines = []
     for request in requests:
-        label = request_label(request) if request.kind == "circuit" \
+        label = request_label(request) if request.kind in ("circuit", "sensing") \
             else f"{request.between[0]} - {request.between[1]}"
         if request.note:
             lines.append(f"{label}: NOTE {request.note}")
@@ -165,10 +168,15 @@ def _path(path: Sequence[str]) -> str:
 
 def request_label(request: RequestResult) -> str:
     """``name: a - b``, or ``a - b`` for a request without a name (a circuit on more than
-    two QPUs: ``a, b, c``)."""
+    two QPUs: ``a, b, c``; a sensing request: ``a, b, c (hub h)``)."""
     qpus = request.extra.get("qpus")
-    ends = (", ".join(qpus) if isinstance(qpus, list) and len(qpus) > 2
-            else f"{request.between[0]} - {request.between[1]}")
+    sensors = request.extra.get("sensors")
+    if isinstance(sensors, list):
+        ends = f"{', '.join(sensors)} (hub {request.extra.get('hub')})"
+    elif isinstance(qpus, list) and len(qpus) > 2:
+        ends = ", ".join(qpus)
+    else:
+        ends = f"{request.between[0]} - {request.between[1]}"
     return f"{request.name}: {ends}" if request.name else ends
 
 
@@ -238,6 +246,31 @@ def circuit_grid(requests: Sequence[RequestResult]) -> Grid | None:
                  "pair age (s)", "error-free", "expect", "success", "top counts"], rows)
 
 
+def sensing_grid(requests: Sequence[RequestResult]) -> Grid | None:
+    """The sensing requests' figures: GHZ fidelity, parity visibility, phase uncertainty
+    beside the standard quantum and Heisenberg limits, gain, and the sampled parity mean
+    with its standard error beside the expected one; ``None`` without a sensing request."""
+    sensing = [request for request in requests if request.kind == "sensing"]
+    if not sensing:
+        return None
+    rows = []
+    for request in sensing:
+        extra = request.extra
+        mean, se = extra.get("parity_mean"), extra.get("parity_mean_se")
+        sampled = "-" if mean is None else f"{mean:.4f}" + ("" if se is None else
+                                                          f" +- {se:.2g}")
+        rows.append([request_label(request), str(len(extra.get("sensors") or [])),
+                     "sensor" if extra.get("hub_is_sensor") else "measured out",
+                     f"{extra.get('shots_completed', 0):,}/{extra.get('shots', 0):,}",
+                     _num(extra.get("ghz_fidelity"), 4), _num(extra.get("parity_visibility"), 4),
+                     _num(extra.get("phase_uncertainty")), _num(extra.get("sql_uncertainty")),
+                     _num(extra.get("heisenberg_uncertainty")), _num(extra.get("gain_db"), 3),
+                     sampled, _num(extra.get("parity_expected"), 4)])
+    return Grid(["sensing request", "N", "hub", "shots", "GHZ fidelity", "visibility",
+                 "dphi (rad)", "SQL (rad)", "HL (rad)", "gain (dB)", "parity mean",
+                 "expected"], rows)
+
+
 def qkd_notes(requests: Sequence[RequestResult]) -> list[str]:
     """Why a qkd request aborted, and where a relayed key was exposed."""
     lines = []
@@ -261,8 +294,8 @@ def _figure_names(result: RunResult) -> list[str]:
     order they first appear."""
     names: dict[str, None] = {}
     for request in result.requests:
-        if request.kind in ("qkd", "circuit", "clock_sync"):
-            continue  # their own blocks (qkd_grid, circuit_grid, clock_sync_grid)
+        if request.kind in ("qkd", "circuit", "sensing", "clock_sync"):
+            continue  # their own blocks (qkd_grid, circuit_grid, sensing_grid, clock_sync_grid)
         for name, value in request.extra.items():
             if not name.endswith("_ci95") and (value is None or isinstance(value, float)):
                 names.setdefault(name)

@@ -160,6 +160,9 @@ class ArrivalSpec(SpecModel):
         if value == "circuit":
             raise ValueError("unknown kind 'circuit' for arrivals (a circuit request's "
                              "circuit and qpus are not arrival fields: write it in requests)")
+        if value == "sensing":
+            raise ValueError("unknown kind 'sensing' for arrivals (a sensing request's "
+                             "sensors and hub are not arrival fields: write it in requests)")
         if value == "clock_sync":
             raise ValueError("unknown kind 'clock_sync' for arrivals (a clock_sync request "
                              "measures for its own duration, with no start time or pairs: "

@@ -56,6 +56,7 @@ from qfab.spec.requests import (
     RequestSpec,
     TeleportationRequestSpec,
 )
+from qfab.spec.sensing import SensingRequestSpec
 from qfab.spec.sweep import SweepSpec
 from qfab.spec.telecom import ClassicalTrafficSpec, EncodingSpec
 from qfab.spec.tiers import TierSpec
@@ -1138,6 +1139,12 @@ class ScenarioSpec(SpecModel):
                     if self.nodes[end].qpu is None:
                         raise ScenarioError(f"requests[{index}].qpus", f"node {end!r} has no "
                                             "qpu section: a circuit runs on QPU nodes")
+            if isinstance(request, SensingRequestSpec):
+                for field, names in (("hub", [request.hub]), ("sensors", request.sensors)):
+                    for end in names:
+                        if end not in self.nodes:
+                            raise ScenarioError(f"requests[{index}].{field}", f"unknown node "
+                                                f"{end!r} (nodes: {', '.join(self.nodes)})")
         for section, items in (("links", self.links), ("requests", self.requests)):
             for index, item in enumerate(items):
                 for end in item.between:

@@ -82,7 +82,8 @@ class TeleportationRequestSpec(PairRequestSpec):
 from qfab.spec.circuit import CircuitRequestSpec  # noqa: E402
 from qfab.spec.clock_sync import ClockSyncRequestSpec  # noqa: E402
 from qfab.spec.qkd import QkdRequestSpec  # noqa: E402
+from qfab.spec.sensing import SensingRequestSpec  # noqa: E402
 
 RequestSpec = Annotated[EntanglementRequestSpec | TeleportationRequestSpec | QkdRequestSpec
-                        | CircuitRequestSpec | ClockSyncRequestSpec,
+                        | CircuitRequestSpec | SensingRequestSpec | ClockSyncRequestSpec,
                         Field(discriminator="kind")]

@@ -42,8 +42,8 @@ def test_every_request_kind_has_an_application() -> None:
 
 def test_unknown_kind_names_the_request() -> None:
     with pytest.raises(ScenarioError, match=r"^requests\[3\]\.kind: no application serves "
-                                            r"kind 'sensing'"):
-        application_class("sensing", where="requests[3]")
+                                            r"kind 'telepathy'"):
+        application_class("telepathy", where="requests[3]")
 
 
 def test_entanglement_reports_no_extra_figures() -> None:

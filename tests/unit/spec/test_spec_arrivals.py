@@ -107,8 +107,7 @@ def test_a_single_mapping_is_one_process() -> None:
     (process(kind="clock_sync"), "arrivals[0].kind: unknown kind 'clock_sync' for arrivals"),
     (process(kind="entanglment"), "arrivals[0].kind: unknown kind 'entanglment' (expected one "
                                   "of 'entanglement', 'teleportation', 'qkd', 'circuit', "
-                                  "'clock_sync'); did "
-                                  "you mean "
+                                  "'sensing', 'clock_sync'); did you mean "
                                   "'entanglement'?"),
     ([process(), process(rate="2 Hz", Between=1)], "arrivals[1].Between: unknown key"),
     (process(rte=3) | {"between": "random"}, "arrivals[0].rte"),

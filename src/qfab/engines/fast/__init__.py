@@ -31,6 +31,7 @@ from qfab.engines.load import arrival_results
 from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import applications, expected_link_result, request_result
 from qfab.engines.result import RequestResult, RunResult, mean_with_ci95
+from qfab.engines.sensing import involves_sensing, sensing_run, sensing_support
 from qfab.engines.support import formalism_support, scenario_support, segmentation_support
 from qfab.errors import EngineError
 from qfab.orchestrator.availability import path_wait
@@ -54,6 +55,8 @@ class FastEngine:
             return clock_sync_support(spec, self.name, self.supports)
         if involves_circuit(spec):
             return circuit_support(spec, self.name, self.supports)
+        if involves_sensing(spec):
+            return sensing_support(spec, self.name, self.supports)
         if involves_qkd(spec):
             return qkd_support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
@@ -71,6 +74,9 @@ class FastEngine:
                                                            progress=progress))
         if involves_circuit(spec):
             return circuit_run(spec, self.name, seed,
+                               lambda network: self.run(network, seed=seed, progress=progress))
+        if involves_sensing(spec):
+            return sensing_run(spec, self.name, seed,
                                lambda network: self.run(network, seed=seed, progress=progress))
         if involves_qkd(spec):
             return qkd_run(spec, self.name, seed,

@@ -1,0 +1,231 @@
+"""A sensing request's row: fuse each shot's pairs, interrogate, read the parity, report.
+
+:func:`sensing_row` is the last step of :mod:`qfab.engines.sensing`: it gathers the pairs
+of every spoke (delivered by a des run, or expected after an analytic run), fuses the
+``k``-th pair of every spoke into shot ``k``'s GHZ state when the last of them arrives
+(each pair aged by the memories of its two nodes until then), applies the coherence factor
+of the interrogation, computes the parity signal and its Fisher information per shot
+(:mod:`qfab.physics.ghz_sensing`), samples the parity outcomes (des) and merges the spokes'
+rows into one row for the request as written.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qfab.engines.result import RequestResult
+from qfab.errors import EngineError
+from qfab.memorymodel import MemoryModel, memory_model
+from qfab.physics import ghz_sensing as ghz
+from qfab.spec.models import ScenarioSpec
+from qfab.spec.sensing import SensingPairsSpec, SensingRequestSpec
+
+__all__ = ["Shots", "fused_shots", "sensing_row"]
+
+Served = list[tuple[SensingPairsSpec, RequestResult]]
+
+
+@dataclass(frozen=True)
+class Shots:
+    """The completed shots of a sensing request, one row per shot.
+
+    Attributes
+    ----------
+    fusion_s
+        Time of each shot's fusion: the arrival of its spokes' last pair, shape ``(n,)``.
+    waits_s
+        Time each pair waited for the fusion, shape ``(n, k)``.
+    pairs
+        Bell vectors of the pairs at the fusion, shape ``(n, k, 4)``.
+    """
+
+    fusion_s: NDArray[np.float64]
+    waits_s: NDArray[np.float64]
+    pairs: NDArray[np.float64]
+
+
+def _arrivals(written: SensingRequestSpec, served: Served, engine: str
+              ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    """Each spoke's pairs, in the order of ``written.spokes``: ``(times, vectors)``,
+    delivered (des) or expected at ``start + k / rate`` (analytic)."""
+    by_sensor = {request.between[1]: (request, row) for request, row in served}
+    out = []
+    for sensor in written.spokes:
+        request, row = by_sensor[sensor]
+        if engine != "analytic":
+            recorded = request.recorded()
+            times = np.array([time for time, _ in recorded], dtype=np.float64)
+            vectors = np.array([bell for _, bell in recorded], dtype=np.float64).reshape(-1, 4)
+            out.append((times, vectors))
+            continue
+        delivered = int(row.delivered)
+        vector = request.expected()
+        if delivered and (vector is None or row.rate_hz is None or not row.rate_hz > 0.0):
+            raise EngineError(f"requests: sensing: the analytic engine gave no pair state or "
+                              f"rate between {written.hub} and {sensor}")
+        state = np.clip(np.asarray(vector if delivered else np.zeros(4), dtype=np.float64),
+                        0.0, 1.0)
+        times = float(written.start) + np.arange(1, delivered + 1) / (row.rate_hz or 1.0)
+        out.append((times, np.broadcast_to(state, (delivered, 4))))
+    return out
+
+
+def fused_shots(spec: ScenarioSpec, written: SensingRequestSpec,
+                arrivals: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -> Shots:
+    """The completed shots: shot ``k`` fuses the ``k``-th pair of every spoke when the last
+    arrives, each pair stored until then at both its ends (:meth:`MemoryModel.store`)."""
+    n = min(len(times) for times, _ in arrivals)
+    k = len(arrivals)
+    times = np.empty((n, k))
+    pairs = np.empty((n, k, 4))
+    for i, (arrived, vectors) in enumerate(arrivals):
+        times[:, i] = arrived[:n]
+        pairs[:, i] = vectors[:n]
+    fusion = times.max(axis=1) if k else np.zeros(n)
+    waits = fusion[:, None] - times
+    for i, sensor in enumerate(written.spokes):
+        for end in (written.hub, sensor):
+            model = memory_model(spec.nodes[end].memory)
+            if not model.ideal:
+                pairs[:, i] = np.asarray(model.store(pairs[:, i], waits[:, i]),
+                                         dtype=np.float64)
+    return Shots(fusion, waits, pairs)
+
+
+def _transverse(model: MemoryModel, wait: float) -> tuple[float, float]:
+    """``(lambda_X, lambda_Y)`` of a qubit stored ``wait`` s (Klein characters 2 and 3)."""
+    chars = np.asarray(model.characters(np.asarray(wait)), dtype=np.float64)
+    return float(chars[2]), float(chars[3])
+
+
+def _coherence(spec: ScenarioSpec, written: SensingRequestSpec) -> float:
+    """The coherence factor of the interrogation over every sensor's qubit."""
+    wait = float(written.interrogation_time)
+    lx, ly = zip(*(_transverse(memory_model(spec.nodes[name].memory), wait)
+                   for name in written.sensors))
+    return float(ghz.coherence_factor(np.array(lx), np.array(ly)))
+
+
+def _held_max(arrivals: list[NDArray[np.float64]], fusion: NDArray[np.float64]) -> int:
+    """Most pairs of ``arrivals`` held at once before their fusion (arrivals before a
+    fusion at the same time)."""
+    times = np.concatenate([*arrivals, fusion])
+    steps = np.concatenate([np.ones(sum(len(a) for a in arrivals)),
+                            -np.full(len(fusion), float(len(arrivals)))])
+    order = np.lexsort((-steps, times))
+    return int(np.max(np.cumsum(steps[order]), initial=0.0))
+
+
+def _memory_note(spec: ScenarioSpec, written: SensingRequestSpec,
+                 arrivals: list[NDArray[np.float64]], fusion: NDArray[np.float64]) -> str | None:
+    """A note where more pairs wait for their fusion than a node's qubits hold."""
+    over = []
+    held = _held_max(arrivals, fusion)
+    qubits = int(spec.nodes[written.hub].memory.qubits)
+    if held > qubits:
+        over.append(f"{written.hub} up to {held} (memory.qubits {qubits})")
+    for sensor, arrived in zip(written.spokes, arrivals):
+        held = _held_max([arrived], fusion)
+        qubits = int(spec.nodes[sensor].memory.qubits)
+        if held > qubits:
+            over.append(f"{sensor} up to {held} (memory.qubits {qubits})")
+    if not over:
+        return None
+    return ("more pairs wait for their fusion than the communication qubits hold: "
+            f"{', '.join(over)}; the network delivered them ahead of the fusion")
+
+
+def sensing_row(spec: ScenarioSpec, written: SensingRequestSpec, served: Served, engine: str,
+                rng: np.random.Generator) -> RequestResult:
+    """The row of one sensing request (see the module docstring)."""
+    arrivals = _arrivals(written, served, engine)
+    shots = fused_shots(spec, written, arrivals)
+    row = _merged(written, served)
+    notes = [row.note] if row.note else []
+    n = len(shots.fusion_s)
+    if n < int(written.shots):
+        notes.append(f"shots completed {n} of {written.shots}: a spoke got fewer pairs")
+    memory = _memory_note(spec, written, [times for times, _ in arrivals], shots.fusion_s)
+    if memory:
+        notes.append(memory)
+    fields = _figures(spec, written, shots, engine != "analytic", rng)
+    return replace(row, extra={**row.extra, **fields}, note="; ".join(notes) if notes else None)
+
+
+def _figures(spec: ScenarioSpec, written: SensingRequestSpec, shots: Shots, sampled: bool,
+             rng: np.random.Generator) -> dict[str, Any]:
+    """The sensing fields of the row."""
+    hub_in = written.hub_is_sensor
+    sensors = len(written.sensors)
+    n = len(shots.fusion_s)
+    fields: dict[str, Any] = {
+        "sensors": list(written.sensors), "hub": written.hub, "hub_is_sensor": hub_in,
+        "shots": int(written.shots), "shots_completed": n, "phase": written.total_phase,
+        "interrogation_time_s": float(written.interrogation_time),
+        "coherence_factor": None, "ghz_fidelity": None, "ghz_fidelity_se": None,
+        "parity_visibility": None, "parity_expected": None, "parity_mean": None,
+        "parity_mean_se": None, "fisher_information": None, "phase_uncertainty": None,
+        "sql_uncertainty": None, "heisenberg_uncertainty": None, "gain_db": None,
+        "fusion_wait_mean_s": None, "fusion_wait_max_s": None, "shot_rate_hz": None}
+    if n == 0:
+        return fields
+    coherence = _coherence(spec, written)
+    # after an analytic run every shot is the same state: compute it once
+    pairs = shots.pairs if sampled else shots.pairs[:1]
+    fidelity = ghz.fused_ghz_fidelity(pairs, hub_is_sensor=hub_in)
+    visibility = ghz.parity_visibility(pairs, hub_is_sensor=hub_in, coherence=coherence)
+    signal = ghz.parity_signal(pairs, written.total_phase, hub_is_sensor=hub_in,
+                               coherence=coherence)
+    fisher = ghz.fisher_information(pairs, written.total_phase, hub_is_sensor=hub_in,
+                                    coherence=coherence)
+    total_fisher = float(np.sum(fisher)) * (1 if sampled else n)
+    fields.update({
+        "coherence_factor": coherence,
+        "ghz_fidelity": float(np.mean(fidelity)),
+        "parity_visibility": float(np.mean(visibility)),
+        "parity_expected": float(np.mean(signal)),
+        "fisher_information": total_fisher / n,
+        "phase_uncertainty": float(ghz.uncertainty_from_fisher(total_fisher)),
+        "sql_uncertainty": float(ghz.sql_uncertainty(sensors, n)),
+        "heisenberg_uncertainty": float(ghz.heisenberg_uncertainty(sensors, n)),
+        "gain_db": float(ghz.fisher_gain_db(total_fisher / n, sensors)),
+        "fusion_wait_mean_s": float(np.mean(shots.waits_s)),
+        "fusion_wait_max_s": float(np.max(shots.waits_s))})
+    active = float(shots.fusion_s[-1]) - float(written.start)
+    if active > 0:
+        fields["shot_rate_hz"] = n / active
+    if sampled:
+        outcomes = np.where(rng.random(n) < (1.0 + signal) / 2.0, 1.0, -1.0)
+        fields["parity_mean"] = float(np.mean(outcomes))
+        fields["parity_mean_se"] = float(np.std(outcomes, ddof=1) / math.sqrt(n)) \
+            if n > 1 else None
+        fields["ghz_fidelity_se"] = float(np.std(fidelity, ddof=1) / math.sqrt(n)) \
+            if n > 1 else None
+    return fields
+
+
+def _merged(written: SensingRequestSpec, served: Served) -> RequestResult:
+    """One row for the request from its spokes' rows."""
+    requested = sum(int(request.pairs) for request, _ in served)
+    delivered = sum(row.delivered for _, row in served)
+    completions = [row.completion_s for _, row in served]
+    complete = bool(served) and all(value is not None for value in completions)
+    completion = max(float(v) for v in completions if v is not None) if complete else None
+    fidelities = [(row.fidelity, row.delivered) for _, row in served
+                  if row.fidelity is not None and row.delivered]
+    weight = sum(count for _, count in fidelities)
+    fidelity = (math.fsum(f * count for f, count in fidelities) / weight) if weight else None
+    rate = delivered / completion if completion else None
+    notes = [row.note for _, row in served if row.note]
+    return RequestResult(
+        between=written.between, requested=requested, delivered=delivered, rate_hz=rate,
+        fidelity=fidelity, fidelity_ci95=None, latency_s=1.0 / rate if rate else None,
+        deadline_met=None if written.deadline is None else all(
+            row.deadline_met for _, row in served),
+        kind="sensing", name=written.name, completion_s=completion,
+        note="; ".join(notes) if notes else None)
