@@ -9,7 +9,9 @@ the run's ``wall_time_s``, ``sim_time_s`` and ``events``, per request ``r{i}_del
 generated request), and for the first link ``l0_p_success``, ``l0_rate_hz``,
 ``l0_fidelity``. A qkd request adds ``r{i}_qber``, ``r{i}_key_bits_per_pulse``,
 ``r{i}_key_rate_bps``, ``r{i}_secret_fraction``, ``r{i}_chsh``, ``r{i}_final_key_bits`` and
-``r{i}_plob_bits_per_pulse`` (:mod:`qfab.engines.qkd`).
+``r{i}_plob_bits_per_pulse`` (:mod:`qfab.engines.qkd`); a clock_sync request adds
+``r{i}_coincidence_rate_hz``, ``r{i}_accidental_rate_hz``, ``r{i}_precision_s``,
+``r{i}_bias_s`` and ``r{i}_time_to_target_s`` (:mod:`qfab.engines.clock_sync`).
 
 :func:`summarize` groups rows by point (parameter values and engine) and gives, for every
 numeric column, the mean over seeds, its standard error and the number of values. The
@@ -41,6 +43,8 @@ _PER_ENTRY = re.compile(r"^(r\d+|a\d+|l0)_")
 _GENERATED = re.compile(r"^arrivals\[\d+\]#\d+$")
 _QKD_COLUMNS = ("qber", "key_bits_per_pulse", "key_rate_bps", "secret_fraction", "chsh",
                 "final_key_bits", "plob_bits_per_pulse")
+_CLOCK_SYNC_COLUMNS = ("coincidence_rate_hz", "accidental_rate_hz", "precision_s", "bias_s",
+                       "time_to_target_s")
 _ARRIVAL_COLUMNS = ("offered", "completed", "pairs_delivered", "latency_mean_s",
                     "latency_p95_s", "fidelity")
 
@@ -71,6 +75,10 @@ def result_row(result: Mapping[str, Any], *, strong_id: str,
         row[f"r{index}_fidelity"] = request.get("fidelity")
         if request.get("kind") == "qkd":
             for key in _QKD_COLUMNS:
+                value = request.get(key)
+                row[f"r{index}_{key}"] = None if value is None else float(value)
+        if request.get("kind") == "clock_sync":
+            for key in _CLOCK_SYNC_COLUMNS:
                 value = request.get(key)
                 row[f"r{index}_{key}"] = None if value is None else float(value)
     for index, summary in enumerate(result.get("arrivals", [])):

@@ -33,7 +33,9 @@ _RESULT_TYPES = {"strong_id": "string", "engine": "string", "seed": "int64",
                  "delivered": "int64", "rate_hz": "float64", "fidelity": "float64",
                  "p_success": "float64", "qber": "float64", "key_bits_per_pulse": "float64",
                  "key_rate_bps": "float64", "secret_fraction": "float64", "chsh": "float64",
-                 "final_key_bits": "float64", "plob_bits_per_pulse": "float64"}
+                 "final_key_bits": "float64", "plob_bits_per_pulse": "float64",
+                 "coincidence_rate_hz": "float64", "accidental_rate_hz": "float64",
+                 "precision_s": "float64", "bias_s": "float64", "time_to_target_s": "float64"}
 _PER_ENTRY = re.compile(r"^(r\d+|l0)_")
 _SUFFIX = ".parquet"
 

@@ -227,3 +227,14 @@ def test_des_refuses_a_measurement_with_too_many_coincidences() -> None:
     assert support.reason.startswith("requests[0].duration: the des engine draws every "
                                      "coincidence")
     assert engine_named("analytic").supports(spec)
+
+
+def test_a_sweep_row_carries_the_clock_sync_figures() -> None:
+    from qfab.experiments.stats import result_row
+
+    result = _run(clock_sync_document())
+    row = result_row(result.to_dict(), strong_id="x", params={})
+    extra = result.requests[0].extra
+    for key in ("coincidence_rate_hz", "accidental_rate_hz", "precision_s", "bias_s",
+                "time_to_target_s"):
+        assert row[f"r0_{key}"] == pytest.approx(extra[key])
