@@ -21,6 +21,7 @@ The layers, from the bottom:
 - ``loading`` (read, expand, validate) adds only ``topology``, ``tiers``, ``arrivals`` and
   ``plugins``; only the entry points (``cli``, ``experiments``, the package itself) use
   ``topology``, ``arrivals`` and ``loading``;
+- ``timing`` (node clocks, time transfer) imports only ``physics``, ``units`` and ``errors``;
 - the closed-form and vectorized engines (``engines/analytic``, ``engines/chain_analytics``,
   ``engines/fast``), ``linkmodel`` and ``memorymodel`` never reach the event simulation (``sim``,
   ``hardware``, ``protocols``, ``quantum``).
@@ -145,6 +146,12 @@ def test_closed_form_and_fast_engines_do_not_use_the_simulation(path: Path) -> N
 @pytest.mark.parametrize("path", _modules("spec"), ids=_ids)
 def test_spec_imports_only_the_format_units_and_errors(path: Path) -> None:
     assert _reached_layers(path) <= {"spec"} | BASE
+
+
+@pytest.mark.parametrize("path", _modules("timing"), ids=_ids)
+def test_timing_sits_on_physics_units_and_errors(path: Path) -> None:
+    """Clock models and the time-transfer Monte Carlo use the closed forms only."""
+    assert _reached_layers(path) <= {"timing", "physics", "units", "errors"}
 
 
 @pytest.mark.parametrize("path", _modules("topology"), ids=_ids)
