@@ -238,3 +238,13 @@ def test_a_sweep_row_carries_the_clock_sync_figures() -> None:
     for key in ("coincidence_rate_hz", "accidental_rate_hz", "precision_s", "bias_s",
                 "time_to_target_s"):
         assert row[f"r0_{key}"] == pytest.approx(extra[key])
+
+
+def test_a_missed_acquisition_is_noted() -> None:
+    from qfab.engines.clock_sync import _missed
+
+    fields = {"coincidence_rate_hz": 17.6}
+    note = _missed("des", fields, 35.3, 1000.0)
+    assert note is not None and "acquisition missed" in note
+    assert _missed("des", {"coincidence_rate_hz": 35.2}, 35.3, 1000.0) is None
+    assert _missed("analytic", fields, 35.3, 1000.0) is None
