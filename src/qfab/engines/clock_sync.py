@@ -258,7 +258,9 @@ def _taus(request: ClockSyncRequestSpec) -> list[float]:
         taus.update(interval * max(1, round(float(tau) / interval))
                     for tau, _ in request.reference.points
                     if 3.0 * float(tau) <= request.measurement_duration)
-    return sorted(taus)
+    # the TDEV at m intervals needs 3 m + 1 samples
+    samples = int(math.floor(request.measurement_duration / interval + 1e-9))
+    return sorted(tau for tau in taus if 3 * round(tau / interval) + 1 <= samples)
 
 
 def _adev_taus(taus: list[float], duration: float) -> list[float]:

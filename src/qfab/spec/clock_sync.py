@@ -114,9 +114,9 @@ class PublishedPointsSpec(SpecModel):
 
 
 def default_duration(averaging_time: float, interval: float) -> float:
-    """The measurement's default length: three averaging times, at least 32 intervals (the
-    TDEV at ``averaging_time`` needs three of them)."""
-    return max(3.0 * averaging_time, 32.0 * interval)
+    """The measurement's default length: three averaging times and one interval (the TDEV
+    at ``averaging_time`` needs ``3 m + 1`` samples), at least 32 intervals."""
+    return max(3.0 * averaging_time + interval, 32.0 * interval)
 
 
 class ClockSyncRequestSpec(PairRequestSpec):
@@ -139,8 +139,8 @@ class ClockSyncRequestSpec(PairRequestSpec):
                                     "(sub-picosecond allowed): the result gives the time "
                                     "to reach it")
     duration: PositiveDuration | None = Field(
-        None, description="length of the measurement (default: max(3 averaging_time, 32 "
-        "interval))")
+        None, description="length of the measurement (default: max(3 averaging_time + "
+        "interval, 32 interval))")
     interval: PositiveDuration = Field(1.0, description="tau0: one offset estimate per "
                                        "interval")
     window: PositiveDuration = Field(1e-9, description="coincidence window (full width)")
@@ -167,10 +167,10 @@ class ClockSyncRequestSpec(PairRequestSpec):
             raise ValueError(f"averaging_time: {averaging:g} s is shorter than one interval "
                              f"({interval:g} s, one offset estimate each)")
         duration = self.measurement_duration
-        if duration < 3.0 * averaging:
+        if duration < 3.0 * averaging + interval:
             raise ValueError(f"duration: {duration:g} s is shorter than three averaging "
-                             f"times (3 x {averaging:g} s), which the TDEV at averaging_time "
-                             "needs")
+                             f"times and one interval (3 x {averaging:g} s + {interval:g} s), "
+                             "which the TDEV at averaging_time needs")
         if duration / interval > MAX_INTERVALS:
             raise ValueError(f"duration: {duration:g} s holds {duration / interval:.3g} "
                              f"intervals of {interval:g} s, more than {MAX_INTERVALS:,} "

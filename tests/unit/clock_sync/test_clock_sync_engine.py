@@ -248,3 +248,10 @@ def test_a_missed_acquisition_is_noted() -> None:
     assert note is not None and "acquisition missed" in note
     assert _missed("des", {"coincidence_rate_hz": 35.2}, 35.3, 1000.0) is None
     assert _missed("analytic", fields, 35.3, 1000.0) is None
+
+
+def test_the_shortest_measurement_gives_the_tdev_at_the_averaging_time() -> None:
+    document = clock_sync_document(duration="25 s", averaging_time="8 s")
+    for engine in ("analytic", "des"):
+        row = _run(document, engine=engine).requests[0]
+        assert row.tdev[-1][0] == 8.0 and row.precision_s > 0

@@ -37,7 +37,7 @@ def test_the_default_duration_holds_three_averaging_times() -> None:
     del document["requests"][0]["duration"]
     request = parse_scenario(document).requests[0]
     assert isinstance(request, ClockSyncRequestSpec)
-    assert request.measurement_duration == 48.0
+    assert request.measurement_duration == 49.0
     document["requests"][0]["averaging_time"] = "2 s"  # at least 32 intervals
     request = parse_scenario(document).requests[0]
     assert isinstance(request, ClockSyncRequestSpec)
