@@ -171,8 +171,8 @@ def clock_sync_run(spec: ScenarioSpec, engine: str, seed: int,
     rows: dict[int, RequestResult] = dict(zip(split.positions, result.requests))
     for index, request in enumerate(spec.requests):
         if isinstance(request, ClockSyncRequestSpec):
-            rows[index] = _row(spec, request, engine, streams.stream(f"clock_sync:{index}"),
-                               progress)
+            rows[index] = _row(spec, index, request, engine,
+                               streams.stream(f"clock_sync:{index}"), progress)
     nodes = result.nodes or [NodeResult(name=name, tier=node.tier, domain=None,
                                         qubits=node.memory.qubits, utilization=None)
                              for name, node in spec.nodes.items()]
@@ -275,7 +275,7 @@ def _averaging(request: ClockSyncRequestSpec) -> float:
     return interval * max(1, round(float(request.averaging_time) / interval))
 
 
-def _row(spec: ScenarioSpec, request: ClockSyncRequestSpec, engine: str,
+def _row(spec: ScenarioSpec, index: int, request: ClockSyncRequestSpec, engine: str,
          rng: np.random.Generator, progress: Callable[[float], None] | None) -> RequestResult:
     from qfab.timing.transfer import expected, simulate
 
@@ -300,7 +300,7 @@ def _row(spec: ScenarioSpec, request: ClockSyncRequestSpec, engine: str,
         try:
             run = simulate(setup, duration, rng, progress=progress)
         except ValueError as error:  # what the Monte Carlo cannot draw
-            raise EngineError(f"requests[{spec.requests.index(request)}]: {error}") from None
+            raise EngineError(f"requests[{index}]: {error}") from None
         measured = [[float(t), float(d)] for t, d in run.tdev(taus)]
         fields = {
             "coincidence_rate_hz": float(np.sum(run.coincidences)) / (2.0 * duration),
