@@ -5,7 +5,8 @@ A scenario with ``kind: clock_sync`` requests is served in two parts:
 - the *network part* (the scenario without its clock-sync requests) runs on the engine as
   any scenario does;
 - each clock-sync request is computed here over its fiber (one link or a chain taken as
-  one continuous fiber: :mod:`qfab.spec.clock_sync_paths`), from the
+  one continuous fiber: :mod:`qfab.spec.clock_sync_paths`; over a satellite pass:
+  :mod:`qfab.engines.clock_sync_satellite`), from the
   :class:`~qfab.timing.transfer.TimeTransferSetup` its fields give
   (:func:`time_transfer_setup`): engine ``analytic`` takes the closed forms
   (:func:`qfab.timing.transfer.expected`), engine ``des`` the Monte Carlo of the whole
@@ -41,7 +42,7 @@ from qfab.physics.fiber import transmittance
 from qfab.physics.timetransfer import SPEED_OF_LIGHT, fwhm_to_sigma
 from qfab.rng import RandomStreams
 from qfab.spec.clock_sync import ClockSpec, ClockSyncRequestSpec
-from qfab.spec.clock_sync_paths import ClockSyncRoute, clock_sync_route
+from qfab.spec.clock_sync_paths import ClockSyncRoute, clock_sync_route, satellite_route
 from qfab.spec.models import ScenarioSpec
 
 if TYPE_CHECKING:
@@ -112,6 +113,13 @@ def _engine_support(spec: ScenarioSpec, engine: str) -> Support:
         if engine not in CLOCK_SYNC_ENGINES:
             return Support.no(f"requests[{index}].kind: clock_sync: the {engine} engine does "
                               "not model time transfer; use engine analytic or des")
+        if satellite_route(spec, request) is not None:  # a satellite pass
+            from qfab.engines.clock_sync_satellite import pass_support
+
+            served = pass_support(spec, index, request, engine)
+            if not served:
+                return served
+            continue
         route = clock_sync_route(spec, request)
         if engine == "des":
             from qfab.timing.transfer import MAX_EVENTS, expected_events
@@ -170,7 +178,12 @@ def clock_sync_run(spec: ScenarioSpec, engine: str, seed: int,
     streams = RandomStreams(seed)
     rows: dict[int, RequestResult] = dict(zip(split.positions, result.requests))
     for index, request in enumerate(spec.requests):
-        if isinstance(request, ClockSyncRequestSpec):
+        if isinstance(request, ClockSyncRequestSpec) and satellite_route(spec, request):
+            from qfab.engines.clock_sync_satellite import pass_row
+
+            rows[index] = pass_row(spec, index, request, engine,
+                                   streams.stream(f"clock_sync:{index}"))
+        elif isinstance(request, ClockSyncRequestSpec):
             rows[index] = _row(spec, index, request, engine,
                                streams.stream(f"clock_sync:{index}"), progress)
     nodes = result.nodes or [NodeResult(name=name, tier=node.tier, domain=None,
@@ -251,7 +264,7 @@ def _taus(request: ClockSyncRequestSpec) -> list[float]:
 
     interval = float(request.interval)
     taus = {float(t) for t in octave_taus(interval, request.measurement_duration)}
-    averaging = float(request.averaging_time)
+    averaging = request.averaging_s
     # an averaging time is a whole number of intervals (allantools' m = tau / tau0)
     taus.add(interval * max(1, round(averaging / interval)))
     if request.reference is not None:  # the published taus within a third of the record
@@ -272,7 +285,7 @@ def _adev_taus(taus: list[float], duration: float) -> list[float]:
 
 def _averaging(request: ClockSyncRequestSpec) -> float:
     interval = float(request.interval)
-    return interval * max(1, round(float(request.averaging_time) / interval))
+    return interval * max(1, round(request.averaging_s / interval))
 
 
 def _row(spec: ScenarioSpec, index: int, request: ClockSyncRequestSpec, engine: str,

@@ -39,6 +39,7 @@ __all__ = [
     "offset_precision_with_background",
     "tdev_model",
     "time_to_target",
+    "two_way_precision",
     "uniform_sigma",
 ]
 
@@ -425,3 +426,47 @@ def time_to_target(target: ArrayLike, sigma_c: ArrayLike, rate: ArrayLike,
         tau = np.where(margin > 0.0, s**2 / (k * r * np.where(margin > 0.0, margin, 1.0)),
                        np.inf)
     return _checks.scalar_or_array(tau)
+
+
+def two_way_precision(sigma_ab: ArrayLike, coincidences_ab: ArrayLike, sigma_ba: ArrayLike,
+                      coincidences_ba: ArrayLike) -> FloatArray:
+    """Precision of a two-way offset estimate from unequal counts in the two directions.
+
+    ``sigma = sqrt(sigma_ab^2 / N_ab + sigma_ba^2 / N_ba) / 2``; with one spread
+    ``sigma_eff`` for both, ``sqrt(sigma_eff^2 / 4 (1 / N_ab + 1 / N_ba))``. A satellite
+    pass observes the downlink and the uplink over the same slices but with different
+    transmittances, so each direction's mean has its own count.
+
+    Parameters
+    ----------
+    sigma_ab, sigma_ba : array_like
+        Effective spread of one coincidence of each direction (accidentals included, as
+        :func:`offset_precision_with_background` gives it times ``sqrt(N)``), seconds,
+        ``>= 0``.
+    coincidences_ab, coincidences_ba : array_like
+        Coincidences of each direction in the estimate, ``> 0``.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        The standard deviation of the estimate, seconds.
+
+    Notes
+    -----
+    Source: the estimate ``(m_ab - m_ba) / 2`` of two independent means, of variances
+    ``sigma_ab^2 / N_ab`` and ``sigma_ba^2 / N_ba``; with ``N_ab = N_ba = R tau`` it is
+    :func:`offset_precision` (``k = 2``). Lee et al., npj Quantum Inf. 5, 79 (2019);
+    REFERENCES CLOCK-QTT-02.
+
+    Examples
+    --------
+    >>> round(float(two_way_precision(10e-12, 50.0, 10e-12, 50.0)) * 1e12, 9)
+    1.0
+    >>> round(float(two_way_precision(10e-12, 1e4, 10e-12, 100.0)) * 1e12, 6)
+    0.502494
+    """
+    s_ab = _checks.nonnegative("sigma_ab", sigma_ab)
+    s_ba = _checks.nonnegative("sigma_ba", sigma_ba)
+    n_ab = _checks.positive("coincidences_ab", coincidences_ab)
+    n_ba = _checks.positive("coincidences_ba", coincidences_ba)
+    return _checks.scalar_or_array(0.5 * np.sqrt(s_ab**2 / n_ab + s_ba**2 / n_ba))

@@ -1,10 +1,12 @@
 """Clock-synchronization requests: two-way time transfer with time-correlated photon pairs.
 
 A ``kind: clock_sync`` request (:class:`ClockSyncRequestSpec`) synchronizes the clocks of
-its two ends over a ``kind: fiber`` link between them, or a chain of fiber links taken as
-one continuous fiber. Each end has a time-correlated pair source (``source``): it detects
-one photon of each pair itself and sends the other through the fiber to the far end, whose
-time tagger records it; cross-correlating the two ends' timestamps in each direction gives
+its two ends over a ``kind: fiber`` link between them, a chain of fiber links taken as
+one continuous fiber, or a satellite pass (a ``mode: downlink`` and a ``mode: uplink`` link
+between a satellite and a ground station: :mod:`qfab.engines.clock_sync_satellite`). Each
+end has a time-correlated pair source (``source``): it detects one photon of each pair
+itself and sends the other through the fiber (or free space) to the far end, whose time
+tagger records it; cross-correlating the two ends' timestamps in each direction gives
 the clock offset, free of the symmetric part of the delay.
 
 The request needs no entangled pairs from the network: the engines compute it beside the
@@ -120,7 +122,8 @@ def default_duration(averaging_time: float, interval: float) -> float:
 
 
 class ClockSyncRequestSpec(PairRequestSpec):
-    """Synchronize the clocks of ``between`` over fiber (see the module docstring).
+    """Synchronize the clocks of ``between`` over fiber or a satellite pass (see the module
+    docstring).
 
     Of the pair-request fields only ``between`` and ``name`` apply; ``pairs``,
     ``min_fidelity``, ``start``, ``deadline`` and ``priority`` are refused.
@@ -133,8 +136,9 @@ class ClockSyncRequestSpec(PairRequestSpec):
     deadline: SkipJsonSchema[None] = Field(None, exclude=True)
     priority: SkipJsonSchema[int] = Field(0, exclude=True)
     source: ClockSyncSourceSpec = Field(description="the pair source at each end")
-    averaging_time: PositiveDuration = Field(description="averaging time of the reported "
-                                             "precision, bias and error budget")
+    averaging_time: PositiveDuration | None = Field(
+        None, description="averaging time of the reported precision, bias and error budget "
+        "(required over fiber; a satellite pass reports its precision over the pass)")
     target: Duration | None = Field(None, gt=0, description="precision (TDEV) to reach "
                                     "(sub-picosecond allowed): the result gives the time "
                                     "to reach it")
@@ -162,6 +166,8 @@ class ClockSyncRequestSpec(PairRequestSpec):
 
     @model_validator(mode="after")
     def _times(self) -> ClockSyncRequestSpec:
+        if self.averaging_time is None:  # a satellite pass (qfab.spec.clock_sync_paths)
+            return self
         interval, averaging = float(self.interval), float(self.averaging_time)
         if averaging < interval:
             raise ValueError(f"averaging_time: {averaging:g} s is shorter than one interval "
@@ -182,4 +188,12 @@ class ClockSyncRequestSpec(PairRequestSpec):
         """Seconds measured: ``duration`` or :func:`default_duration`."""
         if self.duration is not None:
             return float(self.duration)
-        return default_duration(float(self.averaging_time), float(self.interval))
+        return default_duration(self.averaging_s, float(self.interval))
+
+    @property
+    def averaging_s(self) -> float:
+        """``averaging_time`` in seconds (a request over fiber has one: the scenario checks
+        of :mod:`qfab.spec.clock_sync_paths`)."""
+        if self.averaging_time is None:
+            raise ValueError("averaging_time: not given (a satellite pass has none)")
+        return float(self.averaging_time)

@@ -687,6 +687,29 @@ def _check_satellite_ends(link: SatelliteLinkSpec, index: int,
                                "neither end has a location"))
 
 
+def _check_second_link(links: Sequence[Any], first: int, index: int) -> None:
+    """Two links may join the same two nodes only as a satellite's ``mode: downlink`` and
+    ``mode: uplink`` to one station (each with its own hardware: a two-way time transfer
+    needs photons both ways), following one orbit; anything else is refused."""
+    one, two = links[first], links[index]
+    a, b = two.between
+    pair_modes = {getattr(one, "mode", None), getattr(two, "mode", None)}
+    if not (isinstance(one, SatelliteLinkSpec) and isinstance(two, SatelliteLinkSpec)
+            and pair_modes == {"downlink", "uplink"}):
+        raise ScenarioError(f"links[{index}].between",
+                            f"a second link between {a} and {b} (links[{first}]); only a "
+                            "satellite and a ground station may be joined twice, by a "
+                            "mode: downlink and a mode: uplink link")
+    if any(frozenset(other.between) == frozenset((a, b)) for other in links[first + 1:index]):
+        raise ScenarioError(f"links[{index}].between",
+                            f"a third link between {a} and {b}: a satellite and a station "
+                            "share at most one downlink and one uplink")
+    if one.satellite != two.satellite:
+        raise ScenarioError(f"links[{index}].satellite",
+                            f"the {two.mode} between {a} and {b} follows another orbit than "
+                            f"the {one.mode} (links[{first}]): one satellite, one orbit")
+
+
 def _check_fiber_kind(link: _LinkSpecBase, index: int) -> None:
     """A fiber link's fields that would be ignored, and the fiber-only detector field on
     other kinds."""
@@ -754,8 +777,14 @@ def _check_bb84_path(position: int, request: Any, links: list[Any], *, direct: b
     """A direct fiber link without ``relay``, or a chain of fiber links with
     ``relay: trusted``."""
     a, b = request.between
-    satellite = next((link for link in links if isinstance(link, SatelliteLinkSpec)
-                      and link.prepare_measure and set(link.between) == {a, b}), None)
+    satellites = [link for link in links if isinstance(link, SatelliteLinkSpec)
+                  and link.prepare_measure and set(link.between) == {a, b}]
+    if len(satellites) > 1:
+        raise ScenarioError(f"requests[{position}].between",
+                            f"a satellite downlink and an uplink both join {a} and {b}: a "
+                            "bb84-decoy request over one of them does not say which (keep "
+                            "only the link the key should use)")
+    satellite = satellites[0] if satellites else None
     if satellite is not None:
         _check_bb84_satellite(position, request, satellite)
         return
@@ -1153,16 +1182,14 @@ class ScenarioSpec(SpecModel):
                             f"{section}[{index}].between",
                             f"unknown node {end!r} (nodes: {', '.join(self.nodes)})",
                         )
-        seen: set[frozenset[str]] = set()
+        seen: dict[frozenset[str], int] = {}
         switches: dict[str, tuple[int, float]] = {}
         for index, link in enumerate(self.links):
             pair = frozenset(link.between)
             if pair in seen:
-                raise ScenarioError(
-                    f"links[{index}].between",
-                    f"a second link between {link.between[0]} and {link.between[1]}",
-                )
-            seen.add(pair)
+                _check_second_link(self.links, seen[pair], index)
+            else:
+                seen[pair] = index
             _check_down_time(link, index)
             _check_unused_physics(link, index)
             _check_fiber_kind(link, index)

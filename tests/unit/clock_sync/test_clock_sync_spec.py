@@ -192,7 +192,7 @@ def test_a_sub_picosecond_target_and_reference() -> None:
     assert message.startswith("requests[0].target: must be > 0")
 
 
-def test_a_satellite_pass_is_refused_with_the_reason() -> None:
+def test_a_satellite_downlink_alone_is_refused_with_the_reason() -> None:
     import yaml
 
     from tests.conftest import EXAMPLES
@@ -201,5 +201,7 @@ def test_a_satellite_pass_is_refused_with_the_reason() -> None:
     document["requests"] = [{"kind": "clock_sync", "between": ["micius", "xinglong"],
                              "source": {"pair_rate": "1 MHz"}, "averaging_time": "10 s"}]
     message = _error(document)
-    assert message.startswith("requests[0].between: a satellite link joins micius and "
-                              "xinglong: time transfer over a satellite pass is not modelled")
+    assert message.startswith("requests[0].between: only a satellite downlink (links[0]) "
+                              "joins micius and xinglong: two-way time transfer needs the "
+                              "uplink too")
+    assert "one-way transfer cannot separate the clock offset from the delay" in message
