@@ -80,6 +80,10 @@ def result_row(result: Mapping[str, Any], *, strong_id: str,
         if request.get("kind") == "clock_sync":
             for key in _CLOCK_SYNC_COLUMNS:
                 value = request.get(key)
+                if isinstance(value, dict):  # per direction over a satellite pass
+                    for direction, item in value.items():
+                        row[f"r{index}_{key}_{direction}"] = float(item)
+                    continue
                 row[f"r{index}_{key}"] = None if value is None else float(value)
     for index, summary in enumerate(result.get("arrivals", [])):
         for key in _ARRIVAL_COLUMNS:

@@ -19,6 +19,9 @@ def _ps(value: Any) -> str:
 
 
 def _s(value: Any) -> str:
+    """A number; per direction (a satellite pass: ``{downlink, uplink}``) as ``down/up``."""
+    if isinstance(value, dict):
+        return "/".join(_s(item) for item in value.values())
     return "-" if value is None else f"{float(value):.4g}"
 
 
@@ -49,8 +52,13 @@ def clock_sync_lines(requests: Sequence[RequestResult]) -> list[str]:
         extra = request.extra
         label = request_label(request)
         tdev = extra.get("tdev") or []
-        lines.append(f"{label}: TDEV " + ", ".join(
-            f"{tau:.3g} s {dev * 1e12:.3g} ps" for tau, dev in tdev))
+        if tdev:
+            lines.append(f"{label}: TDEV " + ", ".join(
+                f"{tau:.3g} s {dev * 1e12:.3g} ps" for tau, dev in tdev))
+        elif extra.get("slices") is not None:  # a satellite pass
+            lines.append(f"{label}: over the pass ({len(extra['slices'])} slices, "
+                         f"{_s(extra.get('averaging_time_s'))} s of coincidences, downlink/"
+                         f"uplink): precision {_ps(extra.get('precision_s'))} ps")
         budget = extra.get("error_budget") or {}
         if budget:
             lines.append(f"{label}: error budget at {_s(extra.get('averaging_time_s'))} s: "
