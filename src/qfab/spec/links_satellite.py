@@ -25,6 +25,7 @@ delay is 0 (see ``docs/satellites.md``).
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -227,6 +228,13 @@ class SatelliteLinkSpec(_LinkSpecBase):
         if value.tzinfo is None:
             raise ValueError("give the time zone (e.g. 2017-06-20T16:00:00Z for UTC)")
         return value.astimezone(UTC)
+
+    @field_validator("sky_radiance")
+    @classmethod
+    def _a_radiance(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is not None and not all(math.isfinite(item) and item >= 0 for item in value):
+            raise ValueError(f"each radiance must be a finite number >= 0, got {list(value)}")
+        return value
 
     @field_validator("fiber")
     @classmethod
