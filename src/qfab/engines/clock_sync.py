@@ -169,8 +169,8 @@ def clock_sync_run(spec: ScenarioSpec, engine: str, seed: int,
     split = _split(spec)
     if traced and not split.network.requests and not split.network.entanglement_part():
         raise EngineError("trace: this scenario has only clock_sync requests over fiber "
-                          "links, which are computed apart from the event simulation: there "
-                          "are no events to record")
+                          "links or satellite passes, which are computed apart from the "
+                          "event simulation: there are no events to record")
     try:
         result = run_network(split.network)
     except QfabError as error:

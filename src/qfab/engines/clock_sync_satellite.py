@@ -296,7 +296,10 @@ class PassDraw:
     @property
     def precision(self) -> float:
         """``sqrt(sum contributions^2)``: an unbiased estimate of the error's variance
-        given the counts, from the independent slices."""
+        given the counts, from the independent slices (NaN when a direction counted
+        nothing)."""
+        if not math.isfinite(self.error):
+            return math.nan
         return float(math.sqrt(float(np.sum(self.contributions**2))))
 
 

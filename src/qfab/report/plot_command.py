@@ -106,9 +106,13 @@ def _tdev_command(args: argparse.Namespace) -> int:
     from qfab.errors import QfabError
     from qfab.report.tdev_plot import clock_sync_rows, plot_tdev
 
-    rows = clock_sync_rows(args.results)
-    if not rows:
+    found = clock_sync_rows(args.results)
+    if not found:
         raise QfabError(f"{args.results}: no clock_sync request in this result document")
+    rows = [row for row in found if row.get("tdev")]  # a satellite pass has no TDEV
+    if not rows:
+        raise QfabError(f"{args.results}: no clock_sync request with a TDEV (over a "
+                        "satellite pass the precision is the pass's: see its row)")
     base = args.out if args.out is not None else args.results.with_suffix("")
     for index, row in enumerate(rows):
         out = Path(f"{base}_tdev" + (f"_{index}" if len(rows) > 1 else ""))

@@ -323,3 +323,26 @@ def test_the_text_table_and_a_sweep_row_show_both_directions(
     row = result_row(result, strong_id="x", params={})
     assert row["r0_coincidence_rate_hz_downlink"] > row["r0_coincidence_rate_hz_uplink"] > 0
     assert row["r0_precision_s"] == pytest.approx(result["requests"][0]["precision_s"])
+
+
+def test_a_run_without_the_pass_says_so() -> None:
+    document = _document()
+    document["duration"] = "200 s"  # the pass rises at 294 s
+    spec = parse_scenario(document)
+    for engine in ("analytic", "des"):
+        row = run(spec, engine=engine).requests[0]
+        assert row.precision_s is None and row.time_to_target_s is None
+        assert row.delivered == 0 and row.target_met is None
+        assert "is not above the links' min_elevation at xinglong" in (row.note or "")
+
+
+def test_the_tdev_plot_names_a_pass_row(tmp_path: Any,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from qfab.cli import main
+
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(run(_spec(), engine="analytic").to_dict()))
+    assert main(["plot", str(path), "--tdev"]) != 0
+    assert "no clock_sync request with a TDEV (over a satellite pass" in capsys.readouterr().err
