@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab.engines.request_result import merged_rows
 from qfab.engines.result import RequestResult
 from qfab.errors import EngineError
 from qfab.memorymodel import MemoryModel, memory_model
@@ -305,21 +306,13 @@ def _figures(spec: ScenarioSpec, written: SensingRequestSpec, shots: Shots, samp
 
 def _merged(written: SensingRequestSpec, served: Served) -> RequestResult:
     """One row for the request from its spokes' rows."""
-    requested = sum(int(request.pairs) for request, _ in served)
-    delivered = sum(row.delivered for _, row in served)
-    completions = [row.completion_s for _, row in served]
-    complete = bool(served) and all(value is not None for value in completions)
-    completion = max(float(v) for v in completions if v is not None) if complete else None
-    fidelities = [(row.fidelity, row.delivered) for _, row in served
-                  if row.fidelity is not None and row.delivered]
-    weight = sum(count for _, count in fidelities)
-    fidelity = (math.fsum(f * count for f, count in fidelities) / weight) if weight else None
-    rate = delivered / completion if completion else None
-    notes = [row.note for _, row in served if row.note]
+    merged = merged_rows(served)
+    rate = merged.rate_hz
     return RequestResult(
-        between=written.between, requested=requested, delivered=delivered, rate_hz=rate,
-        fidelity=fidelity, fidelity_ci95=None, latency_s=1.0 / rate if rate else None,
+        between=written.between, requested=merged.requested, delivered=merged.delivered,
+        rate_hz=rate, fidelity=merged.fidelity, fidelity_ci95=None,
+        latency_s=1.0 / rate if rate else None,
         deadline_met=None if written.deadline is None else all(
             row.deadline_met for _, row in served),
-        kind="sensing", name=written.name, completion_s=completion,
-        note="; ".join(notes) if notes else None)
+        kind="sensing", name=written.name, completion_s=merged.completion_s,
+        note="; ".join(merged.notes) if merged.notes else None)
