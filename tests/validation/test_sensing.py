@@ -241,8 +241,14 @@ def test_des_fusion_ages_each_pair_by_its_wait() -> None:
     for request in split.network.requests:
         recorded = request.recorded()
         arrivals.append((np.array([t for t, _ in recorded]), np.array([v for _, v in recorded])))
-    times = np.stack([a[0][:300] for a in arrivals], axis=1)
-    waits = times.max(axis=1, keepdims=True) - times
+    # one qubit per spoke at the sensors: each spoke makes its next pair only after the
+    # fusion, so shot k fuses one largest generation time after shot k - 1
+    recorded = np.stack([a[0][:300] for a in arrivals], axis=1)
+    gaps = np.diff(np.vstack([np.zeros((1, 3)), recorded]), axis=0)
+    fusion = np.cumsum(gaps.max(axis=1))
+    times = np.concatenate([[0.0], fusion[:-1]])[:, None] + gaps
+    waits = fusion[:, None] - times
+    assert des.fusion_wait_max_s == pytest.approx(float(waits.max()), rel=1e-12)
     rates = t1_t2_decay_rates(1.0, t2)
     pairs = np.stack([stored(stored(a[1][:300], waits[:, i], rates), waits[:, i], rates)
                       for i, a in enumerate(arrivals)], axis=1)
@@ -261,3 +267,66 @@ def test_fast_engine_refuses_with_the_reason() -> None:
                               "states from the network's pairs; use engine analytic or des")
     with pytest.raises(EngineError, match="requests\\[0\\].kind: sensing"):
         run(spec, engine="fast")
+
+
+# --- the fusion's schedule -----------------------------------------------------------------
+
+
+def test_one_pair_per_spoke_paces_the_shots_by_the_largest_wait() -> None:
+    """With one qubit per spoke a shot waits for the slowest of the spokes' fresh
+    generation times: the shot rate is 1 / E[max_i T_i] (for exponential waits of rates
+    r_i, by inclusion-exclusion); des against the closed form within 5 SE, and the analytic
+    engine gives the closed form."""
+    from qfab.engines.chain_analytics import mean_max_exponential
+
+    shots = 3000
+    document = star(["a", "b", "c"], "h", shots=shots, success=0.02)
+    document["links"][1]["success_probability"] = 0.01
+    document["duration"] = "1000 s"
+    spec = parse_scenario(document)
+    rates = [0.02 / 1e-3, 0.01 / 1e-3, 0.02 / 1e-3]
+    inclusion_exclusion = (1 / rates[0] + 1 / rates[1] + 1 / rates[2]
+                           - 1 / (rates[0] + rates[1]) - 1 / (rates[0] + rates[2])
+                           - 1 / (rates[1] + rates[2]) + 1 / sum(rates))
+    period = mean_max_exponential(rates)
+    assert period == pytest.approx(inclusion_exclusion, rel=1e-10)
+    analytic = run(spec, engine="analytic").requests[0]
+    assert analytic.shot_rate_hz == pytest.approx(1 / period, rel=1e-9)
+    des = run(spec, engine="des", seed=5).requests[0]
+    # geometric attempts of 1 ms: the mean of the largest wait is within a few 0.1 % of the
+    # exponential one at these probabilities; its SE over the shots is about 1.5 %
+    measured = shots / des.completion_s
+    se = 1.0 / period / math.sqrt(shots)  # the largest wait's sd is about its mean
+    assert abs(measured - 1 / period) < 5 * se
+    assert des.shot_rate_hz == pytest.approx(measured, rel=1e-9)
+    assert des.fusion_wait_mean_s == pytest.approx(analytic.fusion_wait_mean_s, rel=0.1)
+    assert des.note is None  # no pair waits beyond its spoke's qubits
+
+
+def test_paced_arrivals_follow_the_recursion() -> None:
+    from qfab.engines.sensing_row import paced_arrivals
+
+    a = np.array([1.0, 2.0, 3.0, 4.0])   # gaps 1, 1, 1, 1
+    b = np.array([3.0, 4.0, 8.0, 9.0])   # gaps 3, 1, 4, 1
+    # one pair per spoke: f = cumsum(max gaps) = 3, 4, 8, 9; a's pairs one gap after f[k-1]
+    times, fusion = paced_arrivals(0.0, [a, b], [1, 1])
+    assert fusion.tolist() == [3.0, 4.0, 8.0, 9.0]
+    assert times[:, 0].tolist() == [1.0, 4.0, 5.0, 9.0]
+    # unbounded buffers: the recorded arrivals
+    times, fusion = paced_arrivals(0.0, [a, b], [4, 4])
+    assert fusion.tolist() == [3.0, 4.0, 8.0, 9.0] and times[:, 0].tolist() == a.tolist()
+    # two pairs per spoke: b's third generation starts at f[0] = 3 at the latest
+    c = np.array([3.0, 4.0, 5.0, 9.0])  # gaps 3, 1, 1, 4
+    times, fusion = paced_arrivals(0.0, [np.array([1.0, 2.0, 3.0, 4.0]), c], [2, 2])
+    # a: starts max(a[k-1], f[k-2]): 0, 1, max(2, 3)=3 -> 4, max(4, 4)=4 -> 5
+    assert times[:, 0].tolist() == [1.0, 2.0, 4.0, 5.0]
+    assert fusion.tolist() == [3.0, 4.0, 5.0, 9.0]
+
+
+def test_shots_fused_after_the_duration_are_not_completed() -> None:
+    document = star(["a", "b", "c"], "h", shots=2000, success=0.02)
+    document["duration"] = "0.5 s"
+    spec = parse_scenario(document)
+    row = run(spec, engine="des", seed=3).requests[0]
+    assert row.shots_completed < 2000
+    assert row.note is not None and "shots completed" in row.note

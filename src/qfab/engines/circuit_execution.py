@@ -9,13 +9,13 @@ as written.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab.engines.request_result import merged_rows
 from qfab.engines.result import RequestResult
 from qfab.errors import EngineError
 from qfab.memorymodel import memory_model
@@ -167,24 +167,17 @@ def circuit_row(spec: ScenarioSpec, written: CircuitRequestSpec, plan: Planned,
 
 def _merged(written: CircuitRequestSpec, plan: Planned, served: Served) -> RequestResult:
     """One row for the request from its pair requests' rows."""
-    requested = sum(int(request.pairs) for request, _ in served)
-    delivered = sum(row.delivered for _, row in served)
-    completions = [row.completion_s for _, row in served]
-    complete = bool(served) and all(value is not None for value in completions)
-    completion = max(float(v) for v in completions if v is not None) if complete else None
-    fidelities = [(row.fidelity, row.delivered) for _, row in served
-                  if row.fidelity is not None and row.delivered]
-    weight = sum(count for _, count in fidelities)
-    fidelity = (math.fsum(f * count for f, count in fidelities) / weight) if weight else None
-    rate = delivered / completion if completion else None
-    notes = [row.note for _, row in served if row.note]
+    merged = merged_rows(served)
+    rate = merged.rate_hz
     one = served[0][1] if len(served) == 1 else None
     return RequestResult(
-        between=written.between, requested=requested, delivered=delivered, rate_hz=rate,
-        fidelity=fidelity, fidelity_ci95=one.fidelity_ci95 if one else None,
+        between=written.between, requested=merged.requested, delivered=merged.delivered,
+        rate_hz=rate, fidelity=merged.fidelity,
+        fidelity_ci95=one.fidelity_ci95 if one else None,
         latency_s=1.0 / rate if rate else None, kind="circuit", name=written.name,
-        completion_s=0.0 if not served else completion, path=one.path if one else None,
-        note="; ".join(notes) if notes else None)
+        completion_s=0.0 if not served else merged.completion_s,
+        path=one.path if one else None,
+        note="; ".join(merged.notes) if merged.notes else None)
 
 
 def _with(row: RequestResult, written: CircuitRequestSpec, plan: Planned,

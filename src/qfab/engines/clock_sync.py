@@ -37,6 +37,7 @@ import numpy as np
 
 from qfab.engines.base import Support
 from qfab.engines.result import NodeResult, RequestResult, RunResult
+from qfab.engines.support import network_part_support
 from qfab.errors import EngineError, QfabError, rewritten
 from qfab.physics.fiber import transmittance
 from qfab.physics.timetransfer import SPEED_OF_LIGHT, fwhm_to_sigma
@@ -145,16 +146,8 @@ def _engine_support(spec: ScenarioSpec, engine: str) -> Support:
 def clock_sync_support(spec: ScenarioSpec, engine: str,
                        network_support: Callable[[ScenarioSpec], Support]) -> Support:
     """Whether ``engine`` serves every clock-sync request of ``spec`` and the rest of it."""
-    served = _engine_support(spec, engine)
-    if not served:
-        return served
-    split = _split(spec)
-    try:
-        served = network_support(split.network)
-    except QfabError as error:
-        raise split.error(error) from None
-    return served if served or served.reason is None \
-        else Support.no(split.renumbered(served.reason))
+    return network_part_support(_engine_support(spec, engine), lambda: _split(spec),
+                                network_support)
 
 
 def clock_sync_run(spec: ScenarioSpec, engine: str, seed: int,

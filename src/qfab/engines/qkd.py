@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 from qfab.engines.base import Support
 from qfab.engines.qkd_recovery import effective_channel, receiver_recovery
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult
+from qfab.engines.support import network_part_support
 from qfab.errors import EngineError, QfabError, rewritten
 from qfab.physics.bounds import plob_bound
 from qfab.physics.detection import window_fraction
@@ -171,18 +172,8 @@ def _split(spec: ScenarioSpec) -> _Split:
 def qkd_support(spec: ScenarioSpec, engine: str,
                 network_support: Callable[[ScenarioSpec], Support]) -> Support:
     """Whether ``engine`` serves every qkd request of ``spec`` and its network part."""
-    served = _protocol_support(spec, engine)
-    if not served:
-        return served
-    split = _split(spec)
-    if split.network is None:
-        return Support.yes()
-    try:
-        served = network_support(split.network)
-    except QfabError as error:
-        raise split.error(error) from None
-    return served if served or served.reason is None \
-        else Support.no(split.renumbered(served.reason))
+    return network_part_support(_protocol_support(spec, engine), lambda: _split(spec),
+                                network_support)
 
 
 def _protocol_support(spec: ScenarioSpec, engine: str) -> Support:

@@ -9,7 +9,9 @@ figures, each summarized as a mean with its 95 % interval (``teleportation_fidel
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +24,8 @@ from qfab.linkmodel import LinkModel, schedule_figures
 from qfab.orchestrator.rules import RequestPlan
 from qfab.spec.models import PairRequestSpec, ScenarioSpec
 
-__all__ = ["active_time", "applications", "deadline_met", "expected_link_result", "request_result"]
+__all__ = ["MergedRows", "active_time", "applications", "deadline_met", "expected_link_result",
+           "merged_rows", "request_result"]
 
 Interval = tuple[float, float]
 
@@ -144,3 +147,46 @@ def expected_link_result(model: LinkModel, duration: float) -> LinkResult:
     p, rate, fidelity = schedule_figures(model, duration)
     return LinkResult(between=model.between, attempts=None, successes=None, p_success=p,
                       rate_hz=rate, fidelity=fidelity)
+
+
+@dataclass(frozen=True)
+class MergedRows:
+    """The rows of the pair requests that serve one written request, summed.
+
+    Attributes
+    ----------
+    requested, delivered
+        Pairs over all the rows.
+    completion_s
+        The latest row's completion (``None`` unless every row completed).
+    fidelity
+        The delivered pairs' mean fidelity (weighted by each row's deliveries).
+    rate_hz
+        ``delivered / completion_s``.
+    notes
+        The rows' notes.
+    """
+
+    requested: int
+    delivered: int
+    completion_s: float | None
+    fidelity: float | None
+    rate_hz: float | None
+    notes: list[str]
+
+
+def merged_rows(pairs: Sequence[tuple[PairRequestSpec, RequestResult]]) -> MergedRows:
+    """The pair requests' rows that serve one written request (a circuit's QPU pairs, a
+    sensing star's spokes), summed into one (:class:`MergedRows`)."""
+    requested = sum(int(request.pairs) for request, _ in pairs)
+    delivered = sum(row.delivered for _, row in pairs)
+    completions = [row.completion_s for _, row in pairs]
+    complete = bool(pairs) and all(value is not None for value in completions)
+    completion = max(float(v) for v in completions if v is not None) if complete else None
+    fidelities = [(row.fidelity, row.delivered) for _, row in pairs
+                  if row.fidelity is not None and row.delivered]
+    weight = sum(count for _, count in fidelities)
+    fidelity = (math.fsum(f * count for f, count in fidelities) / weight) if weight else None
+    rate = delivered / completion if completion else None
+    return MergedRows(requested, delivered, completion, fidelity, rate,
+                      [row.note for _, row in pairs if row.note])

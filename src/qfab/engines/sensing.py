@@ -34,6 +34,7 @@ from typing import Any
 
 from qfab.engines.base import Support
 from qfab.engines.result import RequestResult, RunResult
+from qfab.engines.support import network_part_support
 from qfab.errors import QfabError, rewritten
 from qfab.memorymodel import memory_model
 from qfab.rng import RandomStreams
@@ -133,16 +134,8 @@ def _engine_support(spec: ScenarioSpec, engine: str) -> Support:
 def sensing_support(spec: ScenarioSpec, engine: str,
                     network_support: Callable[[ScenarioSpec], Support]) -> Support:
     """Whether ``engine`` serves every sensing request of ``spec`` and its network part."""
-    served = _engine_support(spec, engine)
-    if not served:
-        return served
-    split = _split(spec)
-    try:
-        served = network_support(split.network)
-    except QfabError as error:
-        raise split.error(error) from None
-    return served if served or served.reason is None \
-        else Support.no(split.renumbered(served.reason))
+    return network_part_support(_engine_support(spec, engine), lambda: _split(spec),
+                                network_support)
 
 
 def sensing_run(spec: ScenarioSpec, engine: str, seed: int,

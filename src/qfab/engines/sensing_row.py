@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from qfab.engines.request_result import merged_rows
 from qfab.engines.result import RequestResult
 from qfab.errors import EngineError
 from qfab.memorymodel import MemoryModel, memory_model
@@ -25,7 +26,8 @@ from qfab.physics import ghz_sensing as ghz
 from qfab.spec.models import ScenarioSpec
 from qfab.spec.sensing import SensingPairsSpec, SensingRequestSpec
 
-__all__ = ["Shots", "fused_shots", "sensing_row"]
+__all__ = ["Shots", "expected_schedule", "fused_shots", "paced_arrivals", "sensing_row",
+           "spoke_capacity"]
 
 Served = list[tuple[SensingPairsSpec, RequestResult]]
 
@@ -75,18 +77,116 @@ def _arrivals(written: SensingRequestSpec, served: Served, engine: str
     return out
 
 
-def fused_shots(spec: ScenarioSpec, written: SensingRequestSpec,
-                arrivals: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -> Shots:
-    """The completed shots: shot ``k`` fuses the ``k``-th pair of every spoke when the last
-    arrives, each pair stored until then at both its ends (:meth:`MemoryModel.store`)."""
-    n = min(len(times) for times, _ in arrivals)
+def spoke_capacity(spec: ScenarioSpec, hub: str, sensor: str) -> int:
+    """Pairs a spoke holds while they wait for their fusion: the qubits the hub and the
+    sensor give the spoke's link (:meth:`ScenarioSpec.qubits_per_link`; their even share
+    when no link joins them directly), the fewer of the two, at least one."""
+    direct = spec.link_between(hub, sensor) is not None
+    hub_qubits = spec.qubits_per_link(hub, sensor if direct else None)
+    sensor_qubits = spec.qubits_per_link(sensor, hub if direct else None)
+    return max(1, min(hub_qubits, sensor_qubits))
+
+
+def paced_arrivals(start: float, arrivals: list[NDArray[np.float64]],
+                   capacities: list[int]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Arrival and fusion times when each spoke holds at most its capacity of waiting pairs.
+
+    The network served every spoke without a pause (a delivered pair is consumed at once),
+    so the gaps between a spoke's deliveries are its link's generation times from a fresh
+    start. A spoke whose ``c`` qubits all hold pairs waiting for their fusion cannot make
+    another: its ``k``-th generation starts at ``max(a[k-1], f[k-c])`` and ends one gap
+    later, ``a[k] = start_k + g[k]``; shot ``k`` fuses at ``f[k] = max_i a_i[k]``. With
+    ``c = 1`` this is ``f[k] = f[k-1] + max_i g_i[k]``, the star's waiting time for one pair
+    on every spoke (the maximum of the spokes' waits, as for the links of a repeater chain).
+    The link's generation is taken to restart afresh after a pause (memoryless attempts).
+
+    Parameters
+    ----------
+    start
+        When the request starts, seconds.
+    arrivals
+        Each spoke's delivery times from the network, seconds (increasing).
+    capacities
+        Each spoke's capacity (:func:`spoke_capacity`).
+
+    Returns
+    -------
+    times, fusion : numpy.ndarray
+        Arrival time of every shot's pair on every spoke, shape ``(n, k)``, and every shot's
+        fusion time, shape ``(n,)``, ``n`` the fewest deliveries of a spoke.
+    """
     k = len(arrivals)
+    n = min((len(times) for times in arrivals), default=0)
+    gaps = np.empty((n, k))
+    for i, arrived in enumerate(arrivals):
+        gaps[:, i] = np.diff(np.concatenate([[start], arrived[:n]]))
+    if k == 0 or n == 0:
+        return np.empty((n, k)), np.full(n, start)
+    if all(c == 1 for c in capacities):
+        fusion = start + np.cumsum(gaps.max(axis=1))
+        before = np.concatenate([[start], fusion[:-1]])
+        return before[:, None] + gaps, fusion
     times = np.empty((n, k))
+    fusion = np.empty(n)
+    last = np.full(k, start)
+    depth = np.asarray(capacities)
+    for shot in range(n):
+        begin = last.copy()
+        blocked = shot >= depth
+        if blocked.any():
+            begin[blocked] = np.maximum(begin[blocked], fusion[shot - depth[blocked]])
+        last = begin + gaps[shot]
+        times[shot] = last
+        fusion[shot] = last.max()
+    return times, fusion
+
+
+def expected_schedule(start: float, rates: list[float], n: int, capacities: list[int]
+                      ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The analytic engine's arrival and fusion times of ``n`` shots (spokes' pair rates
+    ``rates``).
+
+    With one pair per spoke (every capacity 1) shot ``k`` fuses at ``start + (k + 1) E``,
+    ``E`` the mean of the largest of the spokes' waits, each exponential of its spoke's rate
+    (:func:`qfab.engines.chain_analytics.mean_max_exponential`), and spoke ``i``'s pair
+    waits ``E - 1 / r_i`` on average. With larger capacities the spokes' buffers absorb
+    part of the spread: the pairs' mean arrival times ``k / r_i`` run through
+    :func:`paced_arrivals` (the buffered limit, a shot rate of the slowest spoke's).
+    """
+    from qfab.engines.chain_analytics import mean_max_exponential
+
+    k = len(rates)
+    if n == 0 or k == 0:
+        return np.empty((n, k)), np.full(n, start)
+    if all(c == 1 for c in capacities):
+        period = mean_max_exponential(rates)
+        fusion = np.asarray(start + period * np.arange(1, n + 1), dtype=np.float64)
+        waits = period - 1.0 / np.asarray(rates, dtype=np.float64)
+        return fusion[:, None] - waits[None, :], fusion
+    return paced_arrivals(start, [start + np.arange(1, n + 1) / rate for rate in rates],
+                          capacities)
+
+
+def fused_shots(spec: ScenarioSpec, written: SensingRequestSpec,
+                arrivals: list[tuple[NDArray[np.float64], NDArray[np.float64]]], *,
+                rates: list[float] | None = None) -> Shots:
+    """The completed shots: shot ``k`` fuses the ``k``-th pair of every spoke when the last
+    arrives (:func:`paced_arrivals`, each spoke holding at most :func:`spoke_capacity`
+    pairs; with the spokes' pair ``rates`` instead of recorded arrivals,
+    :func:`expected_schedule`), each pair stored until then at both its ends
+    (:meth:`MemoryModel.store`)."""
+    capacities = [spoke_capacity(spec, written.hub, sensor) for sensor in written.spokes]
+    if rates is None:
+        times, fusion = paced_arrivals(float(written.start), [t for t, _ in arrivals],
+                                       capacities)
+    else:
+        times, fusion = expected_schedule(float(written.start), rates,
+                                          min((len(t) for t, _ in arrivals), default=0),
+                                          capacities)
+    n, k = times.shape
     pairs = np.empty((n, k, 4))
-    for i, (arrived, vectors) in enumerate(arrivals):
-        times[:, i] = arrived[:n]
+    for i, (_, vectors) in enumerate(arrivals):
         pairs[:, i] = vectors[:n]
-    fusion = times.max(axis=1) if k else np.zeros(n)
     waits = fusion[:, None] - times
     for i, sensor in enumerate(written.spokes):
         for end in (written.hub, sensor):
@@ -111,50 +211,45 @@ def _coherence(spec: ScenarioSpec, written: SensingRequestSpec) -> float:
     return float(ghz.coherence_factor(np.array(lx), np.array(ly)))
 
 
-def _held_max(arrivals: list[NDArray[np.float64]], fusion: NDArray[np.float64]) -> int:
-    """Most pairs of ``arrivals`` held at once before their fusion (arrivals before a
-    fusion at the same time)."""
-    times = np.concatenate([*arrivals, fusion])
-    steps = np.concatenate([np.ones(sum(len(a) for a in arrivals)),
-                            -np.full(len(fusion), float(len(arrivals)))])
-    order = np.lexsort((-steps, times))
-    return int(np.max(np.cumsum(steps[order]), initial=0.0))
-
-
-def _memory_note(spec: ScenarioSpec, written: SensingRequestSpec,
-                 arrivals: list[NDArray[np.float64]], fusion: NDArray[np.float64]) -> str | None:
-    """A note where more pairs wait for their fusion than a node's qubits hold."""
-    over = []
-    held = _held_max(arrivals, fusion)
-    qubits = int(spec.nodes[written.hub].memory.qubits)
-    if held > qubits:
-        over.append(f"{written.hub} up to {held} (memory.qubits {qubits})")
-    for sensor, arrived in zip(written.spokes, arrivals):
-        held = _held_max([arrived], fusion)
-        qubits = int(spec.nodes[sensor].memory.qubits)
-        if held > qubits:
-            over.append(f"{sensor} up to {held} (memory.qubits {qubits})")
-    if not over:
-        return None
-    return ("more pairs wait for their fusion than the communication qubits hold: "
-            f"{', '.join(over)}; the network delivered them ahead of the fusion")
-
-
 def sensing_row(spec: ScenarioSpec, written: SensingRequestSpec, served: Served, engine: str,
                 rng: np.random.Generator) -> RequestResult:
     """The row of one sensing request (see the module docstring)."""
     arrivals = _arrivals(written, served, engine)
-    shots = fused_shots(spec, written, arrivals)
+    rates = None
+    if engine == "analytic":
+        by_sensor = {request.between[1]: row for request, row in served}
+        rates = [float(by_sensor[sensor].rate_hz or 1.0) for sensor in written.spokes]
+    shots = fused_shots(spec, written, arrivals, rates=rates)
     row = _merged(written, served)
     notes = [row.note] if row.note else []
+    fused = len(shots.fusion_s)
+    # a shot whose pairs arrive (paced) after the run's end is not completed
+    shots = _before(shots, float(spec.duration))
     n = len(shots.fusion_s)
-    if n < int(written.shots):
+    if n < fused:
+        notes.append(f"shots completed {n} of {written.shots}: with each spoke holding "
+                     "only the pairs its qubits can, the later shots' fusions fall after "
+                     "the run's duration")
+    elif n < int(written.shots):
         notes.append(f"shots completed {n} of {written.shots}: a spoke got fewer pairs")
-    memory = _memory_note(spec, written, [times for times, _ in arrivals], shots.fusion_s)
-    if memory:
-        notes.append(memory)
+    if n == int(written.shots) and n:
+        # the request is complete at its last fusion: the spokes wait for one another
+        completion = float(shots.fusion_s[-1]) - float(written.start)
+        rate = row.delivered / completion if completion > 0.0 else None
+        row = replace(row, completion_s=completion, rate_hz=rate,
+                      latency_s=1.0 / rate if rate else None,
+                      deadline_met=None if written.deadline is None
+                      else completion <= float(written.deadline) * (1.0 + 1e-12))
     fields = _figures(spec, written, shots, engine != "analytic", rng)
     return replace(row, extra={**row.extra, **fields}, note="; ".join(notes) if notes else None)
+
+
+def _before(shots: Shots, end: float) -> Shots:
+    """The shots fused by ``end`` (seconds)."""
+    n = int(np.searchsorted(shots.fusion_s, end * (1.0 + 1e-12), side="right"))
+    if n == len(shots.fusion_s):
+        return shots
+    return Shots(shots.fusion_s[:n], shots.waits_s[:n], shots.pairs[:n])
 
 
 def _figures(spec: ScenarioSpec, written: SensingRequestSpec, shots: Shots, sampled: bool,
@@ -211,21 +306,13 @@ def _figures(spec: ScenarioSpec, written: SensingRequestSpec, shots: Shots, samp
 
 def _merged(written: SensingRequestSpec, served: Served) -> RequestResult:
     """One row for the request from its spokes' rows."""
-    requested = sum(int(request.pairs) for request, _ in served)
-    delivered = sum(row.delivered for _, row in served)
-    completions = [row.completion_s for _, row in served]
-    complete = bool(served) and all(value is not None for value in completions)
-    completion = max(float(v) for v in completions if v is not None) if complete else None
-    fidelities = [(row.fidelity, row.delivered) for _, row in served
-                  if row.fidelity is not None and row.delivered]
-    weight = sum(count for _, count in fidelities)
-    fidelity = (math.fsum(f * count for f, count in fidelities) / weight) if weight else None
-    rate = delivered / completion if completion else None
-    notes = [row.note for _, row in served if row.note]
+    merged = merged_rows(served)
+    rate = merged.rate_hz
     return RequestResult(
-        between=written.between, requested=requested, delivered=delivered, rate_hz=rate,
-        fidelity=fidelity, fidelity_ci95=None, latency_s=1.0 / rate if rate else None,
+        between=written.between, requested=merged.requested, delivered=merged.delivered,
+        rate_hz=rate, fidelity=merged.fidelity, fidelity_ci95=None,
+        latency_s=1.0 / rate if rate else None,
         deadline_met=None if written.deadline is None else all(
             row.deadline_met for _, row in served),
-        kind="sensing", name=written.name, completion_s=completion,
-        note="; ".join(notes) if notes else None)
+        kind="sensing", name=written.name, completion_s=merged.completion_s,
+        note="; ".join(merged.notes) if merged.notes else None)

@@ -46,8 +46,14 @@ def _as_times(name: str, value: ArrayLike) -> FloatArray:
     return np.sort(arr)
 
 
-def _coarse_lag(ta: FloatArray, tb: FloatArray, bin_width: float, max_lag: float) -> float:
-    """Lag (a multiple of ``bin_width``) of the largest histogram cross-correlation."""
+#: Coarse lags whose coincidences are examined (the largest cross-correlation values).
+_CANDIDATES = 16
+
+
+def _coarse_lags(ta: FloatArray, tb: FloatArray, bin_width: float,
+                 max_lag: float) -> FloatArray:
+    """Lags (multiples of ``bin_width``) of the largest histogram cross-correlations, the
+    largest first (at most :data:`_CANDIDATES`)."""
     start = min(ta[0], tb[0])
     end = max(ta[-1], tb[-1])
     nbins = int(np.floor((end - start) / bin_width)) + 1
@@ -64,8 +70,33 @@ def _coarse_lag(ta: FloatArray, tb: FloatArray, bin_width: float, max_lag: float
     # corr[k] = sum_i a[i] b[i + k]; negative lags wrap to the end
     reach = min(max_bins, nbins - 1)
     lags = np.arange(-reach, reach + 1)
-    best = int(lags[int(np.argmax(corr[lags % size]))])
-    return best * bin_width
+    values = corr[lags % size]
+    order = np.argsort(-values, kind="stable")[:_CANDIDATES]
+    return np.asarray(lags[order] * bin_width, dtype=np.float64)
+
+
+def _differences(ta: FloatArray, tb: FloatArray, lag: float, reach: float) -> FloatArray:
+    """Every difference ``t_b - t_a`` within ``reach`` of ``lag``."""
+    lo = np.searchsorted(tb, ta + lag - reach, side="left")
+    hi = np.searchsorted(tb, ta + lag + reach, side="right")
+    counts = hi - lo
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.float64)
+    owner = np.repeat(np.arange(ta.size), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.asarray(tb[lo[owner] + offsets] - ta[owner], dtype=np.float64)
+
+
+def _fine_peak(diffs: FloatArray, lag: float, reach: float,
+               fine: float) -> tuple[float, int]:
+    """Centre and count of the fullest bin of width ``fine`` among ``diffs`` (which lie
+    within ``reach`` of ``lag``)."""
+    edges_n = max(int(np.ceil(2.0 * reach / fine)), 1)
+    hist = np.bincount(np.clip(((diffs - (lag - reach)) / fine).astype(np.int64), 0,
+                               edges_n - 1), minlength=edges_n)
+    best = int(np.argmax(hist))
+    return lag - reach + (best + 0.5) * fine, int(hist[best])
 
 
 def cross_correlation_offset(times_a_s: ArrayLike, times_b_s: ArrayLike, *,
@@ -97,9 +128,12 @@ def cross_correlation_offset(times_a_s: ArrayLike, times_b_s: ArrayLike, *,
     -----
     The coarse lag comes from the cross-correlation ``C(k) = sum_i h_a[i] h_b[i + k]``
     of the binned streams, computed as ``irfft(conj(rfft(h_a)) rfft(h_b))`` with enough
-    zero padding that it is linear. The time differences ``t_b - t_a`` of the pairs within
-    two bins of it are then histogrammed in bins of ``bin_width / 64``; from the fullest
-    bin, centroids in windows shrinking to ``window`` (re-centred each time) give the lag
+    zero padding that it is linear. On a weak link the largest ``C(k)`` can be a bin of
+    accidentals, so the 16 largest are candidates: for each, the time differences
+    ``t_b - t_a`` of the pairs within two bins of it are histogrammed in bins of
+    ``bin_width / 64``, and the candidate with the fullest such bin holds the peak (the
+    coincidences are narrow, the accidentals spread evenly). From that bin, centroids in
+    windows shrinking to ``window`` (re-centred each time) give the lag
     (Ho, Lamas-Linares & Kurtsiefer, New J. Phys. 11, 045011 (2009), Sec. 3).
 
     Examples
@@ -121,21 +155,21 @@ def cross_correlation_offset(times_a_s: ArrayLike, times_b_s: ArrayLike, *,
         raise ValueError(f"window: must be > 0, got {window}")
     ta = _as_times("times_a_s", times_a_s)
     tb = _as_times("times_b_s", times_b_s)
-    coarse = _coarse_lag(ta, tb, bin_width, max_lag)
     reach = 2.0 * bin_width + 0.5 * width
-    lo = np.searchsorted(tb, ta + coarse - reach, side="left")
-    hi = np.searchsorted(tb, ta + coarse + reach, side="right")
-    counts = hi - lo
-    if counts.sum() == 0:
-        return coarse
-    owner = np.repeat(np.arange(ta.size), counts)
-    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    diffs = tb[lo[owner] + offsets] - ta[owner]
     fine = bin_width / _FINE_PER_BIN
-    edges_n = int(np.ceil(2.0 * reach / fine))
-    hist = np.bincount(np.clip(((diffs - (coarse - reach)) / fine).astype(np.int64), 0,
-                               edges_n - 1), minlength=edges_n)
-    centre = coarse - reach + (int(np.argmax(hist)) + 0.5) * fine
+    # the coincidence peak is narrow: of the largest coarse correlations, the one whose
+    # differences pile up most in one fine bin (a coarse bin of accidentals does not)
+    best: tuple[int, float, FloatArray] | None = None
+    for coarse in _coarse_lags(ta, tb, bin_width, max_lag):
+        diffs = _differences(ta, tb, float(coarse), reach)
+        if diffs.size == 0:
+            continue
+        centre, count = _fine_peak(diffs, float(coarse), reach, fine)
+        if best is None or count > best[0]:
+            best = (count, centre, diffs)
+    if best is None:
+        return float(_coarse_lags(ta, tb, bin_width, max_lag)[0])
+    _, centre, diffs = best
     # centroids in windows shrinking from three fine bins to ``width``, then re-centred
     current = max(3.0 * fine, width)
     for _ in range(64):
