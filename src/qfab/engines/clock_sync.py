@@ -48,7 +48,7 @@ from qfab.spec.models import ScenarioSpec
 
 if TYPE_CHECKING:
     from qfab.timing.clocks import ClockModel
-    from qfab.timing.transfer import TimeTransferSetup
+    from qfab.timing.transfer import TimeTransferSetup, TransferExpectation
 
 __all__ = ["BASELINES", "CLOCK_SYNC_ENGINES", "clock_sync_run", "clock_sync_support",
            "involves_clock_sync", "time_transfer_setup"]
@@ -69,7 +69,7 @@ BASELINES: tuple[dict[str, Any], ...] = (
 #: The order of a row's fields.
 _FIELDS = ("coincidence_rate_hz", "accidental_rate_hz", "precision_s", "bias_s",
            "time_to_target_s", "target_s", "averaging_time_s", "duration_s", "tdev",
-           "tdev_expected", "adev", "error_budget", "baselines", "reference")
+           "tdev_se", "tdev_expected", "adev", "error_budget", "baselines", "reference")
 
 
 def involves_clock_sync(spec: ScenarioSpec) -> bool:
@@ -300,19 +300,21 @@ def _row(spec: ScenarioSpec, index: int, request: ClockSyncRequestSpec, engine: 
             "accidental_rate_hz": float(expectation.accidental_rate),
             "precision_s": float(expectation.precision(averaging)),
             "bias_s": float(expectation.bias), "tdev": tdev, "adev": None}
-        reach = float(expectation.time_to_target(request.target)) \
-            if request.target is not None else math.nan
+        # the measurement gives one estimate per interval: none before the first
+        reach = max(float(expectation.time_to_target(request.target)),
+                    float(request.interval)) if request.target is not None else math.nan
     else:
         try:
             run = simulate(setup, duration, rng, progress=progress)
         except ValueError as error:  # what the Monte Carlo cannot draw
             raise EngineError(f"requests[{index}]: {error}") from None
         measured = [[float(t), float(d)] for t, d in run.tdev(taus)]
+        fields_se = _tdev_errors(measured, expectation, run.tau0, len(run.errors))
         fields = {
             "coincidence_rate_hz": float(np.sum(run.coincidences)) / (2.0 * duration),
             "accidental_rate_hz": float(np.sum(run.accidentals)) / (2.0 * duration),
             "precision_s": _at(measured, averaging),
-            "bias_s": float(np.nanmean(run.errors)), "tdev": measured,
+            "bias_s": float(np.nanmean(run.errors)), "tdev": measured, "tdev_se": fields_se,
             "adev": [[float(t), float(d)] for t, d in run.adev(_adev_taus(taus, duration))]}
         reach = _first_reached(measured, request.target) if request.target is not None \
             else math.nan
@@ -339,6 +341,23 @@ def _row(spec: ScenarioSpec, index: int, request: ClockSyncRequestSpec, engine: 
         path=list(route.nodes), kind="clock_sync", name=request.name, completion_s=duration,
         note=_joined(note, _missed(engine, fields, expectation.coincidence_rate, duration)),
         extra={name: fields.get(name) for name in _FIELDS})
+
+
+def _tdev_errors(measured: list[list[float]], expectation: TransferExpectation,
+                 tau0: float, samples: int) -> list[list[float]]:
+    """One standard error of each measured TDEV point, ``[[tau_s, se_s], ...]``, from the
+    degrees of freedom of the noise that dominates there: white phase noise where the
+    white part of the closed form exceeds the floor, flicker phase noise (the floor's)
+    elsewhere (:func:`qfab.timing.stability.standard_errors`)."""
+    from qfab.timing.stability import FLICKER_PM, WHITE_PM, standard_errors
+
+    out = []
+    for tau, dev in measured:
+        white = float(expectation.precision(tau)) ** 2 - expectation.floor ** 2
+        alpha = WHITE_PM if white >= expectation.floor ** 2 else FLICKER_PM
+        se = standard_errors([dev], [tau], tau0, samples, alpha=alpha)
+        out.append([tau, float(se[0])])
+    return out
 
 
 def _missed(engine: str, fields: dict[str, Any], expected_rate: float,

@@ -85,10 +85,18 @@ def tdev_figure(row: Any, *, reference: Sequence[Sequence[float]] | None = None,
     axes = figure.add_subplot()
     taus = [float(point[0]) for point in tdev]
     measured = data.get("adev") is not None  # des rows carry the measured ADEV
-    axes.plot(taus, [float(point[1]) * _PS for point in tdev],
-              marker="o" if measured else None, markersize=4,
-              linestyle="none" if measured else "-",
-              label="simulated (des)" if measured else "closed form (analytic)")
+    errors = data.get("tdev_se")
+    if measured and errors:
+        # one standard error from the degrees of freedom (few at the longest taus)
+        axes.errorbar(taus, [float(point[1]) * _PS for point in tdev],
+                      yerr=[float(point[1]) * _PS for point in errors], marker="o",
+                      markersize=4, linestyle="none", capsize=2, elinewidth=0.8,
+                      label="simulated (des), 1 standard error")
+    else:
+        axes.plot(taus, [float(point[1]) * _PS for point in tdev],
+                  marker="o" if measured else None, markersize=4,
+                  linestyle="none" if measured else "-",
+                  label="simulated (des)" if measured else "closed form (analytic)")
     expected = data.get("tdev_expected")
     if measured and expected:
         axes.plot([float(p[0]) for p in expected], [float(p[1]) * _PS for p in expected],

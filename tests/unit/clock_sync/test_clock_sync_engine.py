@@ -92,7 +92,9 @@ def test_the_analytic_row_is_the_closed_form() -> None:
     assert sum(row.error_budget.values()) == pytest.approx(1.0)
     assert [b["name"] for b in row.baselines] == [b["name"] for b in BASELINES]
     assert all(b["source"] for b in row.baselines)
-    assert row.time_to_target_s == pytest.approx(float(expectation.time_to_target(1e-12)))
+    # the closed form's 0.35 s, but no estimate comes before the first interval (1 s)
+    assert float(expectation.time_to_target(1e-12)) < 1.0
+    assert row.time_to_target_s == 1.0
     assert row.requested == row.delivered == 64
 
 
@@ -255,3 +257,18 @@ def test_the_shortest_measurement_gives_the_tdev_at_the_averaging_time() -> None
     for engine in ("analytic", "des"):
         row = _run(document, engine=engine).requests[0]
         assert row.tdev[-1][0] == 8.0 and row.precision_s > 0
+
+
+def test_des_tdev_carries_its_standard_errors() -> None:
+    """Each measured TDEV point has one standard error from its degrees of freedom (white
+    phase noise here, no floor: dev / sqrt(2 edf), edf about N / m at short taus), and the
+    closed form lies within 5 of them at every tau; the analytic row has none."""
+    document = clock_sync_document(duration="1200 s", averaging_time="16 s")
+    row = _run(document, engine="des", seed=8).requests[0]
+    assert [t for t, _ in row.tdev_se] == [t for t, _ in row.tdev]
+    for (tau, dev), (_, se), (_, model) in zip(row.tdev, row.tdev_se, row.tdev_expected):
+        assert 0.0 < se < dev
+        assert abs(dev - model) < 5.0 * se
+    # at one interval the error bar is about dev / sqrt(2 N) (N = 1200 estimates)
+    assert row.tdev_se[0][1] / row.tdev[0][1] == pytest.approx(1 / (2 * 1200) ** 0.5, rel=0.5)
+    assert _run(document).requests[0].tdev_se is None
