@@ -267,6 +267,7 @@ def test_des_tdev_carries_its_standard_errors() -> None:
     row = _run(document, engine="des", seed=8).requests[0]
     assert [t for t, _ in row.tdev_se] == [t for t, _ in row.tdev]
     for (tau, dev), (_, se), (_, model) in zip(row.tdev, row.tdev_se, row.tdev_expected):
+        assert tau > 0.0
         assert 0.0 < se < dev
         assert abs(dev - model) < 5.0 * se
     # at one interval the error bar is about dev / sqrt(2 N) (N = 1200 estimates)
