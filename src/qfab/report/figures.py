@@ -96,7 +96,8 @@ def report_figures(spec: ScenarioSpec, result: RunResult) -> list[Figure]:
     """
     requests = written_requests(result)[:SHOWN_REQUESTS]
     figures = []
-    rated = [request for request in requests if request.kind != "qkd"]
+    # a clock-sync request delivers offset estimates, not pairs: its figure is its TDEV
+    rated = [request for request in requests if request.kind not in ("qkd", "clock_sync")]
     if rated:
         figures.append(_rate_figure(rated))
     if any(request.fidelity is not None for request in rated):
@@ -104,8 +105,28 @@ def report_figures(spec: ScenarioSpec, result: RunResult) -> list[Figure]:
     keyed = [request for request in requests if request.kind == "qkd"]
     if keyed:
         figures.append(_key_rate_figure(keyed))
+    figures += _tdev_figures(requests)
     figures.append(topology_figure(spec))
     return figures
+
+
+def _tdev_figures(requests: Sequence[RequestResult]) -> list[Figure]:
+    """One TDEV figure per clock-sync request with a TDEV (a satellite pass has none)."""
+    from qfab.report.tdev_plot import tdev_figure
+
+    out = []
+    timed = [request for request in requests
+             if request.kind == "clock_sync" and request.extra.get("tdev")]
+    for number, request in enumerate(timed):
+        label = request_label(request)
+        out.append(Figure(
+            name="tdev.png" if len(timed) == 1 else f"tdev-{number + 1}.png",
+            title=f"Time deviation: {label}",
+            caption="How well the clocks' offset is known after averaging tau seconds of "
+                    "coincidences (TDEV, log-log): the run's points, the closed form, the "
+                    "target and the classical baselines (White Rabbit, GNSS).",
+            png=_png(tdev_figure(request, title=label))))
+    return out
 
 
 def tier_colour(tier: str | None, others: Sequence[str] = ()) -> str:

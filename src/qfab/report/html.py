@@ -21,6 +21,7 @@ from qfab import __version__
 from qfab.engines.result import RunResult
 from qfab.physics.decibel import loss_db
 from qfab.report.budget import LinkBudget
+from qfab.report.clock_sync_table import clock_sync_grid, clock_sync_lines
 from qfab.report.figures import (
     NO_TIER,
     TIER_COLOURS,
@@ -135,6 +136,11 @@ def report_page(spec: ScenarioSpec, result: RunResult, budgets: Sequence[LinkBud
     if sensing is not None:
         parts += ["<h3>Distributed sensing (GHZ states fused at a hub)</h3>",
                   _grid(sensing, "sensing")]
+    clocks = clock_sync_grid(written)
+    if clocks is not None:
+        parts += ["<h3>Clock synchronization (two-way time transfer with photon pairs)</h3>",
+                  _grid(clocks, "clock-sync")]
+        parts += _notes(clock_sync_lines(written), "clock-sync-notes")
     if result.arrivals:
         generated = len(result.requests) - len(written)
         parts += ["<h3>Load (arrival processes)</h3>", _grid(load_grid(result.arrivals), "load"),

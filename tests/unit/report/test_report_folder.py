@@ -168,3 +168,16 @@ def test_a_failed_replacement_keeps_the_previous_report(tmp_path: Path, single_c
         write_report(out, spec, result)
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("engine", ["analytic", "des"])
+def test_a_clock_sync_report_shows_its_tdev_and_table(tmp_path: Path, engine: str) -> None:
+    """A clock-sync request delivers offset estimates, not pairs: its report draws the TDEV
+    (no pair-rate bars) and lists the clock-sync figures beside the budget."""
+    spec, result = run_example("clock_sync/metro_50km", engine=engine)
+    write_report(tmp_path / "report", spec, result)
+    names = sorted(path.name for path in (tmp_path / "report").iterdir())
+    assert "tdev.png" in names and "rate.png" not in names
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Clock synchronization" in page and "error budget at 10 s" in page
+    assert "White Rabbit" in page
