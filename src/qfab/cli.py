@@ -364,8 +364,8 @@ def _plan(args: argparse.Namespace) -> int:
     network = spec.entanglement_part()
     if network is None:
         raise ScenarioError("links", "only fiber links and satellite downlinks or uplinks: "
-                            "there is no entanglement to plan (the qkd requests over them "
-                            "need no plan)")
+                            "there is no entanglement to plan (the qkd and clock_sync "
+                            "requests over them need no plan)")
     try:
         plan = plan_network(network)  # without fiber links and bb84 requests: numbered anew
     except QfabError as error:
