@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from qfab.spec.base import Integer
 from qfab.spec.budget import MAX_COUNT
-from qfab.spec.requests import PairRequestSpec
+from qfab.spec.requests import PairRequestSpec, RecordedPairsSpec
 
 __all__ = ["CircuitPairsSpec", "CircuitRequestSpec"]
 
@@ -72,7 +72,7 @@ class CircuitRequestSpec(PairRequestSpec):
         return value
 
 
-class CircuitPairsSpec(PairRequestSpec):
+class CircuitPairsSpec(RecordedPairsSpec):
     """A pair request that serves a circuit request between two of its QPUs in one run
     (built by the engines): ``written`` is the request as written; the delivered pairs (time
     and Bell vector) are recorded here, or, by the analytic engine, their expected Bell
@@ -80,22 +80,3 @@ class CircuitPairsSpec(PairRequestSpec):
 
     kind: Literal["circuit"] = "circuit"
     written: CircuitRequestSpec
-    _pairs: list[tuple[float, tuple[float, float, float, float]]] = PrivateAttr(
-        default_factory=list)
-    _expected: Any | None = PrivateAttr(None)
-
-    def record(self, time_s: float, bell: tuple[float, float, float, float]) -> None:
-        """Keep one delivered pair: its delivery time and its Bell vector at delivery."""
-        self._pairs.append((time_s, bell))
-
-    def recorded(self) -> list[tuple[float, tuple[float, float, float, float]]]:
-        """The delivered pairs ``(time_s, bell)``, in delivery order."""
-        return list(self._pairs)
-
-    def expect(self, bell_vector: Any) -> None:
-        """Keep the delivered pairs' expected Bell vector (the analytic engine)."""
-        self._expected = bell_vector
-
-    def expected(self) -> Any | None:
-        """The expected Bell vector of the delivered pairs, ``None`` if none was given."""
-        return self._expected

@@ -8,9 +8,9 @@ its application (:mod:`qfab.apps`) decides what is done with each pair.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from qfab.spec.base import Integer, SpecModel
 from qfab.spec.quantities import Duration, PositiveDuration, Probability
@@ -19,6 +19,7 @@ __all__ = [
     "GENERATED_NAME",
     "EntanglementRequestSpec",
     "PairRequestSpec",
+    "RecordedPairsSpec",
     "RequestSpec",
     "TeleportationRequestSpec",
 ]
@@ -59,6 +60,33 @@ class PairRequestSpec(SpecModel):
         if value[0] == value[1]:
             raise ValueError(f"a request needs two different nodes, got [{value[0]}, {value[1]}]")
         return value
+
+
+class RecordedPairsSpec(PairRequestSpec):
+    """A pair request the engines build to serve a written request that uses its pairs
+    after the run (a circuit's QPU pair, a sensing star's spoke): the delivered pairs (time
+    and Bell vector) are recorded here, or, by the analytic engine, their expected Bell
+    vector."""
+
+    _pairs: list[tuple[float, tuple[float, float, float, float]]] = PrivateAttr(
+        default_factory=list)
+    _expected: Any | None = PrivateAttr(None)
+
+    def record(self, time_s: float, bell: tuple[float, float, float, float]) -> None:
+        """Keep one delivered pair: its delivery time and its Bell vector at delivery."""
+        self._pairs.append((time_s, bell))
+
+    def recorded(self) -> list[tuple[float, tuple[float, float, float, float]]]:
+        """The delivered pairs ``(time_s, bell)``, in delivery order."""
+        return list(self._pairs)
+
+    def expect(self, bell_vector: Any) -> None:
+        """Keep the delivered pairs' expected Bell vector (the analytic engine)."""
+        self._expected = bell_vector
+
+    def expected(self) -> Any | None:
+        """The expected Bell vector of the delivered pairs, ``None`` if none was given."""
+        return self._expected
 
 
 class EntanglementRequestSpec(PairRequestSpec):
