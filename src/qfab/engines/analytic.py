@@ -55,10 +55,7 @@ from numpy.typing import NDArray
 
 from qfab.engines import chain_analytics
 from qfab.engines.base import ProgressCallback, Support
-from qfab.engines.circuit import circuit_run, circuit_support, involves_circuit
-from qfab.engines.clock_sync import clock_sync_run, clock_sync_support, involves_clock_sync
 from qfab.engines.load import arrival_results
-from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import (
     active_time,
     applications,
@@ -66,13 +63,13 @@ from qfab.engines.request_result import (
     request_result,
 )
 from qfab.engines.result import RunResult
-from qfab.engines.sensing import involves_sensing, sensing_run, sensing_support
 from qfab.engines.support import (
     formalism_support,
     priority_support,
     scenario_support,
     segmentation_support,
 )
+from qfab.engines.wrappers import wrapper_for
 from qfab.linkmodel import LinkModel
 from qfab.memorymodel import MemoryModel, memory_model
 from qfab.orchestrator.availability import path_wait
@@ -97,14 +94,9 @@ class AnalyticEngine:
 
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when every request has a closed form (see the module's list of cases)."""
-        if involves_clock_sync(spec):
-            return clock_sync_support(spec, self.name, self.supports)
-        if involves_circuit(spec):
-            return circuit_support(spec, self.name, self.supports)
-        if involves_sensing(spec):
-            return sensing_support(spec, self.name, self.supports)
-        if involves_qkd(spec):
-            return qkd_support(spec, self.name, self.supports)
+        wrapper = wrapper_for(spec)
+        if wrapper is not None:
+            return wrapper.support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
         if not served:
             return served
@@ -114,19 +106,11 @@ class AnalyticEngine:
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Compute expected link and request figures for ``spec``."""
-        if involves_clock_sync(spec):
-            return clock_sync_run(spec, self.name, seed,
-                                  lambda network: self.run(network, seed=seed,
-                                                           progress=progress))
-        if involves_circuit(spec):
-            return circuit_run(spec, self.name, seed,
-                               lambda network: self.run(network, seed=seed, progress=progress))
-        if involves_sensing(spec):
-            return sensing_run(spec, self.name, seed,
-                               lambda network: self.run(network, seed=seed, progress=progress))
-        if involves_qkd(spec):
-            return qkd_run(spec, self.name, seed,
-                           lambda network: self.run(network, seed=seed, progress=progress))
+        wrapper = wrapper_for(spec)
+        if wrapper is not None:
+            return wrapper.run(spec, self.name, seed,
+                               lambda network: self.run(network, seed=seed, progress=progress),
+                               False)
         started = time.perf_counter()
         apps = applications(spec, self.name)
         network = NetworkGraph(spec)

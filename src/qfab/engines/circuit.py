@@ -30,15 +30,19 @@ The request row adds ``counts`` (des), ``ebits``, ``makespan_s``, ``placement`` 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from qfab.engines.base import Support
-from qfab.engines.result import RequestResult, RunResult
-from qfab.engines.support import network_part_support
-from qfab.errors import QfabError, ScenarioError, rewritten
+from qfab.engines.network_part import (
+    RequestSplit,
+    network_part_support,
+    rows_and_pairs,
+    run_network_part,
+)
+from qfab.engines.result import RunResult
+from qfab.errors import QfabError, ScenarioError
 from qfab.memorymodel import memory_model
 from qfab.rng import RandomStreams
 from qfab.spec.circuit import CircuitPairsSpec, CircuitRequestSpec
@@ -139,28 +143,11 @@ def _plan(spec: ScenarioSpec, index: int, request: CircuitRequestSpec) -> Planne
 
 
 @dataclass(frozen=True)
-class _Split:
-    """The network part of a scenario and how its requests map to the written ones."""
+class _Split(RequestSplit):
+    """The network part of a scenario, how its requests map to the written ones, and each
+    circuit request's plan (by written index)."""
 
-    network: ScenarioSpec
-    planned: dict[int, Planned]  # each circuit request's plan, by written index
-    positions: list[int]  # written index of each network request
-
-    def renumbered(self, text: str) -> str:
-        """``text`` of the network part with its ``requests[k]`` numbered as written."""
-        def original(match: re.Match[str]) -> str:
-            index = int(match.group(1))
-            return f"requests[{self.positions[index]}]" if index < len(self.positions) \
-                else match.group(0)
-
-        return _REFERENCE.sub(original, text)
-
-    def error(self, error: QfabError) -> QfabError:
-        """``error`` of the network part, with the scenario's own numbering."""
-        return rewritten(error, self.renumbered)
-
-
-_REFERENCE = re.compile(r"\brequests\[(\d+)\]")
+    planned: dict[int, Planned]
 
 
 def _split(spec: ScenarioSpec) -> _Split:
@@ -181,7 +168,7 @@ def _split(spec: ScenarioSpec) -> _Split:
                                              priority=written.priority, name=written.name,
                                              written=written))
             positions.append(index)
-    return _Split(spec.model_copy(update={"requests": requests}), planned, positions)
+    return _Split(spec.model_copy(update={"requests": requests}), positions, planned)
 
 
 def _engine_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -228,18 +215,9 @@ def circuit_run(spec: ScenarioSpec, engine: str, seed: int,
 
     _engine_support(spec, engine).require()
     split = _split(spec)
-    try:
-        result = run_network(split.network)
-    except QfabError as error:
-        raise split.error(error) from None
+    result = run_network_part(split, run_network)
     streams = RandomStreams(seed)
-    rows: dict[int, RequestResult] = {}
-    served: dict[int, list[tuple[CircuitPairsSpec, RequestResult]]] = {}
-    for index, row, request in zip(split.positions, result.requests, split.network.requests):
-        if isinstance(request, CircuitPairsSpec):
-            served.setdefault(index, []).append((request, row))
-        else:
-            rows[index] = row
+    rows, served = rows_and_pairs(split, result, CircuitPairsSpec)
     for index, plan in split.planned.items():
         written = spec.requests[index]
         assert isinstance(written, CircuitRequestSpec)

@@ -27,18 +27,17 @@ request's ``target_s``, ``averaging_time_s``, ``duration_s`` and ``reference``.
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from qfab.engines.base import Support
+from qfab.engines.network_part import RequestSplit, network_part_support, run_network_part
 from qfab.engines.result import NodeResult, RequestResult, RunResult
-from qfab.engines.support import network_part_support
-from qfab.errors import EngineError, QfabError, rewritten
+from qfab.errors import EngineError
 from qfab.physics.fiber import transmittance
 from qfab.physics.timetransfer import SPEED_OF_LIGHT, fwhm_to_sigma
 from qfab.rng import RandomStreams
@@ -77,33 +76,11 @@ def involves_clock_sync(spec: ScenarioSpec) -> bool:
     return any(isinstance(request, ClockSyncRequestSpec) for request in spec.requests)
 
 
-@dataclass(frozen=True)
-class _Split:
-    network: ScenarioSpec
-    positions: list[int]  # written index of each network request
-
-    def renumbered(self, text: str) -> str:
-        """``text`` of the network part with its ``requests[k]`` numbered as written."""
-        def original(match: re.Match[str]) -> str:
-            index = int(match.group(1))
-            return f"requests[{self.positions[index]}]" if index < len(self.positions) \
-                else match.group(0)
-
-        return _REFERENCE.sub(original, text)
-
-    def error(self, error: QfabError) -> QfabError:
-        """``error`` of the network part, with the scenario's own numbering."""
-        return rewritten(error, self.renumbered)
-
-
-_REFERENCE = re.compile(r"\brequests\[(\d+)\]")
-
-
-def _split(spec: ScenarioSpec) -> _Split:
+def _split(spec: ScenarioSpec) -> RequestSplit:
     positions = [index for index, request in enumerate(spec.requests)
                  if not isinstance(request, ClockSyncRequestSpec)]
     network = spec.model_copy(update={"requests": [spec.requests[i] for i in positions]})
-    return _Split(network, positions)
+    return RequestSplit(network, positions)
 
 
 def _engine_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -164,10 +141,7 @@ def clock_sync_run(spec: ScenarioSpec, engine: str, seed: int,
         raise EngineError("trace: this scenario has only clock_sync requests over fiber "
                           "links or satellite passes, which are computed apart from the "
                           "event simulation: there are no events to record")
-    try:
-        result = run_network(split.network)
-    except QfabError as error:
-        raise split.error(error) from None
+    result = run_network_part(split, run_network)
     streams = RandomStreams(seed)
     rows: dict[int, RequestResult] = dict(zip(split.positions, result.requests))
     for index, request in enumerate(spec.requests):

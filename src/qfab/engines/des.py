@@ -23,10 +23,7 @@ import numpy as np
 from qfab import __version__
 from qfab.engines.base import ProgressCallback, Support
 from qfab.engines.capacity import channel_support
-from qfab.engines.circuit import circuit_run, circuit_support, involves_circuit
-from qfab.engines.clock_sync import clock_sync_run, clock_sync_support, involves_clock_sync
 from qfab.engines.load import arrival_results
-from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import active_time, applications, request_result
 from qfab.engines.result import (
     LinkResult,
@@ -36,8 +33,8 @@ from qfab.engines.result import (
     StallResult,
     mean_with_ci95,
 )
-from qfab.engines.sensing import involves_sensing, sensing_run, sensing_support
 from qfab.engines.support import scenario_support
+from qfab.engines.wrappers import wrapper_for
 from qfab.hardware.link import HeraldedLink
 from qfab.heap import built_objects_frozen
 from qfab.orchestrator.availability import path_wait
@@ -75,14 +72,9 @@ class DesEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes for every scenario the orchestrator can plan whose applications take one pair
         at a time: the reference models every parameter."""
-        if involves_clock_sync(spec):
-            return clock_sync_support(spec, self.name, self.supports)
-        if involves_circuit(spec):
-            return circuit_support(spec, self.name, self.supports)
-        if involves_sensing(spec):
-            return sensing_support(spec, self.name, self.supports)
-        if involves_qkd(spec):
-            return qkd_support(spec, self.name, self.supports)
+        wrapper = wrapper_for(spec)
+        if wrapper is not None:
+            return wrapper.support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
         if served:
             network = NetworkGraph(spec)
@@ -107,20 +99,11 @@ class DesEngine:
         trace_limit
             Record at most this many events (``None``: all).
         """
-        if involves_clock_sync(spec):
-            return clock_sync_run(spec, self.name, seed, lambda network: self.run(
+        wrapper = wrapper_for(spec)
+        if wrapper is not None:
+            return wrapper.run(spec, self.name, seed, lambda network: self.run(
                 network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit),
-                traced=trace is not None)
-        if involves_circuit(spec):
-            return circuit_run(spec, self.name, seed, lambda network: self.run(
-                network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit))
-        if involves_sensing(spec):
-            return sensing_run(spec, self.name, seed, lambda network: self.run(
-                network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit))
-        if involves_qkd(spec):
-            return qkd_run(spec, self.name, seed, lambda network: self.run(
-                network, seed=seed, progress=progress, trace=trace, trace_limit=trace_limit),
-                traced=trace is not None)
+                trace is not None)
         started = time.perf_counter()
         applications(spec, self.name)  # refuses what it cannot deliver
         network = NetworkGraph(spec)

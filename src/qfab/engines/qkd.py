@@ -39,9 +39,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qfab.engines.base import Support
+from qfab.engines.network_part import network_part_support
 from qfab.engines.qkd_recovery import effective_channel, receiver_recovery
 from qfab.engines.result import LinkResult, NodeResult, RequestResult, RunResult
-from qfab.engines.support import network_part_support
 from qfab.errors import EngineError, QfabError, rewritten
 from qfab.physics.bounds import plob_bound
 from qfab.physics.detection import window_fraction

@@ -33,9 +33,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from qfab.engines.base import Support
-from qfab.engines.result import RequestResult, RunResult
-from qfab.engines.support import network_part_support
-from qfab.errors import QfabError, rewritten
+from qfab.engines.network_part import (
+    RequestSplit,
+    network_part_support,
+    rows_and_pairs,
+    run_network_part,
+)
+from qfab.engines.result import RunResult
 from qfab.memorymodel import memory_model
 from qfab.rng import RandomStreams
 from qfab.spec.models import ScenarioSpec
@@ -56,11 +60,8 @@ _REFERENCE = re.compile(r"\brequests\[(\d+)\](\.between\b)?")
 
 
 @dataclass(frozen=True)
-class _Split:
+class _Split(RequestSplit):
     """The network part of a scenario and the written index of each of its requests."""
-
-    network: ScenarioSpec
-    positions: list[int]
 
     def renumbered(self, text: str) -> str:
         """``text`` of the network part with its ``requests[k]`` numbered as written (a
@@ -75,10 +76,6 @@ class _Split:
             return f"requests[{self.positions[index]}]{field}"
 
         return _REFERENCE.sub(original, text)
-
-    def error(self, error: QfabError) -> QfabError:
-        """``error`` of the network part, with the scenario's own numbering."""
-        return rewritten(error, self.renumbered)
 
 
 def _split(spec: ScenarioSpec) -> _Split:
@@ -146,18 +143,9 @@ def sensing_run(spec: ScenarioSpec, engine: str, seed: int,
 
     _engine_support(spec, engine).require()
     split = _split(spec)
-    try:
-        result = run_network(split.network)
-    except QfabError as error:
-        raise split.error(error) from None
+    result = run_network_part(split, run_network)
     streams = RandomStreams(seed)
-    rows: dict[int, RequestResult] = {}
-    served: dict[int, list[tuple[SensingPairsSpec, RequestResult]]] = {}
-    for index, row, request in zip(split.positions, result.requests, split.network.requests):
-        if isinstance(request, SensingPairsSpec):
-            served.setdefault(index, []).append((request, row))
-        else:
-            rows[index] = row
+    rows, served = rows_and_pairs(split, result, SensingPairsSpec)
     for index, spokes in served.items():
         written = spec.requests[index]
         assert isinstance(written, SensingRequestSpec)

@@ -10,20 +10,16 @@ per qubit are modelled by every engine: they multiply the link's parallel channe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
-
 from qfab.apps.base import application_for
 from qfab.engines.base import Support
-from qfab.errors import QfabError
 from qfab.memorymodel import memory_model
 from qfab.orchestrator.order import service_key
 from qfab.orchestrator.rules import NetworkPlan
 from qfab.spec.models import ScenarioSpec
 
-__all__ = ["RECALL_ENGINES", "SWITCH_ENGINES", "NetworkPart", "application_support",
-           "arrivals_support", "formalism_support", "memory_support", "network_part_support",
-           "priority_support", "scenario_support", "segmentation_support", "switch_support"]
+__all__ = ["RECALL_ENGINES", "SWITCH_ENGINES", "application_support", "arrivals_support",
+           "formalism_support", "memory_support", "priority_support", "scenario_support",
+           "segmentation_support", "switch_support"]
 
 
 def application_support(spec: ScenarioSpec, engine: str) -> Support:
@@ -161,40 +157,3 @@ def scenario_support(spec: ScenarioSpec, engine: str) -> Support:
     served = application_support(spec, engine)
     served = served if not served else memory_support(spec, engine)
     return served if not served else switch_support(spec, engine)
-
-
-class NetworkPart(Protocol):
-    """The part of a scenario that runs on the network when a wrapper (qkd, circuit,
-    sensing, clock sync) takes its own requests out: ``network`` is ``None`` when nothing is
-    left to run, ``renumbered`` and ``error`` speak of it with the scenario's own numbering."""
-
-    @property
-    def network(self) -> ScenarioSpec | None:
-        """The scenario the network runs, or ``None``."""
-        ...
-
-    def renumbered(self, text: str) -> str:
-        """``text`` with the network part's indices numbered as in the scenario."""
-        ...
-
-    def error(self, error: QfabError) -> QfabError:
-        """``error`` of the network part, with the scenario's own numbering."""
-        ...
-
-
-def network_part_support(own: Support, part: Callable[[], NetworkPart],
-                         network_support: Callable[[ScenarioSpec], Support]) -> Support:
-    """A wrapper's support: its ``own`` answer first, then (when yes) the engine's
-    ``network_support`` of the network part that ``part`` builds, its reason or error
-    renumbered as the scenario is written."""
-    if not own:
-        return own
-    split = part()
-    if split.network is None:
-        return Support.yes()
-    try:
-        served = network_support(split.network)
-    except QfabError as error:
-        raise split.error(error) from None
-    return served if served or served.reason is None \
-        else Support.no(split.renumbered(served.reason))

@@ -22,17 +22,14 @@ import numpy as np
 
 from qfab.apps.base import Application
 from qfab.engines.base import ProgressCallback, Support
-from qfab.engines.circuit import circuit_run, circuit_support, involves_circuit
-from qfab.engines.clock_sync import clock_sync_run, clock_sync_support, involves_clock_sync
 from qfab.engines.fast.backend import backend_for, device_support
 from qfab.engines.fast.compile import CompiledPath, compile_request, request_support
 from qfab.engines.fast.memory import batch_shots_limit, memory_support, pairs_to_sample
 from qfab.engines.load import arrival_results
-from qfab.engines.qkd import involves_qkd, qkd_run, qkd_support
 from qfab.engines.request_result import applications, expected_link_result, request_result
 from qfab.engines.result import RequestResult, RunResult, mean_with_ci95
-from qfab.engines.sensing import involves_sensing, sensing_run, sensing_support
 from qfab.engines.support import formalism_support, scenario_support, segmentation_support
+from qfab.engines.wrappers import wrapper_for
 from qfab.errors import EngineError
 from qfab.orchestrator.availability import path_wait
 from qfab.orchestrator.network import NetworkGraph
@@ -51,14 +48,9 @@ class FastEngine:
     def supports(self, spec: ScenarioSpec) -> Support:
         """Yes when a scheme models every request on its own links, on demand, and
         ``fast.device`` is available here."""
-        if involves_clock_sync(spec):
-            return clock_sync_support(spec, self.name, self.supports)
-        if involves_circuit(spec):
-            return circuit_support(spec, self.name, self.supports)
-        if involves_sensing(spec):
-            return sensing_support(spec, self.name, self.supports)
-        if involves_qkd(spec):
-            return qkd_support(spec, self.name, self.supports)
+        wrapper = wrapper_for(spec)
+        if wrapper is not None:
+            return wrapper.support(spec, self.name, self.supports)
         served = scenario_support(spec, self.name)
         if not served:
             return served
@@ -68,19 +60,11 @@ class FastEngine:
     def run(self, spec: ScenarioSpec, *, seed: int,
             progress: ProgressCallback | None = None) -> RunResult:
         """Sample every request of ``spec`` and summarize the runs."""
-        if involves_clock_sync(spec):
-            return clock_sync_run(spec, self.name, seed,
-                                  lambda network: self.run(network, seed=seed,
-                                                           progress=progress))
-        if involves_circuit(spec):
-            return circuit_run(spec, self.name, seed,
-                               lambda network: self.run(network, seed=seed, progress=progress))
-        if involves_sensing(spec):
-            return sensing_run(spec, self.name, seed,
-                               lambda network: self.run(network, seed=seed, progress=progress))
-        if involves_qkd(spec):
-            return qkd_run(spec, self.name, seed,
-                           lambda network: self.run(network, seed=seed, progress=progress))
+        wrapper = wrapper_for(spec)
+        if wrapper is not None:
+            return wrapper.run(spec, self.name, seed,
+                               lambda network: self.run(network, seed=seed, progress=progress),
+                               False)
         started = time.perf_counter()
         apps = applications(spec, self.name)
         network = NetworkGraph(spec)
