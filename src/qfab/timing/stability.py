@@ -144,12 +144,7 @@ def tdev(x: ArrayLike, tau0: float, taus: ArrayLike | None = None, *,
     >>> round(float(d[0]) * 1e12, 1), round(float(d[0] / d[1]))  # white PM: 1 ps, 1/sqrt(16)
     (1.0, 4)
     """
-    phase, wanted = _prepare(x, tau0, taus)
-    out_taus, dev, _, _ = _allantools().tdev(phase, rate=1.0 / tau0, data_type="phase",
-                                          taus=wanted)
-    out_taus = np.asarray(out_taus, dtype=np.float64)
-    dev = np.asarray(dev, dtype=np.float64)
-    return out_taus, dev, standard_errors(dev, out_taus, tau0, phase.size, alpha=alpha)
+    return _deviation("tdev", x, tau0, taus, alpha=alpha, modified=True)
 
 
 def adev(x: ArrayLike, tau0: float, taus: ArrayLike | None = None, *,
@@ -172,10 +167,16 @@ def adev(x: ArrayLike, tau0: float, taus: ArrayLike | None = None, *,
     taus, adev, errors : numpy.ndarray
         Averaging times (s), ADEV (dimensionless) and one standard error.
     """
+    return _deviation("oadev", x, tau0, taus, alpha=alpha, modified=False)
+
+
+def _deviation(name: str, x: ArrayLike, tau0: float, taus: ArrayLike | None, *, alpha: int,
+               modified: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """allantools' deviation ``name`` of phase samples and its standard errors."""
     phase, wanted = _prepare(x, tau0, taus)
-    out_taus, dev, _, _ = _allantools().oadev(phase, rate=1.0 / tau0, data_type="phase",
-                                           taus=wanted)
+    out_taus, dev, _, _ = getattr(_allantools(), name)(phase, rate=1.0 / tau0,
+                                                      data_type="phase", taus=wanted)
     out_taus = np.asarray(out_taus, dtype=np.float64)
     dev = np.asarray(dev, dtype=np.float64)
     return out_taus, dev, standard_errors(dev, out_taus, tau0, phase.size, alpha=alpha,
-                                          modified=False)
+                                          modified=modified)
